@@ -1,0 +1,42 @@
+import type { ClinicalItem, Identifier } from '../../shared/summary';
+import type { NationalId } from '../../shared/identity/types';
+
+export type SourceKind = 'fhir-r4' | 'hl7v2-mllp' | 'hl7v2-batch';
+
+/** Who is asked for: a national id (validated) or any other identifier, matched exactly. */
+export interface PatientQuery {
+  /** The identifier sent to the source (for a national id: its OID system and canonical value). */
+  identifier: Identifier;
+  nationalId?: NationalId;
+}
+
+/** A patient as one source describes it. */
+export interface SubjectIdentity {
+  /** The source's own reference for the patient (FHIR logical id, ...). */
+  ref?: string;
+  identifiers: Identifier[];
+  name?: string;
+  birthDate?: string;
+  gender?: string;
+}
+
+export interface SourceResult {
+  /**
+   * Every patient the response spoke about. The identity guard rejects the whole
+   * response unless each one carries the requested identifier. An item that refers
+   * to a patient the adapter could not identify adds a subject with no identifiers.
+   */
+  subjects: SubjectIdentity[];
+  items: ClinicalItem[];
+  fetchedAt: string;
+}
+
+export interface SourceAdapter {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: SourceKind;
+  /** Per-source deadline in milliseconds; the aggregator enforces it with the signal. */
+  readonly timeoutMs: number;
+  /** Throws CodedError on failure; must stop work when `signal` aborts. */
+  fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult>;
+}
