@@ -32,3 +32,24 @@ export const NATIONAL_ID_SYSTEMS: Record<NationalIdKind, string> = {
   'd-nummer': 'urn:oid:2.16.578.1.12.4.1.4.2',
   henkilotunnus: 'urn:oid:1.2.246.21',
 };
+
+/** Options for parsing a national id. */
+export interface NationalIdParseOptions {
+  /**
+   * The reference date: a Swedish 10-digit number's century is counted back from
+   * it, and a birth date after it is rejected. Its local calendar date is used.
+   * Default: now.
+   */
+  today?: Date;
+  /** Accept only this country's numbers (also settles an SE/FI ambiguity). */
+  country?: Country;
+}
+
+/** The country whose rules define each kind. */
+export const NATIONAL_ID_COUNTRY: Record<NationalIdKind, Country> = {
+  personnummer: 'SE',
+  samordningsnummer: 'SE',
+  fodselsnummer: 'NO',
+  'd-nummer': 'NO',
+  henkilotunnus: 'FI',
+};

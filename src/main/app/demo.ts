@@ -1,0 +1,62 @@
+/**
+ * `npm run demo`: two simulated FHIR regions and the app on them. Opens Electron
+ * where its binary is installed; otherwise serves the browser preview on
+ * 127.0.0.1 and prints its URL (this is what happens where Electron's binary
+ * cannot be downloaded).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startPreviewServer } from '../preview/previewServer';
+import { defaultConfigPath, projectRoot, rendererDir } from './paths';
+import { startRuntime } from './runtime';
+
+/** The electron package writes path.txt only once its binary has been downloaded. */
+function electronBinary(): string | undefined {
+  try {
+    const pkgDir = dirname(require.resolve('electron/package.json', { paths: [projectRoot()] }));
+    const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim();
+    const bin = join(pkgDir, 'dist', rel);
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function build(script: string): void {
+  const run = spawnSync('npm', ['run', '--silent', script], { cwd: projectRoot(), stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
+
+async function main(): Promise<void> {
+  const configPath = process.env.SAMSYN_CONFIG ?? defaultConfigPath();
+  const electron = process.env.SAMSYN_PREVIEW ? undefined : electronBinary();
+  if (electron) {
+    build('build');
+    const child = spawn(electron, ['.'], {
+      cwd: projectRoot(),
+      stdio: 'inherit',
+      env: { ...process.env, SAMSYN_CONFIG: configPath },
+    });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
+  const runtime = await startRuntime({ configPath, transport: 'preview' });
+  const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
+  const preview = await startPreviewServer({ handlers: runtime.services.handlers, staticDir: rendererDir(), port });
+  const out = process.stdout;
+  out.write('\nSamsyn preview (no Electron binary here, so the browser preview runs instead)\n');
+  out.write(`  Open: ${preview.url}\n`);
+  for (const s of runtime.config.sources) out.write(`  Source: ${s.name} -> ${s.baseUrl}\n`);
+  out.write('  Press Ctrl+C to stop.\n\n');
+  const stop = async () => {
+    await preview.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+void main();

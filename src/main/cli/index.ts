@@ -1,0 +1,161 @@
+/**
+ * `samsyn`: the command line for integration engineers.
+ *   samsyn validate-id ID
+ *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json]
+ * Bad input gets one line with a code on stderr and a non-zero exit; never a
+ * stack trace, never patient data in the error.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodedError, type AppError } from '../../shared/errors';
+import { parseNationalId, parsePatientInput } from '../../shared/identity';
+import type { Summary } from '../../shared/summary';
+import { systemClock } from '../app/clock';
+import { createLogger } from '../log/logger';
+import { bundleToSourceResult } from '../sources/fhir/fhirSource';
+import type { SourceAdapter, SourceResult } from '../sources/types';
+import { createSummaryService } from '../summary/summaryService';
+import { formatSummaryText } from './formatSummary';
+
+const USAGE = `Usage:
+  samsyn validate-id ID
+      Prints the normalized national id as JSON, or one coded error line (exit 1).
+  samsyn summarize FILE... --patient ID [--json]
+      Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document).
+      ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly.
+      Exit 0: every file was about the patient; 3: a file was rejected (another patient);
+      2: a file could not be read; 64: usage.
+`;
+
+export const EXIT = { ok: 0, invalid: 1, badFile: 2, rejected: 3, usage: 64 } as const;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => Date;
+}
+
+function errorLine(error: AppError, context?: string): string {
+  const params = error.params
+    ? ' ' + Object.entries(error.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')
+    : '';
+  return `samsyn: ${error.code}${params}${context ? ` (${context})` : ''}\n`;
+}
+
+async function readBundleFile(path: string, index: number, fetchedAt: string): Promise<SourceResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CodedError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', {
+      file: index,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CodedError('FILE_NOT_JSON', { file: index });
+  }
+  return bundleToSourceResult(json as never, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt });
+}
+
+/** Each file acts as one source, so the identity guard and merge are the app's own. */
+function fileSource(index: number, path: string, result: SourceResult): SourceAdapter {
+  return {
+    id: `file-${index}`,
+    name: basename(path),
+    kind: 'fhir-r4',
+    timeoutMs: 60_000,
+    fetchPatient: async () => result,
+  };
+}
+
+async function summarize(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+  } catch {
+    io.err(errorLine({ code: 'CLI_USAGE' }) + USAGE);
+    return EXIT.usage;
+  }
+  const files = parsed.positionals;
+  if (files.length === 0 || !parsed.values.patient) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + USAGE);
+    return EXIT.usage;
+  }
+  const query = parsePatientInput(parsed.values.patient, { today: io.now() });
+  if (!query.ok) {
+    io.err(errorLine(query.error, '--patient'));
+    return EXIT.invalid;
+  }
+  const fetchedAt = io.now().toISOString();
+  const sources: SourceAdapter[] = [];
+  for (const [i, file] of files.entries()) {
+    try {
+      sources.push(fileSource(i + 1, file, await readBundleFile(file, i + 1, fetchedAt)));
+    } catch (err) {
+      const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
+      io.err(errorLine(error, `file ${i + 1}: ${basename(file)}`));
+      return EXIT.badFile;
+    }
+  }
+  const service = createSummaryService({
+    sources,
+    clock: { now: io.now },
+    logger: createLogger('cli'),
+  });
+  const summary: Summary = await service.open(query.value);
+  io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
+  return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate-id': {
+      if (rest.length !== 1 || !rest[0]) {
+        io.err(errorLine({ code: 'CLI_USAGE' }) + USAGE);
+        return EXIT.usage;
+      }
+      const result = parseNationalId(rest[0], { today: io.now() });
+      if (!result.ok) {
+        io.err(errorLine(result.error));
+        return EXIT.invalid;
+      }
+      io.out(JSON.stringify(result.value) + '\n');
+      return EXIT.ok;
+    }
+    case 'summarize':
+      return summarize(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'unknown' } }) + USAGE);
+      return EXIT.usage;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    now: () => systemClock.now(),
+  })
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`samsyn: INTERNAL (${(err as Error)?.name ?? 'error'})\n`);
+      process.exitCode = 70;
+    });
+}

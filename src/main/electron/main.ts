@@ -1,0 +1,92 @@
+/**
+ * The thin Electron shell: one hardened window on the built renderer, IPC that
+ * forwards to the same handlers the preview serves over HTTP.
+ */
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dispatch } from '../app/dispatch';
+import { defaultConfigPath, rendererDir } from '../app/paths';
+import { startRuntime, type Runtime } from '../app/runtime';
+import { createLogger } from '../log/logger';
+
+const log = createLogger('electron');
+const INVOKE_CHANNEL = 'samsyn:invoke';
+
+let runtime: Runtime | undefined;
+
+function rendererIndexUrl(): string {
+  return pathToFileURL(join(rendererDir(), 'index.html')).toString();
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Samsyn',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(rendererIndexUrl());
+  return win;
+}
+
+function harden(): void {
+  // No remote content: every permission request (camera, notifications...) is refused.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      // Links to public web pages open in the system browser, never inside the app.
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  app.enableSandbox();
+  await app.whenReady();
+  harden();
+  runtime = await startRuntime({
+    configPath: process.env.SAMSYN_CONFIG ?? defaultConfigPath(),
+    transport: 'electron',
+  });
+  const handlers = runtime.services.handlers;
+  const expectedUrl = rendererIndexUrl();
+  ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {
+    // Only our own page may call the services.
+    if (event.senderFrame?.url.split('#')[0] !== expectedUrl) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
+    return dispatch(handlers, String(command), request);
+  });
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  void runtime?.close();
+});
+
+main().catch((err: unknown) => {
+  log.fatal({ err: (err as Error)?.name ?? typeof err }, 'start-up failed');
+  app.exit(1);
+});

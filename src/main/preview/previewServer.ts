@@ -1,0 +1,189 @@
+/**
+ * The browser preview: the same SamsynApi over HTTP on 127.0.0.1, guarded by a
+ * random per-launch token, plus the built renderer as static files. Used by the
+ * demo where no Electron binary exists, and by the end-to-end tests.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { SamsynHandlers } from '../../shared/api';
+import { fail, type Result } from '../../shared/errors';
+import { dispatch } from '../app/dispatch';
+import { createLogger } from '../log/logger';
+
+const log = createLogger('preview');
+
+const MAX_BODY = 64 * 1024;
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+export interface PreviewServer {
+  /** Base URL with the token in the fragment, ready to open in a browser. */
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export interface PreviewOptions {
+  handlers: SamsynHandlers;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  port?: number;
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+}
+
+function sendJson(res: ServerResponse, status: number, body: Result<unknown>): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(data),
+  });
+  res.end(data);
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1];
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startPreviewServer(options: PreviewOptions): Promise<PreviewServer> {
+  const token = randomBytes(32).toString('base64url');
+  const root = resolve(options.staticDir);
+  let port = 0;
+  // Only our own host names: a page on another origin that resolves to 127.0.0.1
+  // (DNS rebinding) is refused before the token is even looked at.
+  const allowedHost = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    const file = normalize(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const data = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': rel === 'index.html' ? 'no-store' : 'private, max-age=3600',
+      });
+      res.end(data);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res);
+    if (!allowedHost().has(req.headers.host ?? '')) {
+      sendJson(res, 421, fail('BRIDGE_UNAUTHORIZED', { reason: 'host' }));
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const invoke = /^\/api\/invoke\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
+    if (invoke) {
+      if (req.method !== 'POST') {
+        sendJson(res, 405, fail('BRIDGE_BAD_REQUEST', { reason: 'method' }));
+        return;
+      }
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
+        sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
+        return;
+      }
+      if (!tokenMatches(req.headers.authorization, token)) {
+        sendJson(res, 401, fail('BRIDGE_UNAUTHORIZED'));
+        return;
+      }
+      const body = await readBody(req);
+      if (body === undefined) {
+        sendJson(res, 413, fail('BRIDGE_BAD_REQUEST', { reason: 'size' }));
+        return;
+      }
+      let request: unknown;
+      try {
+        request = body === '' ? {} : JSON.parse(body);
+      } catch {
+        sendJson(res, 400, fail('BRIDGE_BAD_REQUEST', { reason: 'json' }));
+        return;
+      }
+      const command = invoke[1] ?? '';
+      const started = performance.now();
+      const result = await dispatch(options.handlers, command, request);
+      log.info({ command, ok: result.ok, ms: Math.round(performance.now() - started) }, 'invoke');
+      sendJson(res, 200, result);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    await serveStatic(url.pathname, res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err: (err as Error)?.name ?? typeof err }, 'preview request failed');
+      if (!res.headersSent) sendJson(res, 500, fail('INTERNAL'));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

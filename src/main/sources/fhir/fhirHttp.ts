@@ -1,0 +1,171 @@
+/**
+ * HTTP for FHIR searches: one GET with error codes, and paging over a searchset.
+ * Errors carry only a code and an HTTP status or issue code, never response text.
+ */
+import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { CodedError } from '../../../shared/errors';
+
+export interface FhirHttp {
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly fetch: typeof fetch;
+  readonly maxPages: number;
+}
+
+export interface SearchPages {
+  /** Entries that matched the search (search.mode 'match' or unset). */
+  matches: Resource[];
+  /** Entries the server added with search.mode 'include' (e.g. a Medication). */
+  included: Resource[];
+  pages: number;
+}
+
+/** Turns anything thrown while talking to a source into a CodedError. */
+export function toSourceError(err: unknown, signal: AbortSignal): CodedError {
+  if (signal.aborted) {
+    // The aggregator aborts with its own CodedError on deadline; keep its code.
+    return signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
+  }
+  if (err instanceof CodedError) return err;
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+    return new CodedError('SOURCE_TIMEOUT');
+  }
+  // fetch rejects with TypeError('fetch failed') and the socket error as cause:
+  // refused, reset, DNS failure, TLS failure. None of it reached a FHIR server.
+  return new CodedError('SOURCE_UNREACHABLE');
+}
+
+/** The errno-like code behind a network failure, for diagnostics only. */
+export function networkCause(err: unknown): string | undefined {
+  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
+  const code = cause?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : undefined;
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isResource(body: unknown): body is Resource {
+  return typeof body === 'object' && body !== null && typeof (body as Resource).resourceType === 'string';
+}
+
+/** GET a FHIR JSON resource of the expected type. */
+export async function getResource<T extends Resource>(
+  http: FhirHttp,
+  url: string,
+  expected: T['resourceType'],
+  signal: AbortSignal,
+): Promise<T> {
+  let res: Response;
+  let body: unknown;
+  try {
+    const fetchImpl = http.fetch; // called unbound: a native fetch must not get another `this`
+    res = await fetchImpl(url, { headers: { Accept: 'application/fhir+json' }, signal });
+    body = await readBody(res);
+  } catch (err) {
+    throw toSourceError(err, signal);
+  }
+  if (!res.ok) {
+    if (isResource(body) && body.resourceType === 'OperationOutcome') {
+      const issue = (body as OperationOutcome).issue?.[0]?.code;
+      throw new CodedError('SOURCE_OPERATION_OUTCOME', {
+        status: res.status,
+        issue: typeof issue === 'string' ? issue : 'unknown',
+      });
+    }
+    throw new CodedError('SOURCE_HTTP_ERROR', { status: res.status });
+  }
+  if (body === undefined) throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'not-json' });
+  if (!isResource(body) || body.resourceType !== expected) {
+    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'unexpected-resource-type' });
+  }
+  return body as T;
+}
+
+/**
+ * Reads every page of a search, following `next` links. A next link to another
+ * origin is refused: it would send our request (and the patient's id in it) to
+ * a server nobody configured.
+ */
+export async function searchAllPages(
+  http: FhirHttp,
+  firstUrl: string,
+  resourceType: string,
+  signal: AbortSignal,
+): Promise<SearchPages> {
+  const origin = new URL(http.baseUrl).origin;
+  const result: SearchPages = { matches: [], included: [], pages: 0 };
+  const seen = new Set<string>();
+  let url: string | undefined = firstUrl;
+  while (url) {
+    if (result.pages >= http.maxPages) {
+      // Stopping quietly would present a partial record as complete.
+      throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'too-many-pages', maxPages: http.maxPages });
+    }
+    seen.add(url);
+    const bundle: Bundle = await getResource<Bundle>(http, url, 'Bundle', signal);
+    result.pages += 1;
+    for (const entry of bundle.entry ?? []) {
+      const resource = entry.resource;
+      if (!isResource(resource)) continue;
+      const mode = entry.search?.mode;
+      if (mode === 'outcome' || resource.resourceType === 'OperationOutcome') continue;
+      if (mode === 'include') {
+        result.included.push(resource);
+      } else if (resource.resourceType === resourceType) {
+        result.matches.push(resource);
+      } else {
+        throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'unexpected-entry' });
+      }
+    }
+    const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+    if (!next) break;
+    let nextUrl: URL;
+    try {
+      nextUrl = new URL(next, `${http.baseUrl}/`);
+    } catch {
+      throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'bad-next-link' });
+    }
+    if (nextUrl.origin !== origin) {
+      throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'foreign-next-link' });
+    }
+    if (seen.has(nextUrl.href)) throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'paging-loop' });
+    url = nextUrl.href;
+  }
+  return result;
+}
+
+/** Runs `fn` over items with at most `limit` in flight; rejects on the first failure. */
+export async function mapWithLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** FHIR search escaping for token parameters (`\`, `|`, `,`, `$`). */
+export function escapeSearchValue(value: string): string {
+  return value.replace(/[\\|,$]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,166 @@
+/**
+ * The FHIR R4 source adapter: finds the patient by identifier, then reads each
+ * summary resource type with a plain patient search, following pages.
+ *
+ * Observations are searched without a category filter: pregnancy status and
+ * patient-reported measurements are often categorised social-history, survey or
+ * not at all, and a category=laboratory,vital-signs search would lose them. The
+ * mapper sorts each observation into results, pregnancy or homeMeasurements.
+ */
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import { CodedError } from '../../../shared/errors';
+import type { ClinicalItem } from '../../../shared/summary';
+import { createLogger } from '../../log/logger';
+import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
+import {
+  escapeSearchValue,
+  type FhirHttp,
+  mapWithLimit,
+  networkCause,
+  searchAllPages,
+  type SearchPages,
+  toSourceError,
+} from './fhirHttp';
+import { MAPPED_RESOURCE_TYPES, type MapContext, mapFhirResource } from './mappers';
+import { addSubject, foreignSubject, patientToSubject } from './subjects';
+
+export { bundleToSourceResult } from './bundleSource';
+
+export interface FhirSourceConfig {
+  id: string;
+  name: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** `_count` for every search; default 100. */
+  pageSize?: number;
+  /** Pages followed per search before the response is refused; default 200. */
+  maxPages?: number;
+  fetch?: typeof fetch;
+  /** Clock for `fetchedAt`; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_MAX_PAGES = 200;
+/** Enough to overlap round trips without looking like a flood to a regional server. */
+const CONCURRENT_REQUESTS = 4;
+
+const log = createLogger('sources.fhir');
+
+export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
+  const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  const http: FhirHttp = {
+    baseUrl,
+    fetch: config.fetch ?? globalThis.fetch,
+    maxPages: config.maxPages ?? DEFAULT_MAX_PAGES,
+  };
+  const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
+  const now = config.now ?? (() => new Date());
+
+  const fetchPatient = async (query: PatientQuery, outer: AbortSignal): Promise<SourceResult> => {
+    const started = performance.now();
+    if (outer.aborted) throw toSourceError(outer.reason, outer);
+    // One failed search makes the whole answer unusable, so the rest are stopped.
+    const local = new AbortController();
+    const signal = AbortSignal.any([outer, local.signal]);
+    const classify = (err: unknown): CodedError => toSourceError(err, outer);
+
+    const search = async (resourceType: string, params: string): Promise<SearchPages> => {
+      const searchStarted = performance.now();
+      try {
+        const pages = await searchAllPages(http, `${baseUrl}/${resourceType}?${params}`, resourceType, signal);
+        log.debug({
+          sourceId: config.id,
+          resourceType,
+          count: pages.matches.length,
+          pages: pages.pages,
+          ms: Math.round(performance.now() - searchStarted),
+        });
+        return pages;
+      } catch (err) {
+        const coded = classify(err);
+        if (local.signal.aborted && !outer.aborted) throw coded; // stopped because a sibling failed
+        log.warn({
+          sourceId: config.id,
+          resourceType,
+          code: coded.code,
+          status: coded.params?.status,
+          cause: coded.code === 'SOURCE_UNREACHABLE' ? networkCause(err) : undefined,
+          ms: Math.round(performance.now() - searchStarted),
+        });
+        throw coded;
+      }
+    };
+    try {
+      const token = query.identifier.system
+        ? `${escapeSearchValue(query.identifier.system)}|${escapeSearchValue(query.identifier.value)}`
+        : escapeSearchValue(query.identifier.value);
+      const found = await search('Patient', `identifier=${encodeURIComponent(token)}`);
+      const matched = found.matches as Patient[];
+      // A Patient without a logical id cannot be searched by, yet it is still
+      // someone the response named: it stays a subject for the identity guard.
+      const patients = matched.filter((p) => Boolean(p.id));
+      if (matched.length === 0) {
+        log.info({ sourceId: config.id, patientCount: 0, ms: Math.round(performance.now() - started) });
+        return { subjects: [], items: [], fetchedAt: now().toISOString() };
+      }
+
+      const jobs = patients.flatMap((p) =>
+        MAPPED_RESOURCE_TYPES.map((type) => ({ patientId: p.id as string, type })),
+      );
+      const answers = await mapWithLimit(jobs, CONCURRENT_REQUESTS, (job) =>
+        search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`),
+      );
+
+      const fetchedAt = now().toISOString();
+      const known = new Set<string>();
+      for (const p of patients) {
+        known.add(`Patient/${p.id}`);
+        known.add(`${baseUrl}/Patient/${p.id}`);
+      }
+      const included = new Map<string, Resource>();
+      for (const answer of answers) {
+        for (const r of answer.included) {
+          if (r.id) included.set(`${r.resourceType}/${r.id}`, r);
+        }
+      }
+      const ctx: MapContext = {
+        sourceId: config.id,
+        sourceName: config.name,
+        fetchedAt,
+        resolve: (reference) =>
+          included.get(reference.startsWith(`${baseUrl}/`) ? reference.slice(baseUrl.length + 1) : reference),
+      };
+
+      const subjects: SubjectIdentity[] = matched.map((p) => patientToSubject(p, p.id));
+      const items: ClinicalItem[] = [];
+      for (const answer of answers) {
+        for (const resource of answer.matches) {
+          const foreign = foreignSubject(resource, (ref) => known.has(ref));
+          if (foreign) addSubject(subjects, foreign);
+          const mapped = mapFhirResource(resource, ctx);
+          if (mapped) items.push(mapped);
+        }
+      }
+      log.info({
+        sourceId: config.id,
+        patientCount: patients.length,
+        subjectCount: subjects.length,
+        itemCount: items.length,
+        ms: Math.round(performance.now() - started),
+      });
+      return { subjects, items, fetchedAt };
+    } catch (err) {
+      local.abort();
+      throw classify(err);
+    }
+  };
+
+  return {
+    id: config.id,
+    name: config.name,
+    kind: 'fhir-r4',
+    timeoutMs: config.timeoutMs,
+    fetchPatient,
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * Small helpers shared by the FHIR mappers: codings, labels, dates, provenance
+ * and the confidentiality test. Kept free of I/O so the CLI and the adapter map
+ * exactly the same way.
+ */
+import type {
+  CodeableConcept,
+  Coding as FhirCoding,
+  Meta,
+  Period,
+  Quantity as FhirQuantity,
+  Range,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
+import type { ClinicalItem, Coding, Provenance, Quantity } from '../../../../shared/summary';
+
+export interface MapContext {
+  sourceId: string;
+  sourceName: string;
+  fetchedAt: string;
+  /**
+   * Resolves a reference to another resource of the same response (a bundle
+   * entry by fullUrl, an `_include`d Medication...). Contained resources (`#id`)
+   * are resolved by the mappers themselves.
+   */
+  resolve?: (reference: string) => Resource | undefined;
+}
+
+const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+const SEALED_CONFIDENTIALITY = new Set(['R', 'V']);
+
+export function nonEmpty(value: string | undefined | null): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed.length > 0 ? trimmed : undefined;
+}
+
+/** The first candidate that is a non-blank string. */
+export function firstText(...candidates: (string | undefined | null)[]): string | undefined {
+  for (const c of candidates) {
+    const t = nonEmpty(c);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+export function toCoding(c: FhirCoding): Coding | undefined {
+  const coding: Coding = {};
+  if (nonEmpty(c.system)) coding.system = c.system;
+  if (nonEmpty(c.code)) coding.code = c.code;
+  if (nonEmpty(c.display)) coding.display = c.display;
+  return coding.code || coding.display ? coding : undefined;
+}
+
+export function codingsOf(...concepts: (CodeableConcept | undefined)[]): Coding[] {
+  const out: Coding[] = [];
+  for (const cc of concepts) {
+    for (const c of cc?.coding ?? []) {
+      const coding = toCoding(c);
+      if (coding) out.push(coding);
+    }
+  }
+  return out;
+}
+
+/** Human text of a concept: its text, else the first display, else the first code. */
+export function conceptText(cc: CodeableConcept | undefined): string | undefined {
+  if (!cc) return undefined;
+  const codings = cc.coding ?? [];
+  return firstText(
+    cc.text,
+    ...codings.map((c) => c.display),
+    ...codings.map((c) => c.code),
+  );
+}
+
+export function conceptTexts(concepts: CodeableConcept[] | undefined): string[] {
+  return (concepts ?? []).map(conceptText).filter((t): t is string => t !== undefined);
+}
+
+/** The code of a status-like concept (clinicalStatus, verificationStatus). */
+export function conceptCode(cc: CodeableConcept | undefined): string | undefined {
+  if (!cc) return undefined;
+  return firstText(...(cc.coding ?? []).map((c) => c.code), cc.text);
+}
+
+export function hasCode(cc: CodeableConcept | undefined, system: string, codes: ReadonlySet<string>): boolean {
+  return (cc?.coding ?? []).some((c) => c.system === system && c.code !== undefined && codes.has(c.code));
+}
+
+export function referenceDisplay(ref: Reference | undefined): string | undefined {
+  return nonEmpty(ref?.display);
+}
+
+export function referenceDisplays(refs: Reference[] | undefined): string[] {
+  return (refs ?? []).map((r) => nonEmpty(r.display)).filter((t): t is string => t !== undefined);
+}
+
+export function toQuantity(q: FhirQuantity | undefined): Quantity | undefined {
+  if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
+  const out: Quantity = { value: q.value };
+  const unit = firstText(q.unit, q.code);
+  if (unit) out.unit = unit;
+  if (q.comparator) out.comparator = q.comparator;
+  return out;
+}
+
+export function rangeText(range: Range | undefined): string | undefined {
+  if (!range) return undefined;
+  const low = toQuantity(range.low);
+  const high = toQuantity(range.high);
+  if (!low && !high) return undefined;
+  const fmt = (q: Quantity | undefined): string => (q ? `${q.value}${q.unit ? ` ${q.unit}` : ''}` : '');
+  return `${fmt(low)}–${fmt(high)}`.trim();
+}
+
+export function periodStart(p: Period | undefined): string | undefined {
+  return nonEmpty(p?.start);
+}
+
+export function periodEnd(p: Period | undefined): string | undefined {
+  return nonEmpty(p?.end);
+}
+
+/** SE spärr / NO sperret / FI luovutuskielto arrive as v3-Confidentiality R or V. */
+export function isSealed(meta: Meta | undefined): boolean {
+  return (meta?.security ?? []).some(
+    (c) =>
+      (c.system === undefined || c.system === CONFIDENTIALITY_SYSTEM) &&
+      c.code !== undefined &&
+      SEALED_CONFIDENTIALITY.has(c.code),
+  );
+}
+
+export function provenanceOf(
+  resource: Resource,
+  recordedAt: string | undefined,
+  ctx: MapContext,
+): Provenance {
+  const p: Provenance = {
+    sourceId: ctx.sourceId,
+    sourceName: ctx.sourceName,
+    recordId: `${resource.resourceType}/${resource.id ?? ''}`,
+    fetchedAt: ctx.fetchedAt,
+  };
+  const recorded = firstText(recordedAt, resource.meta?.lastUpdated);
+  if (recorded) p.recordedAt = recorded;
+  return p;
+}
+
+/** Drops undefined values and empty arrays so details stay small and comparable. */
+export function compact(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(details)) {
+    if (v === undefined || v === null) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Builds an item, dropping optional fields that have no value. */
+export function item(
+  fields: Omit<ClinicalItem, 'status' | 'date' | 'value'> & {
+    status?: string | undefined;
+    date?: string | undefined;
+    value?: ClinicalItem['value'] | undefined;
+  },
+): ClinicalItem {
+  const out: ClinicalItem = {
+    section: fields.section,
+    codes: fields.codes,
+    text: fields.text,
+    details: compact(fields.details),
+    sealed: fields.sealed,
+    provenance: fields.provenance,
+  };
+  const status = nonEmpty(fields.status);
+  if (status) out.status = status;
+  const date = nonEmpty(fields.date);
+  if (date) out.date = date;
+  if (fields.value !== undefined && fields.value !== '') out.value = fields.value;
+  return out;
+}
+
+/** Finds a contained resource (`#id`) or asks the context for any other reference. */
+export function resolveReference<T extends Resource>(
+  owner: Resource & { contained?: Resource[] },
+  ref: Reference | undefined,
+  ctx: MapContext,
+  resourceType: T['resourceType'],
+): T | undefined {
+  const reference = nonEmpty(ref?.reference);
+  if (!reference) return undefined;
+  let found: Resource | undefined;
+  if (reference.startsWith('#')) {
+    const id = reference.slice(1);
+    found = (owner.contained ?? []).find((r) => r.id === id);
+  } else {
+    found = ctx.resolve?.(reference);
+  }
+  return found?.resourceType === resourceType ? (found as T) : undefined;
+}
+
+/**
+ * Codes that state an absence ("no known allergies") or that nothing is known.
+ * SNOMED CT situation codes and the IPS absent-unknown code system.
+ */
+const SNOMED = 'http://snomed.info/sct';
+const IPS_ABSENT_UNKNOWN = 'http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips';
+
+const ABSENCE_SNOMED = new Set([
+  '716186003', // No known allergy
+  '409137002', // No known drug allergy
+  '428607008', // No known environmental allergy
+  '429625007', // No known food allergy
+  '428197003', // No known insect allergy
+  '1003774007', // No known Hevea brasiliensis latex allergy
+  '160245001', // No current problems or disability
+]);
+
+export type AbsenceKind = 'absence' | 'noInformation';
+
+export function absenceKind(cc: CodeableConcept | undefined): AbsenceKind | undefined {
+  for (const c of cc?.coding ?? []) {
+    if (!c.code) continue;
+    if (c.system === SNOMED && ABSENCE_SNOMED.has(c.code)) return 'absence';
+    if (c.system === IPS_ABSENT_UNKNOWN) {
+      if (c.code.startsWith('no-known-')) return 'absence';
+      if (c.code.endsWith('-info')) return 'noInformation';
+    }
+  }
+  return undefined;
+}
+
+/** Statuses that must survive mapping so the clinician sees a retraction. */
+const RETRACTED_VERIFICATION = new Set(['refuted', 'entered-in-error']);
+
+/** clinicalStatus, unless verification says the record is refuted or in error. */
+export function clinicalOrVerificationStatus(
+  clinical: CodeableConcept | undefined,
+  verification: CodeableConcept | undefined,
+): string | undefined {
+  const v = conceptCode(verification);
+  if (v && RETRACTED_VERIFICATION.has(v)) return v;
+  return conceptCode(clinical) ?? v;
+}

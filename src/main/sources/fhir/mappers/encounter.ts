@@ -1,0 +1,44 @@
+import type { Encounter } from '@medplum/fhirtypes';
+import type { ClinicalItem } from '../../../../shared/summary';
+import {
+  codingsOf,
+  conceptText,
+  conceptTexts,
+  firstText,
+  isSealed,
+  item,
+  type MapContext,
+  periodEnd,
+  periodStart,
+  provenanceOf,
+  referenceDisplay,
+  referenceDisplays,
+  toCoding,
+} from './common';
+
+export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItem {
+  const cls = r.class ? toCoding(r.class) : undefined;
+  const types = conceptTexts(r.type);
+  return item({
+    section: 'encounters',
+    codes: codingsOf(...(r.type ?? []), r.serviceType),
+    text:
+      firstText(types[0], conceptText(r.serviceType), cls?.display, cls?.code) ?? 'Encounter (unspecified)',
+    status: r.status,
+    date: periodStart(r.period),
+    details: {
+      class: cls,
+      type: types,
+      serviceType: conceptText(r.serviceType),
+      periodEnd: periodEnd(r.period),
+      serviceProvider: referenceDisplay(r.serviceProvider),
+      reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
+      location: (r.location ?? []).map((l) => referenceDisplay(l.location)).filter((t): t is string => t !== undefined),
+      participants: (r.participant ?? [])
+        .map((p) => referenceDisplay(p.individual))
+        .filter((t): t is string => t !== undefined),
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, undefined, ctx),
+  });
+}

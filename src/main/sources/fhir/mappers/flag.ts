@@ -1,0 +1,31 @@
+import type { Flag } from '@medplum/fhirtypes';
+import type { ClinicalItem } from '../../../../shared/summary';
+import {
+  codingsOf,
+  conceptText,
+  conceptTexts,
+  isSealed,
+  item,
+  type MapContext,
+  periodEnd,
+  periodStart,
+  provenanceOf,
+  referenceDisplay,
+} from './common';
+
+export function mapFlag(r: Flag, ctx: MapContext): ClinicalItem {
+  return item({
+    section: 'alerts',
+    codes: codingsOf(r.code),
+    text: conceptText(r.code) ?? 'Alert (unspecified)',
+    status: r.status,
+    date: periodStart(r.period),
+    details: {
+      category: conceptTexts(r.category),
+      periodEnd: periodEnd(r.period),
+      author: referenceDisplay(r.author),
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, undefined, ctx),
+  });
+}

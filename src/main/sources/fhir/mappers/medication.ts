@@ -1,0 +1,107 @@
+import type {
+  CodeableConcept,
+  Dosage,
+  Medication,
+  MedicationRequest,
+  MedicationStatement,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
+import type { ClinicalItem } from '../../../../shared/summary';
+import {
+  absenceKind,
+  codingsOf,
+  conceptText,
+  conceptTexts,
+  firstText,
+  isSealed,
+  item,
+  type MapContext,
+  nonEmpty,
+  periodEnd,
+  periodStart,
+  provenanceOf,
+  referenceDisplay,
+  referenceDisplays,
+  resolveReference,
+} from './common';
+
+interface MedicationFacts {
+  concept: CodeableConcept | undefined;
+  text: string | undefined;
+  form?: string;
+}
+
+/**
+ * The medicine itself: a code given inline, or a Medication that is contained
+ * or included in the same response (common in IPS documents and some regional
+ * servers), or at least the reference's display.
+ */
+function medicationFacts(
+  owner: Resource & { contained?: Resource[] },
+  concept: CodeableConcept | undefined,
+  reference: Reference | undefined,
+  ctx: MapContext,
+): MedicationFacts {
+  if (concept) return { concept, text: conceptText(concept) };
+  const med = resolveReference<Medication>(owner, reference, ctx, 'Medication');
+  const form = conceptText(med?.form);
+  return {
+    concept: med?.code,
+    text: firstText(conceptText(med?.code), referenceDisplay(reference)),
+    ...(form ? { form } : {}),
+  };
+}
+
+function dosageTexts(dosage: Dosage[] | undefined): string[] {
+  return (dosage ?? [])
+    .map((d) => firstText(d.text, d.patientInstruction))
+    .filter((t): t is string => t !== undefined);
+}
+
+export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext): ClinicalItem {
+  const med = medicationFacts(r, r.medicationCodeableConcept, r.medicationReference, ctx);
+  const absence = absenceKind(med.concept);
+  return item({
+    section: 'medications',
+    codes: codingsOf(med.concept),
+    text: med.text ?? 'Medication (unspecified)',
+    status: r.status,
+    date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.dateAsserted),
+    details: {
+      kind: 'statement',
+      dosage: dosageTexts(r.dosage),
+      form: med.form,
+      effectiveEnd: periodEnd(r.effectivePeriod),
+      reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
+      absence: absence === 'absence' ? true : undefined,
+      noInformation: absence === 'noInformation' ? true : undefined,
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, r.dateAsserted, ctx),
+  });
+}
+
+export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): ClinicalItem {
+  const med = medicationFacts(r, r.medicationCodeableConcept, r.medicationReference, ctx);
+  const validity = r.dispenseRequest?.validityPeriod;
+  return item({
+    section: 'medications',
+    codes: codingsOf(med.concept),
+    text: med.text ?? 'Medication (unspecified)',
+    status: r.status,
+    date: nonEmpty(r.authoredOn),
+    details: {
+      kind: 'request',
+      intent: r.intent,
+      dosage: dosageTexts(r.dosageInstruction),
+      form: med.form,
+      validFrom: periodStart(validity),
+      validUntil: periodEnd(validity),
+      requester: referenceDisplay(r.requester),
+      reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, r.authoredOn, ctx),
+  });
+}

@@ -1,0 +1,159 @@
+import type { CodeableConcept, Meta, Observation, ObservationComponent, Reference } from '@medplum/fhirtypes';
+import type { ClinicalItem, Quantity, SectionKey } from '../../../../shared/summary';
+import {
+  codingsOf,
+  conceptCode,
+  conceptText,
+  firstText,
+  isSealed,
+  item,
+  type MapContext,
+  nonEmpty,
+  periodStart,
+  provenanceOf,
+  rangeText,
+  toQuantity,
+} from './common';
+
+const LOINC = 'http://loinc.org';
+
+/** IPS pregnancy section: status, expected delivery dates and outcome counts. */
+const PREGNANCY_LOINC = new Set([
+  '82810-3', // Pregnancy status
+  '11778-8', // Delivery date Estimated
+  '11779-6', // Delivery date Estimated from last menstrual period
+  '11780-4', // Delivery date Estimated from ovulation date
+  '11636-8', // Births.live
+  '11637-6', // Births.preterm
+  '11638-4', // Births.still living
+  '11639-2', // Births.term
+  '11640-0', // Births total
+  '11612-9', // Abortions
+  '11613-7', // Abortions.induced
+  '11614-5', // Abortions.spontaneous
+  '33065-4', // Ectopic pregnancy
+]);
+
+/** Category codes that mean the patient measured or reported it. */
+const SELF_REPORTED_CATEGORIES = new Set(['survey', 'self', 'self-reported', 'patient-reported']);
+/** meta.tag codes (any system) a source may use to mark patient-generated data. */
+const SELF_REPORTED_TAGS = new Set(['self-reported', 'patient-reported', 'patient-generated', 'home-measurement']);
+
+function isPregnancy(code: CodeableConcept | undefined): boolean {
+  return (code?.coding ?? []).some((c) => c.system === LOINC && c.code !== undefined && PREGNANCY_LOINC.has(c.code));
+}
+
+function performedByPatient(performers: Reference[] | undefined): boolean {
+  return (performers ?? []).some((p) => {
+    const ref = nonEmpty(p.reference);
+    return p.type === 'Patient' || (ref !== undefined && /(^|\/)Patient\/[^/]+/.test(ref));
+  });
+}
+
+function selfReportedReason(r: Observation): string | undefined {
+  if (performedByPatient(r.performer)) return 'performer';
+  const categories = (r.category ?? []).flatMap((c) => c.coding ?? []);
+  if (categories.some((c) => c.code !== undefined && SELF_REPORTED_CATEGORIES.has(c.code))) return 'category';
+  if (hasSelfTag(r.meta)) return 'tag';
+  return undefined;
+}
+
+function hasSelfTag(meta: Meta | undefined): boolean {
+  return (meta?.tag ?? []).some((t) => t.code !== undefined && SELF_REPORTED_TAGS.has(t.code));
+}
+
+/**
+ * Observations are fetched without a category filter, so everything lands here:
+ * pregnancy codes win, then patient-generated data, and every other observation
+ * (laboratory, vital signs, uncategorised, social history...) is a result with
+ * its category kept, so nothing the source holds disappears.
+ */
+export function observationSection(r: Observation): SectionKey {
+  if (isPregnancy(r.code)) return 'pregnancy';
+  if (selfReportedReason(r)) return 'homeMeasurements';
+  return 'results';
+}
+
+type ValueSource = Pick<
+  Observation,
+  | 'valueQuantity'
+  | 'valueString'
+  | 'valueCodeableConcept'
+  | 'valueBoolean'
+  | 'valueInteger'
+  | 'valueDateTime'
+  | 'valueTime'
+  | 'valuePeriod'
+  | 'valueRange'
+  | 'valueRatio'
+>;
+
+export function observationValue(v: ValueSource): Quantity | string | undefined {
+  const q = toQuantity(v.valueQuantity);
+  if (q) return q;
+  if (typeof v.valueInteger === 'number') return { value: v.valueInteger };
+  const s = nonEmpty(v.valueString) ?? conceptText(v.valueCodeableConcept) ?? nonEmpty(v.valueDateTime) ?? nonEmpty(v.valueTime);
+  if (s) return s;
+  if (typeof v.valueBoolean === 'boolean') return v.valueBoolean ? 'true' : 'false';
+  if (v.valuePeriod) {
+    const p = [v.valuePeriod.start, v.valuePeriod.end].filter(Boolean).join(' – ');
+    if (p) return p;
+  }
+  const range = rangeText(v.valueRange);
+  if (range) return range;
+  const num = toQuantity(v.valueRatio?.numerator);
+  const den = toQuantity(v.valueRatio?.denominator);
+  if (num && den) return `${formatValue(num)} / ${formatValue(den)}`;
+  return undefined;
+}
+
+function formatValue(value: Quantity | string): string {
+  if (typeof value === 'string') return value;
+  return `${value.comparator ?? ''}${value.value}${value.unit ? ` ${value.unit}` : ''}`;
+}
+
+function mapComponent(c: ObservationComponent): { text: string; codes: ReturnType<typeof codingsOf>; value?: Quantity | string } {
+  const value = observationValue(c);
+  return {
+    text: conceptText(c.code) ?? 'Component',
+    codes: codingsOf(c.code),
+    ...(value !== undefined ? { value } : {}),
+  };
+}
+
+export function mapObservation(r: Observation, ctx: MapContext): ClinicalItem {
+  const components = (r.component ?? []).map(mapComponent);
+  let value = observationValue(r);
+  if (value === undefined && components.some((c) => c.value !== undefined)) {
+    // A panel such as blood pressure carries its values in components only.
+    value = components
+      .filter((c) => c.value !== undefined)
+      .map((c) => `${c.text}: ${formatValue(c.value as Quantity | string)}`)
+      .join('; ');
+  }
+  return item({
+    section: observationSection(r),
+    codes: codingsOf(r.code),
+    text: conceptText(r.code) ?? 'Observation (unspecified)',
+    status: r.status,
+    date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.effectiveInstant, r.issued),
+    value,
+    details: {
+      category: (r.category ?? []).map((c) => conceptCode(c)).filter((c): c is string => c !== undefined),
+      referenceRange: (r.referenceRange ?? []).map((rr) => {
+        const low = toQuantity(rr.low);
+        const high = toQuantity(rr.high);
+        const text = firstText(rr.text, rangeText({ ...(rr.low ? { low: rr.low } : {}), ...(rr.high ? { high: rr.high } : {}) }));
+        return { ...(text ? { text } : {}), ...(low ? { low } : {}), ...(high ? { high } : {}) };
+      }),
+      interpretation: (r.interpretation ?? []).flatMap((i) => codingsOf(i)),
+      components,
+      dataAbsentReason: conceptCode(r.dataAbsentReason),
+      selfReported: selfReportedReason(r),
+      method: conceptText(r.method),
+      bodySite: conceptText(r.bodySite),
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, r.issued, ctx),
+  });
+}

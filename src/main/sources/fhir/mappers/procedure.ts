@@ -1,0 +1,44 @@
+import type { Procedure } from '@medplum/fhirtypes';
+import type { ClinicalItem } from '../../../../shared/summary';
+import {
+  absenceKind,
+  codingsOf,
+  conceptText,
+  conceptTexts,
+  firstText,
+  isSealed,
+  item,
+  type MapContext,
+  periodEnd,
+  periodStart,
+  provenanceOf,
+  referenceDisplay,
+  referenceDisplays,
+} from './common';
+
+export function mapProcedure(r: Procedure, ctx: MapContext): ClinicalItem {
+  const absence = absenceKind(r.code);
+  return item({
+    section: 'procedures',
+    codes: codingsOf(r.code),
+    text: conceptText(r.code) ?? 'Procedure (unspecified)',
+    status: r.status,
+    date: firstText(r.performedDateTime, periodStart(r.performedPeriod)),
+    details: {
+      performedText: r.performedString,
+      performedEnd: periodEnd(r.performedPeriod),
+      category: conceptText(r.category),
+      bodySite: conceptTexts(r.bodySite),
+      outcome: conceptText(r.outcome),
+      performers: (r.performer ?? [])
+        .map((p) => referenceDisplay(p.actor))
+        .filter((t): t is string => t !== undefined),
+      reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
+      statusReason: conceptText(r.statusReason),
+      absence: absence === 'absence' ? true : undefined,
+      noInformation: absence === 'noInformation' ? true : undefined,
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, undefined, ctx),
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Merge items from all sources into sections in IPS order. Items that state the
+ * same fact (same section, same code, and for point-in-time facts the same time)
+ * become one MergedItem listing every source; where those sources disagree on
+ * status, value or text, the disagreement is kept side by side, never resolved
+ * by picking a winner.
+ */
+import {
+  SECTION_KEYS,
+  emptySections,
+  type ClinicalItem,
+  type Coding,
+  type Conflict,
+  type MergedItem,
+  type Quantity,
+  type SectionKey,
+  type Sections,
+} from '../../shared/summary';
+
+/** Code systems that arrive under more than one name. */
+const SYSTEM_ALIASES: Record<string, string> = {
+  'urn:oid:2.16.840.1.113883.6.73': 'http://www.whocc.no/atc',
+  'urn:oid:1.2.752.129.2.2.3.1.1': 'http://www.whocc.no/atc',
+  'urn:oid:2.16.840.1.113883.6.96': 'http://snomed.info/sct',
+  'urn:oid:2.16.840.1.113883.6.1': 'http://loinc.org',
+  'urn:oid:2.16.840.1.113883.6.3': 'http://hl7.org/fhir/sid/icd-10',
+};
+
+/** Sections whose items are events: the same code at another time is another fact. */
+const POINT_IN_TIME: ReadonlySet<SectionKey> = new Set<SectionKey>([
+  'results',
+  'immunizations',
+  'encounters',
+  'procedures',
+  'documents',
+  'pregnancy',
+  'homeMeasurements',
+]);
+
+export function normalizeSystem(system: string | undefined): string {
+  const s = (system ?? '').trim();
+  return SYSTEM_ALIASES[s] ?? s.replace(/\/+$/, '');
+}
+
+function primaryCode(codes: Coding[]): string | undefined {
+  const coded = codes
+    .filter((c) => c.code)
+    .map((c) => `${normalizeSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`)
+    .sort();
+  return coded[0];
+}
+
+function normalizeText(text: string): string {
+  return text.trim().toLocaleLowerCase('sv').replace(/\s+/g, ' ');
+}
+
+function valueToString(value: Quantity | string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim();
+  return `${value.comparator ?? ''}${value.value}${value.unit ? ` ${value.unit}` : ''}`;
+}
+
+export function mergeKey(item: ClinicalItem): string {
+  const what = primaryCode(item.codes) ?? `text:${normalizeText(item.text)}`;
+  const when = POINT_IN_TIME.has(item.section) ? `@${item.date ?? ''}` : '';
+  return `${item.section}:${what}${when}`;
+}
+
+function conflictsOf(items: ClinicalItem[]): Conflict[] {
+  const fields: { field: Conflict['field']; get: (i: ClinicalItem) => string | undefined }[] = [
+    { field: 'status', get: (i) => i.status },
+    { field: 'value', get: (i) => valueToString(i.value) },
+  ];
+  const out: Conflict[] = [];
+  for (const { field, get } of fields) {
+    const values = items
+      .map((i) => ({ sourceId: i.provenance.sourceId, value: get(i) }))
+      .filter((v): v is { sourceId: string; value: string } => v.value !== undefined && v.value !== '');
+    if (new Set(values.map((v) => v.value)).size > 1) out.push({ field, values });
+  }
+  return out;
+}
+
+function mergeGroup(key: string, items: ClinicalItem[]): MergedItem {
+  const [first, ...rest] = items as [ClinicalItem, ...ClinicalItem[]];
+  const codes = [...first.codes];
+  for (const other of rest) {
+    for (const c of other.codes) {
+      const seen = codes.some(
+        (k) => normalizeSystem(k.system) === normalizeSystem(c.system) && k.code === c.code,
+      );
+      if (!seen) codes.push(c);
+    }
+  }
+  const { provenance: _p, ...base } = first;
+  return {
+    ...base,
+    key,
+    codes,
+    sealed: items.some((i) => i.sealed),
+    sources: items.map((i) => i.provenance),
+    conflicts: conflictsOf(items),
+  };
+}
+
+function byDateDesc(a: MergedItem, b: MergedItem): number {
+  if (a.date === b.date) return a.text.localeCompare(b.text, 'sv');
+  if (!a.date) return 1;
+  if (!b.date) return -1;
+  return a.date < b.date ? 1 : -1;
+}
+
+export function mergeItems(items: ClinicalItem[]): Sections {
+  const groups = new Map<string, ClinicalItem[]>();
+  for (const item of items) {
+    const key = mergeKey(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const sections = emptySections();
+  for (const [key, group] of groups) {
+    const merged = mergeGroup(key, group);
+    sections[merged.section].push(merged);
+  }
+  for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
+  return sections;
+}
