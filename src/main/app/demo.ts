@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startPreviewServer } from '../preview/previewServer';
+import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
 import { defaultConfigPath, projectRoot, rendererDir } from './paths';
 import { startRuntime } from './runtime';
 
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   out.write('\nSamsyn preview (no Electron binary here, so the browser preview runs instead)\n');
   out.write(`  Open: ${preview.url}\n`);
   for (const s of runtime.config.sources) out.write(`  Source: ${s.name} -> ${s.baseUrl}\n`);
+  out.write('  Synthetic test patients (official test numbers):\n');
+  for (const p of SANDBOX_PATIENTS) out.write(`    ${p.identifier.value.padEnd(13)} ${p.name} (${p.regions.join(', ')})\n`);
   out.write('  Press Ctrl+C to stop.\n\n');
   const stop = async () => {
     await preview.close();

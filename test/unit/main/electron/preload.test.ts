@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const src = join(__dirname, '..', '..', '..', '..', 'src', 'main', 'electron');
+
+/** What the compiled CommonJS file will require at run time. */
+function runtimeRequires(file: string): string[] {
+  const out = ts.transpileModule(readFileSync(join(src, file), 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  return [...out.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? '');
+}
+
+describe('Electron preload', () => {
+  it('requires nothing but electron, because a sandboxed preload cannot load our modules', () => {
+    expect(runtimeRequires('preload.ts')).toEqual(['electron']);
+  });
+
+  it('exposes exactly one object, window.samsyn', () => {
+    const text = readFileSync(join(src, 'preload.ts'), 'utf8');
+    expect([...text.matchAll(/exposeInMainWorld\('([^']+)'/g)].map((m) => m[1])).toEqual(['samsyn']);
+    expect(text).toContain('satisfies SamsynBridge');
+  });
+});
+
+describe('Electron window', () => {
+  it('keeps the renderer isolated and sandboxed', () => {
+    const text = readFileSync(join(src, 'main.ts'), 'utf8');
+    expect(text).toMatch(/contextIsolation: true/);
+    expect(text).toMatch(/sandbox: true/);
+    expect(text).toMatch(/nodeIntegration: false/);
+    expect(text).toMatch(/will-navigate[^\n]*preventDefault/);
+    expect(text).toMatch(/action: 'deny'/);
+  });
+});
