@@ -73,10 +73,18 @@ function conflictsOf(items: ClinicalItem[]): Conflict[] {
   ];
   const out: Conflict[] = [];
   for (const { field, get } of fields) {
+    const seen = new Set<string>();
     const values = items
       .map((i) => ({ sourceId: i.provenance.sourceId, value: get(i) }))
-      .filter((v): v is { sourceId: string; value: string } => v.value !== undefined && v.value !== '');
-    if (new Set(values.map((v) => v.value)).size > 1) out.push({ field, values });
+      .filter((v): v is { sourceId: string; value: string } => v.value !== undefined && v.value !== '')
+      .filter((v) => {
+        const k = `${v.sourceId}\u0000${v.value}`;
+        return seen.has(k) ? false : (seen.add(k), true);
+      });
+    // A disagreement is between sources: one source's own history (a medication
+    // first active, later stopped) is not a conflict to show.
+    const sources = new Set(values.map((v) => v.sourceId));
+    if (sources.size > 1 && new Set(values.map((v) => v.value)).size > 1) out.push({ field, values });
   }
   return out;
 }

@@ -73,6 +73,16 @@ describe('mergeItems', () => {
     expect(sections.results[0]?.conflicts[0]?.field).toBe('value');
   });
 
+  it('does not call one source\'s repeated records with different statuses a conflict', () => {
+    const atc = { system: 'http://www.whocc.no/atc', code: 'C09AA05' };
+    const sections = mergeItems([
+      item({ section: 'medications', text: 'Ramipril', codes: [atc], status: 'active' }, 'region-nord'),
+      item({ section: 'medications', text: 'Ramipril', codes: [atc], status: 'stopped' }, 'region-nord'),
+    ]);
+    expect(sections.medications).toHaveLength(1);
+    expect(sections.medications[0]?.conflicts).toEqual([]);
+  });
+
   it('merges uncoded items only when their text is the same', () => {
     const sections = mergeItems([
       item({ section: 'problems', text: 'Ryggsmärta' }, 'a'),

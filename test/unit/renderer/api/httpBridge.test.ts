@@ -64,7 +64,7 @@ function fetchWithMode(mode: string): typeof fetch {
 
 describe('HTTP bridge', () => {
   it('posts the request with the launch token and returns the validated value', async () => {
-    const bridge = withValidation(createHttpBridge({ origin, token: TOKEN }));
+    const bridge = withValidation(createHttpBridge({ origin, token: () => TOKEN }));
     const result = await bridge.invoke('app.info', {});
     expect(result).toEqual({ ok: true, value: { version: '1.2.3', transport: 'preview', sources: [] } });
     const last = seen[seen.length - 1]!;
@@ -74,10 +74,10 @@ describe('HTTP bridge', () => {
   });
 
   it('reads the Result in the body of a 4xx refusal', async () => {
-    const unauthorized = await withValidation(createHttpBridge({ origin, token: 'wrong' })).invoke('app.info', {});
+    const unauthorized = await withValidation(createHttpBridge({ origin, token: () => 'wrong' })).invoke('app.info', {});
     expect(unauthorized).toEqual({ ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } });
 
-    const bad = await withValidation(createHttpBridge({ origin, token: TOKEN, fetch: fetchWithMode('refuse') })).invoke(
+    const bad = await withValidation(createHttpBridge({ origin, token: () => TOKEN, fetch: fetchWithMode('refuse') })).invoke(
       'summary.open',
       { patient: '19121212-1212' },
     );
@@ -86,18 +86,18 @@ describe('HTTP bridge', () => {
   });
 
   it('turns a response that does not match the contract into INTERNAL', async () => {
-    const bridge = withValidation(createHttpBridge({ origin, token: TOKEN, fetch: fetchWithMode('malformed') }));
+    const bridge = withValidation(createHttpBridge({ origin, token: () => TOKEN, fetch: fetchWithMode('malformed') }));
     const result = await bridge.invoke('app.info', {});
     expect(result.ok === false && result.error.code).toBe('INTERNAL');
   });
 
   it('turns an unknown error code or a non-JSON body into INTERNAL', async () => {
-    const unknown = await withValidation(createHttpBridge({ origin, token: TOKEN, fetch: fetchWithMode('unknown-code') })).invoke(
+    const unknown = await withValidation(createHttpBridge({ origin, token: () => TOKEN, fetch: fetchWithMode('unknown-code') })).invoke(
       'app.info',
       {},
     );
     expect(unknown.ok === false && unknown.error.code).toBe('INTERNAL');
-    const html = await withValidation(createHttpBridge({ origin, token: TOKEN, fetch: fetchWithMode('not-json') })).invoke(
+    const html = await withValidation(createHttpBridge({ origin, token: () => TOKEN, fetch: fetchWithMode('not-json') })).invoke(
       'app.info',
       {},
     );
@@ -106,7 +106,7 @@ describe('HTTP bridge', () => {
 
   it('refuses a request that breaks the contract before sending it', async () => {
     const before = seen.length;
-    const result = await withValidation(createHttpBridge({ origin, token: TOKEN })).invoke('summary.open', { patient: '' });
+    const result = await withValidation(createHttpBridge({ origin, token: () => TOKEN })).invoke('summary.open', { patient: '' });
     expect(result.ok === false && result.error.code).toBe('BRIDGE_BAD_REQUEST');
     expect(seen.length).toBe(before);
   });
@@ -116,7 +116,7 @@ describe('HTTP bridge', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const result = await createHttpBridge({ origin: `http://127.0.0.1:${port}`, token: TOKEN }).invoke('app.info', {});
+    const result = await createHttpBridge({ origin: `http://127.0.0.1:${port}`, token: () => TOKEN }).invoke('app.info', {});
     expect(result).toEqual({ ok: false, error: { code: 'BRIDGE_UNREACHABLE' } });
   });
 });

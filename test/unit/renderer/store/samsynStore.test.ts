@@ -126,6 +126,26 @@ describe('samsynStore.openPatient', () => {
     expect(empty.state === 'invalid' && empty.error.code).toBe('ID_EMPTY');
   });
 
+  it('takes the previous patient off the screen and drops its pending answer when an invalid number is entered', async () => {
+    const { bridge, pending } = controlledBridge();
+    const store = createSamsynStore({ bridge, now: () => TODAY });
+
+    const first = store.getState().openPatient(ALICE.typed);
+    pending[0]!.release({ ok: true, value: summaryFor(ALICE.canonical, ALICE.name) });
+    await first;
+    const second = store.getState().openPatient(BERTIL.typed);
+
+    await store.getState().openPatient('19121212-1213');
+    expect(store.getState().selected).toBeNull();
+    expect(store.getState().summary).toBeNull();
+    expect(store.getState().loading).toBe(false);
+
+    pending[1]!.release({ ok: true, value: summaryFor(BERTIL.canonical, BERTIL.name) });
+    await second;
+    expect(store.getState().summary).toBeNull();
+    expect(pending).toHaveLength(2);
+  });
+
   it('shows the error code when the services answer with a failure', async () => {
     const { bridge, pending } = controlledBridge();
     const store = createSamsynStore({ bridge, now: () => TODAY });

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import { samsynApi, type CommandName, type SamsynBridge } from '../../shared/api';
+import { fail, isErrorCode, type ErrorParams, type Result } from '../../shared/errors';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keeps only the small primitive params the error contract allows. */
+function cleanParams(raw: unknown): ErrorParams | undefined {
+  if (!isRecord(raw)) return undefined;
+  const params: ErrorParams = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') params[key] = value;
+  }
+  return Object.keys(params).length > 0 ? params : undefined;
+}
+
+/**
+ * Turns whatever came over a transport into a trusted Result: a success value
+ * must match the command's response schema, a failure must carry a known code.
+ * Anything else becomes INTERNAL, so a broken or hostile answer is never rendered.
+ */
+export function checkResult(command: CommandName, raw: unknown): Result<unknown> {
+  if (!isRecord(raw) || typeof raw.ok !== 'boolean') return fail('INTERNAL', { command, reason: 'shape' });
+  if (raw.ok) {
+    const schema = samsynApi[command].response as z.ZodType;
+    const parsed = schema.safeParse(raw.value);
+    return parsed.success ? { ok: true, value: parsed.data } : fail('INTERNAL', { command, reason: 'schema' });
+  }
+  const error = raw.error;
+  if (!isRecord(error) || !isErrorCode(error.code)) return fail('INTERNAL', { command, reason: 'error-shape' });
+  return fail(error.code, cleanParams(error.params));
+}
+
+/**
+ * Wraps a transport so every answer is checked before the app sees it, requests
+ * are checked before they leave, and a transport that throws still yields a Result.
+ */
+export function withValidation(transport: SamsynBridge): SamsynBridge {
+  async function invoke(command: CommandName, request: unknown): Promise<Result<unknown>> {
+    const requestSchema = samsynApi[command].request as z.ZodType;
+    if (!requestSchema.safeParse(request).success) return fail('BRIDGE_BAD_REQUEST', { command });
+    let raw: unknown;
+    try {
+      raw = await transport.invoke(command, request as never);
+    } catch {
+      return fail('BRIDGE_UNREACHABLE', { command });
+    }
+    return checkResult(command, raw);
+  }
+
+  return {
+    // checkResult has parsed the value with this command's response schema.
+    invoke: invoke as SamsynBridge['invoke'],
+    on: (event, listener) => transport.on(event, listener),
+  };
+}

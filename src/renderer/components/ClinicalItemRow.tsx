@@ -1,0 +1,75 @@
+import type { SectionKey } from '../../shared/summary';
+import { useFormat } from '../i18n/useFormat';
+import {
+  criticalityOf,
+  dosageText,
+  isHighCriticality,
+  isStatedAbsence,
+  isStatedNoInformation,
+  reactionText,
+} from '../model/itemDetails';
+import type { SummaryItem } from '../model/types';
+import { ConflictList } from './ConflictList';
+import { ItemProvenance } from './ItemProvenance';
+
+const ABSENCE_SECTIONS: ReadonlySet<SectionKey> = new Set(['allergies', 'medications', 'problems', 'procedures']);
+
+function sourceNames(item: SummaryItem): string {
+  return [...new Set(item.sources.map((s) => s.sourceName))].join(', ');
+}
+
+/** A stated "none known" or "no information": a fact from a source, not an empty section. */
+function StatementRow({ item, contradicted }: { item: SummaryItem; contradicted: boolean }) {
+  const { t } = useFormat();
+  const sources = sourceNames(item);
+  const text = isStatedNoInformation(item)
+    ? t('items.noInformation', { sources })
+    : ABSENCE_SECTIONS.has(item.section)
+      ? t(`items.absence.${item.section}`, { sources })
+      : t('items.absence.other', { text: item.text, sources });
+  return (
+    <li className="item item--statement" data-testid="summary-item" data-absence="true">
+      <p className="item__statement">{text}</p>
+      {contradicted && <p className="item__warning">{t('items.absenceContradicted')}</p>}
+      <ItemProvenance sources={item.sources} />
+    </li>
+  );
+}
+
+export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryItem; contradicted?: boolean }) {
+  const { t, date, value, status } = useFormat();
+  if (isStatedAbsence(item) || isStatedNoInformation(item)) {
+    return <StatementRow item={item} contradicted={contradicted} />;
+  }
+  const critical = isHighCriticality(item);
+  const criticality = criticalityOf(item);
+  const reactions = reactionText(item);
+  const dosage = dosageText(item);
+  return (
+    <li
+      className={`item${critical ? ' item--critical' : ''}${item.conflicts.length > 0 ? ' item--conflict' : ''}`}
+      data-testid="summary-item"
+    >
+      <div className="item__line">
+        <span className="item__text">{item.text}</span>
+        {item.value !== undefined && <span className="item__value">{value(item.value)}</span>}
+        {criticality && (
+          <span className={`tag${critical ? ' tag--critical' : ''}`}>
+            {t(`items.criticality.${criticality}`, { defaultValue: criticality })}
+          </span>
+        )}
+        {item.status && <span className="tag">{status(item.status)}</span>}
+        {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
+        {item.date && (
+          <time className="item__date" dateTime={item.date}>
+            {date(item.date)}
+          </time>
+        )}
+      </div>
+      {reactions && <p className="item__detail">{t('items.reaction', { text: reactions })}</p>}
+      {dosage && <p className="item__detail">{t('items.dosage', { text: dosage })}</p>}
+      <ConflictList item={item} />
+      <ItemProvenance sources={item.sources} />
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+import { formatNationalId } from '../../shared/identity';
+import { useFormat } from '../i18n/useFormat';
+import type { SelectedPatient, SummaryView } from '../store/samsynStore';
+
+export function PatientBanner({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
+  const { t, date, dateTime } = useFormat();
+  const { patient } = summary;
+  // The store only keeps a summary whose national id matches the one asked for,
+  // so the validated id (with its kind and formatting) describes this patient.
+  const nationalId = selected.nationalId;
+  const idLabel = t(`idKinds.${nationalId?.kind ?? 'identifier'}`);
+  const idValue = nationalId ? formatNationalId(nationalId) : patient.identifier.value;
+  const birthDate = patient.birthDate ?? nationalId?.birthDate;
+  const gender = patient.gender ?? nationalId?.sex;
+  const nameOf = (sourceId: string) => summary.sources.find((s) => s.sourceId === sourceId)?.name ?? sourceId;
+  const conflicts = patient.nameConflicts ?? [];
+
+  return (
+    <section className="patient-banner" data-testid="patient-banner" aria-label={t('patient.label')}>
+      <div className="patient-banner__main">
+        <h1 className="patient-banner__name">{patient.name ?? t('patient.unknownName')}</h1>
+        <dl className="patient-banner__facts">
+          <div>
+            <dt>{idLabel}</dt>
+            <dd className="patient-banner__id" data-testid="patient-id">
+              {idValue}
+            </dd>
+          </div>
+          {birthDate && (
+            <div>
+              <dt>{t('patient.birthDate')}</dt>
+              <dd>
+                <time dateTime={birthDate}>{date(birthDate)}</time>
+              </dd>
+            </div>
+          )}
+          {gender && (
+            <div>
+              <dt>{t('patient.gender')}</dt>
+              <dd>{t(`gender.${gender}`, { defaultValue: gender })}</dd>
+            </div>
+          )}
+        </dl>
+        {nationalId?.test && <span className="tag tag--neutral">{t('patient.testIdentity')}</span>}
+      </div>
+      {conflicts.length > 0 && (
+        <div className="patient-banner__conflict" role="note" data-testid="name-conflict">
+          <p>{t('patient.nameConflict')}</p>
+          <ul>
+            {conflicts.map((c) => (
+              <li key={`${c.sourceId}|${c.value}`}>
+                <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {summary.fromCache ? (
+        <p className="patient-banner__cache" role="status" data-testid="from-cache">
+          {t('patient.fromCache', { time: dateTime(summary.generatedAt) })}
+        </p>
+      ) : (
+        <p className="patient-banner__generated">{t('patient.generatedAt', { time: dateTime(summary.generatedAt) })}</p>
+      )}
+    </section>
+  );
+}

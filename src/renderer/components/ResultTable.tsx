@@ -1,0 +1,141 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { useFormat, type Format } from '../i18n/useFormat';
+import { groupResults, type ResultGroup } from '../model/groupResults';
+import { interpretationOf, referenceRangeOf, type ReferenceRange } from '../model/itemDetails';
+import type { SummaryItem } from '../model/types';
+import { ConflictList } from './ConflictList';
+import { ItemProvenance } from './ItemProvenance';
+
+/** Tests shown before "show all": one screen of the heavy patient, not two thousand rows. */
+export const VISIBLE_TESTS = 40;
+/** Earlier values shown when a test's history is opened, before "show all". */
+export const VISIBLE_EARLIER = 20;
+const COLUMNS = 6;
+
+function rangeWords(range: ReferenceRange, format: Format): string {
+  const n = (q: NonNullable<ReferenceRange['low']>) => format.number(q.value);
+  const unit = range.high?.unit ?? range.low?.unit;
+  const withUnit = (s: string) => (unit ? `${s} ${unit}` : s);
+  if (range.low && range.high) return withUnit(`${n(range.low)}–${n(range.high)}`);
+  if (range.low) return withUnit(`≥ ${n(range.low)}`);
+  if (range.high) return withUnit(`≤ ${n(range.high)}`);
+  return range.text ?? '';
+}
+
+function ResultRow({ item, history, children }: { item: SummaryItem; history: boolean; children?: ReactNode }) {
+  const format = useFormat();
+  const { t, date, value, status } = format;
+  const interpretation = interpretationOf(item);
+  const range = referenceRangeOf(item);
+  const flagged = interpretation?.severity === 'critical' || interpretation?.severity === 'abnormal';
+  return (
+    <>
+      <tr
+        className={`result-row${history ? ' result-row--history' : ''}${interpretation ? ` result-row--${interpretation.severity}` : ''}`}
+        data-testid="summary-item"
+      >
+        <th scope="row" className="result-row__test">
+          <span className="result-row__name">{item.text}</span>
+          {item.status && item.status !== 'final' && <span className="tag">{status(item.status)}</span>}
+          {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
+          {children}
+        </th>
+        <td className={`result-row__value${flagged ? ' is-flagged' : ''}`}>
+          {item.value !== undefined ? value(item.value) : '–'}
+        </td>
+        <td className="result-row__range">{range ? rangeWords(range, format) : ''}</td>
+        <td className="result-row__interpretation">
+          {interpretation && (
+            <span className={`flag flag--${interpretation.severity}`}>
+              {interpretation.code ? t(`interpretation.${interpretation.code}`) : interpretation.text}
+            </span>
+          )}
+        </td>
+        <td className="result-row__date">{item.date && <time dateTime={item.date}>{date(item.date)}</time>}</td>
+        <td className="result-row__source">
+          <ItemProvenance sources={item.sources} />
+        </td>
+      </tr>
+      {item.conflicts.length > 0 && (
+        <tr className="result-row__conflicts">
+          <td colSpan={COLUMNS}>
+            <ConflictList item={item} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function ResultGroupRows({ group }: { group: ResultGroup }) {
+  const { t } = useFormat();
+  const [open, setOpen] = useState(false);
+  const [all, setAll] = useState(false);
+  const earlier = all ? group.earlier : group.earlier.slice(0, VISIBLE_EARLIER);
+  return (
+    <tbody className="result-group">
+      <ResultRow item={group.latest} history={false}>
+        {group.earlier.length > 0 && (
+          <button
+            type="button"
+            className="button button--link result-row__history-toggle"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+          >
+            {open ? t('results.hideEarlier') : t('results.earlier', { count: group.earlier.length })}
+          </button>
+        )}
+      </ResultRow>
+      {open && (
+        <>
+          {earlier.map((item) => (
+            <ResultRow key={item.key} item={item} history />
+          ))}
+          {group.earlier.length > earlier.length && (
+            <tr className="result-row--more">
+              <td colSpan={COLUMNS}>
+                <button type="button" className="button button--link" onClick={() => setAll(true)}>
+                  {t('results.showAllEarlier', { count: group.earlier.length })}
+                </button>
+              </td>
+            </tr>
+          )}
+        </>
+      )}
+    </tbody>
+  );
+}
+
+/** Results grouped per test: the latest value up front, the history folded away. */
+export function ResultTable({ items }: { items: readonly SummaryItem[] }) {
+  const { t } = useFormat();
+  const groups = useMemo(() => groupResults(items), [items]);
+  const [showAll, setShowAll] = useState(false);
+  const visible = showAll ? groups : groups.slice(0, VISIBLE_TESTS);
+  return (
+    <>
+      <div className="table-scroll">
+        <table className="result-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('results.test')}</th>
+              <th scope="col">{t('results.value')}</th>
+              <th scope="col">{t('results.referenceRange')}</th>
+              <th scope="col">{t('results.interpretation')}</th>
+              <th scope="col">{t('results.date')}</th>
+              <th scope="col">{t('results.source')}</th>
+            </tr>
+          </thead>
+          {visible.map((group) => (
+            <ResultGroupRows key={group.key} group={group} />
+          ))}
+        </table>
+      </div>
+      {groups.length > VISIBLE_TESTS && (
+        <button type="button" className="button button--link" aria-expanded={showAll} onClick={() => setShowAll(!showAll)}>
+          {showAll ? t('sections.showFewer') : t('results.showAllTests', { count: groups.length })}
+        </button>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import { useFormat } from '../i18n/useFormat';
+import type { SummaryView } from '../store/samsynStore';
+import { SECTIONS } from '../views/sections';
+import { countEntries } from './SectionPanel';
+
+/** A compact table of contents: every section with its count, one key press away. */
+export function SectionIndex({ sections }: { sections: SummaryView['sections'] }) {
+  const { t } = useFormat();
+  return (
+    <nav className="section-index" aria-label={t('sections.navLabel')}>
+      <ul>
+        {SECTIONS.map((config) => {
+          const count = countEntries(sections[config.key]);
+          return (
+            <li key={config.key} className={count === 0 ? 'is-empty' : undefined}>
+              <a href={`#section-${config.key}`}>
+                <span>{t(config.titleKey)}</span>
+                <span className="section-index__count">{count}</span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

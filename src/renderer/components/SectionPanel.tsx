@@ -1,0 +1,71 @@
+import { useFormat } from '../i18n/useFormat';
+import { isStatedAbsence, isStatedNoInformation } from '../model/itemDetails';
+import type { SummaryItem } from '../model/types';
+import type { SectionConfig } from '../views/sections';
+
+export interface SectionContext {
+  /** Names of sources that gave nothing (failed, timed out, rejected). */
+  unanswered: readonly string[];
+  /** True when no source answered at all. */
+  noneAnswered: boolean;
+}
+
+/** Entries that are facts about the patient, not "none known" statements. */
+export function countEntries(items: readonly SummaryItem[]): number {
+  return items.filter((item) => !isStatedAbsence(item) && !isStatedNoInformation(item)).length;
+}
+
+export function SectionPanel({
+  config,
+  items,
+  context,
+}: {
+  config: SectionConfig;
+  items: readonly SummaryItem[];
+  context: SectionContext;
+}) {
+  const { t } = useFormat();
+  const headingId = `section-${config.key}-title`;
+  const entries = countEntries(items);
+  const Body = config.component;
+  // "Nothing recorded" and "we could not ask" are different answers; never show one as the other.
+  const emptyText = context.noneAnswered
+    ? t('sections.emptyAllFailed')
+    : context.unanswered.length > 0
+      ? t('sections.emptySomeFailed', { sources: context.unanswered.join(', ') })
+      : t('sections.empty');
+  const classes = [
+    'section',
+    config.priority ? 'section--priority' : '',
+    config.priority && entries > 0 ? 'section--alerting' : '',
+    items.length === 0 ? 'section--empty' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <section
+      id={`section-${config.key}`}
+      className={classes}
+      data-testid={`section-${config.key}`}
+      aria-labelledby={headingId}
+      tabIndex={-1}
+    >
+      <header className="section__header">
+        <h2 id={headingId} className="section__title">
+          {t(config.titleKey)}
+        </h2>
+        {entries > 0 && <span className="section__count">{entries}</span>}
+      </header>
+      {items.length === 0 ? (
+        <p
+          className={`section__empty${context.unanswered.length > 0 ? ' section__empty--incomplete' : ''}`}
+          data-testid="empty-section"
+        >
+          {emptyText}
+        </p>
+      ) : (
+        <Body items={items} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { useFormat } from '../i18n/useFormat';
+import type { SourceStatusView } from '../model/types';
+
+/** States in which a source gave us nothing usable: never quiet, always spelled out. */
+export const FAILING_STATES: ReadonlySet<string> = new Set(['failed', 'timeout', 'rejected']);
+
+export function SourceChip({ status }: { status: SourceStatusView }) {
+  const { t, error, number, dateTime } = useFormat();
+  const failing = FAILING_STATES.has(status.state);
+  return (
+    <li
+      className={`source-chip source-chip--${status.state}${failing ? ' source-chip--failing' : ''}`}
+      data-testid="source-status"
+      data-source-id={status.sourceId}
+      data-state={status.state}
+      title={status.error}
+    >
+      <span className="source-chip__head">
+        <span className="source-chip__dot" aria-hidden="true" />
+        <span className="source-chip__name">{status.name}</span>
+        <span className="source-chip__state">{t(`sources.states.${status.state}`)}</span>
+      </span>
+      {status.error && (
+        <span className="source-chip__error" data-testid="source-error">
+          {error(status.error)}
+        </span>
+      )}
+      <span className="source-chip__meta">
+        {t('sources.items', { count: status.itemCount })}
+        {status.ms !== undefined && <> · {t('sources.responseTime', { ms: number(Math.round(status.ms)) })}</>}
+        {status.fetchedAt && (
+          <>
+            {' · '}
+            <time dateTime={status.fetchedAt}>{t('sources.fetchedAt', { time: dateTime(status.fetchedAt) })}</time>
+          </>
+        )}
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,23 @@
+import { useFormat } from '../i18n/useFormat';
+import type { SourceStatusView } from '../model/types';
+import { FAILING_STATES, SourceChip } from './SourceChip';
+
+export function SourceStatusBar({ sources }: { sources: readonly SourceStatusView[] }) {
+  const { t } = useFormat();
+  const failing = sources.filter((s) => FAILING_STATES.has(s.state)).length;
+  return (
+    <section className="source-bar" aria-label={t('sources.heading')}>
+      <h2 className="source-bar__title">{t('sources.heading')}</h2>
+      <ul className="source-bar__list">
+        {sources.map((status) => (
+          <SourceChip key={status.sourceId} status={status} />
+        ))}
+      </ul>
+      {failing > 0 && (
+        <p className="source-bar__warning" role="status" data-testid="sources-incomplete">
+          {t('sources.incomplete', { count: failing, total: sources.length })}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isErrorCode } from '../../shared/errors';
+import type { Quantity } from '../../shared/summary';
+import { useSamsyn } from '../store/StoreProvider';
+import { formatDate, formatDateTime, formatNumber, formatQuantity, formatTime } from './formatters';
+
+/** Translation plus the language-aware formatters every view needs. */
+export function useFormat() {
+  const { t, i18n } = useTranslation();
+  const language = useSamsyn((s) => s.language);
+  return useMemo(
+    () => ({
+      t,
+      language,
+      date: (iso: string) => formatDate(iso, language),
+      time: (iso: string) => formatTime(iso, language),
+      dateTime: (iso: string) => formatDateTime(iso, language),
+      number: (value: number) => formatNumber(value, language),
+      quantity: (q: Quantity) => formatQuantity(q, language),
+      value: (v: Quantity | string) => (typeof v === 'string' ? v : formatQuantity(v, language)),
+      /** Words for an error code; an unknown code is still shown, never hidden. */
+      error: (code: string) => (isErrorCode(code) ? t(`errors.${code}`) : t('sources.unknownError', { code })),
+      /** Words for a status code when we have them, else the source's own code. */
+      status: (status: string) => {
+        const key = `statuses.${status}`;
+        return /^[a-z-]+$/.test(status) && i18n.exists(key) ? t(key) : status;
+      },
+    }),
+    [t, i18n, language],
+  );
+}
+
+export type Format = ReturnType<typeof useFormat>;

@@ -1,0 +1,16 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { SamsynState, SamsynStore } from './samsynStore';
+
+const StoreContext = createContext<SamsynStore | null>(null);
+
+export function StoreProvider({ store, children }: { store: SamsynStore; children: ReactNode }) {
+  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+}
+
+/** Reads one slice of the app state; select stable values (not new objects) to avoid re-renders. */
+export function useSamsyn<T>(selector: (state: SamsynState) => T): T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useSamsyn outside StoreProvider');
+  return useStore(store, selector);
+}

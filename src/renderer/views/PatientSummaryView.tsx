@@ -1,0 +1,32 @@
+import { useMemo } from 'react';
+import { PatientBanner } from '../components/PatientBanner';
+import { SealedNotice } from '../components/SealedNotice';
+import { SectionIndex } from '../components/SectionIndex';
+import { SectionPanel, type SectionContext } from '../components/SectionPanel';
+import { FAILING_STATES } from '../components/SourceChip';
+import { SourceStatusBar } from '../components/SourceStatusBar';
+import type { SelectedPatient, SummaryView } from '../store/samsynStore';
+import { SECTIONS } from './sections';
+
+export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
+  const context = useMemo<SectionContext>(() => {
+    const unanswered = summary.sources.filter((s) => FAILING_STATES.has(s.state)).map((s) => s.name);
+    const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
+    return { unanswered, noneAnswered: !answered };
+  }, [summary.sources]);
+  return (
+    <>
+      <PatientBanner summary={summary} selected={selected} />
+      <SourceStatusBar sources={summary.sources} />
+      <div className="summary-layout">
+        <SectionIndex sections={summary.sections} />
+        <div className="summary-sections">
+          <SealedNotice count={summary.hiddenSealed} />
+          {SECTIONS.map((config) => (
+            <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}
