@@ -4,9 +4,10 @@
  * heavy chronic patient is generated in code (heavyPatient.ts). Every patient
  * carries an official test identity number only.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Country } from '../../shared/identity/types';
+import { resourcesDir } from '../app/paths';
 import {
   generateHeavyPatient,
   HEAVY_PATIENT_NAME,
@@ -95,25 +96,8 @@ export interface RegionData {
   byPatient: Map<string, Map<string, FhirResource[]>>;
 }
 
-/**
- * The project root: the nearest folder above `start` holding package.json. Works
- * from src/ under tsx or vitest and from the compiled build/ alike.
- */
-export function findProjectRoot(start: string = __dirname): string {
-  for (const origin of [start, process.cwd()]) {
-    let dir = path.resolve(origin);
-    for (;;) {
-      if (existsSync(path.join(dir, 'package.json'))) return dir;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  throw new Error('sandbox: project root (package.json) not found');
-}
-
-export function sandboxDataDir(root: string = findProjectRoot()): string {
-  return path.join(root, 'resources', 'sandbox');
+export function sandboxDataDir(): string {
+  return path.join(resourcesDir(), 'sandbox');
 }
 
 function isResource(value: unknown): value is FhirResource {
