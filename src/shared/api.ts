@@ -15,6 +15,7 @@ const provenance = z.object({
   recordId: z.string(),
   recordedAt: z.string().optional(),
   fetchedAt: z.string(),
+  cached: z.boolean().optional(),
 });
 const conflict = z.object({
   field: z.enum(['status', 'value', 'date', 'text']),
@@ -42,6 +43,12 @@ const sourceStatus = z.object({
   fetchedAt: z.string().optional(),
   itemCount: z.number(),
   ms: z.number().optional(),
+  refreshing: z.boolean().optional(),
+});
+const cacheNotice = z.object({
+  available: z.boolean(),
+  error: z.string().optional(),
+  setAside: z.boolean().optional(),
 });
 const patientHeader = z.object({
   identifier: z.object({ system: z.string().optional(), value: z.string() }),
@@ -63,6 +70,19 @@ export const summarySchema = z.object({
   generatedAt: z.string(),
   fromCache: z.boolean(),
   hiddenSealed: z.number(),
+  refreshing: z.boolean().optional(),
+  cache: cacheNotice.optional(),
+});
+
+/** Counts only: the settings view and `samsyn cache verify` never see patient data. */
+export const cacheStatusSchema = z.object({
+  available: z.boolean(),
+  error: z.string().optional(),
+  setAside: z.boolean().optional(),
+  retentionHours: z.number(),
+  patients: z.number(),
+  snapshots: z.number(),
+  oldestAt: z.string().optional(),
 });
 
 export const appInfoSchema = z.object({
@@ -80,16 +100,30 @@ export const samsynApi = {
     }),
     response: summarySchema,
   },
+  'cache.status': { request: z.object({}), response: cacheStatusSchema },
+  /** "Töm cache": removes every cached patient snapshot. */
+  'cache.clear': { request: z.object({}), response: z.object({ removed: z.number() }) },
 } as const;
 
-/** Events pushed from the services to the renderer (none yet; the cache adds summary updates). */
-export const samsynEvents = {} as const;
+/**
+ * Events pushed from the services to the renderer. 'summary.updated' carries the
+ * fresh summary after summary.open answered from the cache; the renderer shows
+ * it only if that patient is still the selected one.
+ */
+export const samsynEvents = {
+  'summary.updated': z.object({ summary: summarySchema }),
+} as const;
 
 export type SamsynApi = typeof samsynApi;
 export type CommandName = keyof SamsynApi;
 export type RequestOf<C extends CommandName> = z.input<SamsynApi[C]['request']>;
 export type ResponseOf<C extends CommandName> = z.output<SamsynApi[C]['response']>;
 export type EventName = keyof typeof samsynEvents;
+export type EventPayload<E extends EventName> = z.output<(typeof samsynEvents)[E]>;
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(samsynEvents, name);
+}
 
 /** What both transports expose to the renderer (`window.samsyn` in Electron). */
 export interface SamsynBridge {

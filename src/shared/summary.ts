@@ -44,6 +44,11 @@ export interface Provenance {
   recordedAt?: string;
   /** When Samsyn received it from the source. */
   fetchedAt: string;
+  /**
+   * True when the item comes from the local cache, not from this request's
+   * answer: its age is then `fetchedAt`'s, and it must never be shown as fresh.
+   */
+  cached?: boolean;
 }
 
 export interface ClinicalItem {
@@ -78,9 +83,28 @@ export interface SourceStatus {
   name: string;
   state: SourceState;
   error?: ErrorCode;
+  /**
+   * When the source last answered. For state 'cached' this is when the cached
+   * snapshot was taken (its age), and `error`, if present, is why the refresh
+   * just now failed.
+   */
   fetchedAt?: string;
   itemCount: number;
   ms?: number;
+  /** A fresh answer is being fetched; this status is preliminary (stale-while-revalidate). */
+  refreshing?: boolean;
+}
+
+/**
+ * How the local cache stood for this summary. Absent where no cache is
+ * configured (the CLI). `available: false` means the summary was built live and
+ * nothing is kept; `setAside` means an unreadable cache file was moved aside
+ * (kept, never deleted) and a new one started.
+ */
+export interface CacheNotice {
+  available: boolean;
+  error?: ErrorCode;
+  setAside?: boolean;
 }
 
 export interface PatientHeader {
@@ -102,8 +126,12 @@ export interface Summary {
   sections: Sections;
   sources: SourceStatus[];
   generatedAt: string;
+  /** True when any data shown comes from the local cache (see each source's state). */
   fromCache: boolean;
   hiddenSealed: number;
+  /** The cached answer given at once; the fresh summary follows as a 'summary.updated' event. */
+  refreshing?: boolean;
+  cache?: CacheNotice;
 }
 
 export function emptySections(): Sections {

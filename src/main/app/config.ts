@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
+import { batchSourceSchema, mllpSourceSchema } from '../sources/hl7v2/hl7SourceConfig';
 
 const fhirSourceSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
@@ -17,9 +18,20 @@ const fhirSourceSchema = z.object({
 });
 
 export const configSchema = z.object({
-  sources: z.array(fhirSourceSchema).refine((s) => new Set(s.map((x) => x.id)).size === s.length, {
+  sources: z.array(z.discriminatedUnion('kind', [fhirSourceSchema, mllpSourceSchema, batchSourceSchema])).refine((s) => new Set(s.map((x) => x.id)).size === s.length, {
     message: 'source ids must be unique',
   }),
+  /**
+   * The encrypted local cache. `dir` defaults to the app's data folder
+   * (Electron: userData; preview and demo: SAMSYN_DATA_DIR or `.samsyn/`).
+   */
+  cache: z
+    .object({
+      enabled: z.boolean().default(true),
+      retentionHours: z.number().positive().max(24 * 30).default(12),
+      dir: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type SamsynConfig = z.output<typeof configSchema>;

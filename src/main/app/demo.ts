@@ -9,6 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startPreviewServer } from '../preview/previewServer';
 import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
+import { HL7_SANDBOX_PATIENTS } from '../sandbox/hl7Data';
+import { hl7Endpoint } from '../sources/hl7v2/hl7Adapters';
 import { defaultConfigPath, projectRoot, rendererDir } from './paths';
 import { startRuntime } from './runtime';
 
@@ -45,13 +47,21 @@ async function main(): Promise<void> {
   if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
   const runtime = await startRuntime({ configPath, transport: 'preview' });
   const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
-  const preview = await startPreviewServer({ handlers: runtime.services.handlers, staticDir: rendererDir(), port });
+  const preview = await startPreviewServer({
+    handlers: runtime.services.handlers,
+    events: runtime.services.events,
+    staticDir: rendererDir(),
+    port,
+  });
   const out = process.stdout;
   out.write('\nSamsyn preview (no Electron binary here, so the browser preview runs instead)\n');
   out.write(`  Open: ${preview.url}\n`);
-  for (const s of runtime.config.sources) out.write(`  Source: ${s.name} -> ${s.baseUrl}\n`);
+  for (const s of runtime.config.sources) {
+    out.write(`  Source: ${s.name} -> ${s.kind === 'fhir-r4' ? s.baseUrl : hl7Endpoint(s)}\n`);
+  }
   out.write('  Synthetic test patients (official test numbers):\n');
   for (const p of SANDBOX_PATIENTS) out.write(`    ${p.identifier.value.padEnd(13)} ${p.name} (${p.regions.join(', ')})\n`);
+  for (const p of HL7_SANDBOX_PATIENTS) out.write(`    ${p.value.padEnd(13)} ${p.name} (HL7 v2: ${p.note})\n`);
   out.write('  Press Ctrl+C to stop.\n\n');
   const stop = async () => {
     await preview.close();

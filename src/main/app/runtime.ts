@@ -4,8 +4,11 @@
  * Shared by the Electron shell and the browser-preview demo.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { defaultDataDir, openConfiguredCache } from '../cache/configuredCache';
+import type { KeyProvider } from '../cache/keyProvider';
 import { startFhirSandbox, type FhirSandbox } from '../sandbox/fhirServer';
+import { startHl7Sandbox, type StartedHl7Sandbox } from '../sandbox/hl7Sandboxes';
 import { createLogger } from '../log/logger';
 import { systemClock, type Clock } from './clock';
 import { loadConfigFile, type SamsynConfig } from './config';
@@ -30,11 +33,22 @@ export async function startRuntime(options: {
   configPath: string;
   transport: 'electron' | 'preview';
   clock?: Clock;
+  /** Where the cache lives unless the config says (Electron: userData). */
+  dataDir?: string;
+  /** The cache key's home (Electron: safeStorage); default SAMSYN_CACHE_KEY or a key file. */
+  keyProvider?: KeyProvider;
 }): Promise<Runtime> {
   const config = loadConfigFile(options.configPath);
   const sandboxes: FhirSandbox[] = [];
-  const sources = [];
+  const sources: SamsynConfig['sources'] = [];
+  const hl7Sandboxes: StartedHl7Sandbox[] = [];
   for (const source of config.sources) {
+    if (source.kind !== 'fhir-r4') {
+      const started = await startHl7Sandbox(source);
+      if (started) hl7Sandboxes.push(started);
+      sources.push(started?.source ?? source);
+      continue;
+    }
     const region = /^sandbox:([a-z0-9-]+)$/.exec(source.baseUrl)?.[1];
     if (region && source.enabled) {
       const sandbox = await startFhirSandbox({ region });
@@ -45,8 +59,17 @@ export async function startRuntime(options: {
     }
   }
   const resolved: SamsynConfig = { ...config, sources };
+  const cache = openConfiguredCache({
+    config: resolved,
+    configDir: dirname(options.configPath),
+    dataDir: options.dataDir ?? defaultDataDir(projectRoot()),
+    ...(options.keyProvider ? { keyProvider: options.keyProvider } : {}),
+    clock: options.clock ?? systemClock,
+    logger: log.child({ module: 'cache' }),
+  });
   const services = createServices({
     config: resolved,
+    ...(cache ? { cache } : {}),
     clock: options.clock ?? systemClock,
     logger: log,
     transport: options.transport,
@@ -58,7 +81,9 @@ export async function startRuntime(options: {
     services,
     sandboxes,
     close: async () => {
-      await Promise.all(sandboxes.map((s) => s.close()));
+      await services.summary.settled();
+      cache?.close();
+      await Promise.all([...sandboxes, ...hl7Sandboxes].map((s) => s.close()));
     },
   };
 }

@@ -16,16 +16,22 @@ import { createLogger } from '../log/logger';
 import { bundleToSourceResult } from '../sources/fhir/fhirSource';
 import type { SourceAdapter, SourceResult } from '../sources/types';
 import { createSummaryService } from '../summary/summaryService';
+import { CACHE_USAGE, runCacheCommand } from './cacheCommand';
 import { formatSummaryText } from './formatSummary';
+import { HL7_USAGE, inspectHl7File, readHl7SourceFile } from './hl7Cli';
 
 const USAGE = `Usage:
   samsyn validate-id ID
       Prints the normalized national id as JSON, or one coded error line (exit 1).
   samsyn summarize FILE... --patient ID [--json]
-      Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document).
-      ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly.
+      Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
+      and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
+      ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
+      for HL7 v2, SYSTEM is PID-3's assigning authority (namespace or universal id).
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 64: usage.
+${HL7_USAGE}  samsyn cache verify|purge [--dir DIR]
+      Checks or purges the encrypted local cache (see \`samsyn cache help\`).
 `;
 
 export const EXIT = { ok: 0, invalid: 1, badFile: 2, rejected: 3, usage: 64 } as const;
@@ -98,7 +104,8 @@ async function summarize(args: string[], io: CliIo): Promise<number> {
   const sources: SourceAdapter[] = [];
   for (const [i, file] of files.entries()) {
     try {
-      sources.push(fileSource(i + 1, file, await readBundleFile(file, i + 1, fetchedAt)));
+      const hl7 = await readHl7SourceFile(file, i + 1, fetchedAt, query.value.identifier);
+      sources.push(fileSource(i + 1, file, hl7 ?? (await readBundleFile(file, i + 1, fetchedAt))));
     } catch (err) {
       const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
       io.err(errorLine(error, `file ${i + 1}: ${basename(file)}`));
@@ -113,6 +120,22 @@ async function summarize(args: string[], io: CliIo): Promise<number> {
   const summary: Summary = await service.open(query.value);
   io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
   return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
+}
+
+async function runHl7Command(args: string[], io: CliIo): Promise<number> {
+  const [sub, file, ...extra] = args;
+  if (sub !== 'inspect' || !file || extra.length > 0) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'hl7' } }) + USAGE);
+    return EXIT.usage;
+  }
+  try {
+    io.out(await inspectHl7File(file));
+    return EXIT.ok;
+  } catch (err) {
+    const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
+    io.err(errorLine(error, basename(file)));
+    return EXIT.badFile;
+  }
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -131,8 +154,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(JSON.stringify(result.value) + '\n');
       return EXIT.ok;
     }
+    case 'hl7':
+      return runHl7Command(rest, io);
     case 'summarize':
       return summarize(rest, io);
+    case 'cache':
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') {
+        io.out(CACHE_USAGE);
+        return rest[0] === undefined ? EXIT.usage : EXIT.ok;
+      }
+      return runCacheCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -9,9 +9,11 @@ import { dispatch } from '../app/dispatch';
 import { defaultConfigPath, rendererDir } from '../app/paths';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createLogger } from '../log/logger';
+import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
 
 const log = createLogger('electron');
 const INVOKE_CHANNEL = 'samsyn:invoke';
+const EVENT_CHANNEL = 'samsyn:event';
 
 let runtime: Runtime | undefined;
 
@@ -64,8 +66,16 @@ async function main(): Promise<void> {
   runtime = await startRuntime({
     configPath: process.env.SAMSYN_CONFIG ?? defaultConfigPath(),
     transport: 'electron',
+    dataDir: app.getPath('userData'),
+    keyProvider: safeStorageKeyProvider(join(app.getPath('userData'), WRAPPED_KEY_FILE)),
   });
   const handlers = runtime.services.handlers;
+  // Pushed events (the fresh summary after a cached one) go to our own page only.
+  runtime.services.events.subscribe((event, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) {
+      if (win.webContents.getURL().split('#')[0] === rendererIndexUrl()) win.webContents.send(EVENT_CHANNEL, event, payload);
+    }
+  });
   const expectedUrl = rendererIndexUrl();
   ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {
     // Only our own page may call the services.

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { SamsynHandlers } from '../../shared/api';
+import type { EventHub } from '../app/eventHub';
 import { fail, type Result } from '../../shared/errors';
 import { dispatch } from '../app/dispatch';
 import { createLogger } from '../log/logger';
@@ -47,7 +48,11 @@ export interface PreviewOptions {
   /** The built renderer (dist/renderer). */
   staticDir: string;
   port?: number;
+  /** Pushed events, streamed to each tab on GET /api/events (Server-Sent Events). */
+  events?: Pick<EventHub, 'subscribe'>;
 }
+
+const HEARTBEAT_MS = 15_000;
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -121,6 +126,10 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       return;
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname === '/api/events') {
+      streamEvents(req, res);
+      return;
+    }
     const invoke = /^\/api\/invoke\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
     if (invoke) {
       if (req.method !== 'POST') {
@@ -160,6 +169,43 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       return;
     }
     await serveStatic(url.pathname, res);
+  }
+
+  /**
+   * Server-Sent Events, read by the renderer with fetch() so the token travels
+   * in the Authorization header like every invoke, never in a URL.
+   */
+  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET') {
+      sendJson(res, 405, fail('BRIDGE_BAD_REQUEST', { reason: 'method' }));
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
+      sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
+      return;
+    }
+    if (!tokenMatches(req.headers.authorization, token)) {
+      sendJson(res, 401, fail('BRIDGE_UNAUTHORIZED'));
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': connected\n\n');
+    const unsubscribe =
+      options.events?.subscribe((event, payload) => {
+        res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+      }) ?? (() => undefined);
+    // Comments keep proxies and idle timeouts from closing a quiet stream.
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
   }
 
   const server = createServer((req, res) => {

@@ -7,7 +7,43 @@ export interface HttpBridgeOptions {
   /** Per-launch token handed over in the URL fragment (read at each call: it may be handed over again). */
   token: () => string | undefined;
   fetch?: typeof fetch;
+  /** Waits before reconnecting the event stream (tests pass a short one). */
+  reconnectDelayMs?: (attempt: number) => number;
 }
+
+type Listener = (payload: unknown) => void;
+
+/** One parsed Server-Sent Event. */
+export interface StreamEvent {
+  event: string;
+  data: string;
+}
+
+/**
+ * Splits a Server-Sent Events text stream into events. Returns the events
+ * complete so far and the unfinished rest, to be prefixed to the next chunk.
+ */
+export function parseEventStream(buffer: string): { events: StreamEvent[]; rest: string } {
+  const events: StreamEvent[] = [];
+  const blocks = buffer.replace(/\r\n/g, '\n').split('\n\n');
+  const rest = blocks.pop() ?? '';
+  for (const block of blocks) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length > 0) events.push({ event, data: data.join('\n') });
+  }
+  return { events, rest };
+}
+
+const defaultDelay = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
 
 /**
  * The browser preview's transport: the same command map over HTTP. It returns
@@ -44,12 +80,69 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     return fail('INTERNAL', { status: response.status });
   }
 
+  // Pushed events: one stream (GET /api/events), opened with the first listener
+  // and reopened after a drop, read with fetch so the token stays in a header.
+  const listeners = new Map<string, Set<Listener>>();
+  const delay = options.reconnectDelayMs ?? defaultDelay;
+  let streaming = false;
+
+  function deliver(event: StreamEvent): void {
+    const set = listeners.get(event.event);
+    if (!set || set.size === 0) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    for (const listener of [...set]) listener(payload);
+  }
+
+  async function readStream(): Promise<void> {
+    const headers: Record<string, string> = { Accept: 'text/event-stream' };
+    const token = options.token();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const response = await doFetch(`${options.origin}/api/events`, { headers, credentials: 'omit', cache: 'no-store' });
+    if (!response.ok || !response.body) throw new Error(`events ${response.status}`);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      const parsed = parseEventStream(buffer + decoder.decode(value, { stream: true }));
+      buffer = parsed.rest;
+      parsed.events.forEach(deliver);
+    }
+  }
+
+  async function stream(): Promise<void> {
+    for (let attempt = 0; [...listeners.values()].some((s) => s.size > 0); attempt++) {
+      try {
+        await readStream();
+        attempt = 0;
+      } catch {
+        // Refused or dropped: try again after a pause; invoke() reports its own errors.
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay(attempt)));
+    }
+    streaming = false;
+  }
+
   return {
     // Typed per command by the contract; the body itself is checked by withValidation.
     invoke: invoke as SamsynBridge['invoke'],
-    on() {
-      // The preview pushes no events yet; the cache's summary updates will add a stream.
-      return () => undefined;
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener);
+      if (!streaming) {
+        streaming = true;
+        void stream();
+      }
+      return () => {
+        set.delete(listener);
+      };
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { samsynApi, type CommandName, type SamsynBridge } from '../../shared/api';
+import { isEventName, samsynApi, samsynEvents, type CommandName, type SamsynBridge } from '../../shared/api';
 import { fail, isErrorCode, type ErrorParams, type Result } from '../../shared/errors';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -53,6 +53,15 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
   return {
     // checkResult has parsed the value with this command's response schema.
     invoke: invoke as SamsynBridge['invoke'],
-    on: (event, listener) => transport.on(event, listener),
+    // A pushed payload is checked like an answer: an unknown event or a payload
+    // that does not match the contract never reaches the app.
+    on: (event, listener) => {
+      if (!isEventName(event)) return () => undefined;
+      const schema = samsynEvents[event] as z.ZodType;
+      return transport.on(event, (payload) => {
+        const parsed = schema.safeParse(payload);
+        if (parsed.success) listener(parsed.data);
+      });
+    },
   };
 }

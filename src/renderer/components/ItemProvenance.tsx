@@ -1,10 +1,12 @@
 import { Fragment } from 'react';
 import { useFormat } from '../i18n/useFormat';
+import { useNow } from '../i18n/useNow';
 import type { ProvenanceView } from '../model/types';
 
 /** "Region Nord · 2024-03-05" for each source that holds the item. */
 export function ItemProvenance({ sources }: { sources: readonly ProvenanceView[] }) {
-  const { t, date, dateTime } = useFormat();
+  const { t, date, dateTime, age } = useFormat();
+  const now = useNow();
   return (
     <p className="item-provenance" data-testid="item-provenance">
       {sources.map((source, index) => (
@@ -22,6 +24,12 @@ export function ItemProvenance({ sources }: { sources: readonly ProvenanceView[]
             {source.recordedAt
               ? t('items.provenance', { source: source.sourceName, date: date(source.recordedAt) })
               : t('items.provenanceFetched', { source: source.sourceName, date: date(source.fetchedAt) })}
+            {source.cached && (
+              <span className="item-provenance__age" data-testid="item-age">
+                {' · '}
+                {t('items.cachedAge', { age: age(source.fetchedAt, now) })}
+              </span>
+            )}
           </span>
         </Fragment>
       ))}

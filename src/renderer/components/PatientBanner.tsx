@@ -1,9 +1,15 @@
 import { formatNationalId } from '../../shared/identity';
 import { useFormat } from '../i18n/useFormat';
+import { useNow } from '../i18n/useNow';
+import { oldest } from '../model/age';
+import { CacheNotice } from './CacheNotice';
 import type { SelectedPatient, SummaryView } from '../store/samsynStore';
 
 export function PatientBanner({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
-  const { t, date, dateTime } = useFormat();
+  const { t, date, dateTime, age } = useFormat();
+  const now = useNow();
+  const cachedSince = oldest(summary.sources.filter((s) => s.state === 'cached').map((s) => s.fetchedAt));
+  const allCached = summary.sources.length > 0 && summary.sources.every((s) => s.state === 'cached');
   const { patient } = summary;
   // The store only keeps a summary whose national id matches the one asked for,
   // so the validated id (with its kind and formatting) describes this patient.
@@ -57,11 +63,20 @@ export function PatientBanner({ summary, selected }: { summary: SummaryView; sel
       )}
       {summary.fromCache ? (
         <p className="patient-banner__cache" role="status" data-testid="from-cache">
-          {t('patient.fromCache', { time: dateTime(summary.generatedAt) })}
+          {cachedSince
+            ? t('patient.fromCacheAge', { age: age(cachedSince, now), time: dateTime(cachedSince) })
+            : t('patient.fromCache', { time: dateTime(summary.generatedAt) })}
+          {!allCached && !summary.refreshing && <> {t('patient.partlyCached')}</>}
         </p>
       ) : (
         <p className="patient-banner__generated">{t('patient.generatedAt', { time: dateTime(summary.generatedAt) })}</p>
       )}
+      {summary.refreshing && (
+        <p className="patient-banner__refreshing" role="status" data-testid="summary-refreshing">
+          <span className="spinner" aria-hidden="true" /> {t('patient.refreshing')}
+        </p>
+      )}
+      {summary.cache && <CacheNotice notice={summary.cache} />}
     </section>
   );
 }

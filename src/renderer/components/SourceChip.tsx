@@ -1,12 +1,15 @@
 import { useFormat } from '../i18n/useFormat';
+import { useNow } from '../i18n/useNow';
 import type { SourceStatusView } from '../model/types';
 
 /** States in which a source gave us nothing usable: never quiet, always spelled out. */
 export const FAILING_STATES: ReadonlySet<string> = new Set(['failed', 'timeout', 'rejected']);
 
 export function SourceChip({ status }: { status: SourceStatusView }) {
-  const { t, error, number, dateTime } = useFormat();
+  const { t, error, number, dateTime, age } = useFormat();
+  const now = useNow();
   const failing = FAILING_STATES.has(status.state);
+  const cached = status.state === 'cached';
   return (
     <li
       className={`source-chip source-chip--${status.state}${failing ? ' source-chip--failing' : ''}`}
@@ -22,7 +25,19 @@ export function SourceChip({ status }: { status: SourceStatusView }) {
       </span>
       {status.error && (
         <span className="source-chip__error" data-testid="source-error">
-          {error(status.error)}
+          {cached ? t('sources.refreshFailed', { reason: error(status.error) }) : error(status.error)}
+        </span>
+      )}
+      {cached && !status.fetchedAt && <span className="source-chip__age">{t('sources.noCachedCopy')}</span>}
+      {status.fetchedAt && (
+        // Every answer shows its age; a cached one is never left looking fresh.
+        <span className={`source-chip__age${cached ? ' source-chip__age--cached' : ''}`} data-testid="source-age">
+          {t('sources.age', { age: age(status.fetchedAt, now) })}
+        </span>
+      )}
+      {status.refreshing && (
+        <span className="source-chip__refreshing" data-testid="source-refreshing">
+          {t('sources.refreshing')}
         </span>
       )}
       <span className="source-chip__meta">

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isErrorCode } from '../../shared/errors';
 import type { Quantity } from '../../shared/summary';
+import { ageParts } from '../model/age';
 import { useSamsyn } from '../store/StoreProvider';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, formatTime } from './formatters';
 
@@ -17,6 +18,11 @@ export function useFormat() {
       time: (iso: string) => formatTime(iso, language),
       dateTime: (iso: string) => formatDateTime(iso, language),
       number: (value: number) => formatNumber(value, language),
+      /** "3 h 12 min": how long before `now` the instant was. */
+      age: (iso: string, now: Date) => {
+        const parts = ageParts(iso, now);
+        return parts ? t(`age.${parts.unit}`, parts) : iso;
+      },
       quantity: (q: Quantity) => formatQuantity(q, language),
       value: (v: Quantity | string) => (typeof v === 'string' ? v : formatQuantity(v, language)),
       /** Words for an error code; an unknown code is still shown, never hidden. */

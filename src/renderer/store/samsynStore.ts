@@ -1,13 +1,14 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ResponseOf, SamsynBridge } from '../../shared/api';
+import type { EventPayload, ResponseOf, SamsynBridge } from '../../shared/api';
 import type { AppError, Result } from '../../shared/errors';
-import { formatNationalId, parsePatientInput } from '../../shared/identity';
+import { formatNationalId, parsePatientInput, sameIdentifier } from '../../shared/identity';
 import type { NationalId } from '../../shared/identity/types';
 import type { Identifier } from '../../shared/summary';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/languages';
 
 export type SummaryView = ResponseOf<'summary.open'>;
 export type AppInfo = ResponseOf<'app.info'>;
+export type CacheStatus = ResponseOf<'cache.status'>;
 
 /** What the search field currently holds, as far as local validation can tell. */
 export type InputCheck =
@@ -36,6 +37,11 @@ export interface SamsynState {
   language: Language;
   appInfo: AppInfo | null;
   appInfoError: AppError | null;
+  settingsOpen: boolean;
+  cacheStatus: CacheStatus | null;
+  cacheError: AppError | null;
+  /** How many snapshots the last "Töm cache" removed. */
+  cacheCleared: number | null;
 
   setInput(text: string): void;
   /** Validates the current input (called after a pause in typing). */
@@ -44,6 +50,12 @@ export interface SamsynState {
   openPatient(text?: string): Promise<void>;
   loadAppInfo(): Promise<void>;
   setLanguage(language: Language): void;
+  openSettings(): void;
+  closeSettings(): void;
+  loadCacheStatus(): Promise<void>;
+  clearCache(): Promise<void>;
+  /** A fresh summary pushed after a cached one: shown only if that patient is still selected. */
+  receiveSummary(summary: SummaryView): void;
 }
 
 export interface SamsynStoreOptions {
@@ -86,13 +98,34 @@ function isSamePatient(selected: SelectedPatient, summary: SummaryView): boolean
   return asked.country === answered.country && canonical(asked.value) === canonical(answered.value);
 }
 
+/**
+ * Whether `candidate` should replace `current` (same patient): a later summary
+ * wins; at the same instant a complete one wins over a cached one still
+ * refreshing. So a cached answer that arrives after the pushed fresh one (the
+ * two travel separately) never puts stale data back on screen.
+ */
+function supersedes(candidate: SummaryView, current: SummaryView): boolean {
+  const a = Date.parse(candidate.generatedAt);
+  const b = Date.parse(current.generatedAt);
+  if (a !== b) return a > b;
+  return !candidate.refreshing || current.refreshing === true;
+}
+
+function isForSelected(selected: SelectedPatient | null, summary: SummaryView): selected is SelectedPatient {
+  if (!selected) return false;
+  const asked = selected.identifier;
+  const answered = summary.patient.identifier;
+  const sameAsked = sameIdentifier(asked, answered) || (asked.system === answered.system && asked.value === answered.value);
+  return sameAsked && isSamePatient(selected, summary);
+}
+
 export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
   const { bridge } = options;
   const now = options.now ?? (() => new Date());
   // Every open gets a number; only the answer to the latest one may land.
   let latestRequest = 0;
 
-  return createStore<SamsynState>()((set, get) => ({
+  const store = createStore<SamsynState>()((set, get) => ({
     input: '',
     check: { state: 'unchecked' },
     selected: null,
@@ -102,6 +135,10 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
     language: options.language ?? DEFAULT_LANGUAGE,
     appInfo: null,
     appInfoError: null,
+    settingsOpen: false,
+    cacheStatus: null,
+    cacheError: null,
+    cacheCleared: null,
 
     setInput(text) {
       // A new keystroke makes the previous verdict stale; it is redone after a pause.
@@ -150,8 +187,50 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
       } else if (!isSamePatient(selected, answer.value)) {
         set({ loading: false, error: { code: 'PATIENT_MISMATCH' } });
       } else {
-        set({ loading: false, summary: answer.value });
+        const current = get().summary;
+        // The pushed fresh summary may have overtaken this (cached) answer.
+        if (current && !supersedes(answer.value, current)) set({ loading: false });
+        else set({ loading: false, summary: answer.value });
       }
+    },
+
+    receiveSummary(summary) {
+      const { selected, summary: current } = get();
+      if (!isForSelected(selected, summary)) return;
+      if (current && !supersedes(summary, current)) return;
+      set({ summary, loading: false, error: null });
+    },
+
+    openSettings() {
+      set({ settingsOpen: true, cacheCleared: null });
+      void get().loadCacheStatus();
+    },
+
+    closeSettings() {
+      set({ settingsOpen: false });
+    },
+
+    async loadCacheStatus() {
+      let answer: Result<CacheStatus>;
+      try {
+        answer = await bridge.invoke('cache.status', {});
+      } catch {
+        answer = { ok: false, error: { code: 'INTERNAL' } };
+      }
+      if (answer.ok) set({ cacheStatus: answer.value, cacheError: null });
+      else set({ cacheError: answer.error });
+    },
+
+    async clearCache() {
+      let answer: Result<ResponseOf<'cache.clear'>>;
+      try {
+        answer = await bridge.invoke('cache.clear', {});
+      } catch {
+        answer = { ok: false, error: { code: 'INTERNAL' } };
+      }
+      if (answer.ok) set({ cacheCleared: answer.value.removed, cacheError: null });
+      else set({ cacheError: answer.error, cacheCleared: null });
+      await get().loadCacheStatus();
     },
 
     async loadAppInfo() {
@@ -169,4 +248,10 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
       set({ language });
     },
   }));
+
+  // The bridge has checked the payload against the event contract.
+  bridge.on('summary.updated', (payload) => {
+    store.getState().receiveSummary((payload as EventPayload<'summary.updated'>).summary);
+  });
+  return store;
 }

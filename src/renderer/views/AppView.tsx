@@ -3,6 +3,7 @@ import { useFormat } from '../i18n/useFormat';
 import { useSamsyn } from '../store/StoreProvider';
 import { HeaderBar } from './HeaderBar';
 import { PatientSummaryView } from './PatientSummaryView';
+import { SettingsPanel } from './SettingsPanel';
 import { WelcomeView } from './WelcomeView';
 
 function LoadingView({ display }: { display: string }) {
@@ -40,10 +41,12 @@ export function AppView() {
   const summary = useSamsyn((s) => s.summary);
   const loading = useSamsyn((s) => s.loading);
   const failure = useSamsyn((s) => s.error);
+  const settingsOpen = useSamsyn((s) => s.settingsOpen);
   return (
     <div className="app">
       <HeaderBar />
       <main id="main" className="app-main" tabIndex={-1}>
+        {settingsOpen && <SettingsPanel />}
         {failure && (
           <p className="notice notice--error" role="alert" data-testid="summary-error">
             {t('patient.failed', { reason: error(failure.code) })}

@@ -1,9 +1,13 @@
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { PatientSearch } from '../components/PatientSearch';
 import { useFormat } from '../i18n/useFormat';
+import { useSamsyn } from '../store/StoreProvider';
 
 export function HeaderBar() {
   const { t } = useFormat();
+  const settingsOpen = useSamsyn((s) => s.settingsOpen);
+  const openSettings = useSamsyn((s) => s.openSettings);
+  const closeSettings = useSamsyn((s) => s.closeSettings);
   return (
     <header className="app-header">
       <a className="skip-link" href="#main">
@@ -15,6 +19,15 @@ export function HeaderBar() {
       </div>
       <PatientSearch />
       <LanguageSwitch />
+      <button
+        type="button"
+        className="button app-header__settings"
+        aria-expanded={settingsOpen}
+        onClick={settingsOpen ? closeSettings : openSettings}
+        data-testid="settings-open"
+      >
+        {t('settings.open')}
+      </button>
     </header>
   );
 }

@@ -1,0 +1,123 @@
+/**
+ * Opening the encrypted cache file: ChaCha20-Poly1305 (SQLite3 Multiple
+ * Ciphers' default) keyed with the installation key, WAL journal, schema
+ * migrated. A file that cannot be opened is never overwritten or deleted: the
+ * caller moves it aside with moveAside() and keeps it for an engineer.
+ */
+import { createHmac } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { CodedError, type ErrorCode } from '../../shared/errors';
+import { migrate } from './migrations';
+
+export type CacheDb = Database.Database;
+
+export const CIPHER = 'chacha20';
+
+/** SQLite companions that belong to the database file and move with it. */
+const COMPANIONS = ['-wal', '-shm', '.keyid'] as const;
+
+/**
+ * A key fingerprint kept next to the file, so "wrong key" can be told from
+ * "damaged file" (both read as SQLITE_NOTADB under encryption). An HMAC of a
+ * fixed label under the key: it reveals nothing about the key.
+ */
+export function keyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('samsyn-cache-key-id/v1').digest('hex').slice(0, 32);
+}
+
+function readFingerprint(path: string): string | undefined {
+  try {
+    return readFileSync(`${path}.keyid`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function classify(err: unknown, path: string, key: Buffer | undefined): CodedError {
+  if (err instanceof CodedError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'SQLITE_NOTADB') {
+    if (key === undefined) return new CodedError('CACHE_CORRUPT', { sqlite: code });
+    const stored = readFingerprint(path);
+    if (stored === keyFingerprint(key)) return new CodedError('CACHE_CORRUPT', { sqlite: code });
+    return new CodedError('CACHE_KEY_INVALID', { keyCheck: stored ? 'mismatch' : 'absent' });
+  }
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) return new CodedError('CACHE_CORRUPT', { sqlite: code });
+  return new CodedError('CACHE_UNAVAILABLE', { sqlite: code || 'unknown' });
+}
+
+export interface OpenOptions {
+  /** The installation key; undefined opens without encryption (benchmark baseline only). */
+  key: Buffer | undefined;
+  /** false: refuse a missing file (CLI verify) instead of creating one. */
+  create?: boolean;
+  /** false: skip quick_check (the crash test reopens many times). */
+  check?: boolean;
+  readonly?: boolean;
+}
+
+/** Opens, checks the key, migrates. Throws CodedError CACHE_*; never touches a file it cannot read. */
+export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
+  const create = options.create ?? true;
+  const isNew = !existsSync(path);
+  if (isNew && !create) throw new CodedError('CACHE_UNAVAILABLE', { reason: 'missing' });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let db: CacheDb;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false });
+  } catch (err) {
+    throw classify(err, path, options.key);
+  }
+  try {
+    if (options.key) {
+      db.pragma(`cipher = '${CIPHER}'`);
+      db.key(options.key);
+    }
+    // The first read is where a wrong key or a damaged header shows.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL survives a killed process (the crash test checks
+      // this); only an OS crash may lose the last commits, never consistency.
+      db.pragma('synchronous = NORMAL');
+      // A heavy patient's snapshot is a few MB: keep its decrypted pages in
+      // memory so a second read does not decrypt them again.
+      db.pragma('cache_size = -65536');
+      migrate(db);
+    }
+    if (options.check ?? true) {
+      const result = db.pragma('quick_check', { simple: true });
+      if (result !== 'ok') throw new CodedError('CACHE_CORRUPT', { check: 'quick_check' });
+    }
+  } catch (err) {
+    db.close();
+    throw classify(err, path, options.key);
+  }
+  if (isNew) {
+    chmodSync(path, 0o600);
+    if (options.key) writeFileSync(`${path}.keyid`, keyFingerprint(options.key) + '\n', { mode: 0o600 });
+  }
+  return db;
+}
+
+function stamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Moves an unreadable cache and its companions to `<file>.<CODE>-<time>` (a
+ * counter is added rather than ever replacing an earlier one). Returns the new
+ * path of the main file.
+ */
+export function moveAside(path: string, code: ErrorCode, now: Date): string {
+  const base = `${path}.${code}-${stamp(now)}`;
+  let target = base;
+  for (let n = 1; COMPANIONS.some((c) => existsSync(target + c)) || existsSync(target); n++) target = `${base}-${n}`;
+  if (existsSync(path)) renameSync(path, target);
+  for (const suffix of COMPANIONS) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
+  }
+  return target;
+}

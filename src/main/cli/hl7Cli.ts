@@ -1,0 +1,84 @@
+/**
+ * HL7 v2 on the command line: `summarize` reads HL7 files (detected by content:
+ * MSH, BHS or FHS first) beside FHIR Bundles, and `hl7 inspect FILE` prints each
+ * message's segments and fields for an integration engineer checking a feed.
+ * A malformed file is one coded line naming the message and segment.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { CodedError } from '../../shared/errors';
+import type { Identifier } from '../../shared/summary';
+import { isHl7Bytes, readHl7File, selectForPatient } from '../sources/hl7v2/hl7File';
+import { parseHl7Document } from '../sources/hl7v2/hl7Parse';
+import { decodeHl7Bytes } from '../sources/hl7v2/hl7Text';
+import type { SourceResult } from '../sources/types';
+
+export const HL7_USAGE = `  samsyn hl7 inspect FILE
+      Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
+      each non-empty field as NAME-n (repetitions as [r], components joined with ^).
+      A malformed file: one coded line naming the message and segment, exit 2.
+`;
+
+export async function readFileBytes(path: string, index: number): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    throw new CodedError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', {
+      file: index,
+    });
+  }
+}
+
+/**
+ * The HL7 v2 file as one source result for the patient, or undefined when the
+ * file is not HL7 (the caller then reads it as FHIR). Any malformed message
+ * fails the file: a command-line check must not pass over part of a feed.
+ */
+export async function readHl7SourceFile(
+  path: string,
+  index: number,
+  fetchedAt: string,
+  identifier: Identifier,
+): Promise<SourceResult | undefined> {
+  const bytes = await readFileBytes(path, index);
+  if (!isHl7Bytes(bytes)) return undefined;
+  const content = readHl7File(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt });
+  const bad = content.messages.find((m) => m.error || !m.mapped);
+  if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });
+  return selectForPatient(
+    content.messages.flatMap((m) => (m.mapped ? [m.mapped] : [])),
+    identifier,
+    fetchedAt,
+  );
+}
+
+/** `hl7 inspect FILE`: segments and fields, readable. */
+export async function inspectHl7File(path: string): Promise<string> {
+  const bytes = await readFileBytes(path, 1);
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  const doc = parseHl7Document(decodeHl7Bytes(bytes));
+  const bad = doc.entries.find((e) => e.error || !e.view);
+  if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });
+  const lines: string[] = [`${basename(path)}: ${doc.kind}, ${doc.entries.length} message(s)`];
+  for (const entry of doc.entries) {
+    const view = entry.view;
+    if (!view) continue;
+    lines.push(`message ${entry.index}: ${view.type} control id ${view.controlId || '(none)'}`);
+    for (const segment of view.segments) {
+      lines.push(`  ${segment.position}. ${segment.name}`);
+      const parts = segment.raw().split(segment.raw().charAt(3) || '|').length;
+      // MSH-1 is the separator itself, so MSH has one field more than its parts after the name.
+      const count = ['MSH', 'BHS', 'FHS'].includes(segment.name) ? parts : parts - 1;
+      for (let n = 1; n <= count; n++) {
+        if (segment.name === 'MSH' && n <= 2) continue;
+        const reps = segment.reps(n);
+        reps.forEach((rep, r) => {
+          const value = rep.map((component) => component.join('&')).join('^').replace(/\^+$/, '');
+          if (value === '') return;
+          lines.push(`     ${segment.name}-${n}${reps.length > 1 ? `[${r + 1}]` : ''}: ${value.replace(/\n/g, '\\n')}`);
+        });
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,77 @@
+/**
+ * HL7 v2 files (a message, a BHS batch or an FHS file) → mapped messages. The
+ * CLI's `summarize` and the batch folder share this, so both map alike.
+ */
+import { CodedError } from '../../../shared/errors';
+import { sameIdentifier } from '../../../shared/identity';
+import type { Identifier } from '../../../shared/summary';
+import type { SourceResult } from '../types';
+import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
+import { parseHl7Document, type ParsedDocument } from './hl7Parse';
+import { decodeHl7Bytes, looksLikeHl7 } from './hl7Text';
+
+export interface Hl7FileMessage {
+  index: number;
+  controlId?: string;
+  /** The message's own text, for quarantine. */
+  text: string;
+  mapped?: MappedMessage;
+  error?: CodedError;
+}
+
+export interface Hl7FileContent {
+  kind: ParsedDocument['kind'];
+  /** The declared character set, so a quarantined message is written back as it came. */
+  charset: 'latin1' | 'utf8';
+  messages: Hl7FileMessage[];
+}
+
+export function isHl7Bytes(bytes: Buffer): boolean {
+  return looksLikeHl7(bytes.subarray(0, 16).toString('latin1'));
+}
+
+/** Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing in it can be trusted. */
+export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'messageTime' | 'recordPrefix'> & { recordPrefix?: string }): Hl7FileContent {
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  const text = decodeHl7Bytes(bytes);
+  const charset = /\|8859\/1(\||\r|\n|$)/.test(bytes.subarray(0, 4096).toString('latin1')) ? 'latin1' : 'utf8';
+  const doc = parseHl7Document(text);
+  const messages = doc.entries.map((entry): Hl7FileMessage => {
+    const base = { index: entry.index, text: entry.text };
+    if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
+    const controlId = entry.view.controlId || undefined;
+    try {
+      const mapped = mapHl7Message(entry.view, {
+        sourceId: ctx.sourceId,
+        sourceName: ctx.sourceName,
+        fetchedAt: ctx.fetchedAt,
+        recordPrefix: `${ctx.recordPrefix ?? ''}${controlId ?? `#${entry.index}`}/`,
+      });
+      return { ...base, ...(controlId ? { controlId } : {}), mapped };
+    } catch {
+      return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
+    }
+  });
+  return { kind: doc.kind, charset, messages };
+}
+
+export function mentionsPatient(mapped: MappedMessage, identifier: Identifier): boolean {
+  return mapped.subjects.some((s) => s.identifiers.some((id) => sameIdentifier(id, identifier)));
+}
+
+/**
+ * The messages of a file that concern the patient, as one source result. A
+ * file's messages are independent (a lab batch holds many patients), so those
+ * that do not name the patient are left out; a message naming the patient and
+ * someone else is kept whole, and the identity guard rejects it. When no message
+ * names the patient, every message is returned, so the guard says why.
+ */
+export function selectForPatient(messages: MappedMessage[], identifier: Identifier, fetchedAt: string): SourceResult {
+  const matching = messages.filter((m) => mentionsPatient(m, identifier));
+  const chosen = matching.length > 0 ? matching : messages;
+  return {
+    subjects: chosen.flatMap((m) => m.subjects),
+    items: chosen.flatMap((m) => m.items),
+    fetchedAt,
+  };
+}

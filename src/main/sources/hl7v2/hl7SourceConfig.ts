@@ -1,0 +1,47 @@
+/**
+ * Configuration of HL7 v2 sources. `port: "sandbox:REGION"` (MLLP) and
+ * `folder: "sandbox:NAME"` (batch) point at simulated systems the runtime
+ * starts itself (demo, tests).
+ */
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
+
+export const mllpSourceSchema = z.object({
+  id,
+  name: z.string().min(1),
+  kind: z.literal('hl7v2-mllp'),
+  host: z.string().min(1).default('127.0.0.1'),
+  // node-hl7-client refuses ports above 65353.
+  port: z.union([z.number().int().min(1).max(65_353), sandboxRef]),
+  // The library destroys any socket after 60 s, so no deadline can be longer.
+  timeoutMs: z.number().int().positive().max(60_000).default(8_000),
+  query: z.enum(['QBP^Q11', 'QRY^A19']).default('QBP^Q11'),
+  version: z.enum(['2.3', '2.3.1', '2.4', '2.5', '2.5.1']).default('2.5'),
+  queryName: z.string().min(1).default('Z01^Patient summary^L'),
+  profile: z
+    .object({
+      sendingApplication: z.string().min(1).default('SAMSYN'),
+      sendingFacility: z.string().min(1).default('SAMSYN'),
+      receivingApplication: z.string().default(''),
+      receivingFacility: z.string().default(''),
+      processingId: z.enum(['P', 'T', 'D']).default('P'),
+    })
+    .prefault({}),
+  limit: z.number().int().positive().max(10_000).optional(),
+  enabled: z.boolean().default(true),
+});
+
+export const batchSourceSchema = z.object({
+  id,
+  name: z.string().min(1),
+  kind: z.literal('hl7v2-batch'),
+  folder: z.string().min(1),
+  timeoutMs: z.number().int().positive().max(120_000).default(8_000),
+  settleMs: z.number().int().min(0).max(600_000).optional(),
+  enabled: z.boolean().default(true),
+});
+
+export type MllpSourceSettings = z.output<typeof mllpSourceSchema>;
+export type BatchSourceSettings = z.output<typeof batchSourceSchema>;

@@ -1,0 +1,76 @@
+/** AL1 (allergy) and IAM (allergy with action code, v2.4+) → allergies. */
+import type { ClinicalItem } from '../../../../shared/summary';
+import type { Hl7Segment } from '../hl7Parse';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+
+/** HL7 table 0128 allergy severity. */
+const SEVERITY: Record<string, string> = { SV: 'severe', MO: 'moderate', MI: 'mild', U: 'unknown' };
+/** HL7 table 0127 allergen type. */
+const ALLERGEN_TYPE: Record<string, string> = {
+  DA: 'drug',
+  FA: 'food',
+  MA: 'miscellaneous',
+  MC: 'miscellaneous contraindication',
+  EA: 'environmental',
+  AA: 'animal',
+  PA: 'plant',
+  LA: 'pollen',
+};
+/** HL7 table 0323 action code: a deleted record stays visible as retracted. */
+const ACTION_STATUS: Record<string, string> = { D: 'entered-in-error' };
+/** HL7 table 0438 allergy clinical status: what is known about the record. */
+const CLINICAL_STATUS: Record<string, { status: string; verification: string }> = {
+  C: { status: 'active', verification: 'confirmed' },
+  U: { status: 'active', verification: 'unconfirmed' },
+  P: { status: 'active', verification: 'unconfirmed' },
+  S: { status: 'active', verification: 'unconfirmed' },
+  I: { status: 'inactive', verification: 'confirmed' },
+  E: { status: 'entered-in-error', verification: 'entered-in-error' },
+};
+
+function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number, reactionField: number, extra: {
+  status: string | undefined;
+  date: string | undefined;
+  recordId: string;
+  details: Record<string, unknown>;
+}): ClinicalItem {
+  const severityCode = seg.get(severityField, 1).toUpperCase();
+  const severity = SEVERITY[severityCode] ?? nonBlank(seg.get(severityField, 2)) ?? nonBlank(severityCode);
+  const typeCode = seg.get(2, 1).toUpperCase();
+  return hl7Item({
+    section: 'allergies',
+    codes: codingsOf(seg, 3),
+    text: codedText(seg, 3) ?? 'Allergy or intolerance (unspecified)',
+    status: extra.status,
+    date: extra.date,
+    details: {
+      severity,
+      critical: severityCode === 'SV' ? true : undefined,
+      category: ALLERGEN_TYPE[typeCode] ?? nonBlank(seg.get(2, 2)) ?? nonBlank(typeCode),
+      reactions: seg.all(reactionField).map((manifestation) => ({ manifestations: [manifestation] })),
+      segment: seg.name,
+      ...extra.details,
+    },
+    provenance: provenance(ctx, extra.recordId),
+  });
+}
+
+export function mapAl1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+  return allergyItem(seg, ctx, 4, 5, {
+    status: 'active',
+    date: hl7Date(seg.get(6)),
+    recordId: `AL1/${seg.get(1) || seg.position}`,
+    details: {},
+  });
+}
+
+export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+  const action = seg.get(6).toUpperCase();
+  const clinical = CLINICAL_STATUS[seg.get(17, 1).toUpperCase()];
+  return allergyItem(seg, ctx, 4, 5, {
+    status: ACTION_STATUS[action] ?? clinical?.status ?? 'active',
+    date: hl7Date(seg.get(11)) ?? hl7Date(seg.get(13)),
+    recordId: `IAM/${nonBlank(seg.get(7)) ?? seg.get(1) ?? seg.position}`,
+    details: { action: nonBlank(action), reportedAt: hl7Date(seg.get(13)), verificationStatus: clinical?.verification },
+  });
+}

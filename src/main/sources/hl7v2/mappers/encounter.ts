@@ -1,0 +1,47 @@
+/** PV1 (patient visit) with its PV2 → encounters. */
+import type { ClinicalItem } from '../../../../shared/summary';
+import type { Hl7Segment } from '../hl7Parse';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+
+/** HL7 table 0004 patient class. */
+const PATIENT_CLASS: Record<string, string> = {
+  I: 'Inpatient stay',
+  O: 'Outpatient visit',
+  E: 'Emergency visit',
+  P: 'Pre-admission',
+  R: 'Recurring visit',
+  B: 'Obstetrics',
+  H: 'Home visit',
+};
+
+export function mapPv1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+  const patientClass = seg.get(2).toUpperCase();
+  const start = hl7Date(seg.get(44));
+  const end = hl7Date(seg.get(45));
+  const location = [seg.get(3, 1), seg.get(3, 4)].map((v) => v.trim()).filter(Boolean).join(', ');
+  return hl7Item({
+    section: 'encounters',
+    codes: [],
+    text: PATIENT_CLASS[patientClass] ?? 'Visit',
+    status: end ? 'finished' : start ? 'in-progress' : undefined,
+    date: start,
+    details: {
+      class: nonBlank(patientClass),
+      location: location || undefined,
+      service: nonBlank(seg.get(10)),
+      end,
+      segment: 'PV1',
+    },
+    provenance: provenance(ctx, `PV1/${nonBlank(seg.get(19)) ?? seg.position}`, start),
+  });
+}
+
+/** PV2: the reason for the visit names the encounter. */
+export function applyPv2(item: ClinicalItem, pv2: Hl7Segment): void {
+  const reason = codedText(pv2, 3) ?? nonBlank(pv2.get(12));
+  if (reason) {
+    item.text = reason;
+    item.codes = codingsOf(pv2, 3);
+    item.details = { ...item.details, reason };
+  }
+}

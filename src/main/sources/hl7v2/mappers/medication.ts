@@ -1,0 +1,132 @@
+/**
+ * Pharmacy segments: RXO (order), RXE (encoded order) → medications; RXA
+ * (administration) → immunizations when it is a vaccine (ATC J07, CVX), else
+ * medications. RXR (route) and ORC (order context) refine the item they belong to.
+ * Every code system is kept (ATC, national product ids...), none rewritten.
+ */
+import type { ClinicalItem } from '../../../../shared/summary';
+import type { Hl7Segment } from '../hl7Parse';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+
+/** HL7 table 0038 order status → the words the FHIR sources use. */
+const ORDER_STATUS: Record<string, string> = {
+  IP: 'active',
+  SC: 'active',
+  A: 'active',
+  HD: 'on-hold',
+  CM: 'completed',
+  DC: 'stopped',
+  CA: 'cancelled',
+  ER: 'entered-in-error',
+};
+/** HL7 table 0119 order control codes that say the order ended. */
+const ORDER_CONTROL_STATUS: Record<string, string> = { DC: 'stopped', OD: 'stopped', CA: 'cancelled', OC: 'cancelled' };
+/** HL7 table 0322 completion status. */
+const COMPLETION: Record<string, string> = {
+  CP: 'completed',
+  RE: 'not-done',
+  NA: 'not-done',
+  PA: 'completed',
+};
+
+export interface OrderContext {
+  placer?: string;
+  filler?: string;
+  status?: string;
+  orderedAt?: string;
+}
+
+export function orderContext(orc: Hl7Segment): OrderContext {
+  const ctx: OrderContext = {};
+  const placer = nonBlank(orc.get(2));
+  const filler = nonBlank(orc.get(3));
+  const status = ORDER_STATUS[orc.get(5).toUpperCase()] ?? ORDER_CONTROL_STATUS[orc.get(1).toUpperCase()];
+  const orderedAt = hl7Date(orc.get(9));
+  if (placer) ctx.placer = placer;
+  if (filler) ctx.filler = filler;
+  if (status) ctx.status = status;
+  if (orderedAt) ctx.orderedAt = orderedAt;
+  return ctx;
+}
+
+function dose(seg: Hl7Segment, amount: number, unitsField: number): string | undefined {
+  const value = nonBlank(seg.get(amount));
+  const unit = codedText(seg, unitsField);
+  return value ? `${value}${unit ? ` ${unit}` : ''}` : undefined;
+}
+
+export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+  return hl7Item({
+    section: 'medications',
+    codes: codingsOf(seg, 2),
+    text: codedText(seg, 2) ?? 'Medication (unspecified)',
+    status: order.status ?? 'active',
+    // RXE-1 quantity/timing: TQ.4 is the start.
+    date: hl7Date(seg.get(1, 4)) ?? order.orderedAt,
+    details: {
+      dose: dose(seg, 3, 5),
+      form: codedText(seg, 6),
+      instructions: nonBlank(seg.text(7)) ?? nonBlank(seg.text(21)),
+      prescriptionNumber: nonBlank(seg.get(15)),
+      placerOrder: order.placer,
+      kind: 'order',
+      segment: 'RXE',
+    },
+    provenance: provenance(ctx, `RXE/${order.placer ?? nonBlank(seg.get(15)) ?? seg.position}`, order.orderedAt),
+  });
+}
+
+export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+  return hl7Item({
+    section: 'medications',
+    codes: codingsOf(seg, 1),
+    text: codedText(seg, 1) ?? 'Medication (unspecified)',
+    status: order.status ?? 'active',
+    date: order.orderedAt,
+    details: {
+      dose: dose(seg, 2, 4),
+      form: codedText(seg, 5),
+      instructions: nonBlank(seg.text(6)),
+      placerOrder: order.placer,
+      kind: 'order',
+      segment: 'RXO',
+    },
+    provenance: provenance(ctx, `RXO/${order.placer ?? seg.position}`, order.orderedAt),
+  });
+}
+
+function isVaccine(item: ClinicalItem): boolean {
+  return item.codes.some(
+    (c) =>
+      (c.system === 'http://www.whocc.no/atc' && (c.code ?? '').toUpperCase().startsWith('J07')) ||
+      c.system === 'http://hl7.org/fhir/sid/cvx',
+  );
+}
+
+export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+  const action = seg.get(21).toUpperCase();
+  const administered = hl7Date(seg.get(3));
+  const base = hl7Item({
+    section: 'medications',
+    codes: codingsOf(seg, 5),
+    text: codedText(seg, 5) ?? 'Administration (unspecified)',
+    status: action === 'D' ? 'entered-in-error' : (COMPLETION[seg.get(20).toUpperCase()] ?? 'completed'),
+    date: administered,
+    details: {
+      dose: dose(seg, 6, 7),
+      lotNumber: nonBlank(seg.get(15)),
+      doseNumber: nonBlank(seg.get(2)),
+      placerOrder: order.placer,
+      kind: 'administration',
+      segment: 'RXA',
+    },
+    provenance: provenance(ctx, `RXA/${order.placer ?? seg.get(1) ?? ''}/${seg.position}`, administered),
+  });
+  return isVaccine(base) ? { ...base, section: 'immunizations' } : base;
+}
+
+/** RXR: the route belongs to the pharmacy segment before it. */
+export function applyRoute(item: ClinicalItem, rxr: Hl7Segment): void {
+  const route = codedText(rxr, 1);
+  if (route) item.details = { ...item.details, route };
+}

@@ -1,0 +1,56 @@
+/**
+ * PID → SubjectIdentity. Every PID-3 repetition is an identifier: the value is
+ * CX.1 and the system its assigning authority (CX.4: namespace, universal id).
+ * A national-id authority (by its registered OID) becomes `urn:oid:<oid>`, the
+ * form FHIR sources use; any other authority is kept as given, once per
+ * spelling (namespace and universal id), so `AUTHORITY|ID` matches either.
+ */
+import type { Identifier } from '../../../../shared/summary';
+import { nationalIdKindOfSystem } from '../../../../shared/identity/identifierSystems';
+import { NATIONAL_ID_SYSTEMS } from '../../../../shared/identity/types';
+import type { SubjectIdentity } from '../../types';
+import type { Hl7Segment } from '../hl7Parse';
+import { hl7Date, nonBlank } from './common';
+
+function authoritySystems(authority: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const part of (authority ?? []).slice(0, 2)) {
+    const value = part.trim();
+    if (!value) continue;
+    const kind = nationalIdKindOfSystem(value);
+    const system = kind ? NATIONAL_ID_SYSTEMS[kind] : value;
+    if (!out.includes(system)) out.push(system);
+  }
+  return out;
+}
+
+export function pidIdentifiers(pid: Hl7Segment): Identifier[] {
+  const out: Identifier[] = [];
+  // PID-2 (external id) and PID-4 (alternate id) were withdrawn in favour of PID-3 but still arrive from 2.3 systems.
+  for (const field of [3, 2, 4]) {
+    for (const rep of pid.reps(field)) {
+      const value = rep[0]?.[0]?.trim();
+      if (!value) continue;
+      const systems = authoritySystems(rep[3]);
+      // No authority: nothing proves whose number it is, so it cannot match (sameIdentifier needs a system).
+      if (systems.length === 0) out.push({ value });
+      for (const system of systems) out.push({ system, value });
+    }
+  }
+  return out;
+}
+
+export function pidToSubject(pid: Hl7Segment): SubjectIdentity {
+  const subject: SubjectIdentity = { identifiers: pidIdentifiers(pid) };
+  const family = nonBlank(pid.get(5, 1));
+  const given = nonBlank(pid.get(5, 2));
+  const name = [given, family].filter(Boolean).join(' ');
+  if (name) subject.name = name;
+  const birth = hl7Date(pid.get(7).slice(0, 8));
+  if (birth && birth.length === 10) subject.birthDate = birth;
+  const sex = pid.get(8).toUpperCase();
+  if (sex === 'F') subject.gender = 'female';
+  else if (sex === 'M') subject.gender = 'male';
+  else if (sex) subject.gender = sex === 'O' ? 'other' : 'unknown';
+  return subject;
+}

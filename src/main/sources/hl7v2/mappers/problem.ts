@@ -1,0 +1,43 @@
+/** PRB (problem detail) and DG1 (diagnosis) → problems; ICD-10, ICD-10-SE, ICPC-2 and others kept. */
+import type { ClinicalItem } from '../../../../shared/summary';
+import type { Hl7Segment } from '../hl7Parse';
+import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+
+/** HL7 table 0287 problem action: a deleted problem stays visible as retracted. */
+const PRB_ACTION: Record<string, string> = { DE: 'entered-in-error' };
+
+export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+  const lifeCycle = nonBlank(seg.get(14, 1))?.toLowerCase();
+  const confirmation = nonBlank(seg.get(13, 2)) ?? nonBlank(seg.get(13, 1));
+  const onset = hl7Date(seg.get(16)) ?? hl7Date(seg.get(7));
+  return hl7Item({
+    section: 'problems',
+    codes: codingsOf(seg, 3),
+    text: codedText(seg, 3) ?? 'Problem (unspecified)',
+    status: PRB_ACTION[seg.get(1).toUpperCase()] ?? lifeCycle ?? 'active',
+    date: onset,
+    details: {
+      clinicalStatus: lifeCycle,
+      verificationStatus: confirmation,
+      resolvedAt: hl7Date(seg.get(9)),
+      segment: 'PRB',
+    },
+    provenance: provenance(ctx, `PRB/${nonBlank(seg.get(4)) ?? seg.position}`, hl7Date(seg.get(2))),
+  });
+}
+
+export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+  const codes = codingsOf(seg, 3);
+  // DG1-2 (coding method, withdrawn in 2.5 yet common) names the system when DG1-3 does not.
+  const method = codingSystem(seg.get(2));
+  const withSystem = codes.map((c) => (c.system || !method ? c : { ...c, system: method }));
+  return hl7Item({
+    section: 'problems',
+    codes: withSystem,
+    text: codedText(seg, 3) ?? nonBlank(seg.get(4)) ?? 'Diagnosis (unspecified)',
+    status: 'active',
+    date: hl7Date(seg.get(5)),
+    details: { diagnosisType: nonBlank(seg.get(6)), segment: 'DG1' },
+    provenance: provenance(ctx, `DG1/${nonBlank(seg.get(20)) ?? seg.get(1) ?? seg.position}`, hl7Date(seg.get(5))),
+  });
+}

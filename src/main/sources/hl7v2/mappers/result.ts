@@ -1,0 +1,102 @@
+/**
+ * OBR/OBX → results. Numeric values with units (NM, SN with a comparator),
+ * text results (ST, TX, FT: every repetition), coded results (CE/CWE); reference
+ * range OBX-7, abnormal flags OBX-8, status OBX-11; the time is OBX-14, else OBR-7.
+ */
+import type { ClinicalItem, Quantity } from '../../../../shared/summary';
+import type { Hl7Segment } from '../hl7Parse';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+
+/** HL7 table 0085 observation result status. */
+const RESULT_STATUS: Record<string, string> = {
+  F: 'final',
+  C: 'corrected',
+  P: 'preliminary',
+  R: 'registered',
+  I: 'registered',
+  S: 'preliminary',
+  X: 'cancelled',
+  D: 'entered-in-error',
+  W: 'entered-in-error',
+  A: 'amended',
+};
+
+export interface ObrContext {
+  code?: string;
+  text?: string;
+  observedAt?: string;
+  placer?: string;
+  filler?: string;
+  status?: string;
+}
+
+export function obrContext(obr: Hl7Segment): ObrContext {
+  const ctx: ObrContext = {};
+  const text = codedText(obr, 4);
+  const observedAt = hl7Date(obr.get(7));
+  const placer = nonBlank(obr.get(2));
+  const filler = nonBlank(obr.get(3));
+  const status = nonBlank(obr.get(25));
+  if (text) ctx.text = text;
+  if (observedAt) ctx.observedAt = observedAt;
+  if (placer) ctx.placer = placer;
+  if (filler) ctx.filler = filler;
+  if (status) ctx.status = status;
+  return ctx;
+}
+
+function numberOf(text: string): number | undefined {
+  // Nordic systems send decimal commas.
+  const normalized = text.trim().replace(',', '.');
+  if (!/^[+-]?\d+(\.\d+)?$/.test(normalized)) return undefined;
+  return Number(normalized);
+}
+
+function valueOf(seg: Hl7Segment): Quantity | string | undefined {
+  const type = seg.get(2).toUpperCase();
+  const unit = codedText(seg, 6);
+  if (type === 'NM') {
+    const value = numberOf(seg.get(5));
+    if (value !== undefined) return unit ? { value, unit } : { value };
+    return nonBlank(seg.get(5));
+  }
+  if (type === 'SN') {
+    // SN: comparator ^ number ^ separator ^ number
+    const comparator = nonBlank(seg.get(5, 1));
+    const value = numberOf(seg.get(5, 2));
+    if (value !== undefined && !nonBlank(seg.get(5, 3))) {
+      const q: Quantity = { value };
+      if (unit) q.unit = unit;
+      if (comparator) q.comparator = comparator;
+      return q;
+    }
+    return nonBlank(seg.text(5));
+  }
+  if (type === 'CE' || type === 'CWE' || type === 'CNE') return codedText(seg, 5);
+  return nonBlank(seg.text(5));
+}
+
+export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): ClinicalItem {
+  const statusCode = seg.get(11).toUpperCase();
+  const observed = hl7Date(seg.get(14)) ?? obr.observedAt;
+  const flags = seg.all(8);
+  return hl7Item({
+    section: 'results',
+    codes: codingsOf(seg, 3),
+    text: codedText(seg, 3) ?? obr.text ?? 'Observation (unspecified)',
+    status: RESULT_STATUS[statusCode] ?? nonBlank(statusCode),
+    date: observed,
+    value: valueOf(seg),
+    details: {
+      referenceRange: nonBlank(seg.get(7)),
+      abnormalFlags: flags,
+      abnormal: flags.some((f) => !['N', ''].includes(f.toUpperCase())) ? true : undefined,
+      valueType: nonBlank(seg.get(2)),
+      order: obr.text,
+      placerOrder: obr.placer,
+      fillerOrder: obr.filler,
+      segment: 'OBX',
+    },
+    provenance: provenance(ctx, `OBX/${obr.filler ?? obr.placer ?? ''}/${seg.get(1) || seg.position}`, observed),
+  });
+}

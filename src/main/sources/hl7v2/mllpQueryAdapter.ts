@@ -1,0 +1,107 @@
+/**
+ * The HL7 v2 MLLP source adapter: one connection per patient query, QBP^Q11 →
+ * RSP^K11 or QRY^A19 → ADR^A19, continuations followed (DSC) one at a time on
+ * the same connection, every reply mapped and handed to the identity guard.
+ */
+import { randomUUID } from 'node:crypto';
+import { CodedError } from '../../../shared/errors';
+import type { ClinicalItem } from '../../../shared/summary';
+import { createLogger } from '../../log/logger';
+import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
+import { mapHl7Message } from './hl7Map';
+import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
+import { readReply } from './hl7Reply';
+import { MllpSession } from './mllpSession';
+
+const log = createLogger('sources.hl7v2');
+
+export interface MllpSourceConfig {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  timeoutMs: number;
+  query: Hl7QueryKind;
+  profile: Hl7Profile;
+  /** Records asked for per reply (RCP-2 / QRD-7); default 100. */
+  limit?: number;
+  /** Continuations followed before the answer is refused; default 50. */
+  maxContinuations?: number;
+  now?: () => Date;
+}
+
+export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
+  const now = config.now ?? (() => new Date());
+  const maxContinuations = config.maxContinuations ?? 50;
+
+  async function fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
+    const started = performance.now();
+    const session = await MllpSession.open(
+      { host: config.host, port: config.port, version: config.profile.version },
+      signal,
+    );
+    try {
+      const subjects: SubjectIdentity[] = [];
+      const items: ClinicalItem[] = [];
+      const queryTag = randomUUID().slice(0, 18);
+      let continuation: string | undefined;
+      let fetchedAt = now().toISOString();
+      for (let part = 0; ; part++) {
+        if (part > maxContinuations) throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'continuations' });
+        const controlId = `SAMSYN${randomUUID().replace(/-/g, '').slice(0, 14)}`;
+        const message = buildQuery({
+          kind: config.query,
+          profile: config.profile,
+          identifier: query.identifier,
+          controlId,
+          queryTag,
+          limit: config.limit ?? 100,
+          ...(continuation ? { continuation } : {}),
+        });
+        let reply: ReturnType<typeof readReply>;
+        await session.request(
+          message,
+          (bytes) => {
+            reply = readReply(bytes, config.query, controlId);
+            return reply !== undefined;
+          },
+          signal,
+        );
+        const answer = reply!;
+        fetchedAt = now().toISOString();
+        const mapped = mapHl7Message(answer.view, {
+          sourceId: config.id,
+          sourceName: config.name,
+          fetchedAt,
+          recordPrefix: '',
+        });
+        // Each continuation repeats the PID; the same subject is listed once.
+        for (const subject of mapped.subjects) {
+          const key = JSON.stringify(subject);
+          if (!subjects.some((s) => JSON.stringify(s) === key)) subjects.push(subject);
+        }
+        items.push(...mapped.items);
+        if (answer.noData || !answer.continuation) break;
+        continuation = answer.continuation;
+      }
+      for (const item of items) item.provenance.fetchedAt = fetchedAt;
+      log.info({
+        sourceId: config.id,
+        subjectCount: subjects.length,
+        itemCount: items.length,
+        ms: Math.round(performance.now() - started),
+      });
+      return { subjects, items, fetchedAt };
+    } finally {
+      await session.close();
+    }
+  }
+
+  return {
+    id: config.id,
+    name: config.name,
+    kind: 'hl7v2-mllp',
+    timeoutMs: config.timeoutMs,
+    fetchPatient,
+  };
+}
