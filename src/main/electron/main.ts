@@ -1,12 +1,17 @@
 /**
  * The thin Electron shell: one hardened window on the built renderer, IPC that
  * forwards to the same handlers the preview serves over HTTP.
+ *
+ * The renderer is served from a privileged custom scheme (samsyn://app/) rather
+ * than file://, so the page has a real origin of its own, every response carries
+ * the CSP as a header, and nothing else on disk is reachable from the page.
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { dispatch } from '../app/dispatch';
 import { defaultConfigPath, rendererDir } from '../app/paths';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../app/rendererFiles';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createLogger } from '../log/logger';
 import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
@@ -17,8 +22,38 @@ const EVENT_CHANNEL = 'samsyn:event';
 
 let runtime: Runtime | undefined;
 
-function rendererIndexUrl(): string {
-  return pathToFileURL(join(rendererDir(), 'index.html')).toString();
+const SCHEME = 'samsyn';
+const APP_ORIGIN = `${SCHEME}://app`;
+const INDEX_URL = `${APP_ORIGIN}/index.html`;
+
+// Must happen before the app is ready.
+protocol.registerSchemesAsPrivileged([
+  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function isOurPage(url: string | undefined): boolean {
+  return url?.split('#')[0] === INDEX_URL;
+}
+
+function serveRenderer(): void {
+  const root = rendererDir();
+  protocol.handle(SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'app' ? resolveRendererFile(root, url.pathname) : undefined;
+    if (!file) return new Response(null, { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: {
+          'Content-Type': mimeTypeOf(file),
+          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+          'X-Content-Type-Options': 'nosniff',
+        },
+      });
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+  });
 }
 
 function createWindow(): BrowserWindow {
@@ -41,7 +76,7 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(rendererIndexUrl());
+  void win.loadURL(INDEX_URL);
   return win;
 }
 
@@ -63,6 +98,7 @@ async function main(): Promise<void> {
   app.enableSandbox();
   await app.whenReady();
   harden();
+  serveRenderer();
   runtime = await startRuntime({
     configPath: process.env.SAMSYN_CONFIG ?? defaultConfigPath(),
     transport: 'electron',
@@ -73,13 +109,12 @@ async function main(): Promise<void> {
   // Pushed events (the fresh summary after a cached one) go to our own page only.
   runtime.services.events.subscribe((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {
-      if (win.webContents.getURL().split('#')[0] === rendererIndexUrl()) win.webContents.send(EVENT_CHANNEL, event, payload);
+      if (isOurPage(win.webContents.getURL())) win.webContents.send(EVENT_CHANNEL, event, payload);
     }
   });
-  const expectedUrl = rendererIndexUrl();
   ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {
     // Only our own page may call the services.
-    if (event.senderFrame?.url.split('#')[0] !== expectedUrl) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
+    if (!isOurPage(event.senderFrame?.url)) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
     return dispatch(handlers, String(command), request);
   });
   createWindow();

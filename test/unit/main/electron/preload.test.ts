@@ -34,4 +34,12 @@ describe('Electron window', () => {
     expect(text).toMatch(/will-navigate[^\n]*preventDefault/);
     expect(text).toMatch(/action: 'deny'/);
   });
+
+  it('serves the renderer from its own privileged scheme, not file://', () => {
+    const text = readFileSync(join(src, 'main.ts'), 'utf8');
+    expect(text).toMatch(/registerSchemesAsPrivileged/);
+    expect(text).toMatch(/loadURL\(INDEX_URL\)/);
+    expect(text).not.toMatch(/loadFile|pathToFileURL/);
+    expect(text).toMatch(/'Content-Security-Policy': CONTENT_SECURITY_POLICY/);
+  });
 });
