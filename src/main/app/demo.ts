@@ -4,6 +4,7 @@
  * 127.0.0.1 and prints its URL (this is what happens where Electron's binary
  * cannot be downloaded).
  */
+import '../log/quietByDefault';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

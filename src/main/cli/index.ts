@@ -5,6 +5,7 @@
  * Bad input gets one line with a code on stderr and a non-zero exit; never a
  * stack trace, never patient data in the error.
  */
+import '../log/quietByDefault';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
