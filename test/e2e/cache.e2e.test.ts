@@ -4,22 +4,19 @@
  * cache, with each source's true age ("3 h 12 min gammal") and the failed
  * refresh spelled out. Then "Töm cache" in the settings empties it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/main/app/createServices';
-import { rendererDir } from '../../src/main/app/paths';
 import { openCache, type CacheHandle } from '../../src/main/cache/openCache';
 import { createLogger } from '../../src/main/log/logger';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/previewServer';
+import type { PreviewServer } from '../../src/main/preview/previewServer';
 import { sandboxPatient } from '../../src/main/sandbox/fhirData';
-import { startFhirSandbox, type FhirSandbox } from '../../src/main/sandbox/fhirServer';
+import type { FhirSandbox } from '../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../src/main/sources/fhir/fhirSource';
-import { launchBrowser, type Browser } from './browser';
+import { openPatient, SCREENSHOTS, startStack, type Stack } from './stack';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-results');
 const AGE_MS = (3 * 60 + 12) * 60_000 + 20_000;
 
 // The services' clock runs 3 h 12 min behind while the patient is first
@@ -27,60 +24,43 @@ const AGE_MS = (3 * 60 + 12) * 60_000 + 20_000;
 let offset = -AGE_MS;
 const clock = { now: () => new Date(Date.now() + offset) };
 
+let stack: Stack;
 let nord: FhirSandbox;
 let syd: FhirSandbox;
 let stopped = false;
 let dir: string;
 let cache: CacheHandle;
 let preview: PreviewServer;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir(), 'index.html'))) {
-    throw new Error('dist/renderer is missing: run `npm run build:renderer` first (npm test does)');
-  }
-  [nord, syd] = await Promise.all([startFhirSandbox({ region: 'nord' }), startFhirSandbox({ region: 'syd' })]);
   dir = mkdtempSync(join(tmpdir(), 'samsyn-e2e-cache-'));
   cache = openCache({ dir, keyProvider: { kind: 'test', getKey: () => Buffer.alloc(32, 5) }, clock, logger: createLogger('e2e') });
-  const services = createServices({
-    config: { sources: [] },
-    sources: [
-      createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
-      createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
-    ],
+  stack = await startStack({
+    sources: ({ nord, syd }) => ({
+      adapters: [
+        createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
+        createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
+      ],
+    }),
     cache,
     clock,
-    logger: createLogger('e2e'),
-    transport: 'preview',
-    version: '0.0.0-e2e',
   });
-  preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: rendererDir() });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ nord, syd, preview, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
+  await stack?.close({ regionsStopped: stopped });
   cache?.close();
-  if (!stopped) await Promise.all([nord?.close(), syd?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function openPatient(text: string): Promise<void> {
-  const input = page.getByTestId('patient-input');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 const chip = (id: string) => page.locator(`[data-testid="source-status"][data-source-id="${id}"]`);
 
 describe('browser preview with the encrypted cache', () => {
   it('opens a patient live while the regions answer', async () => {
     await page.goto(preview.url);
-    await openPatient(sandboxPatient('tolvan').identifier.value);
+    await openPatient(page, sandboxPatient('tolvan').identifier.value);
     await page.locator('[data-testid="source-status"][data-state="ok"]').nth(1).waitFor();
     expect(await page.getByTestId('from-cache').count()).toBe(0);
   });
@@ -90,7 +70,7 @@ describe('browser preview with the encrypted cache', () => {
     stopped = true;
     await Promise.all([nord.close(), syd.close()]);
     await page.goto(preview.url);
-    await openPatient(sandboxPatient('tolvan').identifier.value);
+    await openPatient(page, sandboxPatient('tolvan').identifier.value);
 
     const banner = page.getByTestId('patient-banner');
     await banner.waitFor();
@@ -127,7 +107,7 @@ describe('browser preview with the encrypted cache', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-cache-cleared.png') });
 
     // Now nothing is cached: with every source stopped the summary says so, and shows no data.
-    await openPatient(sandboxPatient('tolvan').identifier.value);
+    await openPatient(page, sandboxPatient('tolvan').identifier.value);
     await page.locator('[data-testid="source-status"][data-state="failed"]').nth(1).waitFor();
     expect(await page.getByTestId('from-cache').count()).toBe(0);
   });

@@ -2,60 +2,37 @@
  * End to end: the real preview server (the same handlers Electron uses), two
  * sandbox regions, and the built renderer, driven in Debian's Chromium.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/main/app/createServices';
-import { rendererDir } from '../../src/main/app/paths';
-import { createLogger } from '../../src/main/log/logger';
-import { startPreviewServer, type PreviewServer } from '../../src/main/preview/previewServer';
 import { sandboxPatient } from '../../src/main/sandbox/fhirData';
-import { startFhirSandbox, type FhirSandbox } from '../../src/main/sandbox/fhirServer';
-import { launchBrowser, type Browser } from './browser';
+import type { FhirSandbox } from '../../src/main/sandbox/fhirServer';
+import type { PreviewServer } from '../../src/main/preview/previewServer';
+import { openPatient, SCREENSHOTS, startStack, type Stack } from './stack';
 
-const SCREENSHOTS = join(__dirname, '..', '..', 'test-results');
-
+let stack: Stack;
 let nord: FhirSandbox;
 let syd: FhirSandbox;
 let preview: PreviewServer;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(rendererDir(), 'index.html'))) {
-    throw new Error('dist/renderer is missing: run `npm run build:renderer` first (npm test does)');
-  }
-  [nord, syd] = await Promise.all([startFhirSandbox({ region: 'nord' }), startFhirSandbox({ region: 'syd' })]);
-  const services = createServices({
-    config: {
-      sources: [
-        { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 5_000, pageSize: 500, enabled: true },
-        { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 5_000, pageSize: 500, enabled: true },
-      ],
-    },
-    clock: { now: () => new Date() },
-    logger: createLogger('e2e'),
-    transport: 'preview',
-    version: '0.0.0-e2e',
+  stack = await startStack({
+    sources: ({ nord, syd }) => ({
+      config: {
+        sources: [
+          { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 5_000, pageSize: 500, enabled: true },
+          { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 5_000, pageSize: 500, enabled: true },
+        ],
+      },
+    }),
   });
-  preview = await startPreviewServer({ handlers: services.handlers, staticDir: rendererDir() });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ nord, syd, preview, page } = stack);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await preview?.close();
-  await Promise.all([nord?.close(), syd?.close()]);
+  await stack?.close();
 });
-
-async function openPatient(text: string): Promise<void> {
-  const input = page.getByTestId('patient-input');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 describe('browser preview', () => {
   it('opens with the configured sources and removes the token from the address bar', async () => {
@@ -66,7 +43,7 @@ describe('browser preview', () => {
 
   it('shows an allergy with its source name and date for a Swedish test personnummer', async () => {
     nord.setFault('none');
-    await openPatient('19121212-1212');
+    await openPatient(page, '19121212-1212');
     const banner = page.getByTestId('patient-banner');
     await banner.waitFor();
     expect(await banner.innerText()).toContain('Tolvan Tolvansson');
@@ -97,7 +74,7 @@ describe('browser preview', () => {
   it('names a failed source and still shows the other region', async () => {
     syd.setFault('down');
     try {
-      await openPatient(sandboxPatient('tolvan').identifier.value);
+      await openPatient(page, sandboxPatient('tolvan').identifier.value);
       const failed = page.locator('[data-testid="source-status"][data-source-id="region-syd"][data-state="failed"]');
       await failed.waitFor();
       expect(await failed.innerText()).toContain('Region Syd');
@@ -123,7 +100,7 @@ describe('browser preview', () => {
 
   it('switches the interface to English', async () => {
     await page.getByRole('combobox', { name: /språk|language/i }).selectOption('en');
-    await openPatient('19121212-1212');
+    await openPatient(page, '19121212-1212');
     await page.getByTestId('patient-banner').waitFor();
     expect(await page.getByTestId('section-allergies').innerText()).toMatch(/allerg/i);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodedError, type AppError } from '../../shared/errors';
+import { CodedError } from '../../shared/errors';
 import { projectRoot } from '../app/paths';
 import { openCacheDatabase, CIPHER } from '../cache/cacheDatabase';
 import { createCacheStore, DEFAULT_RETENTION_HOURS, type CacheStats } from '../cache/cacheStore';
@@ -15,6 +15,7 @@ import { CACHE_KEY_ENV, envKeyProvider, fileKeyProvider, type KeyProvider } from
 import { CACHE_FILE, KEY_FILE } from '../cache/openCache';
 import { createPatientKeyer } from '../cache/patientKey';
 import { createLogger } from '../log/logger';
+import { errorLine, type CliIo } from './cliIo';
 
 export const CACHE_USAGE = `Usage:
   samsyn cache verify [--dir DIR] [--json]
@@ -29,18 +30,9 @@ export const CACHE_USAGE = `Usage:
 
 export const CACHE_EXIT = { ok: 0, integrity: 1, unreadable: 2, usage: 64 } as const;
 
-export interface CacheCliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  now: () => Date;
+export interface CacheCliIo extends CliIo {
+  /** Where SAMSYN_DATA_DIR and the cache key are read; default process.env. */
   env?: NodeJS.ProcessEnv;
-}
-
-function errorLine(error: AppError): string {
-  const params = error.params
-    ? ' ' + Object.entries(error.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')
-    : '';
-  return `samsyn: ${error.code}${params}\n`;
 }
 
 function formatStats(path: string, provider: KeyProvider, integrity: string[], stats: CacheStats): string {

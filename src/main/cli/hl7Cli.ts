@@ -4,14 +4,14 @@
  * message's segments and fields for an integration engineer checking a feed.
  * A malformed file is one coded line naming the message and segment.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CodedError } from '../../shared/errors';
 import type { Identifier } from '../../shared/summary';
-import { isHl7Bytes, readHl7File, selectForPatient } from '../sources/hl7v2/hl7File';
+import { readHl7File, selectForPatient } from '../sources/hl7v2/hl7File';
 import { parseHl7Document } from '../sources/hl7v2/hl7Parse';
-import { decodeHl7Bytes } from '../sources/hl7v2/hl7Text';
+import { decodeHl7Bytes, isHl7Bytes } from '../sources/hl7v2/hl7Text';
 import type { SourceResult } from '../sources/types';
+import { readInputFile } from './cliIo';
 
 export const HL7_USAGE = `  samsyn hl7 inspect FILE
       Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
@@ -19,28 +19,18 @@ export const HL7_USAGE = `  samsyn hl7 inspect FILE
       A malformed file: one coded line naming the message and segment, exit 2.
 `;
 
-export async function readFileBytes(path: string, index: number): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new CodedError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', {
-      file: index,
-    });
-  }
-}
-
 /**
  * The HL7 v2 file as one source result for the patient, or undefined when the
- * file is not HL7 (the caller then reads it as FHIR). Any malformed message
+ * bytes are not HL7 (the caller then reads them as FHIR). Any malformed message
  * fails the file: a command-line check must not pass over part of a feed.
  */
-export async function readHl7SourceFile(
+export function hl7SourceResult(
+  bytes: Buffer,
   path: string,
   index: number,
   fetchedAt: string,
   identifier: Identifier,
-): Promise<SourceResult | undefined> {
-  const bytes = await readFileBytes(path, index);
+): SourceResult | undefined {
   if (!isHl7Bytes(bytes)) return undefined;
   const content = readHl7File(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt });
   const bad = content.messages.find((m) => m.error || !m.mapped);
@@ -54,7 +44,7 @@ export async function readHl7SourceFile(
 
 /** `hl7 inspect FILE`: segments and fields, readable. */
 export async function inspectHl7File(path: string): Promise<string> {
-  const bytes = await readFileBytes(path, 1);
+  const bytes = await readInputFile(path, 1);
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const doc = parseHl7Document(decodeHl7Bytes(bytes));
   const bad = doc.entries.find((e) => e.error || !e.view);

@@ -6,10 +6,9 @@
  * stack trace, never patient data in the error.
  */
 import '../log/quietByDefault';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CodedError, type AppError } from '../../shared/errors';
+import { CodedError } from '../../shared/errors';
 import { parseNationalId, parsePatientInput } from '../../shared/identity';
 import type { Summary } from '../../shared/summary';
 import { systemClock } from '../app/clock';
@@ -19,7 +18,8 @@ import type { SourceAdapter, SourceResult } from '../sources/types';
 import { createSummaryService } from '../summary/summaryService';
 import { CACHE_USAGE, runCacheCommand } from './cacheCommand';
 import { formatSummaryText } from './formatSummary';
-import { HL7_USAGE, inspectHl7File, readHl7SourceFile } from './hl7Cli';
+import { errorLine, readInputFile, type CliIo } from './cliIo';
+import { HL7_USAGE, hl7SourceResult, inspectHl7File } from './hl7Cli';
 
 const USAGE = `Usage:
   samsyn validate-id ID
@@ -37,31 +37,10 @@ ${HL7_USAGE}  samsyn cache verify|purge [--dir DIR]
 
 export const EXIT = { ok: 0, invalid: 1, badFile: 2, rejected: 3, usage: 64 } as const;
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  now: () => Date;
-}
-
-function errorLine(error: AppError, context?: string): string {
-  const params = error.params
-    ? ' ' + Object.entries(error.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')
-    : '';
-  return `samsyn: ${error.code}${params}${context ? ` (${context})` : ''}\n`;
-}
-
-async function readBundleFile(path: string, index: number, fetchedAt: string): Promise<SourceResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CodedError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', {
-      file: index,
-    });
-  }
+function bundleSourceResult(bytes: Buffer, path: string, index: number, fetchedAt: string): SourceResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
     throw new CodedError('FILE_NOT_JSON', { file: index });
   }
@@ -105,8 +84,12 @@ async function summarize(args: string[], io: CliIo): Promise<number> {
   const sources: SourceAdapter[] = [];
   for (const [i, file] of files.entries()) {
     try {
-      const hl7 = await readHl7SourceFile(file, i + 1, fetchedAt, query.value.identifier);
-      sources.push(fileSource(i + 1, file, hl7 ?? (await readBundleFile(file, i + 1, fetchedAt))));
+      // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
+      const bytes = await readInputFile(file, i + 1);
+      const result =
+        hl7SourceResult(bytes, file, i + 1, fetchedAt, query.value.identifier) ??
+        bundleSourceResult(bytes, file, i + 1, fetchedAt);
+      sources.push(fileSource(i + 1, file, result));
     } catch (err) {
       const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
       io.err(errorLine(error, `file ${i + 1}: ${basename(file)}`));

@@ -13,6 +13,7 @@ import type { EventHub } from '../app/eventHub';
 import { fail, type Result } from '../../shared/errors';
 import { dispatch } from '../app/dispatch';
 import { createLogger } from '../log/logger';
+import { encodeResult } from '../summary/resultJson';
 
 const log = createLogger('preview');
 
@@ -73,6 +74,17 @@ function sendJson(res: ServerResponse, status: number, body: Result<unknown>): v
   res.end(data);
 }
 
+/** An invoke's answer: ASCII-only JSON, a cached summary's sections sent as stored (see encodeResult). */
+function sendResult(res: ServerResponse, result: Result<unknown>): void {
+  const data = encodeResult(result);
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': data.length,
+  });
+  res.end(data);
+}
+
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = /^Bearer (.+)$/.exec(header ?? '')?.[1];
   if (!presented) return false;
@@ -119,6 +131,28 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     }
   }
 
+  /**
+   * The checks every /api request passes, in this order: method, then origin
+   * (a page elsewhere is refused even with the token), then the token. Sends
+   * the refusal itself; true when the request may go on.
+   */
+  function apiRequestAllowed(req: IncomingMessage, res: ServerResponse, method: 'GET' | 'POST'): boolean {
+    if (req.method !== method) {
+      sendJson(res, 405, fail('BRIDGE_BAD_REQUEST', { reason: 'method' }));
+      return false;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
+      sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
+      return false;
+    }
+    if (!tokenMatches(req.headers.authorization, token)) {
+      sendJson(res, 401, fail('BRIDGE_UNAUTHORIZED'));
+      return false;
+    }
+    return true;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res);
     if (!allowedHost().has(req.headers.host ?? '')) {
@@ -132,19 +166,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     }
     const invoke = /^\/api\/invoke\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
     if (invoke) {
-      if (req.method !== 'POST') {
-        sendJson(res, 405, fail('BRIDGE_BAD_REQUEST', { reason: 'method' }));
-        return;
-      }
-      const origin = req.headers.origin;
-      if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
-        sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
-        return;
-      }
-      if (!tokenMatches(req.headers.authorization, token)) {
-        sendJson(res, 401, fail('BRIDGE_UNAUTHORIZED'));
-        return;
-      }
+      if (!apiRequestAllowed(req, res, 'POST')) return;
       const body = await readBody(req);
       if (body === undefined) {
         sendJson(res, 413, fail('BRIDGE_BAD_REQUEST', { reason: 'size' }));
@@ -161,7 +183,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       const started = performance.now();
       const result = await dispatch(options.handlers, command, request);
       log.info({ command, ok: result.ok, ms: Math.round(performance.now() - started) }, 'invoke');
-      sendJson(res, 200, result);
+      sendResult(res, result);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -176,19 +198,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
    * in the Authorization header like every invoke, never in a URL.
    */
   function streamEvents(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET') {
-      sendJson(res, 405, fail('BRIDGE_BAD_REQUEST', { reason: 'method' }));
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
-      sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
-      return;
-    }
-    if (!tokenMatches(req.headers.authorization, token)) {
-      sendJson(res, 401, fail('BRIDGE_UNAUTHORIZED'));
-      return;
-    }
+    if (!apiRequestAllowed(req, res, 'GET')) return;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -22,19 +22,7 @@ import { Hl7Connection } from '@medplum/hl7';
 import { createLogger } from '../log/logger';
 import { HL7_SANDBOX_REGIONS, type Hl7PatientRecord, type Hl7SandboxRegion, loadHl7Region } from './hl7Data';
 
-export type MllpFault =
-  | 'none'
-  | 'refuse'
-  | 'reset'
-  | 'unterminated'
-  | 'garble'
-  | 'wrongPatient'
-  | 'slow'
-  | 'nak'
-  | 'queryError'
-  | 'uncorrelated';
-
-export const MLLP_FAULTS: readonly MllpFault[] = [
+export const MLLP_FAULTS = [
   'none',
   'refuse',
   'reset',
@@ -45,7 +33,9 @@ export const MLLP_FAULTS: readonly MllpFault[] = [
   'nak',
   'queryError',
   'uncorrelated',
-];
+] as const;
+
+export type MllpFault = (typeof MLLP_FAULTS)[number];
 
 export interface MllpSandboxOptions {
   region: string;

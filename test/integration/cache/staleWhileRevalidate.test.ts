@@ -12,12 +12,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/main/app/createServices';
 import { openCache, type CacheHandle } from '../../../src/main/cache/openCache';
 import { createLogger } from '../../../src/main/log/logger';
-import { sandboxPatient } from '../../../src/main/sandbox/fhirData';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
-import type { PatientQuery } from '../../../src/main/sources/types';
-import { parsePatientInput } from '../../../src/shared/identity';
 import type { Summary } from '../../../src/shared/summary';
+import { sandboxQuery } from '../../fixtures/patientQuery';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-25T08:00:00Z');
@@ -31,12 +29,7 @@ let cache: CacheHandle;
 let services: Services;
 const pushed: Summary[] = [];
 
-function query(key: string): PatientQuery {
-  const p = sandboxPatient(key);
-  const parsed = parsePatientInput(`${p.identifier.system}|${p.identifier.value}`, { today: clock.now() });
-  if (!parsed.ok) throw new Error(parsed.error.code);
-  return parsed.value;
-}
+const query = (key: string) => sandboxQuery(key, clock.now());
 const status = (s: Summary, id: string) => s.sources.find((x) => x.sourceId === id);
 const allItems = (s: Summary) => Object.values(s.sections).flat();
 

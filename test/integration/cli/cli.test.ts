@@ -1,19 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, EXIT } from '../../../src/main/cli/index';
+import { EXIT } from '../../../src/main/cli/index';
 import type { Summary } from '../../../src/shared/summary';
+import { cli } from './runCli';
 
 const root = join(__dirname, '..', '..', '..');
 const fixture = (name: string) => join(root, 'test', 'fixtures', 'bundles', name);
-const NOW = new Date('2026-11-25T10:00:00Z');
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), now: () => NOW });
-  return { code, out, err };
-}
 
 describe('samsyn validate-id', () => {
   it('prints the normalized id as JSON', async () => {

@@ -9,8 +9,8 @@ import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fh
 import { hl7SandboxDir } from '../../../src/main/sandbox/hl7Data';
 import { startMllpSandbox, type MllpSandbox } from '../../../src/main/sandbox/mllpServer';
 import { createSummaryService, type SummaryService } from '../../../src/main/summary/summaryService';
-import { parsePatientInput } from '../../../src/shared/identity';
 import type { Summary } from '../../../src/shared/summary';
+import { patientQuery } from '../../fixtures/patientQuery';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 let nord: FhirSandbox;
@@ -19,11 +19,7 @@ let vast: MllpSandbox;
 let folder: string;
 let service: SummaryService;
 
-function tolvan() {
-  const parsed = parsePatientInput('19121212-1212', { today: NOW });
-  if (!parsed.ok) throw new Error(parsed.error.code);
-  return parsed.value;
-}
+const tolvan = () => patientQuery('19121212-1212', NOW);
 const sourcesOf = (s: Summary, code: string, section: keyof Summary['sections']) =>
   s.sections[section].filter((i) => i.codes.some((c) => c.code === code)).map((i) => i.sources.map((p) => p.sourceId).sort());
 

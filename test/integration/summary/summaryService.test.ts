@@ -1,24 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSourceAdapters } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/log/logger';
-import { sandboxPatient } from '../../../src/main/sandbox/fhirData';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
-import type { PatientQuery } from '../../../src/main/sources/types';
 import { createSummaryService, type SummaryService } from '../../../src/main/summary/summaryService';
-import { parsePatientInput } from '../../../src/shared/identity';
 import type { Summary } from '../../../src/shared/summary';
+import { sandboxQuery } from '../../fixtures/patientQuery';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 let nord: FhirSandbox;
 let syd: FhirSandbox;
 let service: SummaryService;
 
-function query(key: string): PatientQuery {
-  const p = sandboxPatient(key);
-  const parsed = parsePatientInput(`${p.identifier.system}|${p.identifier.value}`, { today: NOW });
-  if (!parsed.ok) throw new Error(parsed.error.code);
-  return parsed.value;
-}
+const query = (key: string) => sandboxQuery(key, NOW);
 
 const status = (s: Summary, id: string) => s.sources.find((x) => x.sourceId === id);
 const allItems = (s: Summary) => Object.values(s.sections).flat();

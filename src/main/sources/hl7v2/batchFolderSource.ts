@@ -12,11 +12,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CodedError } from '../../../shared/errors';
-import { sameIdentifier } from '../../../shared/identity';
 import { createLogger } from '../../log/logger';
 import type { PatientQuery, SourceAdapter, SourceResult } from '../types';
 import { emptyLedger, LEDGER_FILE, type Ledger, type LedgerMessage, readLedger, writeLedger } from './batchLedger';
-import { readHl7File } from './hl7File';
+import { mentionsPatient, readHl7File } from './hl7File';
 
 const log = createLogger('sources.hl7v2.batch');
 
@@ -91,7 +90,7 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
         bad++;
         quarantineBytes(
           `${name}.message-${message.index}.hl7`,
-          Buffer.from(message.text.replace(/\r/g, '\r'), content.charset),
+          Buffer.from(message.text, content.charset),
           message.error ?? new CodedError('HL7_MALFORMED', { message: message.index }),
           at,
           { file: name, message: message.index },
@@ -136,16 +135,17 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
     const report: ImportReport = { imported: 0, quarantinedFiles: 0, quarantinedMessages: 0 };
     const names = readdirSync(folder)
       .filter((n) => !n.startsWith('.') && n !== LEDGER_FILE)
-      .filter((n) => statSync(path.join(folder, n)).isFile())
       .sort();
     for (const name of names) {
+      // Runs before every patient query: one stat per entry, taken just before the file is read.
+      const stat = statSync(path.join(folder, name));
+      if (!stat.isFile()) continue;
       const done = state.files[name];
       if (done) {
         // Recorded, then the process stopped before the move: finish the move, import nothing twice.
         moveTo(done.outcome === 'imported' ? processed : quarantine, name, at);
         continue;
       }
-      const stat = statSync(path.join(folder, name));
       if (settleMs > 0 && at.getTime() - stat.mtimeMs < settleMs) continue;
       const bytes = readFileSync(path.join(folder, name));
       try {
@@ -191,9 +191,7 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
         throw new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
       }
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
-      const mine = (ledger?.messages ?? []).filter((m) =>
-        m.subjects.some((s) => s.identifiers.some((id) => sameIdentifier(id, query.identifier))),
-      );
+      const mine = (ledger?.messages ?? []).filter((m) => mentionsPatient(m, query.identifier));
       return {
         subjects: mine.flatMap((m) => m.subjects),
         // Each item keeps the time its file was imported: that is how old it is.

@@ -25,15 +25,7 @@ export function createHl7Adapter(settings: MllpSourceSettings | BatchSourceSetti
     port: settings.port,
     timeoutMs: settings.timeoutMs,
     query: settings.query,
-    profile: {
-      sendingApplication: settings.profile.sendingApplication,
-      sendingFacility: settings.profile.sendingFacility,
-      receivingApplication: settings.profile.receivingApplication,
-      receivingFacility: settings.profile.receivingFacility,
-      processingId: settings.profile.processingId,
-      version: settings.version,
-      queryName: settings.queryName,
-    },
+    profile: { ...settings.profile, version: settings.version, queryName: settings.queryName },
     ...(settings.limit ? { limit: settings.limit } : {}),
   });
 }

@@ -8,7 +8,7 @@ import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
 import { parseHl7Document, type ParsedDocument } from './hl7Parse';
-import { decodeHl7Bytes, looksLikeHl7 } from './hl7Text';
+import { decodeHl7Bytes, isHl7Bytes } from './hl7Text';
 
 export interface Hl7FileMessage {
   index: number;
@@ -24,10 +24,6 @@ export interface Hl7FileContent {
   /** The declared character set, so a quarantined message is written back as it came. */
   charset: 'latin1' | 'utf8';
   messages: Hl7FileMessage[];
-}
-
-export function isHl7Bytes(bytes: Buffer): boolean {
-  return looksLikeHl7(bytes.subarray(0, 16).toString('latin1'));
 }
 
 /** Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing in it can be trusted. */
@@ -55,7 +51,8 @@ export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'messageTime
   return { kind: doc.kind, charset, messages };
 }
 
-export function mentionsPatient(mapped: MappedMessage, identifier: Identifier): boolean {
+/** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */
+export function mentionsPatient(mapped: Pick<MappedMessage, 'subjects'>, identifier: Identifier): boolean {
   return mapped.subjects.some((s) => s.identifiers.some((id) => sameIdentifier(id, identifier)));
 }
 

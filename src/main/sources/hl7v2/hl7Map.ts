@@ -8,7 +8,7 @@ import type { ClinicalItem } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
 import type { Hl7MessageView } from './hl7Parse';
 import { mapAl1, mapIam } from './mappers/allergy';
-import { type Hl7MapContext, hl7Date, nonBlank } from './mappers/common';
+import { type Hl7MapContext, hl7Date, nonEmpty } from './mappers/common';
 import { applyPv2, mapPv1 } from './mappers/encounter';
 import { applyRoute, mapRxa, mapRxe, mapRxo, orderContext, type OrderContext } from './mappers/medication';
 import { pidToSubject } from './mappers/patient';
@@ -101,7 +101,7 @@ export function mapHl7Message(view: Hl7MessageView, base: Omit<Hl7MapContext, 'm
         break;
       case 'NTE': {
         const last = items[items.length - 1];
-        const note = nonBlank(seg.text(3));
+        const note = nonEmpty(seg.text(3));
         if (last && note) {
           const notes = Array.isArray(last.details.notes) ? (last.details.notes as string[]) : [];
           last.details = { ...last.details, notes: [...notes, note] };

@@ -5,7 +5,7 @@
  * DSC-1, when present, asks for a continuation.
  */
 import { CodedError } from '../../../shared/errors';
-import { decodeHl7Bytes, looksLikeHl7 } from './hl7Text';
+import { decodeHl7Bytes, isHl7Bytes } from './hl7Text';
 import { type Hl7MessageView, parseHl7Document } from './hl7Parse';
 import type { Hl7QueryKind } from './hl7Query';
 
@@ -20,7 +20,7 @@ export interface QueryReply {
 
 /** Parses raw reply bytes; undefined when the reply answers another message (MSA-2 ≠ our MSH-10). */
 export function readReply(bytes: Buffer, kind: Hl7QueryKind, controlId: string): QueryReply | undefined {
-  if (!looksLikeHl7(bytes.subarray(0, 16).toString('latin1'))) throw new CodedError('HL7_MALFORMED', { message: 1, segment: 1 });
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 1, segment: 1 });
   const doc = parseHl7Document(decodeHl7Bytes(bytes));
   const entry = doc.entries[0];
   if (doc.kind !== 'message' || !entry) throw new CodedError('HL7_MALFORMED', { message: 1 });

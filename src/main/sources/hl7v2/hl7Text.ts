@@ -19,10 +19,14 @@ const CHARSETS: Record<string, string> = {
   CP1252: 'windows-1252',
 };
 
-
 /** True when the text starts like an HL7 v2 message, batch or file (MSH, BHS or FHS and a separator). */
-export function looksLikeHl7(start: string): boolean {
+function looksLikeHl7(start: string): boolean {
   return /^(MSH|FHS|BHS)[^A-Za-z0-9\s]/.test(start.replace(/^\uFEFF/, '').trimStart());
+}
+
+/** True when the bytes start like HL7 v2; the header is ASCII whatever the body's encoding. */
+export function isHl7Bytes(bytes: Buffer): boolean {
+  return looksLikeHl7(bytes.subarray(0, 16).toString('latin1'));
 }
 
 /**

@@ -1,16 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, runCli } from '../../../../src/main/cli/index';
+import { EXIT } from '../../../../src/main/cli/index';
+import { cli } from '../runCli';
 
 const FIXTURES = join(__dirname, '../../../fixtures/hl7');
-const NOW = new Date('2026-11-25T10:00:00Z');
-
-async function cli(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), now: () => NOW });
-  return { code, out, err };
-}
 
 describe('samsyn with HL7 v2 files', () => {
   it('summarizes an HL7 batch and a latin1 message beside each other, for one patient', async () => {

@@ -9,7 +9,7 @@ import {
   fileKeyProvider,
   parseKeyText,
 } from '../../../../src/main/cache/keyProvider';
-import { CodedError } from '../../../../src/shared/errors';
+import { codeOf } from '../../../fixtures/codeOf';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -20,15 +20,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof CodedError ? err.code : 'not-coded';
-  }
-  return undefined;
-}
 
 describe('file key provider', () => {
   it('creates a random 256-bit key once, mode 0600, and returns the same key afterwards', () => {

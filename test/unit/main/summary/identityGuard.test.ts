@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { guardIdentity } from '../../../../src/main/summary/identityGuard';
 import type { PatientQuery, SourceResult } from '../../../../src/main/sources/types';
-import { CodedError } from '../../../../src/shared/errors';
 import type { ClinicalItem } from '../../../../src/shared/summary';
+import { codeOf } from '../../../fixtures/codeOf';
 
 const SE = 'urn:oid:1.2.752.129.2.1.3.1';
 const query: PatientQuery = { identifier: { system: SE, value: '191212121212' } };
@@ -19,15 +19,6 @@ const result = (subjects: SourceResult['subjects'], items = [item]): SourceResul
   items,
   fetchedAt: '2026-11-25T10:00:00Z',
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof CodedError ? err.code : 'not-coded';
-  }
-  return undefined;
-}
 
 describe('guardIdentity', () => {
   it('passes an answer about the requested patient, in either Swedish notation', () => {

@@ -1,7 +1,7 @@
 /** AL1 (allergy) and IAM (allergy with action code, v2.4+) → allergies. */
 import type { ClinicalItem } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0128 allergy severity. */
 const SEVERITY: Record<string, string> = { SV: 'severe', MO: 'moderate', MI: 'mild', U: 'unknown' };
@@ -35,7 +35,7 @@ function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number,
   details: Record<string, unknown>;
 }): ClinicalItem {
   const severityCode = seg.get(severityField, 1).toUpperCase();
-  const severity = SEVERITY[severityCode] ?? nonBlank(seg.get(severityField, 2)) ?? nonBlank(severityCode);
+  const severity = SEVERITY[severityCode] ?? nonEmpty(seg.get(severityField, 2)) ?? nonEmpty(severityCode);
   const typeCode = seg.get(2, 1).toUpperCase();
   return hl7Item({
     section: 'allergies',
@@ -46,7 +46,7 @@ function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number,
     details: {
       severity,
       critical: severityCode === 'SV' ? true : undefined,
-      category: ALLERGEN_TYPE[typeCode] ?? nonBlank(seg.get(2, 2)) ?? nonBlank(typeCode),
+      category: ALLERGEN_TYPE[typeCode] ?? nonEmpty(seg.get(2, 2)) ?? nonEmpty(typeCode),
       reactions: seg.all(reactionField).map((manifestation) => ({ manifestations: [manifestation] })),
       segment: seg.name,
       ...extra.details,
@@ -70,7 +70,7 @@ export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
   return allergyItem(seg, ctx, 4, 5, {
     status: ACTION_STATUS[action] ?? clinical?.status ?? 'active',
     date: hl7Date(seg.get(11)) ?? hl7Date(seg.get(13)),
-    recordId: `IAM/${nonBlank(seg.get(7)) ?? seg.get(1) ?? seg.position}`,
-    details: { action: nonBlank(action), reportedAt: hl7Date(seg.get(13)), verificationStatus: clinical?.verification },
+    recordId: `IAM/${nonEmpty(seg.get(7)) ?? seg.get(1) ?? seg.position}`,
+    details: { action: nonEmpty(action), reportedAt: hl7Date(seg.get(13)), verificationStatus: clinical?.verification },
   });
 }

@@ -3,8 +3,11 @@
  * dates, provenance. Free of I/O so MLLP, batch folders and the CLI map alike.
  */
 import type { ClinicalItem, Coding, Provenance } from '../../../../shared/summary';
-import { compact } from '../../fhir/mappers/common';
+import { item } from '../../fhir/mappers/common';
 import type { Hl7Rep, Hl7Segment } from '../hl7Parse';
+
+/** One blank test for both source kinds. */
+export { nonEmpty } from '../../fhir/mappers/common';
 
 export interface Hl7MapContext {
   sourceId: string;
@@ -117,34 +120,9 @@ export function provenance(ctx: Hl7MapContext, recordId: string, recordedAt?: st
   return p;
 }
 
-/** Builds an item, dropping optional fields that have no value. */
-export function hl7Item(fields: {
-  section: ClinicalItem['section'];
-  codes: Coding[];
-  text: string;
-  status?: string | undefined;
-  date?: string | undefined;
-  value?: ClinicalItem['value'] | undefined;
-  details: Record<string, unknown>;
-  provenance: Provenance;
-}): ClinicalItem {
-  const out: ClinicalItem = {
-    section: fields.section,
-    codes: fields.codes,
-    text: fields.text,
-    details: compact(fields.details),
-    // HL7 v2 has no agreed confidentiality marker in these segments; sealed
-    // information from v2 sources is a later issue (see the report).
-    sealed: false,
-    provenance: fields.provenance,
-  };
-  if (fields.status) out.status = fields.status;
-  if (fields.date) out.date = fields.date;
-  if (fields.value !== undefined && fields.value !== '') out.value = fields.value;
-  return out;
-}
-
-export function nonBlank(value: string | undefined): string | undefined {
-  const t = value?.trim();
-  return t ? t : undefined;
+/** Builds an item the way the FHIR mappers do, so items from both merge alike. */
+export function hl7Item(fields: Omit<Parameters<typeof item>[0], 'sealed'>): ClinicalItem {
+  // HL7 v2 has no agreed confidentiality marker in these segments; sealed
+  // information from v2 sources is a later issue (see the report).
+  return item({ ...fields, sealed: false });
 }

@@ -1,7 +1,7 @@
 /** PV1 (patient visit) with its PV2 → encounters. */
 import type { ClinicalItem } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0004 patient class. */
 const PATIENT_CLASS: Record<string, string> = {
@@ -26,19 +26,19 @@ export function mapPv1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
     status: end ? 'finished' : start ? 'in-progress' : undefined,
     date: start,
     details: {
-      class: nonBlank(patientClass),
+      class: nonEmpty(patientClass),
       location: location || undefined,
-      service: nonBlank(seg.get(10)),
+      service: nonEmpty(seg.get(10)),
       end,
       segment: 'PV1',
     },
-    provenance: provenance(ctx, `PV1/${nonBlank(seg.get(19)) ?? seg.position}`, start),
+    provenance: provenance(ctx, `PV1/${nonEmpty(seg.get(19)) ?? seg.position}`, start),
   });
 }
 
 /** PV2: the reason for the visit names the encounter. */
 export function applyPv2(item: ClinicalItem, pv2: Hl7Segment): void {
-  const reason = codedText(pv2, 3) ?? nonBlank(pv2.get(12));
+  const reason = codedText(pv2, 3) ?? nonEmpty(pv2.get(12));
   if (reason) {
     item.text = reason;
     item.codes = codingsOf(pv2, 3);

@@ -6,7 +6,7 @@
  */
 import type { ClinicalItem } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0038 order status → the words the FHIR sources use. */
 const ORDER_STATUS: Record<string, string> = {
@@ -38,8 +38,8 @@ export interface OrderContext {
 
 export function orderContext(orc: Hl7Segment): OrderContext {
   const ctx: OrderContext = {};
-  const placer = nonBlank(orc.get(2));
-  const filler = nonBlank(orc.get(3));
+  const placer = nonEmpty(orc.get(2));
+  const filler = nonEmpty(orc.get(3));
   const status = ORDER_STATUS[orc.get(5).toUpperCase()] ?? ORDER_CONTROL_STATUS[orc.get(1).toUpperCase()];
   const orderedAt = hl7Date(orc.get(9));
   if (placer) ctx.placer = placer;
@@ -50,7 +50,7 @@ export function orderContext(orc: Hl7Segment): OrderContext {
 }
 
 function dose(seg: Hl7Segment, amount: number, unitsField: number): string | undefined {
-  const value = nonBlank(seg.get(amount));
+  const value = nonEmpty(seg.get(amount));
   const unit = codedText(seg, unitsField);
   return value ? `${value}${unit ? ` ${unit}` : ''}` : undefined;
 }
@@ -66,13 +66,13 @@ export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     details: {
       dose: dose(seg, 3, 5),
       form: codedText(seg, 6),
-      instructions: nonBlank(seg.text(7)) ?? nonBlank(seg.text(21)),
-      prescriptionNumber: nonBlank(seg.get(15)),
+      instructions: nonEmpty(seg.text(7)) ?? nonEmpty(seg.text(21)),
+      prescriptionNumber: nonEmpty(seg.get(15)),
       placerOrder: order.placer,
       kind: 'order',
       segment: 'RXE',
     },
-    provenance: provenance(ctx, `RXE/${order.placer ?? nonBlank(seg.get(15)) ?? seg.position}`, order.orderedAt),
+    provenance: provenance(ctx, `RXE/${order.placer ?? nonEmpty(seg.get(15)) ?? seg.position}`, order.orderedAt),
   });
 }
 
@@ -86,7 +86,7 @@ export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     details: {
       dose: dose(seg, 2, 4),
       form: codedText(seg, 5),
-      instructions: nonBlank(seg.text(6)),
+      instructions: nonEmpty(seg.text(6)),
       placerOrder: order.placer,
       kind: 'order',
       segment: 'RXO',
@@ -114,8 +114,8 @@ export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     date: administered,
     details: {
       dose: dose(seg, 6, 7),
-      lotNumber: nonBlank(seg.get(15)),
-      doseNumber: nonBlank(seg.get(2)),
+      lotNumber: nonEmpty(seg.get(15)),
+      doseNumber: nonEmpty(seg.get(2)),
       placerOrder: order.placer,
       kind: 'administration',
       segment: 'RXA',

@@ -10,7 +10,7 @@ import { nationalIdKindOfSystem } from '../../../../shared/identity/identifierSy
 import { NATIONAL_ID_SYSTEMS } from '../../../../shared/identity/types';
 import type { SubjectIdentity } from '../../types';
 import type { Hl7Segment } from '../hl7Parse';
-import { hl7Date, nonBlank } from './common';
+import { hl7Date, nonEmpty } from './common';
 
 function authoritySystems(authority: string[] | undefined): string[] {
   const out: string[] = [];
@@ -24,7 +24,7 @@ function authoritySystems(authority: string[] | undefined): string[] {
   return out;
 }
 
-export function pidIdentifiers(pid: Hl7Segment): Identifier[] {
+function pidIdentifiers(pid: Hl7Segment): Identifier[] {
   const out: Identifier[] = [];
   // PID-2 (external id) and PID-4 (alternate id) were withdrawn in favour of PID-3 but still arrive from 2.3 systems.
   for (const field of [3, 2, 4]) {
@@ -42,8 +42,8 @@ export function pidIdentifiers(pid: Hl7Segment): Identifier[] {
 
 export function pidToSubject(pid: Hl7Segment): SubjectIdentity {
   const subject: SubjectIdentity = { identifiers: pidIdentifiers(pid) };
-  const family = nonBlank(pid.get(5, 1));
-  const given = nonBlank(pid.get(5, 2));
+  const family = nonEmpty(pid.get(5, 1));
+  const given = nonEmpty(pid.get(5, 2));
   const name = [given, family].filter(Boolean).join(' ');
   if (name) subject.name = name;
   const birth = hl7Date(pid.get(7).slice(0, 8));

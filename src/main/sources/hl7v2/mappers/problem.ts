@@ -1,14 +1,14 @@
 /** PRB (problem detail) and DG1 (diagnosis) → problems; ICD-10, ICD-10-SE, ICPC-2 and others kept. */
 import type { ClinicalItem } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0287 problem action: a deleted problem stays visible as retracted. */
 const PRB_ACTION: Record<string, string> = { DE: 'entered-in-error' };
 
 export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
-  const lifeCycle = nonBlank(seg.get(14, 1))?.toLowerCase();
-  const confirmation = nonBlank(seg.get(13, 2)) ?? nonBlank(seg.get(13, 1));
+  const lifeCycle = nonEmpty(seg.get(14, 1))?.toLowerCase();
+  const confirmation = nonEmpty(seg.get(13, 2)) ?? nonEmpty(seg.get(13, 1));
   const onset = hl7Date(seg.get(16)) ?? hl7Date(seg.get(7));
   return hl7Item({
     section: 'problems',
@@ -22,7 +22,7 @@ export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
       resolvedAt: hl7Date(seg.get(9)),
       segment: 'PRB',
     },
-    provenance: provenance(ctx, `PRB/${nonBlank(seg.get(4)) ?? seg.position}`, hl7Date(seg.get(2))),
+    provenance: provenance(ctx, `PRB/${nonEmpty(seg.get(4)) ?? seg.position}`, hl7Date(seg.get(2))),
   });
 }
 
@@ -34,10 +34,10 @@ export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
   return hl7Item({
     section: 'problems',
     codes: withSystem,
-    text: codedText(seg, 3) ?? nonBlank(seg.get(4)) ?? 'Diagnosis (unspecified)',
+    text: codedText(seg, 3) ?? nonEmpty(seg.get(4)) ?? 'Diagnosis (unspecified)',
     status: 'active',
     date: hl7Date(seg.get(5)),
-    details: { diagnosisType: nonBlank(seg.get(6)), segment: 'DG1' },
-    provenance: provenance(ctx, `DG1/${nonBlank(seg.get(20)) ?? seg.get(1) ?? seg.position}`, hl7Date(seg.get(5))),
+    details: { diagnosisType: nonEmpty(seg.get(6)), segment: 'DG1' },
+    provenance: provenance(ctx, `DG1/${nonEmpty(seg.get(20)) ?? seg.get(1) ?? seg.position}`, hl7Date(seg.get(5))),
   });
 }

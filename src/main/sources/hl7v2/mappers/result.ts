@@ -5,7 +5,7 @@
  */
 import type { ClinicalItem, Quantity } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonBlank, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0085 observation result status. */
 const RESULT_STATUS: Record<string, string> = {
@@ -34,9 +34,9 @@ export function obrContext(obr: Hl7Segment): ObrContext {
   const ctx: ObrContext = {};
   const text = codedText(obr, 4);
   const observedAt = hl7Date(obr.get(7));
-  const placer = nonBlank(obr.get(2));
-  const filler = nonBlank(obr.get(3));
-  const status = nonBlank(obr.get(25));
+  const placer = nonEmpty(obr.get(2));
+  const filler = nonEmpty(obr.get(3));
+  const status = nonEmpty(obr.get(25));
   if (text) ctx.text = text;
   if (observedAt) ctx.observedAt = observedAt;
   if (placer) ctx.placer = placer;
@@ -58,22 +58,22 @@ function valueOf(seg: Hl7Segment): Quantity | string | undefined {
   if (type === 'NM') {
     const value = numberOf(seg.get(5));
     if (value !== undefined) return unit ? { value, unit } : { value };
-    return nonBlank(seg.get(5));
+    return nonEmpty(seg.get(5));
   }
   if (type === 'SN') {
     // SN: comparator ^ number ^ separator ^ number
-    const comparator = nonBlank(seg.get(5, 1));
+    const comparator = nonEmpty(seg.get(5, 1));
     const value = numberOf(seg.get(5, 2));
-    if (value !== undefined && !nonBlank(seg.get(5, 3))) {
+    if (value !== undefined && !nonEmpty(seg.get(5, 3))) {
       const q: Quantity = { value };
       if (unit) q.unit = unit;
       if (comparator) q.comparator = comparator;
       return q;
     }
-    return nonBlank(seg.text(5));
+    return nonEmpty(seg.text(5));
   }
   if (type === 'CE' || type === 'CWE' || type === 'CNE') return codedText(seg, 5);
-  return nonBlank(seg.text(5));
+  return nonEmpty(seg.text(5));
 }
 
 export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): ClinicalItem {
@@ -84,14 +84,14 @@ export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): Cl
     section: 'results',
     codes: codingsOf(seg, 3),
     text: codedText(seg, 3) ?? obr.text ?? 'Observation (unspecified)',
-    status: RESULT_STATUS[statusCode] ?? nonBlank(statusCode),
+    status: RESULT_STATUS[statusCode] ?? nonEmpty(statusCode),
     date: observed,
     value: valueOf(seg),
     details: {
-      referenceRange: nonBlank(seg.get(7)),
+      referenceRange: nonEmpty(seg.get(7)),
       abnormalFlags: flags,
       abnormal: flags.some((f) => !['N', ''].includes(f.toUpperCase())) ? true : undefined,
-      valueType: nonBlank(seg.get(2)),
+      valueType: nonEmpty(seg.get(2)),
       order: obr.text,
       placerOrder: obr.placer,
       fillerOrder: obr.filler,

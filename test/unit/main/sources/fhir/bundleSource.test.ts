@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Bundle, CarePlan } from '@medplum/fhirtypes';
 import { bundleToSourceResult } from '../../../../../src/main/sources/fhir/fhirSource';
 import type { MapContext } from '../../../../../src/main/sources/fhir/mappers';
-import { CodedError } from '../../../../../src/shared/errors';
 import { loadFhirFixture, TOLVAN } from '../../../../fixtures/fhir/load';
+import { codeOf } from '../../../../fixtures/codeOf';
 
 const ctx: MapContext = { sourceId: 'file-0', sourceName: 'ips.json', fetchedAt: '2024-11-02T10:00:00.000Z' };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return err instanceof CodedError ? err.code : 'not-coded';
-  }
-  return undefined;
-}
 
 describe('bundleToSourceResult', () => {
   it('reads an IPS document: patient as subject, items mapped, Composition skipped', () => {
