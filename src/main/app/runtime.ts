@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultDataDir, openConfiguredCache } from '../cache/configuredCache';
 import type { KeyProvider } from '../cache/keyProvider';
-import { startFhirSandbox, type FhirSandbox } from '../sandbox/fhirServer';
-import { startHl7Sandbox, type StartedHl7Sandbox } from '../sandbox/hl7Sandboxes';
+import { startSandboxFor, type StartedSandbox } from '../sandbox/configuredSandboxes';
 import { createLogger } from '../log/logger';
 import { systemClock, type Clock } from './clock';
 import { loadConfigFile, type SamsynConfig } from './config';
@@ -20,7 +19,7 @@ const log = createLogger('app.runtime');
 export interface Runtime {
   config: SamsynConfig;
   services: Services;
-  sandboxes: FhirSandbox[];
+  sandboxes: StartedSandbox[];
   close(): Promise<void>;
 }
 
@@ -39,25 +38,9 @@ export async function startRuntime(options: {
   keyProvider?: KeyProvider;
 }): Promise<Runtime> {
   const config = loadConfigFile(options.configPath);
-  const sandboxes: FhirSandbox[] = [];
-  const sources: SamsynConfig['sources'] = [];
-  const hl7Sandboxes: StartedHl7Sandbox[] = [];
-  for (const source of config.sources) {
-    if (source.kind !== 'fhir-r4') {
-      const started = await startHl7Sandbox(source);
-      if (started) hl7Sandboxes.push(started);
-      sources.push(started?.source ?? source);
-      continue;
-    }
-    const region = /^sandbox:([a-z0-9-]+)$/.exec(source.baseUrl)?.[1];
-    if (region && source.enabled) {
-      const sandbox = await startFhirSandbox({ region });
-      sandboxes.push(sandbox);
-      sources.push({ ...source, baseUrl: sandbox.url });
-    } else {
-      sources.push(source);
-    }
-  }
+  const started = await Promise.all(config.sources.map((source) => startSandboxFor(source)));
+  const sources = config.sources.map((source, i) => started[i]?.source ?? source);
+  const sandboxes = started.filter((s): s is StartedSandbox => s !== undefined);
   const resolved: SamsynConfig = { ...config, sources };
   const cache = openConfiguredCache({
     config: resolved,
@@ -83,7 +66,7 @@ export async function startRuntime(options: {
     close: async () => {
       await services.summary.settled();
       cache?.close();
-      await Promise.all([...sandboxes, ...hl7Sandboxes].map((s) => s.close()));
+      await Promise.all(sandboxes.map((s) => s.close()));
     },
   };
 }
