@@ -7,33 +7,17 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { SamsynHandlers } from '../../shared/api';
 import type { EventHub } from '../app/eventHub';
 import { fail, type Result } from '../../shared/errors';
 import { dispatch } from '../app/dispatch';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../app/rendererFiles';
 import { createLogger } from '../log/logger';
 import { encodeResult } from '../summary/resultJson';
 
 const log = createLogger('preview');
 
 const MAX_BODY = 64 * 1024;
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
 
 export interface PreviewServer {
   /** Base URL with the token in the fragment, ready to open in a browser. */
@@ -106,24 +90,24 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 export async function startPreviewServer(options: PreviewOptions): Promise<PreviewServer> {
   const token = randomBytes(32).toString('base64url');
-  const root = resolve(options.staticDir);
-  let port = 0;
+  const root = options.staticDir;
   // Only our own host names: a page on another origin that resolves to 127.0.0.1
-  // (DNS rebinding) is refused before the token is even looked at.
-  const allowedHost = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  // (DNS rebinding) is refused before the token is even looked at. Filled in
+  // once the port is known, before the first request can arrive.
+  const allowedHosts = new Set<string>();
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
-    const file = normalize(join(root, rel));
-    if (file !== root && !file.startsWith(root + sep)) {
+    const file = resolveRendererFile(root, pathname);
+    if (!file) {
       res.writeHead(404).end();
       return;
     }
+    const isIndex = file.endsWith('index.html');
     try {
       const data = await readFile(file);
       res.writeHead(200, {
-        'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': rel === 'index.html' ? 'no-store' : 'private, max-age=3600',
+        'Content-Type': mimeTypeOf(file),
+        'Cache-Control': isIndex ? 'no-store' : 'private, max-age=3600',
       });
       res.end(data);
     } catch {
@@ -142,7 +126,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       return false;
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedHost().has(origin.replace(/^http:\/\//, ''))) {
+    if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
       sendJson(res, 403, fail('BRIDGE_UNAUTHORIZED', { reason: 'origin' }));
       return false;
     }
@@ -155,7 +139,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res);
-    if (!allowedHost().has(req.headers.host ?? '')) {
+    if (!allowedHosts.has(req.headers.host ?? '')) {
       sendJson(res, 421, fail('BRIDGE_UNAUTHORIZED', { reason: 'host' }));
       return;
     }
@@ -229,7 +213,8 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  allowedHosts.add(`127.0.0.1:${port}`).add(`localhost:${port}`);
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/#token=${token}`,
