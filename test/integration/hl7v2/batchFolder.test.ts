@@ -1,4 +1,15 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,14 +50,17 @@ describe('HL7 v2 batch drop folder', () => {
     drop('batch-malformed-middle.hl7');
     const source = open();
     const report = await source.importNew();
-    expect(report).toEqual({ imported: 2, quarantinedFiles: 0, quarantinedMessages: 1 });
+    expect(report).toEqual({ imported: 2, quarantinedFiles: 0, quarantinedMessages: 1, unverifiedFiles: 0, duplicateFiles: 0 });
     const result = await source.fetchPatient(TOLVAN, signal());
     expect(result.items.map((i) => i.codes[0]?.code).sort()).toEqual(['2823-3', '718-7']);
     const quarantined = readdirSync(join(folder, 'quarantine')).sort();
     expect(quarantined).toEqual(['batch-malformed-middle.hl7.message-2.hl7', 'batch-malformed-middle.hl7.message-2.hl7.reason.json']);
     const reason = JSON.parse(readFileSync(join(folder, 'quarantine', quarantined[1] as string), 'utf8'));
-    expect(reason).toMatchObject({ code: 'HL7_MALFORMED', params: { message: 2, segment: 3 }, file: 'batch-malformed-middle.hl7', message: 2 });
-    expect(readFileSync(join(folder, 'quarantine', quarantined[0] as string), 'utf8')).toContain('MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M2');
+    expect(reason).toEqual({ code: 'HL7_MALFORMED', params: { message: 2, segment: 3 }, at: expect.any(String) });
+    // The message's own bytes, line breaks and all, cut from the original file.
+    const original = readFileSync(join(FIXTURES, 'batch-malformed-middle.hl7'), 'latin1');
+    const m2 = original.slice(original.indexOf('MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M2'), original.indexOf('MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M3'));
+    expect(readFileSync(join(folder, 'quarantine', quarantined[0] as string), 'latin1')).toBe(m2);
     // Never deleted: the original batch is kept in processed/.
     expect(existsSync(join(folder, 'processed', 'batch-malformed-middle.hl7'))).toBe(true);
   });
@@ -54,9 +68,14 @@ describe('HL7 v2 batch drop folder', () => {
   it('quarantines a file that is not HL7 at all, with a reason file, and imports nothing from it', async () => {
     drop('not-hl7.hl7', 'letter.txt');
     const source = open();
-    expect(await source.importNew()).toEqual({ imported: 0, quarantinedFiles: 1, quarantinedMessages: 0 });
+    expect(await source.importNew()).toEqual({ imported: 0, quarantinedFiles: 1, quarantinedMessages: 0, unverifiedFiles: 0, duplicateFiles: 0 });
     expect(readdirSync(join(folder, 'quarantine')).sort()).toEqual(['letter.txt', 'letter.txt.reason.json']);
-    expect(JSON.parse(readFileSync(join(folder, 'quarantine', 'letter.txt.reason.json'), 'utf8')).code).toBe('HL7_MALFORMED');
+    expect(JSON.parse(readFileSync(join(folder, 'quarantine', 'letter.txt.reason.json'), 'utf8'))).toEqual({
+      code: 'HL7_MALFORMED',
+      params: { message: 0, segment: 1 },
+      at: expect.any(String),
+    });
+    expect(readFileSync(join(folder, 'quarantine', 'letter.txt')).equals(readFileSync(join(FIXTURES, 'not-hl7.hl7')))).toBe(true);
   });
 
   it('survives a restart: nothing read twice, nothing skipped, and files dropped later still import', async () => {
@@ -83,9 +102,81 @@ describe('HL7 v2 batch drop folder', () => {
     // Simulate the crash window: the file is back in the drop folder although the ledger has it.
     copyFileSync(join(folder, 'processed', 'batch-two-patients.hl7'), join(folder, 'batch-two-patients.hl7'));
     const second = open();
-    expect((await second.importNew()).imported).toBe(0);
+    expect(await second.importNew()).toMatchObject({ imported: 0, duplicateFiles: 1 });
     expect((await second.fetchPatient(ELSA, signal())).items).toHaveLength(1);
     expect(existsSync(join(folder, 'batch-two-patients.hl7'))).toBe(false);
+  });
+
+  it('finishes a move a crash interrupted (ledger written, file not yet in processed/) and imports it once', async () => {
+    drop('batch-two-patients.hl7');
+    await open().importNew();
+    renameSync(join(folder, 'processed', 'batch-two-patients.hl7'), join(folder, 'batch-two-patients.hl7'));
+    const second = open();
+    expect(await second.importNew()).toEqual({ imported: 0, quarantinedFiles: 0, quarantinedMessages: 0, unverifiedFiles: 0, duplicateFiles: 0 });
+    expect((await second.fetchPatient(ELSA, signal())).items).toHaveLength(1);
+    expect((await second.fetchPatient(TOLVAN, signal())).items).toHaveLength(1);
+    expect(readdirSync(join(folder, 'processed'))).toEqual(['batch-two-patients.hl7']);
+  });
+
+  it('finishes an interrupted quarantine move, writing its reason file from the ledger', async () => {
+    drop('not-hl7.hl7', 'letter.txt');
+    await open().importNew();
+    renameSync(join(folder, 'quarantine', 'letter.txt'), join(folder, 'letter.txt'));
+    rmSync(join(folder, 'quarantine', 'letter.txt.reason.json'));
+    expect(await open().importNew()).toMatchObject({ quarantinedFiles: 0, duplicateFiles: 0 });
+    expect(readdirSync(join(folder, 'quarantine')).sort()).toEqual(['letter.txt', 'letter.txt.reason.json']);
+    expect(JSON.parse(readFileSync(join(folder, 'quarantine', 'letter.txt.reason.json'), 'utf8')).code).toBe('HL7_MALFORMED');
+  });
+
+  it('does not use a processed file that changed or went missing after import, and says so', async () => {
+    drop('batch-two-patients.hl7');
+    drop('oru-latin1-tolvan.hl7');
+    await open().importNew();
+    // Someone edits one imported file (a different patient's data could now be in it) and removes the other.
+    const edited = join(folder, 'processed', 'batch-two-patients.hl7');
+    writeFileSync(edited, readFileSync(edited, 'latin1').replace('121|g/L', '99|g/L'), 'latin1');
+    rmSync(join(folder, 'processed', 'oru-latin1-tolvan.hl7'));
+    const restarted = open();
+    expect(await restarted.importNew()).toMatchObject({ imported: 0, unverifiedFiles: 2 });
+    expect((await restarted.fetchPatient(ELSA, signal())).items).toEqual([]);
+    expect((await restarted.fetchPatient(TOLVAN, signal())).items).toEqual([]);
+    // The original bytes dropped again are imported anew.
+    drop('batch-two-patients.hl7');
+    expect(await restarted.importNew()).toMatchObject({ imported: 2, duplicateFiles: 0 });
+    expect((await restarted.fetchPatient(ELSA, signal())).items.map((i) => i.value)).toEqual([{ value: 121, unit: 'g/L' }]);
+  });
+
+  it('imports a new file dropped under a name used before; the same bytes under a new name are not imported twice', async () => {
+    drop('oru-latin1-tolvan.hl7', 'lab.hl7');
+    const source = open();
+    expect((await source.importNew()).imported).toBe(1);
+    drop('batch-two-patients.hl7', 'lab.hl7');
+    expect((await source.importNew()).imported).toBe(2);
+    drop('batch-two-patients.hl7', 'resent.hl7');
+    expect(await source.importNew()).toMatchObject({ imported: 0, duplicateFiles: 1 });
+    const restarted = open();
+    expect((await restarted.fetchPatient(TOLVAN, signal())).items).toHaveLength(2);
+    expect(readdirSync(join(folder, 'processed'))).toHaveLength(3);
+  });
+
+  it('replaces a version 1 ledger (which held clinical data) by one rebuilt from processed/, keeping import times', async () => {
+    mkdirSync(join(folder, 'processed'));
+    drop('oru-latin1-tolvan.hl7', 'processed/oru-latin1-tolvan.hl7');
+    const legacy = {
+      version: 1,
+      files: { 'oru-latin1-tolvan.hl7': { outcome: 'imported', at: '2026-09-17T05:00:00.000Z', messages: 1, quarantinedMessages: 0 } },
+      messages: [{ file: 'oru-latin1-tolvan.hl7', index: 1, subjects: [{ identifiers: [TOLVAN.identifier], name: 'Tolvan Tolvansson' }], items: [] }],
+    };
+    writeFileSync(join(folder, LEDGER_FILE), JSON.stringify(legacy));
+    const source = open();
+    const items = (await source.fetchPatient(TOLVAN, signal())).items;
+    expect(items).toHaveLength(1);
+    expect(items[0]?.provenance.fetchedAt).toBe('2026-09-17T05:00:00.000Z');
+    const ledger = readFileSync(join(folder, LEDGER_FILE), 'utf8');
+    expect(JSON.parse(ledger).version).toBe(2);
+    expect(ledger).not.toContain('Tolvansson');
+    expect(ledger).not.toContain('191212121212');
+    expect(readdirSync(folder).filter((n) => n.startsWith(LEDGER_FILE))).toEqual([LEDGER_FILE]);
   });
 
   it('keeps an unreadable ledger aside and rebuilds it from processed/', async () => {
@@ -95,6 +186,11 @@ describe('HL7 v2 batch drop folder', () => {
     const restarted = open();
     expect((await restarted.fetchPatient(ELSA, signal())).items).toHaveLength(1);
     expect(readdirSync(folder).some((n) => n.startsWith(`${LEDGER_FILE}.unreadable-`))).toBe(true);
+    // The rebuilt ledger lists the file again, so a further restart loads it from there.
+    expect((await open().fetchPatient(ELSA, signal())).items).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(folder, LEDGER_FILE), 'utf8')).files).toEqual([
+      expect.objectContaining({ name: 'batch-two-patients.hl7', outcome: 'imported', messages: 2 }),
+    ]);
   });
 
   it('leaves a file that is still being written for the next round', async () => {

@@ -1,60 +1,100 @@
 /**
- * What a batch folder has imported, kept beside the files as JSON so imports
- * survive a restart: which files were handled (and how), and the mapped
- * messages. Written whole to a temporary file and renamed, so a crash leaves the
- * old ledger or the new one, never half of one. A ledger that cannot be read is
- * moved aside, never overwritten, and rebuilt from processed/.
+ * The batch folder's bookkeeping, kept beside the files so imports survive a
+ * restart: which files were handled, how, and when. It holds nothing
+ * identifying and nothing clinical — Samsyn never writes readable patient data
+ * to disk (the encrypted cache is the only place it stores any). Per file: the
+ * name it was dropped under, the name it is kept under in processed/ or
+ * quarantine/, a SHA-256 of its bytes, the outcome, the time, message counts,
+ * and for a quarantined file the coded reason. The mapped messages live in
+ * memory only and are rebuilt on start from the files in processed/ the ledger
+ * lists, after checking each file's hash.
  *
- * It holds clinical data in plain JSON, as the dropped files themselves do; it
- * belongs in the encrypted cache once that exists (issue 5).
+ * Written whole to a temporary file and renamed, so a crash leaves the old
+ * ledger or the new one, never half of one. A ledger that cannot be read is
+ * moved aside, never overwritten, and rebuilt from processed/. A ledger in the
+ * first format (version 1, which held mapped clinical data) is replaced in
+ * place by the rebuilt one, keeping only its outcomes and times: keeping it
+ * aside would keep readable patient data on disk, and everything in it can be
+ * rebuilt from processed/.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SubjectIdentity } from '../types';
-import type { ClinicalItem } from '../../../shared/summary';
+import { z } from 'zod';
+import { type QuarantineReason, quarantineReasonSchema } from './quarantineReason';
 
 export const LEDGER_FILE = '.samsyn-import.json';
 
-export interface LedgerFile {
-  outcome: 'imported' | 'quarantined';
-  at: string;
-  messages: number;
-  quarantinedMessages: number;
-}
+const entrySchema = z.strictObject({
+  /** The name the file was dropped under. */
+  name: z.string().min(1),
+  /** Its name in processed/ or quarantine/ (differs when the name was taken). */
+  stored: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  outcome: z.enum(['imported', 'quarantined']),
+  at: z.iso.datetime(),
+  messages: z.number().int().nonnegative(),
+  quarantinedMessages: z.number().int().nonnegative(),
+  reason: quarantineReasonSchema.optional(),
+});
 
-export interface LedgerMessage {
-  file: string;
-  index: number;
-  controlId?: string;
-  importedAt: string;
-  subjects: SubjectIdentity[];
-  items: ClinicalItem[];
-}
+const ledgerSchema = z.strictObject({
+  version: z.literal(2),
+  files: z.array(entrySchema),
+});
+
+export type LedgerEntry = Omit<z.infer<typeof entrySchema>, 'reason'> & { reason?: QuarantineReason };
 
 export interface Ledger {
-  version: 1;
-  files: Record<string, LedgerFile>;
-  messages: LedgerMessage[];
+  version: 2;
+  files: LedgerEntry[];
 }
+
+export type LedgerRead =
+  | { kind: 'ledger'; ledger: Ledger }
+  /** No ledger, or one moved aside as unreadable: rebuild from processed/. */
+  | { kind: 'missing' }
+  /** A version 1 ledger: rebuild from processed/, keeping these import times by file name. */
+  | { kind: 'legacy'; importedAt: Map<string, string> };
 
 export function emptyLedger(): Ledger {
-  return { version: 1, files: {}, messages: [] };
+  return { version: 2, files: [] };
 }
 
-/** Reads the ledger; `undefined` when there is none or it was unreadable (then it is moved aside). */
-export function readLedger(folder: string, now: Date): Ledger | undefined {
-  const file = path.join(folder, LEDGER_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Ledger;
-    if (parsed.version !== 1 || typeof parsed.files !== 'object' || !Array.isArray(parsed.messages)) {
-      throw new Error('ledger shape');
-    }
-    return parsed;
-  } catch {
-    renameSync(file, `${file}.unreadable-${now.getTime()}`);
-    return undefined;
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Import times from a version 1 ledger's `files` map; anything else in it is ignored. */
+function legacyTimes(parsed: unknown): Map<string, string> | undefined {
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) return undefined;
+  const files = (parsed as { files?: unknown }).files;
+  if (typeof files !== 'object' || files === null) return undefined;
+  const times = new Map<string, string>();
+  for (const [name, entry] of Object.entries(files)) {
+    const at = (entry as { at?: unknown; outcome?: unknown } | null)?.at;
+    const outcome = (entry as { outcome?: unknown } | null)?.outcome;
+    if (outcome === 'imported' && typeof at === 'string' && z.iso.datetime().safeParse(at).success) times.set(name, at);
   }
+  return times;
+}
+
+/** Reads the ledger; one that cannot be read is moved aside (never overwritten) and reported missing. */
+export function readLedger(folder: string, now: Date): LedgerRead {
+  const file = path.join(folder, LEDGER_FILE);
+  if (!existsSync(file)) return { kind: 'missing' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const ledger = ledgerSchema.safeParse(parsed);
+  if (ledger.success) return { kind: 'ledger', ledger: ledger.data as Ledger };
+  const legacy = legacyTimes(parsed);
+  if (legacy) return { kind: 'legacy', importedAt: legacy };
+  renameSync(file, `${file}.unreadable-${now.getTime()}`);
+  return { kind: 'missing' };
 }
 
 export function writeLedger(folder: string, ledger: Ledger): void {

@@ -8,29 +8,47 @@ import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
 import { parseHl7Document, type ParsedDocument } from './hl7Parse';
-import { decodeHl7Bytes, isHl7Bytes } from './hl7Text';
+import { batchMessageRanges } from './hl7MessageBytes';
+import { decodeHl7Bytes, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 
 export interface Hl7FileMessage {
   index: number;
   controlId?: string;
-  /** The message's own text, for quarantine. */
+  /** The message's own text (decoded, segment breaks normalized). */
   text: string;
+  /**
+   * For a message with an error: its original bytes, exactly as in the file, so
+   * quarantine keeps it as it came. When the message cannot be located in the
+   * bytes with certainty, the whole file's bytes: more than the message, but
+   * nothing lost and nothing re-encoded.
+   */
+  bytes?: Buffer;
   mapped?: MappedMessage;
   error?: CodedError;
 }
 
 export interface Hl7FileContent {
   kind: ParsedDocument['kind'];
-  /** The declared character set, so a quarantined message is written back as it came. */
-  charset: 'latin1' | 'utf8';
   messages: Hl7FileMessage[];
+}
+
+/** Each message's original bytes, checked against what the parser saw; undefined when they do not line up. */
+function originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: string[]): Buffer[] | undefined {
+  if (kind === 'message') return texts.length === 1 ? [bytes] : undefined;
+  const ranges = batchMessageRanges(bytes, bytes.length - withoutBom(bytes).length);
+  if (ranges.length !== texts.length) return undefined;
+  const slices = ranges.map((r) => bytes.subarray(r.start, r.end));
+  try {
+    return slices.every((slice, i) => normalizeSegmentBreaks(decodeHl7Bytes(slice, bytes)) === texts[i]) ? slices : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing in it can be trusted. */
 export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'messageTime' | 'recordPrefix'> & { recordPrefix?: string }): Hl7FileContent {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const text = decodeHl7Bytes(bytes);
-  const charset = /\|8859\/1(\||\r|\n|$)/.test(bytes.subarray(0, 4096).toString('latin1')) ? 'latin1' : 'utf8';
   const doc = parseHl7Document(text);
   const messages = doc.entries.map((entry): Hl7FileMessage => {
     const base = { index: entry.index, text: entry.text };
@@ -48,7 +66,13 @@ export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'messageTime
       return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
     }
   });
-  return { kind: doc.kind, charset, messages };
+  if (messages.some((m) => m.error)) {
+    const slices = originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
+    for (const [i, message] of messages.entries()) {
+      if (message.error) message.bytes = slices?.[i] ?? bytes;
+    }
+  }
+  return { kind: doc.kind, messages };
 }
 
 /** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */

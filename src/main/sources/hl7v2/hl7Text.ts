@@ -2,8 +2,11 @@
  * Bytes → HL7 text. node-hl7-client parses strings only and decodes everything
  * it reads as UTF-8 (MLLP replies and `FileBatch({ fullFilePath })` alike), so
  * an 8859/1 message from a Nordic legacy system loses å ä ö æ ø. This module
- * reads MSH-18 (or FHS-18/BHS-18, which are plain ASCII) from the raw bytes and
+ * reads the first MSH-18 (headers are plain ASCII) from the raw bytes and
  * decodes with the named character set before the library ever sees the text.
+ * A UTF-8 byte-order mark before the header is accepted (editors on Windows
+ * write one); a BOM on a file that declares another character set is a
+ * contradiction and is refused rather than guessed at.
  */
 import { CodedError } from '../../../shared/errors';
 
@@ -24,35 +27,72 @@ function looksLikeHl7(start: string): boolean {
   return /^(MSH|FHS|BHS)[^A-Za-z0-9\s]/.test(start.replace(/^\uFEFF/, '').trimStart());
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function hasUtf8Bom(bytes: Buffer): boolean {
+  return bytes.subarray(0, 3).equals(UTF8_BOM);
+}
+
+/** The bytes after a UTF-8 byte-order mark, if there is one (no copy). */
+export function withoutBom(bytes: Buffer): Buffer {
+  return hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes;
+}
+
 /** True when the bytes start like HL7 v2; the header is ASCII whatever the body's encoding. */
 export function isHl7Bytes(bytes: Buffer): boolean {
-  return looksLikeHl7(bytes.subarray(0, 16).toString('latin1'));
+  return looksLikeHl7(withoutBom(bytes).subarray(0, 16).toString('latin1'));
 }
 
 /**
- * The first header's field 18 (character set), read straight from the bytes:
- * headers are ASCII whatever the body's encoding. MSH-1 is the field separator
- * itself, so field 18 is the 17th part after the segment name.
+ * The character set the document declares, read straight from the bytes:
+ * headers are ASCII whatever the body's encoding. MSH-18 is the standard's
+ * place for it (FHS and BHS have no such field), so the first MSH decides; a
+ * file whose first MSH is not near its start falls back to its first header's
+ * field 18. MSH-1 is the field separator itself, so field 18 is the 17th part
+ * after the segment name.
  */
 export function declaredCharset(bytes: Buffer): string | undefined {
-  const head = bytes.subarray(0, 4096).toString('latin1').replace(/^\u00EF\u00BB\u00BF/, '').trimStart();
-  const line = head.split(/[\r\n]/)[0] ?? '';
-  if (!looksLikeHl7(line)) return undefined;
+  const head = withoutBom(bytes).subarray(0, 65_536).toString('latin1').trimStart();
+  const lines = head.split(/[\r\n]+/);
+  const firstLine = lines[0] ?? '';
+  if (!looksLikeHl7(firstLine)) return undefined;
+  const line = lines.find((l) => l.startsWith('MSH') && looksLikeHl7(l)) ?? firstLine;
   const [field, component = '^', repetition = '~'] = [line.charAt(3), line.charAt(4), line.charAt(5)];
   const value = line.split(field)[17];
   const first = value?.split(repetition)[0]?.split(component)[0]?.trim();
   return first ? first : undefined;
 }
 
-/** Decodes HL7 bytes by their declared character set; undeclared means UTF-8 (ASCII is a subset). */
-export function decodeHl7Bytes(bytes: Buffer): string {
-  const declared = declaredCharset(bytes);
+/**
+ * windows-1252's 0x80–0x9F (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ);
+ * the five bytes it leaves undefined stay the C1 code points, as in WHATWG.
+ * Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1 (these bytes come
+ * out as C1 controls, so € is lost), hence this table.
+ */
+const CP1252_HIGH =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+function decodeWindows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\u0080-\u009F]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
+}
+
+/**
+ * Decodes HL7 bytes by their declared character set; undeclared means UTF-8
+ * (ASCII is a subset). `declaredBy` is the document whose first header names
+ * the character set, when `bytes` is only part of it.
+ */
+export function decodeHl7Bytes(bytes: Buffer, declaredBy: Buffer = bytes): string {
+  const declared = declaredCharset(declaredBy);
   const label = declared === undefined ? 'utf-8' : CHARSETS[declared.toUpperCase()];
   if (!label) throw new CodedError('HL7_CHARSET_UNSUPPORTED');
+  if (hasUtf8Bom(bytes) && label !== 'utf-8' && label !== 'ascii') throw new CodedError('HL7_CHARSET_UNSUPPORTED');
   let text: string;
   if (label === 'latin1' || label === 'ascii') {
     // Node's latin1 is true ISO-8859-1 (the WHATWG label would be windows-1252).
-    text = bytes.toString(label);
+    text = withoutBom(bytes).toString(label);
+  } else if (label === 'windows-1252') {
+    text = decodeWindows1252(bytes);
   } else {
     try {
       text = new TextDecoder(label, { fatal: label === 'utf-8' }).decode(bytes);

@@ -1,0 +1,60 @@
+/**
+ * Where each message of an HL7 v2 document lies in the file's own bytes, so a
+ * quarantined message is kept exactly as it arrived — same character set, same
+ * segment breaks, byte for byte — instead of being re-encoded from the decoded
+ * text (which would lose what the decoder could not represent, and could
+ * pick a different character set than the file was read in).
+ *
+ * The split mirrors node-hl7-client's own batch split: a message starts at a
+ * line beginning `MSH|` and ends where the next `FHS|`, `BHS|`, `MSH|`, `BTS|` or
+ * `FTS|` line begins. Segment names, separators and line breaks are ASCII, and
+ * every supported character set (ISO 8859-1/15, windows-1252, UTF-8) is an ASCII
+ * superset whose other characters never contain those bytes, so the split can
+ * be made on the raw bytes whatever the body's encoding.
+ */
+
+const CR = 0x0d;
+const LF = 0x0a;
+const PIPE = 0x7c;
+const BOUNDARIES = ['MSH', 'BHS', 'FHS', 'BTS', 'FTS'];
+
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+function isLeadingSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x09 || byte === CR || byte === LF || byte === 0x0b || byte === 0x0c;
+}
+
+function boundaryAt(bytes: Buffer, at: number): string | undefined {
+  if (bytes[at + 3] !== PIPE) return undefined;
+  const name = bytes.toString('latin1', at, at + 3);
+  return BOUNDARIES.includes(name) ? name : undefined;
+}
+
+/**
+ * The byte range of every message in a batch or file, in document order.
+ * `contentStart` is where the document's text begins (after a byte-order mark).
+ */
+export function batchMessageRanges(bytes: Buffer, contentStart = 0): ByteRange[] {
+  let first = contentStart;
+  while (first < bytes.length && isLeadingSpace(bytes[first] as number)) first++;
+  const starts: Array<{ name: string; at: number }> = [];
+  let at = first;
+  while (at < bytes.length) {
+    const name = boundaryAt(bytes, at);
+    if (name) starts.push({ name, at });
+    const cr = bytes.indexOf(CR, at);
+    const lf = bytes.indexOf(LF, at);
+    const lineEnd = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+    if (lineEnd === -1) break;
+    at = lineEnd + 1;
+    while (at < bytes.length && (bytes[at] === CR || bytes[at] === LF)) at++;
+  }
+  const ranges: ByteRange[] = [];
+  starts.forEach((start, i) => {
+    if (start.name === 'MSH') ranges.push({ start: start.at, end: starts[i + 1]?.at ?? bytes.length });
+  });
+  return ranges;
+}
