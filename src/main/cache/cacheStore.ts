@@ -7,6 +7,7 @@ import type { ClinicalItem, Identifier, PatientHeader, Sections } from '../../sh
 import type { Clock } from '../app/clock';
 import type { Logger } from '../log/logger';
 import type { SubjectIdentity } from '../sources/types';
+import { toAsciiJson } from './asciiJson';
 import type { CacheDb } from './cacheDatabase';
 import { schemaVersion } from './migrations';
 import type { PatientKeyer } from './patientKey';
@@ -31,6 +32,36 @@ export interface CachedSummary {
   sources: { sourceId: string; answeredAt: string; itemCount: number }[];
 }
 
+/**
+ * The merged summary as read back: the sections stay the JSON text that was
+ * stored (pure ASCII), so an answer from the cache can be sent without being
+ * parsed and serialized again; whoever needs objects parses them.
+ */
+export interface StoredSummary extends Omit<CachedSummary, 'sections'> {
+  sectionsJson: Buffer;
+}
+
+/**
+ * How the merged summary is kept: the small header as JSON, a newline, then
+ * the sections as ASCII-only JSON. JSON text never holds a raw newline, so the
+ * first one splits the two; a row without one is a whole CachedSummary (as
+ * written before this layout) and is still read.
+ */
+function encodeMerged(merged: CachedSummary): string {
+  const { sections, ...header } = merged;
+  return `${toAsciiJson(header)}\n${toAsciiJson(sections)}`;
+}
+
+function decodeMerged(payload: Buffer): StoredSummary {
+  const newline = payload.indexOf(0x0a);
+  if (newline === -1) {
+    const { sections, ...header } = JSON.parse(payload.toString('utf8')) as CachedSummary;
+    return { ...header, sectionsJson: Buffer.from(toAsciiJson(sections), 'latin1') };
+  }
+  const header = JSON.parse(payload.subarray(0, newline).toString('utf8')) as Omit<CachedSummary, 'sections'>;
+  return { ...header, sectionsJson: payload.subarray(newline + 1) };
+}
+
 /** Counts only; safe to print and to send to the renderer. */
 export interface CacheStats {
   schemaVersion: number;
@@ -48,7 +79,7 @@ export interface CacheStore {
   readonly retentionMs: number;
   read(identifier: Identifier): SourceSnapshot[];
   /** The last merged summary, unless it (or any source in it) is past retention. */
-  readMerged(identifier: Identifier): CachedSummary | undefined;
+  readMerged(identifier: Identifier): StoredSummary | undefined;
   /**
    * Replaces the given sources' snapshots for the patient, and the merged
    * summary when given, in one transaction: both or neither.
@@ -91,8 +122,9 @@ export function createCacheStore(deps: {
   );
   const deleteOlder = db.prepare<[number]>('DELETE FROM snapshot WHERE answered_ms < ?');
   const deleteAll = db.prepare('DELETE FROM snapshot');
-  const selectMerged = db.prepare<[string, number], { payload: string }>(
-    'SELECT payload FROM merged_summary WHERE patient_key = ? AND answered_ms >= ?',
+  // As a BLOB: the bytes as stored, without turning megabytes into a JS string.
+  const selectMerged = db.prepare<[string, number], { payload: Buffer }>(
+    'SELECT CAST(payload AS BLOB) AS payload FROM merged_summary WHERE patient_key = ? AND answered_ms >= ?',
   );
   const upsertMerged = db.prepare<[string, number, string]>(
     `INSERT INTO merged_summary (patient_key, answered_ms, payload) VALUES (?, ?, ?)
@@ -109,7 +141,7 @@ export function createCacheStore(deps: {
     }
     if (merged && merged.sources.length > 0) {
       const oldest = Math.min(...merged.sources.map((s) => Date.parse(s.answeredAt)));
-      upsertMerged.run(key, oldest, JSON.stringify(merged));
+      upsertMerged.run(key, oldest, encodeMerged(merged));
     }
   });
 
@@ -141,7 +173,7 @@ export function createCacheStore(deps: {
       const row = selectMerged.get(deps.patientKey(identifier), cutoff());
       if (!row) return undefined;
       try {
-        return JSON.parse(row.payload) as CachedSummary;
+        return decodeMerged(row.payload);
       } catch {
         logger.error('cached summary unreadable');
         return undefined;

@@ -13,6 +13,7 @@ import { fail, type Result } from '../../shared/errors';
 import { dispatch } from '../app/dispatch';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../app/rendererFiles';
 import { createLogger } from '../log/logger';
+import { toAsciiJson } from '../cache/asciiJson';
 import { encodeResult } from '../summary/resultJson';
 
 const log = createLogger('preview');
@@ -191,7 +192,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     res.write(': connected\n\n');
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
-        res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+        res.write(`event: ${event}\ndata: ${toAsciiJson(payload)}\n\n`);
       }) ?? (() => undefined);
     // Comments keep proxies and idle timeouts from closing a quiet stream.
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);

@@ -21,11 +21,12 @@ import {
   type Summary,
 } from '../../shared/summary';
 import type { Clock } from '../app/clock';
-import type { CachedSummary, CacheStore, SourceSnapshot } from '../cache/cacheStore';
+import type { CachedSummary, CacheStore, SourceSnapshot, StoredSummary } from '../cache/cacheStore';
 import type { Logger } from '../log/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../sources/types';
 import { guardIdentity } from './identityGuard';
 import { mergeItems } from './merge';
+import { withStoredSections } from './storedSections';
 
 export interface SummaryService {
   /** The first answer: cached (refreshing) when the patient was seen before, else fresh. */
@@ -158,14 +159,14 @@ export function createSummaryService(deps: {
   }
 
   /**
-   * The cached answer from the stored merged summary: no re-merge. Every item is
+   * The cached answer from the stored merged summary: no re-merge, and the
+   * sections left as the stored JSON until someone reads them. Every item is
    * marked cached; every configured source is 'cached' with its snapshot's time.
    */
-  function fromMerged(merged: CachedSummary, notice: CacheNotice): Summary {
-    return {
+  function fromMerged(merged: StoredSummary, notice: CacheNotice): Summary {
+    // Stored with every provenance already marked cached (see refresh).
+    return withStoredSections({
       patient: merged.patient,
-      // Stored with every provenance already marked cached (see refresh).
-      sections: merged.sections,
       sources: sources.map((source) => {
         const part = merged.sources.find((s) => s.sourceId === source.id);
         const base = { sourceId: source.id, name: source.name, state: 'cached' as const, refreshing: true };
@@ -176,7 +177,7 @@ export function createSummaryService(deps: {
       hiddenSealed: merged.hiddenSealed,
       refreshing: true,
       cache: notice,
-    };
+    }, merged.sectionsJson);
   }
 
   /** The cached answer rebuilt from snapshots (when no merged summary is stored). */
@@ -202,7 +203,7 @@ export function createSummaryService(deps: {
   }
 
   /** What the cache holds for the patient: the merged summary, else the snapshots. */
-  function readCache(query: PatientQuery): { merged?: CachedSummary; snapshots?: SourceSnapshot[]; notice: CacheNotice | undefined } {
+  function readCache(query: PatientQuery): { merged?: StoredSummary; snapshots?: SourceSnapshot[]; notice: CacheNotice | undefined } {
     if (!cache?.store) return { snapshots: [], notice: cache?.notice };
     try {
       const merged = cache.store.readMerged(query.identifier);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { createContext, createElement, useContext, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isErrorCode } from '../../shared/errors';
 import type { Quantity } from '../../shared/summary';
@@ -7,7 +7,7 @@ import { useSamsyn } from '../store/StoreProvider';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, formatTime } from './formatters';
 
 /** Translation plus the language-aware formatters every view needs. */
-export function useFormat() {
+function useOwnFormat() {
   const { t, i18n } = useTranslation();
   const language = useSamsyn((s) => s.language);
   return useMemo(
@@ -37,4 +37,22 @@ export function useFormat() {
   );
 }
 
-export type Format = ReturnType<typeof useFormat>;
+export type Format = ReturnType<typeof useOwnFormat>;
+
+const FormatContext = createContext<Format | null>(null);
+
+/**
+ * Builds the formatters once for the whole tree (StoreProvider renders it).
+ * Each useTranslation() costs a subscription and a wrapped `t`; with hundreds
+ * of rows on the heavy patient that was a measurable part of the first render.
+ */
+export function FormatProvider({ children }: { children: ReactNode }) {
+  return createElement(FormatContext.Provider, { value: useOwnFormat() }, children);
+}
+
+/** Translation plus the language-aware formatters every view needs. */
+export function useFormat(): Format {
+  const format = useContext(FormatContext);
+  if (!format) throw new Error('useFormat outside FormatProvider');
+  return format;
+}

@@ -1,11 +1,17 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import { FormatProvider } from '../i18n/useFormat';
 import type { SamsynState, SamsynStore } from './samsynStore';
 
 const StoreContext = createContext<SamsynStore | null>(null);
 
+/** The store, and the formatters in the store's language for everything below it. */
 export function StoreProvider({ store, children }: { store: SamsynStore; children: ReactNode }) {
-  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
+  return (
+    <StoreContext.Provider value={store}>
+      <FormatProvider>{children}</FormatProvider>
+    </StoreContext.Provider>
+  );
 }
 
 /** Reads one slice of the app state; select stable values (not new objects) to avoid re-renders. */
