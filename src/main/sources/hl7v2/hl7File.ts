@@ -46,7 +46,7 @@ function originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: strin
 }
 
 /** Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing in it can be trusted. */
-export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'messageTime' | 'recordPrefix'> & { recordPrefix?: string }): Hl7FileContent {
+export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string }): Hl7FileContent {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const text = decodeHl7Bytes(bytes);
   const doc = parseHl7Document(text);

@@ -8,7 +8,7 @@ import type { ClinicalItem } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
 import type { Hl7MessageView } from './hl7Parse';
 import { mapAl1, mapIam } from './mappers/allergy';
-import { type Hl7MapContext, hl7Date, nonEmpty } from './mappers/common';
+import { type Hl7MapContext, nonEmpty } from './mappers/common';
 import { applyPv2, mapPv1 } from './mappers/encounter';
 import { applyRoute, mapRxa, mapRxe, mapRxo, orderContext, type OrderContext } from './mappers/medication';
 import { pidToSubject } from './mappers/patient';
@@ -27,9 +27,7 @@ const CLINICAL = new Set(['AL1', 'IAM', 'RXE', 'RXO', 'RXA', 'PRB', 'DG1', 'OBX'
 const ORDER_SEGMENTS = new Set(['RXE', 'RXO', 'RXA', 'OBR']);
 const ORDER_PRELUDE = new Set(['ORC', 'TQ1', 'TQ2', 'RXO', 'RXC']);
 
-export function mapHl7Message(view: Hl7MessageView, base: Omit<Hl7MapContext, 'messageTime'>): MappedMessage {
-  const messageTime = hl7Date(view.header.get(7));
-  const ctx: Hl7MapContext = messageTime ? { ...base, messageTime } : { ...base };
+export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedMessage {
   const subjects: SubjectIdentity[] = [];
   const items: ClinicalItem[] = [];
   let hasPatient = false;

@@ -15,8 +15,6 @@ export interface Hl7MapContext {
   fetchedAt: string;
   /** Prefix for record ids: makes them unique per message (e.g. the file and message number). */
   recordPrefix: string;
-  /** MSH-7 of the message, ISO: when the sender asserted the facts. */
-  messageTime?: string;
 }
 
 /**
@@ -115,8 +113,9 @@ export function provenance(ctx: Hl7MapContext, recordId: string, recordedAt?: st
     recordId: `${ctx.recordPrefix}${recordId}`,
     fetchedAt: ctx.fetchedAt,
   };
-  const when = recordedAt ?? ctx.messageTime;
-  if (when) p.recordedAt = when;
+  // Never MSH-7 as a fallback: in a query response it is the time of the answer,
+  // and showing it as the record's date would make an old fact look new.
+  if (recordedAt) p.recordedAt = recordedAt;
   return p;
 }
 

@@ -48,6 +48,12 @@ describe('PID → subject', () => {
 });
 
 describe('allergies', () => {
+  it('does not give the answer time (MSH-7) as the date a fact was recorded', () => {
+    const [item] = map(PID, 'AL1|1|DA|764146007^Penicillin^SCT|SV|Urtikaria|').items;
+    expect(item?.provenance.recordedAt).toBeUndefined();
+    expect(item?.provenance.fetchedAt).toBe(CTX.fetchedAt);
+  });
+
   it('maps AL1 with severity, reactions (repetitions), type and date', () => {
     const [item] = map(PID, 'AL1|1|DA|764146007^Penicillin^SCT|SV|Urtikaria~Andnöd|20090317').items;
     expect(item).toMatchObject({
