@@ -56,7 +56,7 @@ export function createServices(deps: {
   const summary = createSummaryService({
     sources,
     clock: deps.clock,
-    logger: deps.logger.child({ module: 'summary' }),
+    logger: deps.logger.child({ component: 'summary' }),
     ...(deps.cache ? { cache: deps.cache } : {}),
     onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
   });

@@ -48,7 +48,7 @@ export async function startRuntime(options: {
     dataDir: options.dataDir ?? defaultDataDir(projectRoot()),
     ...(options.keyProvider ? { keyProvider: options.keyProvider } : {}),
     clock: options.clock ?? systemClock,
-    logger: log.child({ module: 'cache' }),
+    logger: log.child({ component: 'cache' }),
   });
   const services = createServices({
     config: resolved,
