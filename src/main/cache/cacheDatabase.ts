@@ -75,6 +75,10 @@ export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
       db.pragma(`cipher = '${CIPHER}'`);
       db.key(options.key);
     }
+    // Pages of 16 KiB instead of 4: summaries are large rows, and each page is
+    // encrypted and authenticated on its own, so fewer pages cost a third of the
+    // time for a heavy patient's write and read. Only settable before the first write.
+    if (isNew && !options.readonly) db.pragma('page_size = 16384');
     // The first read is where a wrong key or a damaged header shows.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     if (!options.readonly) {

@@ -77,6 +77,23 @@ describe('encrypted cache file', () => {
     for (const needle of [NAME, 'Tolvan', ID.value, 'Penicillin']) expect(db.includes(needle), needle).toBe(false);
   });
 
+  it('creates an encrypted cache with 16 KiB pages (fewer pages to encrypt per summary)', () => {
+    const dir = tempDir();
+    const db = openCacheDatabase(join(dir, 'pages.db'), { key: Buffer.alloc(32, 7) });
+    try {
+      expect(db.pragma('page_size', { simple: true })).toBe(16384);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+    }
+    const again = openCacheDatabase(join(dir, 'pages.db'), { key: Buffer.alloc(32, 7), create: false });
+    try {
+      expect(again.pragma('page_size', { simple: true })).toBe(16384);
+    } finally {
+      again.close();
+    }
+  });
+
   it('keys rows by an HMAC of the identifier, never the identifier itself', () => {
     const dir = tempDir();
     const handle = open(dir, fixedKey(1));
