@@ -99,11 +99,11 @@ describe('browser preview with the encrypted cache', () => {
   it('"Töm cache" in the settings empties the cache', async () => {
     await page.getByTestId('settings-open').click();
     await page.getByTestId('cache-info').waitFor();
-    expect(await page.getByTestId('cache-info').innerText()).toMatch(/1 patienter/);
+    expect(await page.getByTestId('cache-info').innerText()).toMatch(/Patienter i cachen: 1\./);
     await page.getByTestId('cache-clear').click();
     await page.getByTestId('cache-clear-result').waitFor();
     expect(await page.getByTestId('cache-clear-result').innerText()).toMatch(/Cachen är tömd \(2 /);
-    await expect.poll(() => page.getByTestId('cache-info').innerText()).toMatch(/0 patienter/);
+    await expect.poll(() => page.getByTestId('cache-info').innerText()).toMatch(/Patienter i cachen: 0\./);
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-cache-cleared.png') });
 
     // Now nothing is cached: with every source stopped the summary says so, and shows no data.

@@ -196,7 +196,7 @@ export const en: Messages = {
     title: 'Settings',
     close: 'Close',
     cacheHeading: 'Local cache (encrypted)',
-    cacheInfo: '{{patients}} patients, {{snapshots}} saved source answers. Information is deleted after {{hours}} hours.',
+    cacheInfo: 'Patients in the cache: {{patients}}. Saved source answers: {{snapshots}}. Information is deleted after {{hours}} hours.',
     cacheOff: 'No local cache: {{reason}}',
     loading: 'Loading…',
     clear: 'Clear cache',

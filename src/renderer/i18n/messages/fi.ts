@@ -196,7 +196,7 @@ export const fi: Messages = {
     title: 'Asetukset',
     close: 'Sulje',
     cacheHeading: 'Paikallinen välimuisti (salattu)',
-    cacheInfo: '{{patients}} potilasta, {{snapshots}} tallennettua lähdevastausta. Tiedot poistetaan {{hours}} tunnin kuluttua.',
+    cacheInfo: 'Potilaita välimuistissa: {{patients}}. Tallennettuja lähdevastauksia: {{snapshots}}. Tiedot poistetaan {{hours}} tunnin kuluttua.',
     cacheOff: 'Ei paikallista välimuistia: {{reason}}',
     loading: 'Luetaan…',
     clear: 'Tyhjennä välimuisti',

@@ -196,7 +196,7 @@ export const nb: Messages = {
     title: 'Innstillinger',
     close: 'Lukk',
     cacheHeading: 'Lokal hurtiglagring (kryptert)',
-    cacheInfo: '{{patients}} pasienter, {{snapshots}} lagrede kildesvar. Opplysninger slettes etter {{hours}} timer.',
+    cacheInfo: 'Pasienter i hurtiglagringen: {{patients}}. Lagrede kildesvar: {{snapshots}}. Opplysninger slettes etter {{hours}} timer.',
     cacheOff: 'Ingen lokal hurtiglagring: {{reason}}',
     loading: 'Leser…',
     clear: 'Tøm hurtiglagring',

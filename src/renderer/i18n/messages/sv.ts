@@ -201,7 +201,7 @@ export const sv = {
     title: 'Inställningar',
     close: 'Stäng',
     cacheHeading: 'Lokal cache (krypterad)',
-    cacheInfo: '{{patients}} patienter, {{snapshots}} sparade källsvar. Uppgifter raderas efter {{hours}} timmar.',
+    cacheInfo: 'Patienter i cachen: {{patients}}. Sparade källsvar: {{snapshots}}. Uppgifter raderas efter {{hours}} timmar.',
     cacheOff: 'Ingen lokal cache: {{reason}}',
     loading: 'Läser…',
     clear: 'Töm cache',
