@@ -61,8 +61,16 @@ async function main(): Promise<void> {
     out.write(`  Source: ${s.name} -> ${s.kind === 'fhir-r4' ? s.baseUrl : hl7Endpoint(s)}\n`);
   }
   out.write('  Synthetic test patients (official test numbers):\n');
-  for (const p of SANDBOX_PATIENTS) out.write(`    ${p.identifier.value.padEnd(13)} ${p.name} (${p.regions.join(', ')})\n`);
-  for (const p of HL7_SANDBOX_PATIENTS) out.write(`    ${p.value.padEnd(13)} ${p.name} (HL7 v2: ${p.note})\n`);
+  // One line per person: where each test patient can be found, FHIR and HL7 v2 together.
+  const where = new Map<string, { name: string; places: string[] }>();
+  const add = (id: string, name: string, place: string) => {
+    const entry = where.get(id) ?? { name, places: [] };
+    entry.places.push(place);
+    where.set(id, entry);
+  };
+  for (const p of SANDBOX_PATIENTS) for (const r of p.regions) add(p.identifier.value, p.name, `FHIR ${r}`);
+  for (const p of HL7_SANDBOX_PATIENTS) add(p.value, p.name, 'HL7 v2 vast');
+  for (const [id, p] of where) out.write(`    ${id.padEnd(13)} ${p.name} (${p.places.join(', ')})\n`);
   out.write('  Press Ctrl+C to stop.\n\n');
   const stop = async () => {
     await preview.close();
