@@ -31,52 +31,36 @@ import { mapProcedure } from './procedure';
 
 export type { MapContext } from './common';
 
-/** The resource types that become summary items; the adapter searches exactly these. */
-export const MAPPED_RESOURCE_TYPES = [
-  'AllergyIntolerance',
-  'MedicationStatement',
-  'MedicationRequest',
-  'Condition',
-  'Observation',
-  'Immunization',
-  'Encounter',
-  'Procedure',
-  'DocumentReference',
-  'CarePlan',
-  'Flag',
-] as const;
+type MapperFor<T extends Resource> = (resource: T, ctx: MapContext) => ClinicalItem;
 
-export type MappedResourceType = (typeof MAPPED_RESOURCE_TYPES)[number];
+/**
+ * One mapper per resource type, declared as configuration: the adapter searches
+ * exactly these types, in this order, and the Bundle reader maps the same set.
+ */
+const MAPPERS = {
+  AllergyIntolerance: mapAllergyIntolerance as MapperFor<AllergyIntolerance>,
+  MedicationStatement: mapMedicationStatement as MapperFor<MedicationStatement>,
+  MedicationRequest: mapMedicationRequest as MapperFor<MedicationRequest>,
+  Condition: mapCondition as MapperFor<Condition>,
+  Observation: mapObservation as MapperFor<Observation>,
+  Immunization: mapImmunization as MapperFor<Immunization>,
+  Encounter: mapEncounter as MapperFor<Encounter>,
+  Procedure: mapProcedure as MapperFor<Procedure>,
+  DocumentReference: mapDocumentReference as MapperFor<DocumentReference>,
+  CarePlan: mapCarePlan as MapperFor<CarePlan>,
+  Flag: mapFlag as MapperFor<Flag>,
+} as const;
+
+export type MappedResourceType = keyof typeof MAPPERS;
+
+/** The resource types that become summary items; the adapter searches exactly these. */
+export const MAPPED_RESOURCE_TYPES = Object.keys(MAPPERS) as readonly MappedResourceType[];
 
 export function isMappedResourceType(type: string): type is MappedResourceType {
-  return (MAPPED_RESOURCE_TYPES as readonly string[]).includes(type);
+  return Object.prototype.hasOwnProperty.call(MAPPERS, type);
 }
 
 export function mapFhirResource(resource: Resource, ctx: MapContext): ClinicalItem | null {
-  switch (resource.resourceType) {
-    case 'AllergyIntolerance':
-      return mapAllergyIntolerance(resource as AllergyIntolerance, ctx);
-    case 'MedicationStatement':
-      return mapMedicationStatement(resource as MedicationStatement, ctx);
-    case 'MedicationRequest':
-      return mapMedicationRequest(resource as MedicationRequest, ctx);
-    case 'Condition':
-      return mapCondition(resource as Condition, ctx);
-    case 'Observation':
-      return mapObservation(resource as Observation, ctx);
-    case 'Immunization':
-      return mapImmunization(resource as Immunization, ctx);
-    case 'Encounter':
-      return mapEncounter(resource as Encounter, ctx);
-    case 'Procedure':
-      return mapProcedure(resource as Procedure, ctx);
-    case 'DocumentReference':
-      return mapDocumentReference(resource as DocumentReference, ctx);
-    case 'CarePlan':
-      return mapCarePlan(resource as CarePlan, ctx);
-    case 'Flag':
-      return mapFlag(resource as Flag, ctx);
-    default:
-      return null;
-  }
+  if (!isMappedResourceType(resource.resourceType)) return null;
+  return (MAPPERS[resource.resourceType] as MapperFor<Resource>)(resource, ctx);
 }
