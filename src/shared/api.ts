@@ -75,10 +75,7 @@ export const summarySchema = z.object({
 });
 
 /** Counts only: the settings view and `samsyn cache verify` never see patient data. */
-export const cacheStatusSchema = z.object({
-  available: z.boolean(),
-  error: z.string().optional(),
-  setAside: z.boolean().optional(),
+export const cacheStatusSchema = cacheNotice.extend({
   retentionHours: z.number(),
   patients: z.number(),
   snapshots: z.number(),

@@ -100,7 +100,14 @@ function createKeyFile(path: string): Buffer | undefined {
   return key;
 }
 
-/** The environment variable when set (deployments, CI), else the key file. */
-export function defaultKeyProvider(keyFile: string, env: NodeJS.ProcessEnv = process.env): KeyProvider {
-  return env[CACHE_KEY_ENV] ? envKeyProvider(env) : fileKeyProvider(keyFile);
+/**
+ * The environment variable when set (deployments, CI), else the key file.
+ * `create: false` for tools that must never make a new key (cache verify/purge).
+ */
+export function defaultKeyProvider(
+  keyFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { create?: boolean } = {},
+): KeyProvider {
+  return env[CACHE_KEY_ENV] ? envKeyProvider(env) : fileKeyProvider(keyFile, options);
 }

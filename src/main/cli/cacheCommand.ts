@@ -11,7 +11,7 @@ import { projectRoot } from '../app/paths';
 import { openCacheDatabase, CIPHER } from '../cache/cacheDatabase';
 import { createCacheStore, DEFAULT_RETENTION_HOURS, type CacheStats } from '../cache/cacheStore';
 import { defaultDataDir } from '../cache/configuredCache';
-import { CACHE_KEY_ENV, envKeyProvider, fileKeyProvider, type KeyProvider } from '../cache/keyProvider';
+import { CACHE_KEY_ENV, defaultKeyProvider, type KeyProvider } from '../cache/keyProvider';
 import { CACHE_FILE, KEY_FILE } from '../cache/openCache';
 import { createPatientKeyer } from '../cache/patientKey';
 import { createLogger } from '../log/logger';
@@ -84,7 +84,7 @@ export async function runCacheCommand(args: string[], io: CacheCliIo): Promise<n
   const dir = parsed.values.dir ?? defaultDataDir(projectRoot(), env);
   const path = join(dir, CACHE_FILE);
   // The CLI never creates a key: a new key would only make the cache unreadable.
-  const provider = env[CACHE_KEY_ENV] ? envKeyProvider(env) : fileKeyProvider(join(dir, KEY_FILE), { create: false });
+  const provider = defaultKeyProvider(join(dir, KEY_FILE), env, { create: false });
   const logger = createLogger('cli.cache');
 
   let store;

@@ -56,6 +56,20 @@ interface Contribution {
   items: ClinicalItem[];
 }
 
+/**
+ * A source's part of the summary taken from its cached snapshot, marked with
+ * the snapshot's time; without a snapshot the status stands alone, with nothing.
+ */
+function fromSnapshot(status: SourceStatus, snapshot: SourceSnapshot | undefined): Contribution {
+  if (!snapshot) return { sourceId: status.sourceId, status, subjects: [], items: [] };
+  return {
+    sourceId: status.sourceId,
+    status: { ...status, fetchedAt: snapshot.answeredAt, itemCount: snapshot.items.length },
+    subjects: snapshot.subjects,
+    items: cachedItems(snapshot),
+  };
+}
+
 function cachedItems(snapshot: SourceSnapshot): ClinicalItem[] {
   // The snapshot's time is the items' age, whatever they carried when stored.
   return snapshot.items.map((i) => ({ ...i, provenance: { ...i.provenance, fetchedAt: snapshot.answeredAt, cached: true } }));
@@ -183,15 +197,8 @@ export function createSummaryService(deps: {
   /** The cached answer rebuilt from snapshots (when no merged summary is stored). */
   function fromSnapshots(query: PatientQuery, snapshots: SourceSnapshot[], notice: CacheNotice): Summary {
     const parts = sources.map((source): Contribution => {
-      const snapshot = snapshots.find((s) => s.sourceId === source.id);
-      const base = { sourceId: source.id, name: source.name, state: 'cached' as const, refreshing: true };
-      if (!snapshot) return { sourceId: source.id, status: { ...base, itemCount: 0 }, subjects: [], items: [] };
-      return {
-        sourceId: source.id,
-        status: { ...base, fetchedAt: snapshot.answeredAt, itemCount: snapshot.items.length },
-        subjects: snapshot.subjects,
-        items: cachedItems(snapshot),
-      };
+      const status = { sourceId: source.id, name: source.name, state: 'cached' as const, refreshing: true, itemCount: 0 };
+      return fromSnapshot(status, snapshots.find((s) => s.sourceId === source.id));
     });
     return build(query, parts, notice, true);
   }
@@ -237,18 +244,7 @@ export function createSummaryService(deps: {
     const parts = outcomes.map((o): Contribution => {
       if (o.result) return { sourceId: o.status.sourceId, status: o.status, subjects: o.result.subjects, items: o.result.items };
       const snapshot = snapshots.find((s) => s.sourceId === o.status.sourceId);
-      if (!snapshot) return { sourceId: o.status.sourceId, status: o.status, subjects: [], items: [] };
-      return {
-        sourceId: o.status.sourceId,
-        status: {
-          ...o.status,
-          state: 'cached',
-          fetchedAt: snapshot.answeredAt,
-          itemCount: snapshot.items.length,
-        },
-        subjects: snapshot.subjects,
-        items: cachedItems(snapshot),
-      };
+      return fromSnapshot(snapshot ? { ...o.status, state: 'cached' } : o.status, snapshot);
     });
     const summary = build(query, parts, notice, false);
     if (cache?.store && answered.length > 0) {
