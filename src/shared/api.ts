@@ -5,77 +5,10 @@
  */
 import { z } from 'zod';
 import type { AppError, ErrorCode, Result } from './errors';
-import { SECTION_KEYS } from './summary';
-
-const coding = z.object({ system: z.string().optional(), code: z.string().optional(), display: z.string().optional() });
-const quantity = z.object({ value: z.number(), unit: z.string().optional(), comparator: z.string().optional() });
-const provenance = z.object({
-  sourceId: z.string(),
-  sourceName: z.string(),
-  recordId: z.string(),
-  recordedAt: z.string().optional(),
-  fetchedAt: z.string(),
-  cached: z.boolean().optional(),
-});
-const conflict = z.object({
-  field: z.enum(['status', 'value', 'date', 'text']),
-  values: z.array(z.object({ sourceId: z.string(), value: z.string() })),
-});
-const sectionKey = z.enum(SECTION_KEYS);
-const mergedItem = z.object({
-  key: z.string(),
-  section: sectionKey,
-  codes: z.array(coding),
-  text: z.string(),
-  status: z.string().optional(),
-  date: z.string().optional(),
-  value: z.union([quantity, z.string()]).optional(),
-  details: z.record(z.string(), z.unknown()),
-  sealed: z.boolean(),
-  sources: z.array(provenance),
-  conflicts: z.array(conflict),
-});
-const sourceStatus = z.object({
-  sourceId: z.string(),
-  name: z.string(),
-  state: z.enum(['ok', 'cached', 'failed', 'timeout', 'rejected', 'disabled']),
-  error: z.string().optional(),
-  fetchedAt: z.string().optional(),
-  itemCount: z.number(),
-  ms: z.number().optional(),
-  refreshing: z.boolean().optional(),
-});
-const cacheNotice = z.object({
-  available: z.boolean(),
-  error: z.string().optional(),
-  setAside: z.boolean().optional(),
-});
-const patientHeader = z.object({
-  identifier: z.object({ system: z.string().optional(), value: z.string() }),
-  nationalId: z.object({ country: z.enum(['SE', 'NO', 'FI']), kind: z.string(), value: z.string() }).optional(),
-  name: z.string().optional(),
-  birthDate: z.string().optional(),
-  gender: z.string().optional(),
-  nameConflicts: z.array(z.object({ sourceId: z.string(), value: z.string() })).optional(),
-});
-export const summarySchema = z.object({
-  patient: patientHeader,
-  sections: z.object(
-    Object.fromEntries(SECTION_KEYS.map((k) => [k, z.array(mergedItem)])) as Record<
-      (typeof SECTION_KEYS)[number],
-      z.ZodArray<typeof mergedItem>
-    >,
-  ),
-  sources: z.array(sourceStatus),
-  generatedAt: z.string(),
-  fromCache: z.boolean(),
-  hiddenSealed: z.number(),
-  refreshing: z.boolean().optional(),
-  cache: cacheNotice.optional(),
-});
+import { cacheNoticeSchema, summarySchema } from './summary';
 
 /** Counts only: the settings view and `samsyn cache verify` never see patient data. */
-export const cacheStatusSchema = cacheNotice.extend({
+export const cacheStatusSchema = cacheNoticeSchema.extend({
   retentionHours: z.number(),
   patients: z.number(),
   snapshots: z.number(),

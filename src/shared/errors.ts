@@ -2,56 +2,9 @@
  * Error codes: the only thing an error carries across the bridge (never a message
  * with patient data). The renderer turns a code into words in the user's language.
  */
-export type ErrorCode =
+/** Every error code, once; the type derives from the list. */
+export const ERROR_CODES = [
   // identity
-  | 'ID_EMPTY'
-  | 'ID_BAD_FORMAT'
-  | 'ID_BAD_LENGTH'
-  | 'ID_BAD_DATE'
-  | 'ID_BAD_CHECKSUM'
-  | 'ID_UNKNOWN_FORMAT'
-  | 'ID_AMBIGUOUS'
-  | 'IDENTIFIER_TOKEN_INVALID'
-  // sources
-  | 'SOURCE_UNREACHABLE'
-  | 'SOURCE_TIMEOUT'
-  | 'SOURCE_HTTP_ERROR'
-  | 'SOURCE_OPERATION_OUTCOME'
-  | 'SOURCE_BAD_RESPONSE'
-  | 'SOURCE_PATIENT_NOT_FOUND'
-  | 'SOURCE_AMBIGUOUS_PATIENT'
-  | 'PATIENT_MISMATCH'
-  | 'SOURCE_DISABLED'
-  // HL7 v2 sources (MLLP, batch folders, files)
-  | 'HL7_CONNECTION_RESET'
-  | 'HL7_FRAME_UNTERMINATED'
-  | 'HL7_NAK'
-  | 'HL7_QUERY_REJECTED'
-  | 'HL7_MALFORMED'
-  | 'HL7_CHARSET_UNSUPPORTED'
-  // files / CLI
-  | 'FILE_NOT_FOUND'
-  | 'FILE_UNREADABLE'
-  | 'FILE_NOT_JSON'
-  | 'FILE_NOT_FHIR_BUNDLE'
-  | 'CLI_USAGE'
-  | 'CONFIG_INVALID'
-  // bridge
-  | 'BRIDGE_UNKNOWN_COMMAND'
-  | 'BRIDGE_BAD_REQUEST'
-  | 'BRIDGE_UNAUTHORIZED'
-  | 'BRIDGE_UNREACHABLE'
-  // local cache
-  | 'CACHE_KEY_MISSING'
-  | 'CACHE_KEY_INVALID'
-  | 'CACHE_KEY_INSECURE'
-  | 'CACHE_KEY_UNAVAILABLE'
-  | 'CACHE_CORRUPT'
-  | 'CACHE_TOO_NEW'
-  | 'CACHE_UNAVAILABLE'
-  | 'INTERNAL';
-
-export const ERROR_CODES: readonly ErrorCode[] = [
   'ID_EMPTY',
   'ID_BAD_FORMAT',
   'ID_BAD_LENGTH',
@@ -60,6 +13,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ID_UNKNOWN_FORMAT',
   'ID_AMBIGUOUS',
   'IDENTIFIER_TOKEN_INVALID',
+  // sources
   'SOURCE_UNREACHABLE',
   'SOURCE_TIMEOUT',
   'SOURCE_HTTP_ERROR',
@@ -69,22 +23,26 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'SOURCE_AMBIGUOUS_PATIENT',
   'PATIENT_MISMATCH',
   'SOURCE_DISABLED',
+  // HL7 v2 sources (MLLP, batch folders, files)
   'HL7_CONNECTION_RESET',
   'HL7_FRAME_UNTERMINATED',
   'HL7_NAK',
   'HL7_QUERY_REJECTED',
   'HL7_MALFORMED',
   'HL7_CHARSET_UNSUPPORTED',
+  // files / CLI
   'FILE_NOT_FOUND',
   'FILE_UNREADABLE',
   'FILE_NOT_JSON',
   'FILE_NOT_FHIR_BUNDLE',
   'CLI_USAGE',
   'CONFIG_INVALID',
+  // bridge
   'BRIDGE_UNKNOWN_COMMAND',
   'BRIDGE_BAD_REQUEST',
   'BRIDGE_UNAUTHORIZED',
   'BRIDGE_UNREACHABLE',
+  // local cache
   'CACHE_KEY_MISSING',
   'CACHE_KEY_INVALID',
   'CACHE_KEY_INSECURE',
@@ -93,7 +51,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'CACHE_TOO_NEW',
   'CACHE_UNAVAILABLE',
   'INTERNAL',
-];
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Params are small, non-identifying values only (a length, an HTTP status, a source id). */
 export type ErrorParams = Record<string, string | number | boolean>;

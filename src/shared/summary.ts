@@ -1,99 +1,107 @@
-import type { ErrorCode } from './errors';
+/**
+ * The summary's shapes, declared once as zod schemas; every TypeScript type
+ * here derives from them (z.output), and the bridge validates with the same
+ * schemas. Main, the CLI and the renderer all use these types.
+ */
+import { z } from 'zod';
+import { codingSchema, DETAILS_SCHEMAS, quantitySchema, type DetailsOf } from './details';
+import { ERROR_CODES } from './errors';
+import { SECTION_KEYS, type SectionKey } from './sections';
 
-/** IPS order: the UI shows sections in exactly this order. */
-export const SECTION_KEYS = [
-  'alerts',
-  'allergies',
-  'medications',
-  'problems',
-  'results',
-  'immunizations',
-  'encounters',
-  'procedures',
-  'documents',
-  'carePlans',
-  'pregnancy',
-  'homeMeasurements',
-] as const;
+export { SECTION_KEYS, SECTIONS, isPointInTime, sectionDefinition, type SectionKey } from './sections';
 
-export type SectionKey = (typeof SECTION_KEYS)[number];
+export const sectionKeySchema = z.enum(SECTION_KEYS);
 
-export interface Coding {
-  system?: string;
-  code?: string;
-  display?: string;
-}
+export const identifierSchema = z.object({ system: z.string().optional(), value: z.string() });
 
-export interface Quantity {
-  value: number;
-  unit?: string;
-  comparator?: string;
-}
-
-export interface Identifier {
-  system?: string;
-  value: string;
-}
-
-export interface Provenance {
-  sourceId: string;
-  sourceName: string;
+export const provenanceSchema = z.object({
+  sourceId: z.string(),
+  sourceName: z.string(),
   /** The record's id in the source system (FHIR logical id, HL7 placer number...). */
-  recordId: string;
+  recordId: z.string(),
   /** When the source says the fact was recorded or asserted. */
-  recordedAt?: string;
+  recordedAt: z.string().optional(),
   /** When Samsyn received it from the source. */
-  fetchedAt: string;
+  fetchedAt: z.string(),
   /**
    * True when the item comes from the local cache, not from this request's
    * answer: its age is then `fetchedAt`'s, and it must never be shown as fresh.
    */
-  cached?: boolean;
-}
+  cached: z.boolean().optional(),
+});
 
-export interface ClinicalItem {
-  section: SectionKey;
-  codes: Coding[];
-  text: string;
-  status?: string;
+const valueSchema = z.union([quantitySchema, z.string()]);
+
+/** What every item carries, whatever its section. */
+const itemFields = {
+  codes: z.array(codingSchema),
+  text: z.string(),
+  status: z.string().optional(),
   /** The clinically relevant date (onset, effective, administered...), ISO 8601. */
-  date?: string;
-  value?: Quantity | string;
-  details: Record<string, unknown>;
-  sealed: boolean;
-  provenance: Provenance;
-}
+  date: z.string().optional(),
+  value: valueSchema.optional(),
+  sealed: z.boolean(),
+};
 
-export interface Conflict {
-  field: 'status' | 'value' | 'date' | 'text';
-  values: { sourceId: string; value: string }[];
-}
+export const conflictSchema = z.object({
+  field: z.enum(['status', 'value', 'date', 'text']),
+  values: z.array(z.object({ sourceId: z.string(), value: z.string() })),
+});
 
-export interface MergedItem extends Omit<ClinicalItem, 'provenance'> {
+const clinicalItemBase = z.object({ ...itemFields, provenance: provenanceSchema });
+const mergedItemBase = z.object({
   /** Stable merge key: items with the same key are one fact. */
-  key: string;
-  sources: Provenance[];
-  conflicts: Conflict[];
+  key: z.string(),
+  ...itemFields,
+  sources: z.array(provenanceSchema),
+  conflicts: z.array(conflictSchema),
+});
+
+type ClinicalItemBase = z.output<typeof clinicalItemBase>;
+type MergedItemBase = z.output<typeof mergedItemBase>;
+
+/** An item of section K: its details are K's shape (details.ts). */
+export type ClinicalItemOf<K extends SectionKey> = ClinicalItemBase & { section: K; details: DetailsOf<K> };
+export type MergedItemOf<K extends SectionKey> = MergedItemBase & { section: K; details: DetailsOf<K> };
+/** One fact from one source, discriminated by section. */
+export type ClinicalItem = { [K in SectionKey]: ClinicalItemOf<K> }[SectionKey];
+/** One fact as the summary shows it: every source that stated it, and where they disagree. */
+export type MergedItem = { [K in SectionKey]: MergedItemOf<K> }[SectionKey];
+
+function perSection<T extends z.ZodObject>(base: T) {
+  return SECTION_KEYS.map((key) => base.extend({ section: z.literal(key), details: DETAILS_SCHEMAS[key] }));
 }
 
-export type SourceState = 'ok' | 'cached' | 'failed' | 'timeout' | 'rejected' | 'disabled';
+type Members = [z.ZodObject, z.ZodObject, ...z.ZodObject[]];
 
-export interface SourceStatus {
-  sourceId: string;
-  name: string;
-  state: SourceState;
-  error?: ErrorCode;
+/** The zod union behind ClinicalItem (section is the discriminator). */
+export const clinicalItemSchema = z.discriminatedUnion('section', perSection(clinicalItemBase) as unknown as Members) as unknown as z.ZodType<ClinicalItem>;
+
+const mergedBySection = Object.fromEntries(
+  perSection(mergedItemBase).map((schema, i) => [SECTION_KEYS[i], z.array(schema)]),
+) as unknown as { [K in SectionKey]: z.ZodType<MergedItemOf<K>[]> };
+
+export const sectionsSchema = z.object(mergedBySection);
+export type Sections = { [K in SectionKey]: MergedItemOf<K>[] };
+
+export const sourceStateSchema = z.enum(['ok', 'cached', 'failed', 'timeout', 'rejected', 'disabled']);
+
+export const sourceStatusSchema = z.object({
+  sourceId: z.string(),
+  name: z.string(),
+  state: sourceStateSchema,
+  error: z.enum(ERROR_CODES).optional(),
   /**
    * When the source last answered. For state 'cached' this is when the cached
    * snapshot was taken (its age), and `error`, if present, is why the refresh
    * just now failed.
    */
-  fetchedAt?: string;
-  itemCount: number;
-  ms?: number;
+  fetchedAt: z.string().optional(),
+  itemCount: z.number(),
+  ms: z.number().optional(),
   /** A fresh answer is being fetched; this status is preliminary (stale-while-revalidate). */
-  refreshing?: boolean;
-}
+  refreshing: z.boolean().optional(),
+});
 
 /**
  * How the local cache stood for this summary. Absent where no cache is
@@ -101,39 +109,48 @@ export interface SourceStatus {
  * nothing is kept; `setAside` means an unreadable cache file was moved aside
  * (kept, never deleted) and a new one started.
  */
-export interface CacheNotice {
-  available: boolean;
-  error?: ErrorCode;
-  setAside?: boolean;
-}
+export const cacheNoticeSchema = z.object({
+  available: z.boolean(),
+  error: z.enum(ERROR_CODES).optional(),
+  setAside: z.boolean().optional(),
+});
 
-export interface PatientHeader {
+export const patientHeaderSchema = z.object({
   /** The identifier that was asked for. */
-  identifier: Identifier;
+  identifier: identifierSchema,
   /** Present when the identifier is a validated national id. */
-  nationalId?: { country: 'SE' | 'NO' | 'FI'; kind: string; value: string };
-  name?: string;
-  birthDate?: string;
-  gender?: string;
+  nationalId: z.object({ country: z.enum(['SE', 'NO', 'FI']), kind: z.string(), value: z.string() }).optional(),
+  name: z.string().optional(),
+  birthDate: z.string().optional(),
+  gender: z.string().optional(),
   /** Names as each source gave them, when they differ. */
-  nameConflicts?: { sourceId: string; value: string }[];
-}
+  nameConflicts: z.array(z.object({ sourceId: z.string(), value: z.string() })).optional(),
+});
 
-export type Sections = Record<SectionKey, MergedItem[]>;
-
-export interface Summary {
-  patient: PatientHeader;
-  sections: Sections;
-  sources: SourceStatus[];
-  generatedAt: string;
+export const summarySchema = z.object({
+  patient: patientHeaderSchema,
+  sections: sectionsSchema,
+  sources: z.array(sourceStatusSchema),
+  generatedAt: z.string(),
   /** True when any data shown comes from the local cache (see each source's state). */
-  fromCache: boolean;
-  hiddenSealed: number;
+  fromCache: z.boolean(),
+  hiddenSealed: z.number(),
   /** The cached answer given at once; the fresh summary follows as a 'summary.updated' event. */
-  refreshing?: boolean;
-  cache?: CacheNotice;
-}
+  refreshing: z.boolean().optional(),
+  cache: cacheNoticeSchema.optional(),
+});
+
+export type Coding = z.output<typeof codingSchema>;
+export type Quantity = z.output<typeof quantitySchema>;
+export type Identifier = z.output<typeof identifierSchema>;
+export type Provenance = z.output<typeof provenanceSchema>;
+export type Conflict = z.output<typeof conflictSchema>;
+export type SourceState = z.output<typeof sourceStateSchema>;
+export type SourceStatus = z.output<typeof sourceStatusSchema>;
+export type CacheNotice = z.output<typeof cacheNoticeSchema>;
+export type PatientHeader = z.output<typeof patientHeaderSchema>;
+export type Summary = z.output<typeof summarySchema>;
 
 export function emptySections(): Sections {
-  return Object.fromEntries(SECTION_KEYS.map((k) => [k, [] as MergedItem[]])) as Sections;
+  return Object.fromEntries(SECTION_KEYS.map((k) => [k, []])) as unknown as Sections;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCache, type CacheHandle } from '../../src/main/cache/openCache';
-import { createLogger } from '../../src/main/log/logger';
+import { createLogger } from '../../src/main/platform/logger';
 import type { PreviewServer } from '../../src/main/preview/previewServer';
 import { sandboxPatient } from '../../src/main/sandbox/fhirData';
 import type { FhirSandbox } from '../../src/main/sandbox/fhirServer';

@@ -6,12 +6,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Clock } from '../../src/main/app/clock';
+import type { Clock } from '../../src/main/platform/clock';
 import type { SamsynConfig } from '../../src/main/app/config';
 import { createServices } from '../../src/main/app/createServices';
-import { rendererDir } from '../../src/main/app/paths';
+import { rendererDir } from '../../src/main/platform/paths';
 import type { CacheHandle } from '../../src/main/cache/openCache';
-import { createLogger } from '../../src/main/log/logger';
+import { createLogger } from '../../src/main/platform/logger';
 import { startPreviewServer, type PreviewServer } from '../../src/main/preview/previewServer';
 import { startFhirSandbox, type FhirSandbox } from '../../src/main/sandbox/fhirServer';
 import { startMllpSandbox, type MllpSandbox } from '../../src/main/sandbox/mllpServer';

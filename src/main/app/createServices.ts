@@ -7,14 +7,14 @@ import type { SamsynHandlers } from '../../shared/api';
 import { parsePatientInput } from '../../shared/identity';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
 import type { CacheHandle } from '../cache/openCache';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../platform/logger';
 import { createFhirSource } from '../sources/fhir/fhirSource';
 import { createHl7Adapter } from '../sources/hl7v2/hl7Adapters';
 import type { SourceAdapter } from '../sources/types';
 import { createSummaryService, type SummaryService } from '../summary/summaryService';
-import type { Clock } from './clock';
+import type { Clock } from '../platform/clock';
 import type { SamsynConfig } from './config';
-import { createEventHub, type EventHub } from './eventHub';
+import { createEventHub, type EventHub } from '../bridge/eventHub';
 
 export interface Services {
   summary: SummaryService;

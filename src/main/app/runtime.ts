@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultDataDir, openConfiguredCache } from '../cache/configuredCache';
 import type { KeyProvider } from '../cache/keyProvider';
-import { startSandboxFor, type StartedSandbox } from '../sandbox/configuredSandboxes';
-import { createLogger } from '../log/logger';
-import { systemClock, type Clock } from './clock';
+import { startSandboxFor, type StartedSandbox } from '../sandbox/sandboxRegistry';
+import { createLogger } from '../platform/logger';
+import { systemClock, type Clock } from '../platform/clock';
 import { loadConfigFile, type SamsynConfig } from './config';
 import { createServices, type Services } from './createServices';
-import { projectRoot } from './paths';
+import { projectRoot } from '../platform/paths';
 
 const log = createLogger('app.runtime');
 

@@ -4,8 +4,8 @@
  * even between purges.
  */
 import type { ClinicalItem, Identifier, PatientHeader, Sections } from '../../shared/summary';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../log/logger';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import type { SubjectIdentity } from '../sources/types';
 import { toAsciiJson } from './asciiJson';
 import type { CacheDb } from './cacheDatabase';

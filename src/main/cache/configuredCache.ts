@@ -3,9 +3,9 @@
  * long data is kept. Returns undefined when the configuration turns it off.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../platform/clock';
 import type { SamsynConfig } from '../app/config';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../platform/logger';
 import { defaultKeyProvider, type KeyProvider } from './keyProvider';
 import { KEY_FILE, openCache, type CacheHandle } from './openCache';
 

@@ -60,7 +60,23 @@ export function migrateToVersion3(db: Database): void {
   `);
 }
 
-export const MIGRATIONS: readonly Migration[] = [migrateToVersion1, migrateToVersion2, migrateToVersion3];
+/**
+ * v4: item details became typed per section (src/shared/details.ts). Rows
+ * written before hold the old open shape, which the bridge would now refuse;
+ * they are at most a retention period old and are fetched again at the next
+ * open, so they are removed (counted in the purge log) rather than converted.
+ */
+export function migrateToVersion4(db: Database): void {
+  const removed =
+    db.prepare('DELETE FROM snapshot').run().changes + db.prepare('DELETE FROM merged_summary').run().changes;
+  db.prepare('INSERT INTO purge_log (purged_at, reason, removed) VALUES (?, ?, ?)').run(
+    new Date().toISOString(),
+    'schema-v4-typed-details',
+    removed,
+  );
+}
+
+export const MIGRATIONS: readonly Migration[] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {

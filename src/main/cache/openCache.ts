@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { CodedError, type ErrorCode } from '../../shared/errors';
 import type { CacheNotice } from '../../shared/summary';
-import type { Clock } from '../app/clock';
-import type { Logger } from '../log/logger';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
 import { moveAside, openCacheDatabase } from './cacheDatabase';
 import { createCacheStore, DEFAULT_RETENTION_HOURS, type CacheStore } from './cacheStore';
 import type { KeyProvider } from './keyProvider';

@@ -3,7 +3,7 @@
  * every hour. The timer is unref'd so it never keeps a process alive; the
  * cutoff comes from the store's injected clock, so tests move time, not timers.
  */
-import type { Logger } from '../log/logger';
+import type { Logger } from '../platform/logger';
 import { HOUR_MS, type CacheStore } from './cacheStore';
 
 export interface RetentionTimer {

@@ -7,14 +7,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../shared/errors';
-import { projectRoot } from '../app/paths';
+import { projectRoot } from '../platform/paths';
 import { openCacheDatabase, CIPHER } from '../cache/cacheDatabase';
 import { createCacheStore, DEFAULT_RETENTION_HOURS, type CacheStats } from '../cache/cacheStore';
 import { defaultDataDir } from '../cache/configuredCache';
 import { CACHE_KEY_ENV, defaultKeyProvider, type KeyProvider } from '../cache/keyProvider';
 import { CACHE_FILE, KEY_FILE } from '../cache/openCache';
 import { createPatientKeyer } from '../cache/patientKey';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 import { errorLine, type CliIo } from './cliIo';
 
 export const CACHE_USAGE = `Usage:

@@ -5,14 +5,14 @@
  * Bad input gets one line with a code on stderr and a non-zero exit; never a
  * stack trace, never patient data in the error.
  */
-import '../log/quietByDefault';
+import '../platform/quietByDefault';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../shared/errors';
 import { parseNationalId, parsePatientInput } from '../../shared/identity';
 import type { Summary } from '../../shared/summary';
-import { systemClock } from '../app/clock';
-import { createLogger } from '../log/logger';
+import { systemClock } from '../platform/clock';
+import { createLogger } from '../platform/logger';
 import { bundleToSourceResult } from '../sources/fhir/fhirSource';
 import type { SourceAdapter, SourceResult } from '../sources/types';
 import { createSummaryService } from '../summary/summaryService';

@@ -9,11 +9,11 @@
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dispatch } from '../app/dispatch';
-import { defaultConfigPath, rendererDir } from '../app/paths';
-import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../app/rendererFiles';
+import { dispatch } from '../bridge/dispatch';
+import { defaultConfigPath, rendererDir } from '../platform/paths';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { startRuntime, type Runtime } from '../app/runtime';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
 
 const log = createLogger('electron');

@@ -8,13 +8,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SamsynHandlers } from '../../shared/api';
-import type { EventHub } from '../app/eventHub';
+import type { EventHub } from '../bridge/eventHub';
 import { fail, type Result } from '../../shared/errors';
-import { dispatch } from '../app/dispatch';
-import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../app/rendererFiles';
-import { createLogger } from '../log/logger';
+import { dispatch } from '../bridge/dispatch';
+import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
+import { createLogger } from '../platform/logger';
 import { toAsciiJson } from '../cache/asciiJson';
-import { encodeResult } from '../summary/resultJson';
+import { encodeResult } from '../bridge/resultJson';
 
 const log = createLogger('preview');
 

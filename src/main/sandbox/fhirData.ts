@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Country } from '../../shared/identity/types';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 import {
   generateHeavyPatient,
   HEAVY_PATIENT_NAME,

@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 import { loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
 import {
   capabilityStatement,

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Hl7Message } from '@medplum/core';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 
 export const HL7_SANDBOX_REGIONS = {
   vast: 'Kommun Väst',

@@ -19,7 +19,7 @@ import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection } from '@medplum/hl7';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 import { HL7_SANDBOX_REGIONS, type Hl7PatientRecord, type Hl7SandboxRegion, loadHl7Region } from './hl7Data';
 
 export const MLLP_FAULTS = [

@@ -5,42 +5,19 @@
  * status, value or text, the disagreement is kept side by side, never resolved
  * by picking a winner.
  */
+import { normalizeSystem } from '../../shared/codeSystems';
 import {
   SECTION_KEYS,
   emptySections,
+  isPointInTime,
   type ClinicalItem,
   type Coding,
   type Conflict,
   type MergedItem,
   type Quantity,
-  type SectionKey,
   type Sections,
 } from '../../shared/summary';
 
-/** Code systems that arrive under more than one name. */
-const SYSTEM_ALIASES: Record<string, string> = {
-  'urn:oid:2.16.840.1.113883.6.73': 'http://www.whocc.no/atc',
-  'urn:oid:1.2.752.129.2.2.3.1.1': 'http://www.whocc.no/atc',
-  'urn:oid:2.16.840.1.113883.6.96': 'http://snomed.info/sct',
-  'urn:oid:2.16.840.1.113883.6.1': 'http://loinc.org',
-  'urn:oid:2.16.840.1.113883.6.3': 'http://hl7.org/fhir/sid/icd-10',
-};
-
-/** Sections whose items are events: the same code at another time is another fact. */
-const POINT_IN_TIME: ReadonlySet<SectionKey> = new Set<SectionKey>([
-  'results',
-  'immunizations',
-  'encounters',
-  'procedures',
-  'documents',
-  'pregnancy',
-  'homeMeasurements',
-]);
-
-export function normalizeSystem(system: string | undefined): string {
-  const s = (system ?? '').trim();
-  return SYSTEM_ALIASES[s] ?? s.replace(/\/+$/, '');
-}
 
 function primaryCode(codes: Coding[]): string | undefined {
   const coded = codes
@@ -62,7 +39,7 @@ function valueToString(value: Quantity | string | undefined): string | undefined
 
 export function mergeKey(item: ClinicalItem): string {
   const what = primaryCode(item.codes) ?? `text:${normalizeText(item.text)}`;
-  const when = POINT_IN_TIME.has(item.section) ? `@${item.date ?? ''}` : '';
+  const when = isPointInTime(item.section) ? `@${item.date ?? ''}` : '';
   return `${item.section}:${what}${when}`;
 }
 
@@ -129,7 +106,7 @@ export function mergeItems(items: ClinicalItem[]): Sections {
   const sections = emptySections();
   for (const [key, group] of groups) {
     const merged = mergeGroup(key, group);
-    sections[merged.section].push(merged);
+    (sections[merged.section] as MergedItem[]).push(merged);
   }
   for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
   return sections;

@@ -20,9 +20,9 @@ import {
   type SourceStatus,
   type Summary,
 } from '../../shared/summary';
-import type { Clock } from '../app/clock';
+import type { Clock } from '../platform/clock';
 import type { CachedSummary, CacheStore, SourceSnapshot, StoredSummary } from '../cache/cacheStore';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../sources/types';
 import { guardIdentity } from './identityGuard';
 import { mergeItems } from './merge';

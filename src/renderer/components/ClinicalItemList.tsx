@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { isStatedAbsence } from '../model/itemDetails';
+import { isEntry, isStatedAbsence } from '../model/itemDetails';
 import type { SummaryItem } from '../model/types';
 import { useFormat } from '../i18n/useFormat';
 import { ClinicalItemRow } from './ClinicalItemRow';
@@ -11,7 +11,7 @@ export function ClinicalItemList({ items }: { items: readonly SummaryItem[] }) {
   const { t } = useFormat();
   const [showAll, setShowAll] = useState(false);
   // A "none known" from one source next to real entries from another must be noticed.
-  const hasEntries = items.some((item) => !isStatedAbsence(item) && item.details.noInformation !== true);
+  const hasEntries = items.some(isEntry);
   const visible = showAll ? items : items.slice(0, VISIBLE_ITEMS);
   return (
     <>

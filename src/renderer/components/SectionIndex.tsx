@@ -1,6 +1,6 @@
 import { useFormat } from '../i18n/useFormat';
-import type { SummaryView } from '../store/samsynStore';
-import { SECTIONS } from '../views/sections';
+import { SECTIONS } from '../../shared/sections';
+import type { SummaryView } from '../model/types';
 import { countEntries } from './SectionPanel';
 
 /** A compact table of contents: every section with its count, one key press away. */

@@ -1,7 +1,17 @@
 import { useFormat } from '../i18n/useFormat';
-import { isStatedAbsence, isStatedNoInformation } from '../model/itemDetails';
+import { isEntry } from '../model/itemDetails';
+import type { ComponentType } from 'react';
+import type { SectionKey } from '../../shared/sections';
 import type { SummaryItem } from '../model/types';
-import type { SectionConfig } from '../views/sections';
+
+/** One section on screen: its row of the section table and the component for its items. */
+export interface SectionConfig {
+  key: SectionKey;
+  titleKey: `sections.titles.${string}`;
+  component: ComponentType<{ items: readonly SummaryItem[] }>;
+  /** Critical for safe care: shown first and marked, even when empty. */
+  priority: boolean;
+}
 
 export interface SectionContext {
   /** Names of sources that gave nothing (failed, timed out, rejected). */
@@ -12,7 +22,7 @@ export interface SectionContext {
 
 /** Entries that are facts about the patient, not "none known" statements. */
 export function countEntries(items: readonly SummaryItem[]): number {
-  return items.filter((item) => !isStatedAbsence(item) && !isStatedNoInformation(item)).length;
+  return items.filter(isEntry).length;
 }
 
 export function SectionPanel({

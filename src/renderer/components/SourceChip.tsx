@@ -1,14 +1,12 @@
 import { useFormat } from '../i18n/useFormat';
 import { useNow } from '../i18n/useNow';
+import { isFailing } from '../model/sourceStates';
 import type { SourceStatusView } from '../model/types';
-
-/** States in which a source gave us nothing usable: never quiet, always spelled out. */
-export const FAILING_STATES: ReadonlySet<string> = new Set(['failed', 'timeout', 'rejected']);
 
 export function SourceChip({ status }: { status: SourceStatusView }) {
   const { t, error, number, dateTime, age } = useFormat();
   const now = useNow();
-  const failing = FAILING_STATES.has(status.state);
+  const failing = isFailing(status.state);
   const cached = status.state === 'cached';
   return (
     <li

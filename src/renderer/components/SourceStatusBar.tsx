@@ -1,10 +1,11 @@
 import { useFormat } from '../i18n/useFormat';
 import type { SourceStatusView } from '../model/types';
-import { FAILING_STATES, SourceChip } from './SourceChip';
+import { isFailing } from '../model/sourceStates';
+import { SourceChip } from './SourceChip';
 
 export function SourceStatusBar({ sources }: { sources: readonly SourceStatusView[] }) {
   const { t } = useFormat();
-  const failing = sources.filter((s) => FAILING_STATES.has(s.state)).length;
+  const failing = sources.filter((s) => isFailing(s.state)).length;
   return (
     <section className="source-bar" aria-label={t('sources.heading')}>
       <h2 className="source-bar__title">{t('sources.heading')}</h2>

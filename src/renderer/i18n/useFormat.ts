@@ -3,13 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { isErrorCode } from '../../shared/errors';
 import type { Quantity } from '../../shared/summary';
 import { ageParts } from '../model/age';
-import { useSamsyn } from '../store/StoreProvider';
+import type { Language } from './languages';
 import { formatDate, formatDateTime, formatNumber, formatQuantity, formatTime } from './formatters';
 
 /** Translation plus the language-aware formatters every view needs. */
-function useOwnFormat() {
+function useOwnFormat(language: Language) {
   const { t, i18n } = useTranslation();
-  const language = useSamsyn((s) => s.language);
   return useMemo(
     () => ({
       t,
@@ -46,8 +45,8 @@ const FormatContext = createContext<Format | null>(null);
  * Each useTranslation() costs a subscription and a wrapped `t`; with hundreds
  * of rows on the heavy patient that was a measurable part of the first render.
  */
-export function FormatProvider({ children }: { children: ReactNode }) {
-  return createElement(FormatContext.Provider, { value: useOwnFormat() }, children);
+export function FormatProvider({ language, children }: { language: Language; children: ReactNode }) {
+  return createElement(FormatContext.Provider, { value: useOwnFormat(language) }, children);
 }
 
 /** Translation plus the language-aware formatters every view needs. */

@@ -1,84 +1,32 @@
-import type { Quantity } from '../../shared/summary';
+/**
+ * Reading an item's typed details (src/shared/details.ts) for display. The
+ * shapes are the contract, so nothing here guesses at field names: it narrows
+ * by section and turns the values into what a row shows.
+ */
+import type { ReferenceRange } from '../../shared/details';
 import type { SummaryItem } from './types';
 
-/**
- * Readers for MergedItem.details. Details are an open record filled by each
- * mapper (FHIR today, HL7 v2 next), so every reader accepts the few shapes a
- * source may reasonably produce and answers undefined for anything else.
- */
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** Human text of a string, concept ({text} / {display} / {coding}) or a list of them. */
-export function textOf(value: unknown): string | undefined {
-  const direct = nonEmptyString(value);
-  if (direct) return direct;
-  if (Array.isArray(value)) {
-    const parts = value.map(textOf).filter((t): t is string => t !== undefined);
-    return parts.length > 0 ? [...new Set(parts)].join(', ') : undefined;
-  }
-  if (!isRecord(value)) return undefined;
-  return (
-    nonEmptyString(value.text) ??
-    nonEmptyString(value.display) ??
-    textOf(value.coding) ??
-    textOf(value.manifestations) ??
-    textOf(value.manifestation) ??
-    nonEmptyString(value.code)
-  );
-}
+export type { ReferenceRange } from '../../shared/details';
 
 /** The source stated that the patient has none (e.g. "no known allergies"). */
 export function isStatedAbsence(item: SummaryItem): boolean {
-  return item.details.absence === true;
+  return item.details.absence === 'noneKnown';
 }
 
 /** The source stated that it has no information on the topic. */
 export function isStatedNoInformation(item: SummaryItem): boolean {
-  return item.details.noInformation === true;
+  return item.details.absence === 'noInformation';
 }
 
-export function isQuantity(value: unknown): value is Quantity {
-  return isRecord(value) && typeof value.value === 'number' && Number.isFinite(value.value);
+/** A fact about the patient, not a "none known" or "no information" statement. */
+export function isEntry(item: SummaryItem): boolean {
+  return item.details.absence === undefined;
 }
 
-export interface ReferenceRange {
-  low?: Quantity;
-  high?: Quantity;
-  text?: string;
-}
-
-function toRange(value: unknown): ReferenceRange | undefined {
-  const text = nonEmptyString(value);
-  if (text) return { text };
-  if (!isRecord(value)) return undefined;
-  const asQuantity = (q: unknown): Quantity | undefined =>
-    isQuantity(q) ? q : typeof q === 'number' && Number.isFinite(q) ? { value: q } : undefined;
-  const range: ReferenceRange = {};
-  const low = asQuantity(value.low);
-  const high = asQuantity(value.high);
-  const rangeText = nonEmptyString(value.text);
-  if (low) range.low = low;
-  if (high) range.high = high;
-  if (rangeText) range.text = rangeText;
-  return low || high || rangeText ? range : undefined;
-}
-
-/** The first usable reference range of a result. */
+/** The first usable reference range of a result or measurement. */
 export function referenceRangeOf(item: SummaryItem): ReferenceRange | undefined {
-  const raw = item.details.referenceRange;
-  const candidates = Array.isArray(raw) ? raw : [raw];
-  for (const candidate of candidates) {
-    const range = toRange(candidate);
-    if (range) return range;
-  }
-  return undefined;
+  if (item.section !== 'results' && item.section !== 'homeMeasurements' && item.section !== 'pregnancy') return undefined;
+  return (item.details.referenceRange ?? []).find((r) => r.low !== undefined || r.high !== undefined || r.text !== undefined);
 }
 
 /** HL7 v3 ObservationInterpretation / v2 OBX-8 flags that have words in every language. */
@@ -95,50 +43,45 @@ export interface Interpretation {
   severity: 'critical' | 'abnormal' | 'normal' | 'unknown';
 }
 
-function knownCode(value: unknown): InterpretationCode | undefined {
-  const code = nonEmptyString(value)?.toUpperCase();
+function knownCode(value: string | undefined): InterpretationCode | undefined {
+  const code = value?.trim().toUpperCase();
   return code && (KNOWN_INTERPRETATIONS as readonly string[]).includes(code) ? (code as InterpretationCode) : undefined;
 }
 
+/** The first interpretation flag of a result, with how serious it is. */
 export function interpretationOf(item: SummaryItem): Interpretation | undefined {
-  const raw = item.details.interpretation;
-  const entries: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  for (const entry of entries) {
-    const code = knownCode(entry) ?? (isRecord(entry) ? knownCode(entry.code) ?? knownCode(textOf(entry.coding)) : undefined);
-    const text = code ? undefined : textOf(entry);
-    if (!code && !text) continue;
-    const severity = code
-      ? CRITICAL.has(code)
-        ? 'critical'
-        : ABNORMAL.has(code)
-          ? 'abnormal'
-          : 'normal'
-      : 'unknown';
-    return { ...(code ? { code } : {}), ...(text ? { text } : {}), severity };
+  if (item.section !== 'results' && item.section !== 'homeMeasurements' && item.section !== 'pregnancy') return undefined;
+  for (const coding of item.details.interpretation ?? []) {
+    const code = knownCode(coding.code);
+    if (code) {
+      const severity = CRITICAL.has(code) ? 'critical' : ABNORMAL.has(code) ? 'abnormal' : 'normal';
+      return { code, severity };
+    }
+    const text = coding.display?.trim() || coding.code?.trim();
+    if (text) return { text, severity: 'unknown' };
   }
   return undefined;
 }
 
 /** Allergy criticality as the source stated it ('high' | 'low' | 'unable-to-assess'). */
 export function criticalityOf(item: SummaryItem): string | undefined {
-  return nonEmptyString(item.details.criticality);
+  return item.section === 'allergies' ? item.details.criticality : undefined;
 }
 
 export function isHighCriticality(item: SummaryItem): boolean {
-  return item.details.critical === true || criticalityOf(item) === 'high';
+  return criticalityOf(item) === 'high';
 }
 
 /** Reactions of an allergy, as words ("Urtikaria, Anafylaxi"). */
 export function reactionText(item: SummaryItem): string | undefined {
-  return textOf(item.details.reactions) ?? textOf(item.details.reaction);
+  if (item.section !== 'allergies') return undefined;
+  const words = (item.details.reactions ?? []).flatMap((r) => r.manifestations);
+  return words.length > 0 ? [...new Set(words)].join(', ') : undefined;
 }
 
-/** Dosage instructions of a medication. */
+/** Dose and dosage instructions of a medication. */
 export function dosageText(item: SummaryItem): string | undefined {
-  const dosage = item.details.dosage;
-  if (Array.isArray(dosage)) {
-    const parts = dosage.map(textOf).filter((t): t is string => t !== undefined);
-    return parts.length > 0 ? parts.join('; ') : undefined;
-  }
-  return textOf(dosage);
+  if (item.section !== 'medications') return undefined;
+  const parts = [item.details.dose, ...(item.details.dosage ?? [])].filter((t): t is string => !!t);
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }

@@ -1,7 +1,8 @@
-import type { SectionKey } from '../../shared/summary';
-import type { SummaryView } from '../store/samsynStore';
+import type { MergedItem, Provenance, SourceStatus, Summary } from '../../shared/summary';
 
-/** One merged fact as it arrives over the bridge (already schema-checked). */
-export type SummaryItem = SummaryView['sections'][SectionKey][number];
-export type SourceStatusView = SummaryView['sources'][number];
-export type ProvenanceView = SummaryItem['sources'][number];
+/** The summary as it arrives over the bridge (already schema-checked). */
+export type SummaryView = Summary;
+/** One merged fact as it arrives over the bridge. */
+export type SummaryItem = MergedItem;
+export type SourceStatusView = SourceStatus;
+export type ProvenanceView = Provenance;

@@ -9,9 +9,15 @@ const StoreContext = createContext<SamsynStore | null>(null);
 export function StoreProvider({ store, children }: { store: SamsynStore; children: ReactNode }) {
   return (
     <StoreContext.Provider value={store}>
-      <FormatProvider>{children}</FormatProvider>
+      <LanguageFormat>{children}</LanguageFormat>
     </StoreContext.Provider>
   );
+}
+
+/** The formatters follow the language chosen in the store. */
+function LanguageFormat({ children }: { children: ReactNode }) {
+  const language = useSamsyn((s) => s.language);
+  return <FormatProvider language={language}>{children}</FormatProvider>;
 }
 
 /** Reads one slice of the app state; select stable values (not new objects) to avoid re-renders. */

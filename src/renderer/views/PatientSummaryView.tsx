@@ -3,14 +3,15 @@ import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
 import { SectionIndex } from '../components/SectionIndex';
 import { SectionPanel, type SectionContext } from '../components/SectionPanel';
-import { FAILING_STATES } from '../components/SourceChip';
 import { SourceStatusBar } from '../components/SourceStatusBar';
-import type { SelectedPatient, SummaryView } from '../store/samsynStore';
+import { isFailing } from '../model/sourceStates';
+import type { SummaryView } from '../model/types';
+import type { SelectedPatient } from '../store/samsynStore';
 import { SECTIONS } from './sections';
 
 export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
   const context = useMemo<SectionContext>(() => {
-    const unanswered = summary.sources.filter((s) => FAILING_STATES.has(s.state)).map((s) => s.name);
+    const unanswered = summary.sources.filter((s) => isFailing(s.state)).map((s) => s.name);
     const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
     return { unanswered, noneAnswered: !answered };
   }, [summary.sources]);

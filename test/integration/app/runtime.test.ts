@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultConfigPath } from '../../../src/main/app/paths';
+import { defaultConfigPath } from '../../../src/main/platform/paths';
 import { startRuntime, type Runtime } from '../../../src/main/app/runtime';
 import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
 

@@ -6,7 +6,7 @@ import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
 import { KEY_FILE, openCache } from '../../../src/main/cache/openCache';
 import type { CacheCliIo } from '../../../src/main/cli/cacheCommand';
 import { runCli } from '../../../src/main/cli/index';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-cli-cache-'));

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCacheDatabase } from '../../../src/main/cache/cacheDatabase';
 import { createCacheStore } from '../../../src/main/cache/cacheStore';
 import { createPatientKeyer } from '../../../src/main/cache/patientKey';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import { crashIdentifier, crashSnapshot } from '../../fixtures/cache/crashData';
 
 const KEY = Buffer.alloc(32, 0x42);

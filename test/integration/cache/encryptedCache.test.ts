@@ -10,7 +10,7 @@ import { openCacheDatabase } from '../../../src/main/cache/cacheDatabase';
 import { fileKeyProvider, type KeyProvider } from '../../../src/main/cache/keyProvider';
 import { CACHE_FILE, openCache, type CacheHandle } from '../../../src/main/cache/openCache';
 import type { SourceSnapshot } from '../../../src/main/cache/cacheStore';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import type { ClinicalItem } from '../../../src/shared/summary';
 
 const NAME = 'Tolvan Tolvansson';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventHub } from '../../../src/main/app/eventHub';
+import { createEventHub } from '../../../src/main/bridge/eventHub';
 import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
 import { createHttpBridge, parseEventStream } from '../../../src/renderer/api/httpBridge';
 import { withValidation } from '../../../src/renderer/api/validatedBridge';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/main/app/createServices';
 import { openCache, type CacheHandle } from '../../../src/main/cache/openCache';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
 import type { Summary } from '../../../src/shared/summary';

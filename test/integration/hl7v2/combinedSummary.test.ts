@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/main/app/config';
 import { createSourceAdapters } from '../../../src/main/app/createServices';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { hl7SandboxDir } from '../../../src/main/sandbox/hl7Data';
 import { startMllpSandbox, type MllpSandbox } from '../../../src/main/sandbox/mllpServer';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/main/app/createServices';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
 
 let server: PreviewServer;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSourceAdapters } from '../../../src/main/app/createServices';
-import { createLogger } from '../../../src/main/log/logger';
+import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createSummaryService, type SummaryService } from '../../../src/main/summary/summaryService';
 import type { Summary } from '../../../src/shared/summary';

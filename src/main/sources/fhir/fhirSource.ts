@@ -10,7 +10,7 @@
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../log/logger';
+import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import {
   escapeSearchValue,

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import path from 'node:path';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../log/logger';
+import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { emptyLedger, type Ledger, type LedgerEntry, readLedger, sha256, writeLedger } from './batchLedger';
 import { type Hl7FileContent, mentionsPatient, readHl7File } from './hl7File';

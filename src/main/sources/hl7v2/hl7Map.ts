@@ -4,13 +4,13 @@
  * clinical segment with no PID before it adds a subject with no identifiers, so
  * the identity guard rejects the message instead of showing data of nobody-knows-whom.
  */
-import type { ClinicalItem } from '../../../shared/summary';
+import type { ClinicalItem, ClinicalItemOf } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
-import type { Hl7MessageView } from './hl7Parse';
+import type { Hl7MessageView, Hl7Segment } from './hl7Parse';
 import { mapAl1, mapIam } from './mappers/allergy';
 import { type Hl7MapContext, nonEmpty } from './mappers/common';
 import { applyPv2, mapPv1 } from './mappers/encounter';
-import { applyRoute, mapRxa, mapRxe, mapRxo, orderContext, type OrderContext } from './mappers/medication';
+import { applyRoute, mapRxa, mapRxe, mapRxo, orderContext, type OrderContext, type PharmacyItem } from './mappers/medication';
 import { pidToSubject } from './mappers/patient';
 import { mapDg1, mapPrb } from './mappers/problem';
 import { mapObx, obrContext, type ObrContext } from './mappers/result';
@@ -22,93 +22,93 @@ export interface MappedMessage {
   items: ClinicalItem[];
 }
 
-/** Segments that carry clinical facts (and so need a patient). */
-const CLINICAL = new Set(['AL1', 'IAM', 'RXE', 'RXO', 'RXA', 'PRB', 'DG1', 'OBX', 'PV1']);
+/** What mapping one message remembers from segment to segment. */
+interface MapState {
+  subjects: SubjectIdentity[];
+  items: ClinicalItem[];
+  order: OrderContext;
+  obr: ObrContext;
+  /** The pharmacy segment an RXR refines. */
+  lastPharmacy?: PharmacyItem;
+  /** The visit a PV2 refines. */
+  lastVisit?: ClinicalItemOf<'encounters'>;
+}
+
+interface SegmentMapper {
+  /** Carries clinical facts, and so needs a patient before it. */
+  clinical: boolean;
+  map(seg: Hl7Segment, ctx: Hl7MapContext, state: MapState): void;
+}
+
+/**
+ * Segment name → what it contributes, declared as configuration like the FHIR
+ * mappers: a new segment is one row. Segments not listed are read by nobody.
+ */
+const SEGMENT_MAPPERS: Record<string, SegmentMapper> = {
+  AL1: { clinical: true, map: (seg, ctx, st) => void st.items.push(mapAl1(seg, ctx)) },
+  IAM: { clinical: true, map: (seg, ctx, st) => void st.items.push(mapIam(seg, ctx)) },
+  ORC: {
+    clinical: false,
+    map: (seg, _ctx, st) => {
+      st.order = orderContext(seg);
+      st.obr = {};
+    },
+  },
+  RXE: { clinical: true, map: (seg, ctx, st) => void st.items.push((st.lastPharmacy = mapRxe(seg, ctx, st.order))) },
+  RXO: { clinical: true, map: (seg, ctx, st) => void st.items.push((st.lastPharmacy = mapRxo(seg, ctx, st.order))) },
+  RXA: { clinical: true, map: (seg, ctx, st) => void st.items.push((st.lastPharmacy = mapRxa(seg, ctx, st.order))) },
+  RXR: { clinical: false, map: (seg, _ctx, st) => st.lastPharmacy && applyRoute(st.lastPharmacy, seg) },
+  PRB: { clinical: true, map: (seg, ctx, st) => void st.items.push(mapPrb(seg, ctx)) },
+  DG1: { clinical: true, map: (seg, ctx, st) => void st.items.push(mapDg1(seg, ctx)) },
+  OBR: {
+    clinical: false,
+    map: (seg, _ctx, st) => {
+      st.obr = obrContext(seg);
+      if (!st.obr.placer && st.order.placer) st.obr.placer = st.order.placer;
+    },
+  },
+  OBX: { clinical: true, map: (seg, ctx, st) => void st.items.push(mapObx(seg, ctx, st.obr)) },
+  PV1: { clinical: true, map: (seg, ctx, st) => void st.items.push((st.lastVisit = mapPv1(seg, ctx))) },
+  PV2: { clinical: false, map: (seg, _ctx, st) => st.lastVisit && applyPv2(st.lastVisit, seg) },
+  NTE: {
+    clinical: false,
+    map: (seg, _ctx, st) => {
+      // A note belongs to the item before it.
+      const last = st.items[st.items.length - 1];
+      const note = nonEmpty(seg.text(3));
+      if (last && note) last.details = { ...last.details, notes: [...(last.details.notes ?? []), note] };
+    },
+  },
+};
+
 const ORDER_SEGMENTS = new Set(['RXE', 'RXO', 'RXA', 'OBR']);
 const ORDER_PRELUDE = new Set(['ORC', 'TQ1', 'TQ2', 'RXO', 'RXC']);
 
 export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedMessage {
-  const subjects: SubjectIdentity[] = [];
-  const items: ClinicalItem[] = [];
+  const state: MapState = { subjects: [], items: [], order: {}, obr: {} };
   let hasPatient = false;
-  let order: OrderContext = {};
-  let obr: ObrContext = {};
-  let lastPharmacy: ClinicalItem | undefined;
-  let lastVisit: ClinicalItem | undefined;
-
   let previous = '';
   for (const seg of view.segments) {
     const before = previous;
     previous = seg.name;
     // Order context (ORC) belongs to the order segments right after it, not to a later, separate one.
-    if (ORDER_SEGMENTS.has(seg.name) && !ORDER_PRELUDE.has(before)) order = {};
+    if (ORDER_SEGMENTS.has(seg.name) && !ORDER_PRELUDE.has(before)) state.order = {};
     if (seg.name === 'PID') {
-      subjects.push(pidToSubject(seg));
+      state.subjects.push(pidToSubject(seg));
       hasPatient = true;
-      order = {};
-      obr = {};
-      lastPharmacy = undefined;
-      lastVisit = undefined;
+      state.order = {};
+      state.obr = {};
+      state.lastPharmacy = undefined;
+      state.lastVisit = undefined;
       continue;
     }
-    if (CLINICAL.has(seg.name) && !hasPatient) {
-      subjects.push({ identifiers: [] });
+    const mapper = SEGMENT_MAPPERS[seg.name];
+    if (!mapper) continue;
+    if (mapper.clinical && !hasPatient) {
+      state.subjects.push({ identifiers: [] });
       hasPatient = true;
     }
-    switch (seg.name) {
-      case 'AL1':
-        items.push(mapAl1(seg, ctx));
-        break;
-      case 'IAM':
-        items.push(mapIam(seg, ctx));
-        break;
-      case 'ORC':
-        order = orderContext(seg);
-        obr = {};
-        break;
-      case 'RXE':
-        items.push((lastPharmacy = mapRxe(seg, ctx, order)));
-        break;
-      case 'RXO':
-        items.push((lastPharmacy = mapRxo(seg, ctx, order)));
-        break;
-      case 'RXA':
-        items.push((lastPharmacy = mapRxa(seg, ctx, order)));
-        break;
-      case 'RXR':
-        if (lastPharmacy) applyRoute(lastPharmacy, seg);
-        break;
-      case 'PRB':
-        items.push(mapPrb(seg, ctx));
-        break;
-      case 'DG1':
-        items.push(mapDg1(seg, ctx));
-        break;
-      case 'OBR':
-        obr = obrContext(seg);
-        if (!obr.placer && order.placer) obr.placer = order.placer;
-        break;
-      case 'OBX':
-        items.push(mapObx(seg, ctx, obr));
-        break;
-      case 'PV1':
-        items.push((lastVisit = mapPv1(seg, ctx)));
-        break;
-      case 'PV2':
-        if (lastVisit) applyPv2(lastVisit, seg);
-        break;
-      case 'NTE': {
-        const last = items[items.length - 1];
-        const note = nonEmpty(seg.text(3));
-        if (last && note) {
-          const notes = Array.isArray(last.details.notes) ? (last.details.notes as string[]) : [];
-          last.details = { ...last.details, notes: [...notes, note] };
-        }
-        break;
-      }
-      default:
-        break;
-    }
+    mapper.map(seg, ctx, state);
   }
-  return { subjects, items };
+  return { subjects: state.subjects, items: state.items };
 }

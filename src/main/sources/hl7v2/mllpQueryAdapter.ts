@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../log/logger';
+import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { mapHl7Message } from './hl7Map';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';

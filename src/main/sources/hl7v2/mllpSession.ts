@@ -20,7 +20,7 @@
 import type { Socket } from 'node:net';
 import { Batch, Client, MLLPCodec, type Connection, type Message } from 'node-hl7-client';
 import { CodedError, type ErrorCode } from '../../../shared/errors';
-import { createLogger } from '../../log/logger';
+import { createLogger } from '../../platform/logger';
 
 const log = createLogger('sources.hl7v2.mllp');
 

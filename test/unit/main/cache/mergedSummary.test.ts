@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openCacheDatabase } from '../../../../src/main/cache/cacheDatabase';
 import { createCacheStore, type CachedSummary, type CacheStore } from '../../../../src/main/cache/cacheStore';
 import { createPatientKeyer } from '../../../../src/main/cache/patientKey';
-import { createLogger } from '../../../../src/main/log/logger';
+import { createLogger } from '../../../../src/main/platform/logger';
 import { emptySections } from '../../../../src/shared/summary';
 
 const KEY = Buffer.alloc(32, 9);

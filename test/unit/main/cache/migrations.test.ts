@@ -67,6 +67,24 @@ describe('cache migrations', () => {
     expect((db.prepare('SELECT count(*) AS n FROM snapshot').get() as { n: number }).n).toBe(1);
   });
 
+  it('migrateToVersion4: rows with the untyped details of version 3 are removed and the removal is logged', () => {
+    const { db } = keyedDb();
+    migrate(db, 3);
+    db.prepare('INSERT INTO snapshot (patient_key, source_id, answered_at, answered_ms, payload) VALUES (?, ?, ?, ?, ?)').run(
+      'k1',
+      'region-nord',
+      '2026-01-02T03:04:05.678Z',
+      1,
+      '{"subjects":[],"items":[{"section":"allergies","details":{"critical":true}}]}',
+    );
+    db.prepare('INSERT INTO merged_summary (patient_key, answered_ms, payload) VALUES (?, ?, ?)').run('k1', 1, '{}');
+    expect(migrate(db, 4)).toBe(4);
+    const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    expect(count('snapshot')).toBe(0);
+    expect(count('merged_summary')).toBe(0);
+    expect(db.prepare('SELECT reason, removed FROM purge_log').get()).toEqual({ reason: 'schema-v4-typed-details', removed: 2 });
+  });
+
   it('brings every earlier version to the latest, and a second run changes nothing', () => {
     for (let from = 0; from < SCHEMA_VERSION; from++) {
       const { db } = keyedDb();

@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { mergeItems, mergeKey } from '../../../../src/main/summary/merge';
-import { SECTION_KEYS, type ClinicalItem } from '../../../../src/shared/summary';
+import { SECTION_KEYS, type ClinicalItem, type ClinicalItemOf, type SectionKey } from '../../../../src/shared/summary';
+import { minimalDetails } from '../../../fixtures/items';
 
 const FETCHED = '2026-11-25T10:00:00.000Z';
 
-function item(over: Partial<ClinicalItem> & Pick<ClinicalItem, 'section' | 'text'>, source = 'region-nord'): ClinicalItem {
+function item<K extends SectionKey>(
+  over: Partial<Omit<ClinicalItemOf<K>, 'section'>> & { section: K; text: string },
+  source = 'region-nord',
+): ClinicalItem {
   return {
     codes: [],
-    details: {},
+    details: minimalDetails(over.section),
     sealed: false,
     provenance: { sourceId: source, sourceName: source, recordId: `X/${Math.random()}`, fetchedAt: FETCHED },
     ...over,
-  };
+  } as ClinicalItem;
 }
 
 const penicillin = { system: 'http://snomed.info/sct', code: '764146007', display: 'Penicillin' };

@@ -1,5 +1,5 @@
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   absenceKind,
   clinicalOrVerificationStatus,
@@ -14,8 +14,7 @@ import {
   provenanceOf,
 } from './common';
 
-export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): ClinicalItem {
-  const absence = absenceKind(r.code);
+export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): ClinicalItemOf<'allergies'> {
   const reactions = (r.reaction ?? []).map((reaction) => ({
     manifestations: conceptTexts(reaction.manifestation),
     ...(reaction.severity ? { severity: reaction.severity } : {}),
@@ -29,15 +28,12 @@ export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): C
     date: firstText(r.onsetDateTime, r.onsetPeriod?.start, r.recordedDate),
     details: {
       criticality: r.criticality,
-      // High criticality stays in its section; the flag lets the UI raise it.
-      critical: r.criticality === 'high' ? true : undefined,
       category: r.category,
       type: r.type,
       clinicalStatus: conceptCode(r.clinicalStatus),
       verificationStatus: conceptCode(r.verificationStatus),
       reactions,
-      absence: absence === 'absence' ? true : undefined,
-      noInformation: absence === 'noInformation' ? true : undefined,
+      absence: absenceKind(r.code),
       lastOccurrence: r.lastOccurrence,
     },
     sealed: isSealed(r.meta),

@@ -1,5 +1,5 @@
 import type { CarePlan } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptText,
@@ -15,7 +15,7 @@ import {
   referenceDisplays,
 } from './common';
 
-export function mapCarePlan(r: CarePlan, ctx: MapContext): ClinicalItem {
+export function mapCarePlan(r: CarePlan, ctx: MapContext): ClinicalItemOf<'carePlans'> {
   return item({
     section: 'carePlans',
     codes: codingsOf(...(r.category ?? [])),

@@ -13,37 +13,25 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
-import type { ClinicalItem, Coding, Provenance, Quantity } from '../../../../shared/summary';
+import type { StatedAbsence } from '../../../../shared/details';
+import type { Coding, Provenance, Quantity } from '../../../../shared/summary';
+import { firstText, nonEmpty, provenance, type SourceContext } from '../../common/items';
 
-export interface MapContext {
-  sourceId: string;
-  sourceName: string;
-  fetchedAt: string;
+export { compact, firstText, item, nonEmpty, texts } from '../../common/items';
+
+export interface MapContext extends SourceContext {
   /**
    * Resolves a reference to another resource of the same response (a bundle
    * entry by fullUrl, an `_include`d Medication...). Contained resources (`#id`)
    * are resolved by the mappers themselves.
    */
   resolve?: (reference: string) => Resource | undefined;
+  /** A record id for a resource that has no `id` (its fullUrl in a Bundle). */
+  fallbackId?: (resource: Resource) => string | undefined;
 }
 
 const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 const SEALED_CONFIDENTIALITY = new Set(['R', 'V']);
-
-export function nonEmpty(value: string | undefined | null): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed.length > 0 ? trimmed : undefined;
-}
-
-/** The first candidate that is a non-blank string. */
-export function firstText(...candidates: (string | undefined | null)[]): string | undefined {
-  for (const c of candidates) {
-    const t = nonEmpty(c);
-    if (t) return t;
-  }
-  return undefined;
-}
 
 export function toCoding(c: FhirCoding): Coding | undefined {
   const coding: Coding = {};
@@ -133,55 +121,15 @@ export function isSealed(meta: Meta | undefined): boolean {
   );
 }
 
-export function provenanceOf(
-  resource: Resource,
-  recordedAt: string | undefined,
-  ctx: MapContext,
-): Provenance {
-  const p: Provenance = {
-    sourceId: ctx.sourceId,
-    sourceName: ctx.sourceName,
-    recordId: `${resource.resourceType}/${resource.id ?? ''}`,
-    fetchedAt: ctx.fetchedAt,
-  };
-  const recorded = firstText(recordedAt, resource.meta?.lastUpdated);
-  if (recorded) p.recordedAt = recorded;
-  return p;
-}
-
-/** Drops undefined values and empty arrays so details stay small and comparable. */
-export function compact(details: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(details)) {
-    if (v === undefined || v === null) continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
-/** Builds an item, dropping optional fields that have no value. */
-export function item(
-  fields: Omit<ClinicalItem, 'status' | 'date' | 'value'> & {
-    status?: string | undefined;
-    date?: string | undefined;
-    value?: ClinicalItem['value'] | undefined;
-  },
-): ClinicalItem {
-  const out: ClinicalItem = {
-    section: fields.section,
-    codes: fields.codes,
-    text: fields.text,
-    details: compact(fields.details),
-    sealed: fields.sealed,
-    provenance: fields.provenance,
-  };
-  const status = nonEmpty(fields.status);
-  if (status) out.status = status;
-  const date = nonEmpty(fields.date);
-  if (date) out.date = date;
-  if (fields.value !== undefined && fields.value !== '') out.value = fields.value;
-  return out;
+/**
+ * A resource's provenance. Its record id is `Type/id`; a resource with no id
+ * (IPS documents, Synthea bundles identify entries by fullUrl) is named by the
+ * `fallbackId` its reader gives (the fullUrl), so every item can be traced.
+ */
+export function provenanceOf(resource: Resource, recordedAt: string | undefined, ctx: MapContext): Provenance {
+  const id = nonEmpty(resource.id);
+  const recordId = id ? `${resource.resourceType}/${id}` : `${resource.resourceType}/${ctx.fallbackId?.(resource) ?? ''}`;
+  return provenance(ctx, recordId, firstText(recordedAt, resource.meta?.lastUpdated));
 }
 
 /** Finds a contained resource (`#id`) or asks the context for any other reference. */
@@ -220,14 +168,13 @@ const ABSENCE_SNOMED = new Set([
   '160245001', // No current problems or disability
 ]);
 
-export type AbsenceKind = 'absence' | 'noInformation';
-
-export function absenceKind(cc: CodeableConcept | undefined): AbsenceKind | undefined {
+/** A stated absence ("no known allergies") or a statement that nothing is known. */
+export function absenceKind(cc: CodeableConcept | undefined): StatedAbsence | undefined {
   for (const c of cc?.coding ?? []) {
     if (!c.code) continue;
-    if (c.system === SNOMED && ABSENCE_SNOMED.has(c.code)) return 'absence';
+    if (c.system === SNOMED && ABSENCE_SNOMED.has(c.code)) return 'noneKnown';
     if (c.system === IPS_ABSENT_UNKNOWN) {
-      if (c.code.startsWith('no-known-')) return 'absence';
+      if (c.code.startsWith('no-known-')) return 'noneKnown';
       if (c.code.endsWith('-info')) return 'noInformation';
     }
   }

@@ -1,5 +1,5 @@
 import type { Condition } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   absenceKind,
   clinicalOrVerificationStatus,
@@ -16,8 +16,7 @@ import {
   provenanceOf,
 } from './common';
 
-export function mapCondition(r: Condition, ctx: MapContext): ClinicalItem {
-  const absence = absenceKind(r.code);
+export function mapCondition(r: Condition, ctx: MapContext): ClinicalItemOf<'problems'> {
   return item({
     section: 'problems',
     codes: codingsOf(r.code),
@@ -32,8 +31,7 @@ export function mapCondition(r: Condition, ctx: MapContext): ClinicalItem {
       bodySite: conceptTexts(r.bodySite),
       onsetText: r.onsetString,
       abatement: firstText(r.abatementDateTime, periodEnd(r.abatementPeriod), r.abatementString),
-      absence: absence === 'absence' ? true : undefined,
-      noInformation: absence === 'noInformation' ? true : undefined,
+      absence: absenceKind(r.code),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.recordedDate, ctx),

@@ -1,5 +1,5 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptText,
@@ -15,7 +15,7 @@ import {
   referenceDisplays,
 } from './common';
 
-export function mapDocumentReference(r: DocumentReference, ctx: MapContext): ClinicalItem {
+export function mapDocumentReference(r: DocumentReference, ctx: MapContext): ClinicalItemOf<'documents'> {
   const attachments = (r.content ?? []).map((c) => ({
     ...(c.attachment.contentType ? { contentType: c.attachment.contentType } : {}),
     ...(c.attachment.title ? { title: c.attachment.title } : {}),

@@ -1,5 +1,5 @@
 import type { Encounter } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptText,
@@ -16,7 +16,7 @@ import {
   toCoding,
 } from './common';
 
-export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItem {
+export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItemOf<'encounters'> {
   const cls = r.class ? toCoding(r.class) : undefined;
   const types = conceptTexts(r.type);
   return item({
@@ -28,12 +28,12 @@ export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItem {
     date: periodStart(r.period),
     details: {
       class: cls,
-      type: types,
+      types,
       serviceType: conceptText(r.serviceType),
       periodEnd: periodEnd(r.period),
-      serviceProvider: referenceDisplay(r.serviceProvider),
+      careUnit: referenceDisplay(r.serviceProvider),
       reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
-      location: (r.location ?? []).map((l) => referenceDisplay(l.location)).filter((t): t is string => t !== undefined),
+      locations: (r.location ?? []).map((l) => referenceDisplay(l.location)).filter((t): t is string => t !== undefined),
       participants: (r.participant ?? [])
         .map((p) => referenceDisplay(p.individual))
         .filter((t): t is string => t !== undefined),

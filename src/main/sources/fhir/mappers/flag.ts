@@ -1,5 +1,5 @@
 import type { Flag } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptText,
@@ -13,7 +13,7 @@ import {
   referenceDisplay,
 } from './common';
 
-export function mapFlag(r: Flag, ctx: MapContext): ClinicalItem {
+export function mapFlag(r: Flag, ctx: MapContext): ClinicalItemOf<'alerts'> {
   return item({
     section: 'alerts',
     codes: codingsOf(r.code),

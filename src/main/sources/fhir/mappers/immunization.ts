@@ -1,5 +1,5 @@
 import type { Immunization } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptText,
@@ -10,10 +10,17 @@ import {
   type MapContext,
   provenanceOf,
   referenceDisplay,
+  toQuantity,
 } from './common';
 
-export function mapImmunization(r: Immunization, ctx: MapContext): ClinicalItem {
+/** A dose number as written: FHIR gives a positive integer or a string. */
+function asText(value: number | string | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+export function mapImmunization(r: Immunization, ctx: MapContext): ClinicalItemOf<'immunizations'> {
   const protocol = r.protocolApplied?.[0];
+  const doseQuantity = toQuantity(r.doseQuantity);
   return item({
     section: 'immunizations',
     codes: codingsOf(r.vaccineCode),
@@ -24,8 +31,9 @@ export function mapImmunization(r: Immunization, ctx: MapContext): ClinicalItem 
       occurrenceText: r.occurrenceString,
       lotNumber: r.lotNumber,
       expirationDate: r.expirationDate,
-      doseNumber: protocol?.doseNumberPositiveInt ?? protocol?.doseNumberString,
-      seriesDoses: protocol?.seriesDosesPositiveInt ?? protocol?.seriesDosesString,
+      doseNumber: asText(protocol?.doseNumberPositiveInt ?? protocol?.doseNumberString),
+      seriesDoses: asText(protocol?.seriesDosesPositiveInt ?? protocol?.seriesDosesString),
+      dose: doseQuantity ? `${doseQuantity.value}${doseQuantity.unit ? ` ${doseQuantity.unit}` : ''}` : undefined,
       targetDisease: conceptTexts(protocol?.targetDisease),
       statusReason: conceptText(r.statusReason),
       site: conceptText(r.site),

@@ -7,7 +7,7 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   absenceKind,
   codingsOf,
@@ -53,15 +53,19 @@ function medicationFacts(
   };
 }
 
+/** The route of the first dosage that names one. */
+function dosageRoute(dosage: Dosage[] | undefined): string | undefined {
+  return firstText(...(dosage ?? []).map((d) => conceptText(d.route)));
+}
+
 function dosageTexts(dosage: Dosage[] | undefined): string[] {
   return (dosage ?? [])
     .map((d) => firstText(d.text, d.patientInstruction))
     .filter((t): t is string => t !== undefined);
 }
 
-export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext): ClinicalItem {
+export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext): ClinicalItemOf<'medications'> {
   const med = medicationFacts(r, r.medicationCodeableConcept, r.medicationReference, ctx);
-  const absence = absenceKind(med.concept);
   return item({
     section: 'medications',
     codes: codingsOf(med.concept),
@@ -69,20 +73,20 @@ export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext):
     status: r.status,
     date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.dateAsserted),
     details: {
-      kind: 'statement',
+      recordKind: 'stated',
       dosage: dosageTexts(r.dosage),
+      route: dosageRoute(r.dosage),
       form: med.form,
-      effectiveEnd: periodEnd(r.effectivePeriod),
+      periodEnd: periodEnd(r.effectivePeriod),
       reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
-      absence: absence === 'absence' ? true : undefined,
-      noInformation: absence === 'noInformation' ? true : undefined,
+      absence: absenceKind(med.concept),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.dateAsserted, ctx),
   });
 }
 
-export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): ClinicalItem {
+export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): ClinicalItemOf<'medications'> {
   const med = medicationFacts(r, r.medicationCodeableConcept, r.medicationReference, ctx);
   const validity = r.dispenseRequest?.validityPeriod;
   return item({
@@ -92,9 +96,10 @@ export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): Cli
     status: r.status,
     date: nonEmpty(r.authoredOn),
     details: {
-      kind: 'request',
+      recordKind: 'prescribed',
       intent: r.intent,
       dosage: dosageTexts(r.dosageInstruction),
+      route: dosageRoute(r.dosageInstruction),
       form: med.form,
       validFrom: periodStart(validity),
       validUntil: periodEnd(validity),

@@ -1,5 +1,6 @@
-import type { CodeableConcept, Meta, Observation, ObservationComponent, Reference } from '@medplum/fhirtypes';
-import type { ClinicalItem, Quantity, SectionKey } from '../../../../shared/summary';
+import type { CodeableConcept, Meta, Observation, ObservationComponent as FhirComponent, Reference } from '@medplum/fhirtypes';
+import type { ObservationComponent } from '../../../../shared/details';
+import type { ClinicalItemOf, Quantity } from '../../../../shared/summary';
 import {
   codingsOf,
   conceptCode,
@@ -12,10 +13,16 @@ import {
   periodStart,
   provenanceOf,
   rangeText,
+  referenceDisplay,
+  referenceDisplays,
+  texts,
   toQuantity,
 } from './common';
 
 const LOINC = 'http://loinc.org';
+
+/** The sections an Observation can land in. */
+export type ObservationSection = 'results' | 'pregnancy' | 'homeMeasurements';
 
 /** IPS pregnancy section: status, expected delivery dates and outcome counts. */
 const PREGNANCY_LOINC = new Set([
@@ -50,7 +57,7 @@ function performedByPatient(performers: Reference[] | undefined): boolean {
   });
 }
 
-function selfReportedReason(r: Observation): string | undefined {
+function selfReportedReason(r: Observation): 'performer' | 'category' | 'tag' | undefined {
   if (performedByPatient(r.performer)) return 'performer';
   const categories = (r.category ?? []).flatMap((c) => c.coding ?? []);
   if (categories.some((c) => c.code !== undefined && SELF_REPORTED_CATEGORIES.has(c.code))) return 'category';
@@ -68,7 +75,7 @@ function hasSelfTag(meta: Meta | undefined): boolean {
  * (laboratory, vital signs, uncategorised, social history...) is a result with
  * its category kept, so nothing the source holds disappears.
  */
-export function observationSection(r: Observation): SectionKey {
+export function observationSection(r: Observation): ObservationSection {
   if (isPregnancy(r.code)) return 'pregnancy';
   if (selfReportedReason(r)) return 'homeMeasurements';
   return 'results';
@@ -112,7 +119,7 @@ function formatValue(value: Quantity | string): string {
   return `${value.comparator ?? ''}${value.value}${value.unit ? ` ${value.unit}` : ''}`;
 }
 
-function mapComponent(c: ObservationComponent): { text: string; codes: ReturnType<typeof codingsOf>; value?: Quantity | string } {
+function mapComponent(c: FhirComponent): ObservationComponent {
   const value = observationValue(c);
   return {
     text: conceptText(c.code) ?? 'Component',
@@ -121,7 +128,9 @@ function mapComponent(c: ObservationComponent): { text: string; codes: ReturnTyp
   };
 }
 
-export function mapObservation(r: Observation, ctx: MapContext): ClinicalItem {
+type ObservationItem = ClinicalItemOf<'results'> | ClinicalItemOf<'pregnancy'> | ClinicalItemOf<'homeMeasurements'>;
+
+export function mapObservation(r: Observation, ctx: MapContext): ObservationItem {
   const components = (r.component ?? []).map(mapComponent);
   let value = observationValue(r);
   if (value === undefined && components.some((c) => c.value !== undefined)) {
@@ -131,29 +140,39 @@ export function mapObservation(r: Observation, ctx: MapContext): ClinicalItem {
       .map((c) => `${c.text}: ${formatValue(c.value as Quantity | string)}`)
       .join('; ');
   }
-  return item({
-    section: observationSection(r),
+  const details = {
+    category: (r.category ?? []).map((c) => conceptCode(c)).filter((c): c is string => c !== undefined),
+    referenceRange: (r.referenceRange ?? []).map((rr) => {
+      const low = toQuantity(rr.low);
+      const high = toQuantity(rr.high);
+      const text = firstText(rr.text, rangeText({ ...(rr.low ? { low: rr.low } : {}), ...(rr.high ? { high: rr.high } : {}) }));
+      return { ...(text ? { text } : {}), ...(low ? { low } : {}), ...(high ? { high } : {}) };
+    }),
+    interpretation: (r.interpretation ?? []).flatMap((i) => codingsOf(i)),
+    components,
+    specimen: referenceDisplay(r.specimen),
+    performers: referenceDisplays(r.performer),
+    dataAbsentReason: conceptCode(r.dataAbsentReason),
+    method: conceptText(r.method),
+    bodySite: conceptText(r.bodySite),
+    notes: texts((r.note ?? []).map((n) => n.text)),
+  };
+  const fields = {
     codes: codingsOf(r.code),
     text: conceptText(r.code) ?? 'Observation (unspecified)',
     status: r.status,
     date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.effectiveInstant, r.issued),
     value,
-    details: {
-      category: (r.category ?? []).map((c) => conceptCode(c)).filter((c): c is string => c !== undefined),
-      referenceRange: (r.referenceRange ?? []).map((rr) => {
-        const low = toQuantity(rr.low);
-        const high = toQuantity(rr.high);
-        const text = firstText(rr.text, rangeText({ ...(rr.low ? { low: rr.low } : {}), ...(rr.high ? { high: rr.high } : {}) }));
-        return { ...(text ? { text } : {}), ...(low ? { low } : {}), ...(high ? { high } : {}) };
-      }),
-      interpretation: (r.interpretation ?? []).flatMap((i) => codingsOf(i)),
-      components,
-      dataAbsentReason: conceptCode(r.dataAbsentReason),
-      selfReported: selfReportedReason(r),
-      method: conceptText(r.method),
-      bodySite: conceptText(r.bodySite),
-    },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.issued, ctx),
-  });
+  };
+  const section = observationSection(r);
+  if (section === 'homeMeasurements') {
+    return item({
+      ...fields,
+      section,
+      details: { ...details, selfReported: selfReportedReason(r), device: referenceDisplay(r.device) },
+    });
+  }
+  return section === 'pregnancy' ? item({ ...fields, section, details }) : item({ ...fields, section, details });
 }

@@ -1,5 +1,5 @@
 import type { Procedure } from '@medplum/fhirtypes';
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import {
   absenceKind,
   codingsOf,
@@ -16,8 +16,7 @@ import {
   referenceDisplays,
 } from './common';
 
-export function mapProcedure(r: Procedure, ctx: MapContext): ClinicalItem {
-  const absence = absenceKind(r.code);
+export function mapProcedure(r: Procedure, ctx: MapContext): ClinicalItemOf<'procedures'> {
   return item({
     section: 'procedures',
     codes: codingsOf(r.code),
@@ -35,8 +34,7 @@ export function mapProcedure(r: Procedure, ctx: MapContext): ClinicalItem {
         .filter((t): t is string => t !== undefined),
       reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
       statusReason: conceptText(r.statusReason),
-      absence: absence === 'absence' ? true : undefined,
-      noInformation: absence === 'noInformation' ? true : undefined,
+      absence: absenceKind(r.code),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, undefined, ctx),

@@ -1,10 +1,16 @@
 /** AL1 (allergy) and IAM (allergy with action code, v2.4+) → allergies. */
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { AllergyDetails, Reaction } from '../../../../shared/details';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
 
-/** HL7 table 0128 allergy severity. */
+/** HL7 table 0128 allergy severity: the reactions' severity. */
 const SEVERITY: Record<string, string> = { SV: 'severe', MO: 'moderate', MI: 'mild', U: 'unknown' };
+/**
+ * Table 0128 → FHIR criticality, as the HL7 v2-to-FHIR mapping does: a severe
+ * allergy is a high-criticality one, and is raised as critical information.
+ */
+const CRITICALITY: Record<string, string> = { SV: 'high', MO: 'low', MI: 'low', U: 'unable-to-assess' };
 /** HL7 table 0127 allergen type. */
 const ALLERGEN_TYPE: Record<string, string> = {
   DA: 'drug',
@@ -28,12 +34,19 @@ const CLINICAL_STATUS: Record<string, { status: string; verification: string }> 
   E: { status: 'entered-in-error', verification: 'entered-in-error' },
 };
 
+/** AL1-5 / IAM-5 repetitions, each with the segment's severity; a severity with no reaction is kept too. */
+function reactionsOf(manifestations: string[], severity: string | undefined): Reaction[] {
+  const withSeverity = severity ? { severity } : {};
+  if (manifestations.length === 0) return severity ? [{ manifestations: [], ...withSeverity }] : [];
+  return manifestations.map((manifestation) => ({ manifestations: [manifestation], ...withSeverity }));
+}
+
 function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number, reactionField: number, extra: {
   status: string | undefined;
   date: string | undefined;
   recordId: string;
-  details: Record<string, unknown>;
-}): ClinicalItem {
+  details: Partial<AllergyDetails>;
+}): ClinicalItemOf<'allergies'> {
   const severityCode = seg.get(severityField, 1).toUpperCase();
   const severity = SEVERITY[severityCode] ?? nonEmpty(seg.get(severityField, 2)) ?? nonEmpty(severityCode);
   const typeCode = seg.get(2, 1).toUpperCase();
@@ -44,18 +57,16 @@ function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number,
     status: extra.status,
     date: extra.date,
     details: {
-      severity,
-      critical: severityCode === 'SV' ? true : undefined,
-      category: ALLERGEN_TYPE[typeCode] ?? nonEmpty(seg.get(2, 2)) ?? nonEmpty(typeCode),
-      reactions: seg.all(reactionField).map((manifestation) => ({ manifestations: [manifestation] })),
-      segment: seg.name,
+      criticality: CRITICALITY[severityCode],
+      category: texts([ALLERGEN_TYPE[typeCode] ?? nonEmpty(seg.get(2, 2)) ?? nonEmpty(typeCode)]),
+      reactions: reactionsOf(seg.all(reactionField), severity),
       ...extra.details,
     },
     provenance: provenance(ctx, extra.recordId),
   });
 }
 
-export function mapAl1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+export function mapAl1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'allergies'> {
   return allergyItem(seg, ctx, 4, 5, {
     status: 'active',
     date: hl7Date(seg.get(6)),
@@ -64,7 +75,7 @@ export function mapAl1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
   });
 }
 
-export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'allergies'> {
   const action = seg.get(6).toUpperCase();
   const clinical = CLINICAL_STATUS[seg.get(17, 1).toUpperCase()];
   return allergyItem(seg, ctx, 4, 5, {

@@ -2,53 +2,20 @@
  * Small helpers shared by the HL7 v2 segment mappers: coded elements, HL7
  * dates, provenance. Free of I/O so MLLP, batch folders and the CLI map alike.
  */
-import type { ClinicalItem, Coding, Provenance } from '../../../../shared/summary';
-import { item } from '../../fhir/mappers/common';
+import { hl7CodingSystem } from '../../../../shared/codeSystems';
+import type { ClinicalItemOf, Coding, Provenance, SectionKey } from '../../../../shared/summary';
+import { item, type ItemFields, provenance as sourceProvenance, type SourceContext } from '../../common/items';
 import type { Hl7Rep, Hl7Segment } from '../hl7Parse';
 
-/** One blank test for both source kinds. */
-export { nonEmpty } from '../../fhir/mappers/common';
+export { nonEmpty, texts } from '../../common/items';
 
-export interface Hl7MapContext {
-  sourceId: string;
-  sourceName: string;
-  fetchedAt: string;
+export interface Hl7MapContext extends SourceContext {
   /** Prefix for record ids: makes them unique per message (e.g. the file and message number). */
   recordPrefix: string;
 }
 
-/**
- * HL7 coding-system names (table 0396 and the names Nordic systems use) →
- * the system URIs the FHIR sources use, so the same code merges across both.
- */
-const CODING_SYSTEMS: Record<string, string> = {
-  LN: 'http://loinc.org',
-  LOINC: 'http://loinc.org',
-  SCT: 'http://snomed.info/sct',
-  SNM: 'http://snomed.info/sct',
-  SNOMED: 'http://snomed.info/sct',
-  'SNOMED-CT': 'http://snomed.info/sct',
-  I10: 'http://hl7.org/fhir/sid/icd-10',
-  'ICD-10': 'http://hl7.org/fhir/sid/icd-10',
-  ICD10: 'http://hl7.org/fhir/sid/icd-10',
-  I10SE: 'urn:oid:1.2.752.116.1.1.1.1.3',
-  'ICD-10-SE': 'urn:oid:1.2.752.116.1.1.1.1.3',
-  ICPC2: 'http://hl7.org/fhir/sid/icpc-2',
-  'ICPC-2': 'http://hl7.org/fhir/sid/icpc-2',
-  WC: 'http://www.whocc.no/atc',
-  ATC: 'http://www.whocc.no/atc',
-  CVX: 'http://hl7.org/fhir/sid/cvx',
-  NPU: 'urn:oid:1.2.208.176.2.1',
-  UCUM: 'http://unitsofmeasure.org',
-};
-
-/** A system URI for an HL7 coding-system name; an unknown name is kept as given, never guessed. */
-export function codingSystem(name: string): string | undefined {
-  const trimmed = name.trim();
-  if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)+$/.test(trimmed)) return `urn:oid:${trimmed}`;
-  return CODING_SYSTEMS[trimmed.toUpperCase()] ?? trimmed;
-}
+/** A system URI for an HL7 coding-system name (shared table); an unknown name is kept as given. */
+export const codingSystem = hl7CodingSystem;
 
 function triplet(rep: Hl7Rep, offset: number): Coding | undefined {
   const code = rep[offset]?.[0]?.trim() ?? '';
@@ -107,20 +74,13 @@ export function hl7Date(value: string | undefined): string | undefined {
 }
 
 export function provenance(ctx: Hl7MapContext, recordId: string, recordedAt?: string): Provenance {
-  const p: Provenance = {
-    sourceId: ctx.sourceId,
-    sourceName: ctx.sourceName,
-    recordId: `${ctx.recordPrefix}${recordId}`,
-    fetchedAt: ctx.fetchedAt,
-  };
   // Never MSH-7 as a fallback: in a query response it is the time of the answer,
   // and showing it as the record's date would make an old fact look new.
-  if (recordedAt) p.recordedAt = recordedAt;
-  return p;
+  return sourceProvenance(ctx, `${ctx.recordPrefix}${recordId}`, recordedAt);
 }
 
-/** Builds an item the way the FHIR mappers do, so items from both merge alike. */
-export function hl7Item(fields: Omit<Parameters<typeof item>[0], 'sealed'>): ClinicalItem {
+/** Builds an item the way every source kind does, so items from both merge alike. */
+export function hl7Item<K extends SectionKey>(fields: Omit<ItemFields<K>, 'sealed'>): ClinicalItemOf<K> {
   // HL7 v2 has no agreed confidentiality marker in these segments; sealed
   // information from v2 sources is a later issue (see the report).
   return item({ ...fields, sealed: false });

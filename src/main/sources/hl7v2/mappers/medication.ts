@@ -4,9 +4,9 @@
  * medications. RXR (route) and ORC (order context) refine the item they belong to.
  * Every code system is kept (ATC, national product ids...), none rewritten.
  */
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf, Coding } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
 
 /** HL7 table 0038 order status → the words the FHIR sources use. */
 const ORDER_STATUS: Record<string, string> = {
@@ -55,7 +55,7 @@ function dose(seg: Hl7Segment, amount: number, unitsField: number): string | und
   return value ? `${value}${unit ? ` ${unit}` : ''}` : undefined;
 }
 
-export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItemOf<'medications'> {
   return hl7Item({
     section: 'medications',
     codes: codingsOf(seg, 2),
@@ -64,19 +64,18 @@ export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     // RXE-1 quantity/timing: TQ.4 is the start.
     date: hl7Date(seg.get(1, 4)) ?? order.orderedAt,
     details: {
+      recordKind: 'prescribed',
       dose: dose(seg, 3, 5),
       form: codedText(seg, 6),
-      instructions: nonEmpty(seg.text(7)) ?? nonEmpty(seg.text(21)),
+      dosage: texts([nonEmpty(seg.text(7)) ?? nonEmpty(seg.text(21))]),
       prescriptionNumber: nonEmpty(seg.get(15)),
       placerOrder: order.placer,
-      kind: 'order',
-      segment: 'RXE',
     },
     provenance: provenance(ctx, `RXE/${order.placer ?? nonEmpty(seg.get(15)) ?? seg.position}`, order.orderedAt),
   });
 }
 
-export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItemOf<'medications'> {
   return hl7Item({
     section: 'medications',
     codes: codingsOf(seg, 1),
@@ -84,49 +83,50 @@ export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     status: order.status ?? 'active',
     date: order.orderedAt,
     details: {
+      recordKind: 'prescribed',
       dose: dose(seg, 2, 4),
       form: codedText(seg, 5),
-      instructions: nonEmpty(seg.text(6)),
+      dosage: texts([seg.text(6)]),
       placerOrder: order.placer,
-      kind: 'order',
-      segment: 'RXO',
     },
     provenance: provenance(ctx, `RXO/${order.placer ?? seg.position}`, order.orderedAt),
   });
 }
 
-function isVaccine(item: ClinicalItem): boolean {
-  return item.codes.some(
+function isVaccine(codes: Coding[]): boolean {
+  return codes.some(
     (c) =>
       (c.system === 'http://www.whocc.no/atc' && (c.code ?? '').toUpperCase().startsWith('J07')) ||
       c.system === 'http://hl7.org/fhir/sid/cvx',
   );
 }
 
-export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): ClinicalItem {
+export type PharmacyItem = ClinicalItemOf<'medications'> | ClinicalItemOf<'immunizations'>;
+
+export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext): PharmacyItem {
   const action = seg.get(21).toUpperCase();
   const administered = hl7Date(seg.get(3));
-  const base = hl7Item({
-    section: 'medications',
-    codes: codingsOf(seg, 5),
+  const codes = codingsOf(seg, 5);
+  const fields = {
+    codes,
     text: codedText(seg, 5) ?? 'Administration (unspecified)',
     status: action === 'D' ? 'entered-in-error' : (COMPLETION[seg.get(20).toUpperCase()] ?? 'completed'),
     date: administered,
-    details: {
-      dose: dose(seg, 6, 7),
-      lotNumber: nonEmpty(seg.get(15)),
-      doseNumber: nonEmpty(seg.get(2)),
-      placerOrder: order.placer,
-      kind: 'administration',
-      segment: 'RXA',
-    },
     provenance: provenance(ctx, `RXA/${order.placer ?? seg.get(1) ?? ''}/${seg.position}`, administered),
-  });
-  return isVaccine(base) ? { ...base, section: 'immunizations' } : base;
+  };
+  const given = { dose: dose(seg, 6, 7), placerOrder: order.placer };
+  if (isVaccine(codes)) {
+    return hl7Item({
+      ...fields,
+      section: 'immunizations',
+      details: { ...given, lotNumber: nonEmpty(seg.get(15)), doseNumber: nonEmpty(seg.get(2)) },
+    });
+  }
+  return hl7Item({ ...fields, section: 'medications', details: { ...given, recordKind: 'administered' } });
 }
 
 /** RXR: the route belongs to the pharmacy segment before it. */
-export function applyRoute(item: ClinicalItem, rxr: Hl7Segment): void {
+export function applyRoute(item: PharmacyItem, rxr: Hl7Segment): void {
   const route = codedText(rxr, 1);
   if (route) item.details = { ...item.details, route };
 }

@@ -1,12 +1,12 @@
 /** PRB (problem detail) and DG1 (diagnosis) → problems; ICD-10, ICD-10-SE, ICPC-2 and others kept. */
-import type { ClinicalItem } from '../../../../shared/summary';
+import type { ClinicalItemOf } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
 import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
 /** HL7 table 0287 problem action: a deleted problem stays visible as retracted. */
 const PRB_ACTION: Record<string, string> = { DE: 'entered-in-error' };
 
-export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'problems'> {
   const lifeCycle = nonEmpty(seg.get(14, 1))?.toLowerCase();
   const confirmation = nonEmpty(seg.get(13, 2)) ?? nonEmpty(seg.get(13, 1));
   const onset = hl7Date(seg.get(16)) ?? hl7Date(seg.get(7));
@@ -19,14 +19,13 @@ export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
     details: {
       clinicalStatus: lifeCycle,
       verificationStatus: confirmation,
-      resolvedAt: hl7Date(seg.get(9)),
-      segment: 'PRB',
+      abatement: hl7Date(seg.get(9)),
     },
     provenance: provenance(ctx, `PRB/${nonEmpty(seg.get(4)) ?? seg.position}`, hl7Date(seg.get(2))),
   });
 }
 
-export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
+export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'problems'> {
   const codes = codingsOf(seg, 3);
   // DG1-2 (coding method, withdrawn in 2.5 yet common) names the system when DG1-3 does not.
   const method = codingSystem(seg.get(2));
@@ -37,7 +36,7 @@ export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItem {
     text: codedText(seg, 3) ?? nonEmpty(seg.get(4)) ?? 'Diagnosis (unspecified)',
     status: 'active',
     date: hl7Date(seg.get(5)),
-    details: { diagnosisType: nonEmpty(seg.get(6)), segment: 'DG1' },
+    details: { diagnosisType: nonEmpty(seg.get(6)) },
     provenance: provenance(ctx, `DG1/${nonEmpty(seg.get(20)) ?? seg.get(1) ?? seg.position}`, hl7Date(seg.get(5))),
   });
 }

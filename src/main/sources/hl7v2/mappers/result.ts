@@ -3,9 +3,12 @@
  * text results (ST, TX, FT: every repetition), coded results (CE/CWE); reference
  * range OBX-7, abnormal flags OBX-8, status OBX-11; the time is OBX-14, else OBR-7.
  */
-import type { ClinicalItem, Quantity } from '../../../../shared/summary';
+import type { ClinicalItemOf, Quantity } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
+import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
+
+/** HL7 table 0078 interpretation codes (OBX-8). */
+const ABNORMAL_FLAGS = 'http://terminology.hl7.org/CodeSystem/v2-0078';
 
 /** HL7 table 0085 observation result status. */
 const RESULT_STATUS: Record<string, string> = {
@@ -28,6 +31,8 @@ export interface ObrContext {
   placer?: string;
   filler?: string;
   status?: string;
+  /** OBR-15 specimen source. */
+  specimen?: string;
 }
 
 export function obrContext(obr: Hl7Segment): ObrContext {
@@ -42,6 +47,8 @@ export function obrContext(obr: Hl7Segment): ObrContext {
   if (placer) ctx.placer = placer;
   if (filler) ctx.filler = filler;
   if (status) ctx.status = status;
+  const specimen = codedText(obr, 15);
+  if (specimen) ctx.specimen = specimen;
   return ctx;
 }
 
@@ -76,10 +83,10 @@ function valueOf(seg: Hl7Segment): Quantity | string | undefined {
   return nonEmpty(seg.text(5));
 }
 
-export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): ClinicalItem {
+export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): ClinicalItemOf<'results'> {
   const statusCode = seg.get(11).toUpperCase();
   const observed = hl7Date(seg.get(14)) ?? obr.observedAt;
-  const flags = seg.all(8);
+  const range = nonEmpty(seg.get(7));
   return hl7Item({
     section: 'results',
     codes: codingsOf(seg, 3),
@@ -88,14 +95,14 @@ export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): Cl
     date: observed,
     value: valueOf(seg),
     details: {
-      referenceRange: nonEmpty(seg.get(7)),
-      abnormalFlags: flags,
-      abnormal: flags.some((f) => !['N', ''].includes(f.toUpperCase())) ? true : undefined,
+      referenceRange: range ? [{ text: range }] : undefined,
+      interpretation: seg.all(8).map((code) => ({ system: ABNORMAL_FLAGS, code })),
       valueType: nonEmpty(seg.get(2)),
+      performers: texts([codedText(seg, 15), seg.text(16)]),
+      specimen: obr.specimen,
       order: obr.text,
       placerOrder: obr.placer,
       fillerOrder: obr.filler,
-      segment: 'OBX',
     },
     provenance: provenance(ctx, `OBX/${obr.filler ?? obr.placer ?? ''}/${seg.get(1) || seg.position}`, observed),
   });

@@ -24,7 +24,7 @@ describe('bundleToSourceResult', () => {
     expect(med?.text).toBe('Metformin');
     expect(med?.codes[0]?.code).toBe('A10BA02');
     const allergy = result.items.find((i) => i.section === 'allergies');
-    expect(allergy?.details.absence).toBe(true);
+    expect(allergy?.details.absence).toBe('noneKnown');
   });
 
   it('adds a subject without identifiers for a resource about a patient not in the bundle', () => {

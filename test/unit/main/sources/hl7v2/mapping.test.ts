@@ -63,10 +63,12 @@ describe('allergies', () => {
       status: 'active',
       date: '2009-03-17',
       details: {
-        severity: 'severe',
-        critical: true,
-        category: 'drug',
-        reactions: [{ manifestations: ['Urtikaria'] }, { manifestations: ['Andnöd'] }],
+        criticality: 'high',
+        category: ['drug'],
+        reactions: [
+          { manifestations: ['Urtikaria'], severity: 'severe' },
+          { manifestations: ['Andnöd'], severity: 'severe' },
+        ],
       },
       provenance: { sourceId: 'kv', sourceName: 'Kommun Väst', recordId: 'AL1/1', fetchedAt: CTX.fetchedAt },
     });
@@ -161,7 +163,15 @@ describe('results', () => {
       value: { value: 112, unit: 'umol/L' },
       status: 'final',
       date: '2026-09-15T09:00:00+01:00',
-      details: { referenceRange: '60-105', abnormalFlags: ['H', 'A'], abnormal: true, order: 'Kreatinin', fillerOrder: 'F-1' },
+      details: {
+        referenceRange: [{ text: '60-105' }],
+        interpretation: [
+          { system: 'http://terminology.hl7.org/CodeSystem/v2-0078', code: 'H' },
+          { system: 'http://terminology.hl7.org/CodeSystem/v2-0078', code: 'A' },
+        ],
+        order: 'Kreatinin',
+        fillerOrder: 'F-1',
+      },
     });
   });
 
@@ -193,7 +203,12 @@ describe('encounters', () => {
       status: 'finished',
       date: '2025-09-10T10:00:00+02:00',
       codes: [{ system: 'urn:oid:1.2.752.116.1.1.1.1.3', code: 'Z00.1' }],
-      details: { class: 'O', location: 'Elevhälsan, Kommun Väst', service: 'SKH', end: '2025-09-10T10:30:00+02:00' },
+      details: {
+        class: { system: 'http://terminology.hl7.org/CodeSystem/v2-0004', code: 'O' },
+        careUnit: 'Elevhälsan, Kommun Väst',
+        service: 'SKH',
+        periodEnd: '2025-09-10T10:30:00+02:00',
+      },
       provenance: { recordId: 'PV1/V-44' },
     });
   });

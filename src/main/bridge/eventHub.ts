@@ -5,7 +5,7 @@
  * stop the others.
  */
 import type { EventName, EventPayload } from '../../shared/api';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 
 const log = createLogger('app.events');
 

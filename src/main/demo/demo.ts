@@ -4,7 +4,7 @@
  * 127.0.0.1 and prints its URL (this is what happens where Electron's binary
  * cannot be downloaded).
  */
-import '../log/quietByDefault';
+import '../platform/quietByDefault';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,8 +12,8 @@ import { startPreviewServer } from '../preview/previewServer';
 import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
 import { HL7_SANDBOX_PATIENTS } from '../sandbox/hl7Data';
 import { hl7Endpoint } from '../sources/hl7v2/hl7Adapters';
-import { defaultConfigPath, projectRoot, rendererDir } from './paths';
-import { startRuntime } from './runtime';
+import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
+import { startRuntime } from '../app/runtime';
 
 /** The electron package writes path.txt only once its binary has been downloaded. */
 function electronBinary(): string | undefined {

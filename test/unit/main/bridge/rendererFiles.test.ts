@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mimeTypeOf, resolveRendererFile } from '../../../../src/main/app/rendererFiles';
+import { mimeTypeOf, resolveRendererFile } from '../../../../src/main/bridge/rendererFiles';
 
 const root = resolve('/srv/samsyn/dist/renderer');
 

@@ -5,7 +5,7 @@
  */
 import type { Result } from '../../shared/errors';
 import { toAsciiJson } from '../cache/asciiJson';
-import { untouchedSectionsJson } from './storedSections';
+import { untouchedSectionsJson } from '../summary/storedSections';
 
 export function encodeResult(result: Result<unknown>): Buffer {
   const sections = result.ok ? untouchedSectionsJson(result.value) : undefined;

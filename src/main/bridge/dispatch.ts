@@ -5,7 +5,7 @@
  */
 import { isCommandName, samsynApi, type SamsynHandlers } from '../../shared/api';
 import { CodedError, fail, type Result } from '../../shared/errors';
-import { createLogger } from '../log/logger';
+import { createLogger } from '../platform/logger';
 
 const log = createLogger('app.dispatch');
 

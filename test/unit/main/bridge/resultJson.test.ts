@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapeNonAscii, toAsciiJson } from '../../../../src/main/cache/asciiJson';
-import { encodeResult } from '../../../../src/main/summary/resultJson';
+import { encodeResult } from '../../../../src/main/bridge/resultJson';
 import { untouchedSectionsJson, withStoredSections } from '../../../../src/main/summary/storedSections';
 import { emptySections, type MergedItem, type Summary } from '../../../../src/shared/summary';
 
