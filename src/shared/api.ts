@@ -61,11 +61,6 @@ export interface SamsynBridge {
   on(event: string, listener: (payload: unknown) => void): () => void;
 }
 
-/** Service-side handlers: one function per command, returning results, not throws. */
-export type SamsynHandlers = {
-  [C in CommandName]: (request: z.output<SamsynApi[C]['request']>) => Promise<Result<ResponseOf<C>>>;
-};
-
 export function isCommandName(name: string): name is CommandName {
   return Object.prototype.hasOwnProperty.call(samsynApi, name);
 }

@@ -39,8 +39,8 @@ beforeAll(async () => {
   stack = await startStack({
     sources: ({ nord, syd }) => ({
       adapters: [
-        createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
-        createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 3_000, pageSize: 500, now: clock.now }),
+        createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 3_000, pageSize: 500, clock }),
+        createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 3_000, pageSize: 500, clock }),
       ],
     }),
     cache,

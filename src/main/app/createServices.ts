@@ -1,43 +1,60 @@
 /**
- * Composition root: configuration → source adapters → services → handlers.
- * Plain factories wired once; no container, no globals.
+ * Composition root: configuration → source adapters (through the source
+ * registry) → services → handlers. Plain factories wired once; no container,
+ * no globals.
  */
-import { fail, ok } from '../../shared/errors';
-import type { SamsynHandlers } from '../../shared/api';
+import { CodedError, fail, ok, type ErrorCode } from '../../shared/errors';
 import { parsePatientInput } from '../../shared/identity';
+import { createEventHub, type EventHub } from '../bridge/eventHub';
+import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
 import type { CacheHandle } from '../cache/openCache';
-import type { Logger } from '../platform/logger';
-import { createFhirSource } from '../sources/fhir/fhirSource';
-import { createHl7Adapter } from '../sources/hl7v2/hl7Adapters';
+import { systemClock, type Clock } from '../platform/clock';
+import { createLogger, type Logger } from '../platform/logger';
+import { BUILTIN_SOURCES, type SourceDeps, type SourceRegistry } from '../sources/registry';
 import type { SourceAdapter } from '../sources/types';
 import { createSummaryService, type SummaryService } from '../summary/summaryService';
-import type { Clock } from '../platform/clock';
-import type { SamsynConfig } from './config';
-import { createEventHub, type EventHub } from '../bridge/eventHub';
+import { pointsAtSandbox, type SamsynConfig, type SourceConfig } from './config';
 
 export interface Services {
   summary: SummaryService;
   sources: SourceAdapter[];
-  handlers: SamsynHandlers;
+  /** One handler per command; a summary may travel as a pre-serialized envelope (see bridge/dispatch). */
+  handlers: AnswerHandlers;
   /** Pushed events for the transports (Electron IPC, the preview's event stream). */
   events: EventHub;
 }
 
-export function createSourceAdapters(config: SamsynConfig): SourceAdapter[] {
+/** A configured source that cannot run here: it answers every request with SOURCE_DISABLED and why. */
+function disabledSource(settings: SourceConfig, reason: ErrorCode | 'sandbox'): SourceAdapter {
+  return {
+    id: settings.id,
+    name: settings.name,
+    kind: settings.kind,
+    timeoutMs: settings.timeoutMs,
+    fetchPatient: async () => {
+      throw new CodedError('SOURCE_DISABLED', { reason });
+    },
+  };
+}
+
+export function createSourceAdapters(
+  config: SamsynConfig,
+  deps: SourceDeps = { clock: systemClock, logger: createLogger('sources') },
+  registry: SourceRegistry = BUILTIN_SOURCES,
+): SourceAdapter[] {
   return config.sources
     .filter((s) => s.enabled)
-    .map((s) =>
-      s.kind === 'fhir-r4'
-        ? createFhirSource({
-            id: s.id,
-            name: s.name,
-            baseUrl: s.baseUrl,
-            timeoutMs: s.timeoutMs,
-            ...(s.pageSize ? { pageSize: s.pageSize } : {}),
-          })
-        : createHl7Adapter(s),
-    );
+    .map((settings) => {
+      if (pointsAtSandbox(settings)) return disabledSource(settings, 'sandbox');
+      const kind = registry.get(settings.kind);
+      if (!kind) return disabledSource(settings, 'CONFIG_INVALID');
+      try {
+        return kind.create(settings, { ...deps, logger: deps.logger.child({ sourceId: settings.id }) });
+      } catch (err) {
+        return disabledSource(settings, err instanceof CodedError ? err.code : 'INTERNAL');
+      }
+    });
 }
 
 export function createServices(deps: {
@@ -46,12 +63,15 @@ export function createServices(deps: {
   logger: Logger;
   transport: 'electron' | 'preview';
   version: string;
+  /** The source kinds to build adapters with; defaults to the built-in ones. */
+  registry?: SourceRegistry;
   /** Defaults to adapters built from the config. */
   sources?: SourceAdapter[];
   /** The opened local cache (openCache); without it every summary is built live. */
   cache?: CacheHandle;
 }): Services {
-  const sources = deps.sources ?? createSourceAdapters(deps.config);
+  const sources =
+    deps.sources ?? createSourceAdapters(deps.config, { clock: deps.clock, logger: deps.logger }, deps.registry);
   const events = createEventHub();
   const summary = createSummaryService({
     sources,
@@ -60,7 +80,7 @@ export function createServices(deps: {
     ...(deps.cache ? { cache: deps.cache } : {}),
     onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
   });
-  const handlers: SamsynHandlers = {
+  const handlers: AnswerHandlers = {
     'app.info': async () =>
       ok({
         version: deps.version,
@@ -70,7 +90,7 @@ export function createServices(deps: {
     'summary.open': async ({ patient }) => {
       const parsed = parsePatientInput(patient, { today: deps.clock.now() });
       if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
-      return ok(await summary.open(parsed.value));
+      return ok((await summary.openWithRefresh(parsed.value)).answer);
     },
     'cache.status': async () => cacheStatus(deps.cache),
     'cache.clear': async () => clearCache(deps.cache),

@@ -1,25 +1,25 @@
 /**
- * Starts what a running app needs from a configuration file: the simulated
- * regions the configuration points at (`sandbox:REGION`), then the services.
- * Shared by the Electron shell and the browser-preview demo.
+ * Starts what a running app needs from a configuration: the encrypted cache
+ * and the services. Shared by the Electron shell, the browser preview and the
+ * demo. It starts no simulated system: the demo (src/main/demo) does that and
+ * hands in the configuration rewritten to reach them; a `sandbox:` source seen
+ * here is shown as disabled.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultDataDir, openConfiguredCache } from '../cache/configuredCache';
 import type { KeyProvider } from '../cache/keyProvider';
-import { startSandboxFor, type StartedSandbox } from '../sandbox/sandboxRegistry';
-import { createLogger } from '../platform/logger';
 import { systemClock, type Clock } from '../platform/clock';
+import { createLogger } from '../platform/logger';
+import { projectRoot } from '../platform/paths';
 import { loadConfigFile, type SamsynConfig } from './config';
 import { createServices, type Services } from './createServices';
-import { projectRoot } from '../platform/paths';
 
 const log = createLogger('app.runtime');
 
 export interface Runtime {
   config: SamsynConfig;
   services: Services;
-  sandboxes: StartedSandbox[];
   close(): Promise<void>;
 }
 
@@ -28,45 +28,45 @@ export function appVersion(): string {
   return pkg.version;
 }
 
-export async function startRuntime(options: {
-  configPath: string;
-  transport: 'electron' | 'preview';
-  clock?: Clock;
-  /** Where the cache lives unless the config says (Electron: userData). */
-  dataDir?: string;
-  /** The cache key's home (Electron: safeStorage); default SAMSYN_CACHE_KEY or a key file. */
-  keyProvider?: KeyProvider;
-}): Promise<Runtime> {
-  const config = loadConfigFile(options.configPath);
-  const started = await Promise.all(config.sources.map((source) => startSandboxFor(source)));
-  const sources = config.sources.map((source, i) => started[i]?.source ?? source);
-  const sandboxes = started.filter((s): s is StartedSandbox => s !== undefined);
-  const resolved: SamsynConfig = { ...config, sources };
+/** Where the configuration comes from: a file, or one already loaded (relative paths resolve against configDir). */
+export type ConfigSource = { configPath: string } | { config: SamsynConfig; configDir: string };
+
+export async function startRuntime(
+  options: ConfigSource & {
+    transport: 'electron' | 'preview';
+    clock?: Clock;
+    /** Where the cache lives unless the config says (Electron: userData). */
+    dataDir?: string;
+    /** The cache key's home (Electron: safeStorage); default SAMSYN_CACHE_KEY or a key file. */
+    keyProvider?: KeyProvider;
+  },
+): Promise<Runtime> {
+  const config = 'config' in options ? options.config : loadConfigFile(options.configPath);
+  const configDir = 'config' in options ? options.configDir : dirname(options.configPath);
+  const clock = options.clock ?? systemClock;
   const cache = openConfiguredCache({
-    config: resolved,
-    configDir: dirname(options.configPath),
+    config,
+    configDir,
     dataDir: options.dataDir ?? defaultDataDir(projectRoot()),
     ...(options.keyProvider ? { keyProvider: options.keyProvider } : {}),
-    clock: options.clock ?? systemClock,
+    clock,
     logger: log.child({ component: 'cache' }),
   });
   const services = createServices({
-    config: resolved,
+    config,
     ...(cache ? { cache } : {}),
-    clock: options.clock ?? systemClock,
+    clock,
     logger: log,
     transport: options.transport,
     version: appVersion(),
   });
-  log.info({ sources: sources.length, sandboxes: sandboxes.length }, 'runtime started');
+  log.info({ sources: config.sources.length }, 'runtime started');
   return {
-    config: resolved,
+    config,
     services,
-    sandboxes,
     close: async () => {
       await services.summary.settled();
       cache?.close();
-      await Promise.all(sandboxes.map((s) => s.close()));
     },
   };
 }

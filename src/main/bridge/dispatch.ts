@@ -3,17 +3,24 @@
  * against the SamsynApi map, run the handler, and turn any exception into a
  * coded Result so nothing but a code ever crosses the bridge.
  */
-import { isCommandName, samsynApi, type SamsynHandlers } from '../../shared/api';
+import type { z } from 'zod';
+import { isCommandName, samsynApi, type CommandName, type ResponseOf, type SamsynApi } from '../../shared/api';
 import { CodedError, fail, type Result } from '../../shared/errors';
+import type { Summary } from '../../shared/summary';
 import { createLogger } from '../platform/logger';
+import { isPreserialized, materializeSummary, type SummaryAnswer } from '../summary/summaryAnswer';
 
-const log = createLogger('app.dispatch');
+const log = createLogger('bridge.dispatch');
 
-export async function dispatch(
-  handlers: SamsynHandlers,
-  command: string,
-  rawRequest: unknown,
-): Promise<Result<unknown>> {
+/** What a handler may answer: a summary may come as a pre-serialized envelope (summaryAnswer.ts). */
+export type Answer<T> = T extends Summary ? SummaryAnswer : T;
+
+/** Service-side handlers: one function per command, returning results, not throws. */
+export type AnswerHandlers = {
+  [C in CommandName]: (request: z.output<SamsynApi[C]['request']>) => Promise<Result<Answer<ResponseOf<C>>>>;
+};
+
+export async function dispatch(handlers: AnswerHandlers, command: string, rawRequest: unknown): Promise<Result<unknown>> {
   if (!isCommandName(command)) return fail('BRIDGE_UNKNOWN_COMMAND');
   const parsed = samsynApi[command].request.safeParse(rawRequest ?? {});
   if (!parsed.success) return fail('BRIDGE_BAD_REQUEST', { issues: parsed.error.issues.length });
@@ -25,4 +32,10 @@ export async function dispatch(
     log.error({ command, err: (err as Error)?.name ?? typeof err }, 'handler crashed');
     return fail('INTERNAL');
   }
+}
+
+/** A result as plain data (for a transport that cannot send pre-serialized bytes: Electron IPC). */
+export function materializeResult(result: Result<unknown>): Result<unknown> {
+  if (!result.ok || !isPreserialized(result.value)) return result;
+  return { ok: true, value: materializeSummary(result.value) };
 }

@@ -1,16 +1,13 @@
 /**
- * HL7 v2 on the command line: `summarize` reads HL7 files (detected by content:
- * MSH, BHS or FHS first) beside FHIR Bundles, and `hl7 inspect FILE` prints each
+ * HL7 v2 on the command line (`summarize` reads HL7 files through the source
+ * registry's file readers): `hl7 inspect FILE` prints each
  * message's segments and fields for an integration engineer checking a feed.
  * A malformed file is one coded line naming the message and segment.
  */
 import { basename } from 'node:path';
 import { CodedError } from '../../shared/errors';
-import type { Identifier } from '../../shared/summary';
-import { readHl7File, selectForPatient } from '../sources/hl7v2/hl7File';
 import { parseHl7Document } from '../sources/hl7v2/hl7Parse';
 import { decodeHl7Bytes, isHl7Bytes } from '../sources/hl7v2/hl7Text';
-import type { SourceResult } from '../sources/types';
 import { readInputFile } from './cliIo';
 
 export const HL7_USAGE = `  samsyn hl7 inspect FILE
@@ -18,29 +15,6 @@ export const HL7_USAGE = `  samsyn hl7 inspect FILE
       each non-empty field as NAME-n (repetitions as [r], components joined with ^).
       A malformed file: one coded line naming the message and segment, exit 2.
 `;
-
-/**
- * The HL7 v2 file as one source result for the patient, or undefined when the
- * bytes are not HL7 (the caller then reads them as FHIR). Any malformed message
- * fails the file: a command-line check must not pass over part of a feed.
- */
-export function hl7SourceResult(
-  bytes: Buffer,
-  path: string,
-  index: number,
-  fetchedAt: string,
-  identifier: Identifier,
-): SourceResult | undefined {
-  if (!isHl7Bytes(bytes)) return undefined;
-  const content = readHl7File(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt });
-  const bad = content.messages.find((m) => m.error || !m.mapped);
-  if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });
-  return selectForPatient(
-    content.messages.flatMap((m) => (m.mapped ? [m.mapped] : [])),
-    identifier,
-    fetchedAt,
-  );
-}
 
 /** `hl7 inspect FILE`: segments and fields, readable. */
 export async function inspectHl7File(path: string): Promise<string> {

@@ -10,16 +10,16 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../shared/errors';
 import { parseNationalId, parsePatientInput } from '../../shared/identity';
-import type { Summary } from '../../shared/summary';
+import type { Identifier, Summary } from '../../shared/summary';
 import { systemClock } from '../platform/clock';
 import { createLogger } from '../platform/logger';
-import { bundleToSourceResult } from '../sources/fhir/fhirSource';
+import { BUILTIN_SOURCES } from '../sources/registry';
 import type { SourceAdapter, SourceResult } from '../sources/types';
 import { createSummaryService } from '../summary/summaryService';
 import { CACHE_USAGE, runCacheCommand } from './cacheCommand';
 import { formatSummaryText } from './formatSummary';
 import { errorLine, readInputFile, type CliIo } from './cliIo';
-import { HL7_USAGE, hl7SourceResult, inspectHl7File } from './hl7Cli';
+import { HL7_USAGE, inspectHl7File } from './hl7Cli';
 
 const USAGE = `Usage:
   samsyn validate-id ID
@@ -37,14 +37,19 @@ ${HL7_USAGE}  samsyn cache verify|purge [--dir DIR]
 
 export const EXIT = { ok: 0, invalid: 1, badFile: 2, rejected: 3, usage: 64 } as const;
 
-function bundleSourceResult(bytes: Buffer, path: string, index: number, fetchedAt: string): SourceResult {
-  let json: unknown;
+/**
+ * A file as one source's answer: the first source kind whose file reader
+ * claims the bytes reads them (HL7 v2 by its header; FHIR JSON is the fallback).
+ */
+function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt: string, identifier: Identifier): SourceResult {
+  const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
+  if (!reader) throw new CodedError('FILE_UNREADABLE', { file: index });
   try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new CodedError('FILE_NOT_JSON', { file: index });
+    return reader.read(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier });
+  } catch (err) {
+    if (err instanceof CodedError && err.code === 'FILE_NOT_JSON') throw new CodedError('FILE_NOT_JSON', { file: index });
+    throw err;
   }
-  return bundleToSourceResult(json as never, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt });
 }
 
 /** Each file acts as one source, so the identity guard and merge are the app's own. */
@@ -52,7 +57,7 @@ function fileSource(index: number, path: string, result: SourceResult): SourceAd
   return {
     id: `file-${index}`,
     name: basename(path),
-    kind: 'fhir-r4',
+    kind: 'file',
     timeoutMs: 60_000,
     fetchPatient: async () => result,
   };
@@ -86,9 +91,7 @@ async function summarize(args: string[], io: CliIo): Promise<number> {
     try {
       // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
       const bytes = await readInputFile(file, i + 1);
-      const result =
-        hl7SourceResult(bytes, file, i + 1, fetchedAt, query.value.identifier) ??
-        bundleSourceResult(bytes, file, i + 1, fetchedAt);
+      const result = readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier);
       sources.push(fileSource(i + 1, file, result));
     } catch (err) {
       const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };

@@ -1,19 +1,24 @@
 /**
- * `npm run demo`: two simulated FHIR regions and the app on them. Opens Electron
- * where its binary is installed; otherwise serves the browser preview on
- * 127.0.0.1 and prints its URL (this is what happens where Electron's binary
- * cannot be downloaded).
+ * `npm run demo`: the simulated systems of the demo configuration (two FHIR
+ * regions, an HL7 v2 MLLP system, a batch drop folder) and the app on them.
+ * Opens Electron where its binary is installed, pointed at the configuration
+ * rewritten to reach the running sandboxes; otherwise serves the browser
+ * preview on 127.0.0.1 and prints its URL (this is what happens where
+ * Electron's binary cannot be downloaded).
  */
 import '../platform/quietByDefault';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadConfigFile } from '../app/config';
+import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
 import { startPreviewServer } from '../preview/previewServer';
 import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
 import { HL7_SANDBOX_PATIENTS } from '../sandbox/hl7Data';
-import { hl7Endpoint } from '../sources/hl7v2/hl7Adapters';
-import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
-import { startRuntime } from '../app/runtime';
+import { startSandboxes } from '../sandbox/sandboxRegistry';
+import { BUILTIN_SOURCES } from '../sources/registry';
+import { startDemoRuntime } from './demoRuntime';
 
 /** The electron package writes path.txt only once its binary has been downloaded. */
 function electronBinary(): string | undefined {
@@ -37,16 +42,26 @@ async function main(): Promise<void> {
   const electron = process.env.SAMSYN_PREVIEW ? undefined : electronBinary();
   if (electron) {
     build('build');
+    // The sandboxes run here; the app gets the configuration rewritten to reach them.
+    const started = await startSandboxes(loadConfigFile(configPath));
+    const dir = mkdtempSync(join(tmpdir(), 'samsyn-demo-config-'));
+    const resolved = join(dir, 'config.json');
+    writeFileSync(resolved, JSON.stringify(started.config, null, 2));
     const child = spawn(electron, ['.'], {
       cwd: projectRoot(),
       stdio: 'inherit',
-      env: { ...process.env, SAMSYN_CONFIG: configPath },
+      env: { ...process.env, SAMSYN_CONFIG: resolved },
     });
-    child.on('exit', (code) => process.exit(code ?? 0));
+    child.on('exit', (code) => {
+      void started.close().finally(() => {
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(code ?? 0);
+      });
+    });
     return;
   }
   if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
-  const runtime = await startRuntime({ configPath, transport: 'preview' });
+  const runtime = await startDemoRuntime({ configPath, transport: 'preview' });
   const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
   const preview = await startPreviewServer({
     handlers: runtime.services.handlers,
@@ -58,7 +73,8 @@ async function main(): Promise<void> {
   out.write('\nSamsyn preview (no Electron binary here, so the browser preview runs instead)\n');
   out.write(`  Open: ${preview.url}\n`);
   for (const s of runtime.config.sources) {
-    out.write(`  Source: ${s.name} -> ${s.kind === 'fhir-r4' ? s.baseUrl : hl7Endpoint(s)}\n`);
+    const kind = BUILTIN_SOURCES.get(s.kind);
+    out.write(`  Source: ${s.name} -> ${kind ? kind.endpoint(s) : s.kind}\n`);
   }
   out.write('  Synthetic test patients (official test numbers):\n');
   // One line per person: where each test patient can be found, FHIR and HL7 v2 together.

@@ -9,7 +9,7 @@
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dispatch } from '../bridge/dispatch';
+import { dispatch, materializeResult } from '../bridge/dispatch';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { startRuntime, type Runtime } from '../app/runtime';
@@ -115,7 +115,8 @@ async function main(): Promise<void> {
   ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {
     // Only our own page may call the services.
     if (!isOurPage(event.senderFrame?.url)) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
-    return dispatch(handlers, String(command), request);
+    // IPC clones what it sends: a pre-serialized summary goes as plain data.
+    return materializeResult(await dispatch(handlers, String(command), request));
   });
   createWindow();
   app.on('activate', () => {

@@ -7,10 +7,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SamsynHandlers } from '../../shared/api';
 import type { EventHub } from '../bridge/eventHub';
 import { fail, type Result } from '../../shared/errors';
-import { dispatch } from '../bridge/dispatch';
+import { dispatch, type AnswerHandlers } from '../bridge/dispatch';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { createLogger } from '../platform/logger';
 import { toAsciiJson } from '../cache/asciiJson';
@@ -30,7 +29,7 @@ export interface PreviewServer {
 }
 
 export interface PreviewOptions {
-  handlers: SamsynHandlers;
+  handlers: AnswerHandlers;
   /** The built renderer (dist/renderer). */
   staticDir: string;
   port?: number;

@@ -1,7 +1,8 @@
 import type { ClinicalItem, Identifier } from '../../shared/summary';
 import type { NationalId } from '../../shared/identity/types';
 
-export type SourceKind = 'fhir-r4' | 'hl7v2-mllp' | 'hl7v2-batch';
+/** A kind's name in the source registry (registry.ts): 'fhir-r4', 'hl7v2-mllp', 'hl7v2-batch'... */
+export type SourceKind = string;
 
 /** Who is asked for: a national id (validated) or any other identifier, matched exactly. */
 export interface PatientQuery {

@@ -11,7 +11,7 @@ import { startPreviewServer, type PreviewServer } from '../../../src/main/previe
 import { createHttpBridge, parseEventStream } from '../../../src/renderer/api/httpBridge';
 import { withValidation } from '../../../src/renderer/api/validatedBridge';
 import { emptySections, type Summary } from '../../../src/shared/summary';
-import type { SamsynHandlers } from '../../../src/shared/api';
+import type { AnswerHandlers } from '../../../src/main/bridge/dispatch';
 
 const hub = createEventHub();
 let server: PreviewServer;
@@ -27,7 +27,7 @@ const summary: Summary = {
 };
 
 beforeAll(async () => {
-  server = await startPreviewServer({ handlers: {} as SamsynHandlers, staticDir, events: hub });
+  server = await startPreviewServer({ handlers: {} as AnswerHandlers, staticDir, events: hub });
 });
 afterAll(async () => {
   await server.close();

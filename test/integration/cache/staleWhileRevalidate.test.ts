@@ -15,6 +15,7 @@ import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
 import type { Summary } from '../../../src/shared/summary';
+import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { sandboxQuery } from '../../fixtures/patientQuery';
 
 const HOUR = 3_600_000;
@@ -44,8 +45,8 @@ beforeAll(async () => {
     retentionHours: 12,
   });
   const sources = [
-    createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 2_000, pageSize: 500, now: clock.now }),
-    createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 2_000, pageSize: 500, now: clock.now }),
+    createFhirSource({ id: 'region-nord', name: 'Region Nord', baseUrl: nord.url, timeoutMs: 2_000, pageSize: 500, clock }),
+    createFhirSource({ id: 'region-syd', name: 'Region Syd', baseUrl: syd.url, timeoutMs: 2_000, pageSize: 500, clock }),
   ];
   services = createServices({
     config: { sources: [] },
@@ -75,7 +76,8 @@ afterAll(async () => {
 
 describe('stale-while-revalidate', () => {
   it('the first view is live, marked fresh, and nothing is pushed', async () => {
-    const { summary, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const summary = materializeSummary(answer);
     expect(fresh).toBeUndefined();
     expect(summary.fromCache).toBe(false);
     expect(summary.cache).toEqual({ available: true });
@@ -86,7 +88,8 @@ describe('stale-while-revalidate', () => {
 
   it('the next view answers from the cache with each source\'s age, then pushes the fresh summary', async () => {
     offset = 3 * HOUR + 12 * 60_000;
-    const { summary, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const summary = materializeSummary(answer);
     expect(summary.fromCache).toBe(true);
     expect(summary.refreshing).toBe(true);
     expect(summary.patient.name).toBe('Tolvan Tolvansson');
@@ -129,7 +132,8 @@ describe('stale-while-revalidate', () => {
     offset += 30 * 60_000;
     nord.setFault('down');
     syd.setFault('down');
-    const { summary, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const summary = materializeSummary(answer);
     expect(summary.patient.name).toBe('Tolvan Tolvansson');
     expect(summary.sections.allergies.length).toBeGreaterThan(0);
     const next = (await fresh) as Summary;
@@ -155,7 +159,8 @@ describe('stale-while-revalidate', () => {
     expect(cache.store?.read(query('tolvan').identifier)).toEqual([]);
     const removed = cache.store?.purgeExpired();
     expect(removed).toBeGreaterThan(0);
-    const { summary, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
+    const summary = materializeSummary(answer);
     expect(fresh).toBeUndefined();
     expect(summary.fromCache).toBe(false);
   });

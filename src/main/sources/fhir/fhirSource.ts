@@ -10,7 +10,8 @@
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../platform/logger';
+import { systemClock, type Clock } from '../../platform/clock';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import {
   escapeSearchValue,
@@ -37,7 +38,8 @@ export interface FhirSourceConfig {
   maxPages?: number;
   fetch?: typeof fetch;
   /** Clock for `fetchedAt`; tests pass a fixed one. */
-  now?: () => Date;
+  clock?: Clock;
+  logger?: Logger;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
@@ -45,7 +47,6 @@ const DEFAULT_MAX_PAGES = 200;
 /** Enough to overlap round trips without looking like a flood to a regional server. */
 const CONCURRENT_REQUESTS = 4;
 
-const log = createLogger('sources.fhir');
 
 export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -55,7 +56,9 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     maxPages: config.maxPages ?? DEFAULT_MAX_PAGES,
   };
   const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
-  const now = config.now ?? (() => new Date());
+  const clock = config.clock ?? systemClock;
+  const log = config.logger ?? createLogger('sources.fhir');
+  const now = () => clock.now();
 
   const fetchPatient = async (query: PatientQuery, outer: AbortSignal): Promise<SourceResult> => {
     const started = performance.now();

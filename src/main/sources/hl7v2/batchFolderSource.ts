@@ -22,13 +22,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import path from 'node:path';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../platform/logger';
+import { systemClock, type Clock } from '../../platform/clock';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { emptyLedger, type Ledger, type LedgerEntry, readLedger, sha256, writeLedger } from './batchLedger';
 import { type Hl7FileContent, mentionsPatient, readHl7File } from './hl7File';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
-const log = createLogger('sources.hl7v2.batch');
 
 export interface BatchFolderConfig {
   id: string;
@@ -37,7 +37,8 @@ export interface BatchFolderConfig {
   timeoutMs: number;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
   settleMs?: number;
-  now?: () => Date;
+  clock?: Clock;
+  logger?: Logger;
 }
 
 export interface ImportReport {
@@ -84,7 +85,9 @@ function readIfPresent(file: string): Buffer | undefined {
 }
 
 export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderSource {
-  const now = config.now ?? (() => new Date());
+  const clock = config.clock ?? systemClock;
+  const log = config.logger ?? createLogger('sources.hl7v2.batch');
+  const now = () => clock.now();
   const settleMs = config.settleMs ?? 2_000;
   const folder = config.folder;
   const processed = path.join(folder, 'processed');

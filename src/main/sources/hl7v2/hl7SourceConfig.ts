@@ -4,8 +4,9 @@
  * starts itself (demo, tests).
  */
 import { z } from 'zod';
+import { sourceIdSchema } from '../sourceKind';
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+const id = sourceIdSchema;
 const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
 
 export const mllpSourceSchema = z.object({

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
-import { createLogger } from '../../platform/logger';
+import { systemClock, type Clock } from '../../platform/clock';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { mapHl7Message } from './hl7Map';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
 import { readReply } from './hl7Reply';
 import { MllpSession } from './mllpSession';
 
-const log = createLogger('sources.hl7v2');
 
 export interface MllpSourceConfig {
   id: string;
@@ -27,11 +27,14 @@ export interface MllpSourceConfig {
   limit?: number;
   /** Continuations followed before the answer is refused; default 50. */
   maxContinuations?: number;
-  now?: () => Date;
+  clock?: Clock;
+  logger?: Logger;
 }
 
 export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
-  const now = config.now ?? (() => new Date());
+  const clock = config.clock ?? systemClock;
+  const log = config.logger ?? createLogger('sources.hl7v2');
+  const now = () => clock.now();
   const maxContinuations = config.maxContinuations ?? 50;
 
   async function fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {

@@ -145,7 +145,7 @@ function source(overrides: Partial<FhirSourceConfig> = {}): ReturnType<typeof cr
     name: 'Region Test',
     baseUrl: `${base}/`,
     timeoutMs: 10_000,
-    now: () => new Date(FETCHED_AT),
+    clock: { now: () => new Date(FETCHED_AT) },
     ...overrides,
   });
 }

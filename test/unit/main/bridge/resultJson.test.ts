@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeNonAscii, toAsciiJson } from '../../../../src/main/cache/asciiJson';
 import { encodeResult } from '../../../../src/main/bridge/resultJson';
-import { untouchedSectionsJson, withStoredSections } from '../../../../src/main/summary/storedSections';
+import { materializeResult } from '../../../../src/main/bridge/dispatch';
+import { isPreserialized, materializeSummary, preserialized, type PreserializedSummary } from '../../../../src/main/summary/summaryAnswer';
 import { emptySections, type MergedItem, type Summary } from '../../../../src/shared/summary';
 
 function sections(): Summary['sections'] {
@@ -24,8 +25,8 @@ function sections(): Summary['sections'] {
   return { ...emptySections(), results: [item] };
 }
 
-function cachedSummary(): Summary {
-  return withStoredSections(
+function cachedSummary(): PreserializedSummary {
+  return preserialized(
     {
       patient: { identifier: { system: 'urn:test', value: '1' }, name: 'Åsa Öberg' },
       sources: [{ sourceId: 'region-nord', name: 'Region Nord', state: 'cached', fetchedAt: '2026-11-25T08:00:00Z', itemCount: 1, refreshing: true }],
@@ -48,26 +49,25 @@ describe('ASCII-only JSON', () => {
   });
 });
 
-describe('stored sections', () => {
-  it('are parsed when first read, and equal what was stored', () => {
-    const summary = cachedSummary();
-    expect(untouchedSectionsJson(summary)).toBeInstanceOf(Buffer);
+describe('the pre-serialized envelope', () => {
+  it('materializes to the stored sections, a new object each time, the stored bytes unchanged', () => {
+    const answer = cachedSummary();
+    const bytes = Buffer.from(answer.sectionsJson);
+    const summary = materializeSummary(answer);
     expect(summary.sections).toEqual(sections());
-    // Read once: the reader may change them, so the stored bytes are never used again.
-    expect(untouchedSectionsJson(summary)).toBeUndefined();
-    expect(summary.sections).toBe(summary.sections);
+    expect(summary.patient.name).toBe('Åsa Öberg');
+    // A reader may change what it got; the envelope is not affected.
+    summary.sections.results = [];
+    expect(materializeSummary(answer).sections).toEqual(sections());
+    expect(answer.sectionsJson.equals(bytes)).toBe(true);
   });
 
-  it('survive a structured clone (what Electron IPC does) and a spread', () => {
-    expect(structuredClone(cachedSummary()).sections).toEqual(sections());
-    expect({ ...cachedSummary() }.sections).toEqual(sections());
-  });
-
-  it('can be replaced, and the replacement is what is sent', () => {
-    const summary = cachedSummary();
-    summary.sections = emptySections();
-    expect(untouchedSectionsJson(summary)).toBeUndefined();
-    expect(JSON.parse(encodeResult({ ok: true, value: summary }).toString('latin1')).value.sections).toEqual(emptySections());
+  it('becomes plain data for a transport that clones (what Electron IPC does)', () => {
+    const result = materializeResult({ ok: true, value: cachedSummary() });
+    expect(result.ok && isPreserialized(result.value)).toBe(false);
+    expect(structuredClone(result)).toEqual({ ok: true, value: materializeSummary(cachedSummary()) });
+    const plain: Summary = { ...materializeSummary(cachedSummary()) };
+    expect(materializeResult({ ok: true, value: plain })).toEqual({ ok: true, value: plain });
   });
 });
 
@@ -75,10 +75,10 @@ describe('encodeResult', () => {
   it('sends a cached summary with its stored sections spliced in: the same value as plain JSON', () => {
     const summary = cachedSummary();
     const bytes = encodeResult({ ok: true, value: summary });
-    // The fast path did not parse the sections.
-    expect(untouchedSectionsJson(summary)).toBeInstanceOf(Buffer);
+    // The stored bytes themselves are in the answer: not parsed and serialized again.
+    expect(bytes.includes(summary.sectionsJson)).toBe(true);
     expect(bytes.every((b) => b < 0x80)).toBe(true);
-    const expected = JSON.parse(JSON.stringify({ ok: true, value: cachedSummary() }));
+    const expected = JSON.parse(JSON.stringify({ ok: true, value: materializeSummary(cachedSummary()) }));
     expect(JSON.parse(bytes.toString('latin1'))).toEqual(expected);
   });
 

@@ -1,0 +1,48 @@
+/** The FHIR R4 source kind: configuration, factory, listing and Bundle files. */
+import { z } from 'zod';
+import { CodedError } from '../../../shared/errors';
+import { defineSourceKind, sourceIdSchema } from '../sourceKind';
+import { bundleToSourceResult } from './bundleSource';
+import { createFhirSource } from './fhirSource';
+
+export const fhirSourceSchema = z.object({
+  id: sourceIdSchema,
+  name: z.string().min(1),
+  kind: z.literal('fhir-r4'),
+  baseUrl: z.string().min(1),
+  timeoutMs: z.number().int().positive().max(120_000).default(8_000),
+  pageSize: z.number().int().positive().max(1_000).optional(),
+  enabled: z.boolean().default(true),
+});
+
+export type FhirSourceSettings = z.output<typeof fhirSourceSchema>;
+
+export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
+  kind: 'fhir-r4',
+  schema: fhirSourceSchema,
+  create: (s, deps) =>
+    createFhirSource({
+      id: s.id,
+      name: s.name,
+      baseUrl: s.baseUrl,
+      timeoutMs: s.timeoutMs,
+      ...(s.pageSize ? { pageSize: s.pageSize } : {}),
+      clock: deps.clock,
+      logger: deps.logger,
+    }),
+  endpoint: (s) => s.baseUrl,
+  files: {
+    // Anything that is not another kind's file is read as FHIR JSON.
+    fallback: true,
+    claims: () => true,
+    read(bytes, ctx) {
+      let json: unknown;
+      try {
+        json = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        throw new CodedError('FILE_NOT_JSON');
+      }
+      return bundleToSourceResult(json as never, ctx);
+    },
+  },
+});

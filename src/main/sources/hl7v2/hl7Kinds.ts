@@ -1,0 +1,86 @@
+/**
+ * The HL7 v2 source kinds: a query over MLLP and a batch drop folder. Their
+ * adapters load node-hl7-client's MLLP client and the file importer only when
+ * a source of that kind is configured, so a FHIR-only installation (and every
+ * CLI run that reads no HL7) never pays for loading them.
+ */
+import { CodedError } from '../../../shared/errors';
+import { defineSourceKind, type BaseSourceSettings } from '../sourceKind';
+import { readHl7File, selectForPatient } from './hl7File';
+import { batchSourceSchema, mllpSourceSchema, type BatchSourceSettings, type MllpSourceSettings } from './hl7SourceConfig';
+import { isHl7Bytes } from './hl7Text';
+import type { SourceAdapter } from '../types';
+
+/**
+ * An adapter whose implementation module is imported at its first request, so
+ * configuring a source costs nothing until it is asked.
+ */
+function loadedOnFirstUse(settings: BaseSourceSettings, load: () => Promise<SourceAdapter>): SourceAdapter {
+  let adapter: Promise<SourceAdapter> | undefined;
+  return {
+    id: settings.id,
+    name: settings.name,
+    kind: settings.kind,
+    timeoutMs: settings.timeoutMs,
+    fetchPatient: async (query, signal) => (await (adapter ??= load())).fetchPatient(query, signal),
+  };
+}
+
+export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
+  kind: 'hl7v2-mllp',
+  schema: mllpSourceSchema,
+  create(s, deps) {
+    if (typeof s.port !== 'number') throw new CodedError('SOURCE_DISABLED', { reason: 'sandbox' });
+    const port = s.port;
+    return loadedOnFirstUse(s, async () =>
+      (await import('./mllpQueryAdapter.js')).createMllpQuerySource({
+      id: s.id,
+      name: s.name,
+      host: s.host,
+      port,
+      timeoutMs: s.timeoutMs,
+      query: s.query,
+      profile: { ...s.profile, version: s.version, queryName: s.queryName },
+      ...(s.limit ? { limit: s.limit } : {}),
+      clock: deps.clock,
+      logger: deps.logger,
+    }),
+    );
+  },
+  endpoint: (s) => `mllp://${s.host}:${s.port}`,
+});
+
+export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
+  kind: 'hl7v2-batch',
+  schema: batchSourceSchema,
+  create: (s, deps) =>
+    loadedOnFirstUse(s, async () =>
+      (await import('./batchFolderSource.js')).createBatchFolderSource({
+        id: s.id,
+        name: s.name,
+        folder: s.folder,
+        timeoutMs: s.timeoutMs,
+        ...(s.settleMs !== undefined ? { settleMs: s.settleMs } : {}),
+        clock: deps.clock,
+        logger: deps.logger,
+      }),
+    ),
+  endpoint: (s) => s.folder,
+  files: {
+    claims: isHl7Bytes,
+    /**
+     * The file as one source result for the patient. Any malformed message
+     * fails the file: a command-line check must not pass over part of a feed.
+     */
+    read(bytes, ctx) {
+      const content = readHl7File(bytes, { sourceId: ctx.sourceId, sourceName: ctx.sourceName, fetchedAt: ctx.fetchedAt });
+      const bad = content.messages.find((m) => m.error || !m.mapped);
+      if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });
+      return selectForPatient(
+        content.messages.flatMap((m) => (m.mapped ? [m.mapped] : [])),
+        ctx.identifier,
+        ctx.fetchedAt,
+      );
+    },
+  },
+});

@@ -1,0 +1,69 @@
+/**
+ * Asking one source under its deadline. The deadline aborts the adapter's
+ * signal and also wins the race, so an adapter that ignores its signal cannot
+ * hold the summary. Every ending becomes a SourceStatus: nothing is dropped.
+ */
+import { performance } from 'node:perf_hooks';
+import { CodedError, type ErrorCode } from '../../shared/errors';
+import type { SourceState, SourceStatus } from '../../shared/summary';
+import type { Logger } from '../platform/logger';
+import type { PatientQuery, SourceAdapter, SourceResult } from '../sources/types';
+import { guardIdentity } from './identityGuard';
+
+export interface Outcome {
+  status: SourceStatus;
+  /** Present when the source answered about the patient asked for. */
+  result?: SourceResult;
+}
+
+export function stateFor(code: ErrorCode): SourceState {
+  if (code === 'SOURCE_TIMEOUT') return 'timeout';
+  if (code === 'PATIENT_MISMATCH') return 'rejected';
+  if (code === 'SOURCE_DISABLED') return 'disabled';
+  return 'failed';
+}
+
+/** Runs one source under its deadline; resolves even when the adapter ignores the signal. */
+async function withDeadline(source: SourceAdapter, query: PatientQuery): Promise<SourceResult> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = new CodedError('SOURCE_TIMEOUT', { ms: source.timeoutMs });
+      controller.abort(reason);
+      reject(reason);
+    }, source.timeoutMs);
+  });
+  try {
+    return await Promise.race([source.fetchPatient(query, controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    // A late answer after the deadline is discarded: the race is already decided.
+    deadline.catch(() => undefined);
+  }
+}
+
+/** One source's answer, checked against the patient asked for, or its coded failure. */
+export async function askSource(source: SourceAdapter, query: PatientQuery, logger: Logger): Promise<Outcome> {
+  const started = performance.now();
+  const base = { sourceId: source.id, name: source.name };
+  try {
+    const result = guardIdentity(await withDeadline(source, query), query);
+    const ms = Math.round(performance.now() - started);
+    logger.info({ source: source.id, items: result.items.length, ms }, 'source answered');
+    return {
+      result,
+      status: { ...base, state: 'ok', fetchedAt: result.fetchedAt, itemCount: result.items.length, ms },
+    };
+  } catch (err) {
+    const ms = Math.round(performance.now() - started);
+    const code: ErrorCode = err instanceof CodedError ? err.code : 'INTERNAL';
+    if (!(err instanceof CodedError)) {
+      // Only the error's class name: an unexpected message may quote the response.
+      logger.error({ source: source.id, err: (err as Error)?.name ?? typeof err }, 'source crashed');
+    } else {
+      logger.warn({ source: source.id, code, ms }, 'source failed');
+    }
+    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms } };
+  }
+}
