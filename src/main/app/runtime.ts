@@ -45,7 +45,7 @@ export async function startRuntime(
   const configDir = 'config' in options ? options.configDir : dirname(options.configPath);
   const clock = options.clock ?? systemClock;
   const cache = openConfiguredCache({
-    config,
+    settings: config.cache,
     configDir,
     dataDir: options.dataDir ?? defaultDataDir(projectRoot()),
     ...(options.keyProvider ? { keyProvider: options.keyProvider } : {}),

@@ -4,7 +4,6 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Clock } from '../platform/clock';
-import type { SamsynConfig } from '../app/config';
 import type { Logger } from '../platform/logger';
 import { defaultKeyProvider, type KeyProvider } from './keyProvider';
 import { KEY_FILE, openCache, type CacheHandle } from './openCache';
@@ -14,8 +13,15 @@ export function defaultDataDir(projectRoot: string, env: NodeJS.ProcessEnv = pro
   return env.SAMSYN_DATA_DIR ? resolve(env.SAMSYN_DATA_DIR) : join(projectRoot, '.samsyn');
 }
 
+/** The configuration's `cache` entry. */
+export interface CacheSettings {
+  enabled: boolean;
+  retentionHours: number;
+  dir?: string | undefined;
+}
+
 export function openConfiguredCache(options: {
-  config: SamsynConfig;
+  settings: CacheSettings | undefined;
   /** Where a relative `cache.dir` is resolved (the config file's folder). */
   configDir: string;
   dataDir: string;
@@ -24,7 +30,7 @@ export function openConfiguredCache(options: {
   clock: Clock;
   logger: Logger;
 }): CacheHandle | undefined {
-  const settings = options.config.cache;
+  const settings = options.settings;
   if (settings && !settings.enabled) return undefined;
   const dir = settings?.dir
     ? isAbsolute(settings.dir)
