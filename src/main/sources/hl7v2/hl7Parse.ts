@@ -1,52 +1,85 @@
 /**
- * The one door to node-hl7-client's parser. Splits a document (a message, a
- * BHS batch or an FHS file) into messages with the library's Message, Batch and
- * FileBatch, and reads fields through its node tree, so escape sequences are
- * decoded by the library. Two things are added around it:
- *  - repetitions: the library's path API (`PID.3.1`, and `PID.3[2]`, which it
- *    reads as `PID.3`) always answers from the first repetition, so fields are
- *    read by walking `toArray()` level by level instead;
- *  - structure checks: the library accepts almost any text as a message (any
- *    three characters make a segment), so a message is checked here and a bad
- *    one becomes HL7_MALFORMED naming only the message and segment position.
+ * The one door to HL7 v2 parsing for the mappers, the batch folder, query
+ * replies and the CLI. @medplum/core's parser does the tokenizing (its
+ * Hl7Segment splits fields, repetitions and components with a message's
+ * Hl7Context); what this module adds around it keeps the reading Samsyn has
+ * always had (it was node-hl7-client's until ADR 0007):
+ *  - delimiters are read from MSH-2 as node-hl7-client read them (a short
+ *    MSH-2 falls back to the standard's characters), and each segment is
+ *    trimmed; a blank segment makes the message malformed;
+ *  - values are unescaped with hl7Escape.ts (@medplum/core leaves escapes as
+ *    written) and read as repetitions → components → subcomponents, an empty
+ *    field, repetition or component having no parts;
+ *  - batches and files (FHS/BHS … BTS/FTS) are split at the lines that begin
+ *    with an envelope or message header: @medplum/core has no batch support;
+ *  - structure checks: a parser accepts almost any text as a message, so a
+ *    message is checked here and a bad one becomes HL7_MALFORMED naming only
+ *    the message and segment position.
+ * Segments are tokenized when first read, fields turned into Hl7Rep when first
+ * asked for. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
  */
-import { Batch, FileBatch, Message, type HL7Node } from 'node-hl7-client';
+import { Hl7Context, type Hl7Field, Hl7Segment as LibrarySegment } from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
+import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
 
 /** One repetition of a field: components, each a list of subcomponents. */
 export type Hl7Rep = string[][];
 
 const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
-/** HL7 formatting escapes the library leaves in place; a line break is kept as one. */
-const FORMATTING = /\\\.br\\/g;
+/** Lines where a message, batch or file part begins (the field separator of an envelope is always `|`). */
+const BOUNDARY = /^(?:FHS|BHS|MSH|BTS|FTS)\|/gm;
+const MESSAGE_HEADER = /^MSH\|/gm;
 
-function readRep(rep: HL7Node): Hl7Rep {
-  return rep.toArray().map((component) => component.toArray().map((sub) => sub.toString().replace(FORMATTING, '\n')));
+/** How one message reads: the library's context and the unescaper for its delimiters. */
+interface Reading {
+  context: Hl7Context;
+  unescape: (value: string) => string;
+}
+
+/**
+ * The delimiters a message declares in MSH-2 (the five characters after `MSH`):
+ * one character each, by code point, a missing one being the standard's.
+ */
+function readingOf(text: string): Reading {
+  const declared = [...text.slice(3, 8)];
+  const all = `\r${declared[0]}${declared[1] ?? '^'}${declared[2] ?? '~'}${declared[3] ?? '\\'}${declared[4] ?? '&'}`;
+  const context = new Hl7Context('\r', all.charAt(1), all.charAt(2), all.charAt(3), all.charAt(4), all.charAt(5));
+  return { context, unescape: hl7Unescaper(context) };
+}
+
+function readField(field: Hl7Field | undefined, reading: Reading): Hl7Rep[] {
+  const reps = field?.components;
+  if (!reps || (reps.length === 1 && reps[0]?.length === 1 && reps[0][0] === '')) return [];
+  const sub = reading.context.subcomponentSeparator;
+  return reps.map((rep) =>
+    rep.length === 1 && rep[0] === '' ? [] : rep.map((c) => (c === '' ? [] : c.split(sub).map(reading.unescape))),
+  );
 }
 
 export class Hl7Segment {
   readonly name: string;
-  private fields: HL7Node[] | undefined;
-  private readonly cache = new Map<number, Hl7Rep[]>();
+  private parsed: LibrarySegment | undefined;
+  private readonly cache: Hl7Rep[][] = [];
 
   constructor(
-    private readonly node: HL7Node,
+    private readonly line: string,
+    private readonly reading: Reading,
     /** Position in its message, 1-based (MSH is 1). */
     readonly position: number,
   ) {
-    this.name = node.toRaw().slice(0, 3);
+    this.name = line.slice(0, 3);
   }
 
   /** Every repetition of field n (1-based, as in the standard: MSH-9 is the message type). */
   reps(n: number): Hl7Rep[] {
-    const cached = this.cache.get(n);
+    const cached = this.cache[n];
     if (cached) return cached;
-    this.fields ??= this.node.toArray();
-    // Child 0 holds the segment name; MSH's child 1 is MSH-2, MSH-1 being the separator.
-    const field = this.fields[this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS' ? n - 1 : n];
-    const value = field ? field.toArray().map(readRep) : [];
-    this.cache.set(n, value);
+    this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
+    // Field 0 holds the segment name; MSH's field 1 is MSH-2, MSH-1 being the separator.
+    const header = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS';
+    const value = readField(this.parsed.fields[header ? n - 1 : n], this.reading);
+    if (Number.isInteger(n) && n >= 0) this.cache[n] = value;
     return value;
   }
 
@@ -71,18 +104,29 @@ export class Hl7Segment {
   }
 
   raw(): string {
-    return this.node.toRaw();
+    return this.line;
   }
 }
 
 export class Hl7MessageView {
   readonly segments: Hl7Segment[];
   constructor(
-    readonly message: Message,
+    /** The message's text, starting with its MSH segment; segments separated by CR. */
+    text: string,
     /** 1-based position in its document. */
     readonly index: number,
   ) {
-    this.segments = message.toArray().map((node, i) => new Hl7Segment(node, i + 1));
+    // One MSH per message: a second one means a batch was read as a message.
+    if ((text.match(MESSAGE_HEADER)?.length ?? 0) > 1) throw new CodedError('HL7_MALFORMED', { message: index });
+    const reading = readingOf(text);
+    this.segments = text
+      .trim()
+      .split('\r')
+      .map((line, i) => {
+        const segment = line.trim();
+        if (segment === '') throw new CodedError('HL7_MALFORMED', { message: index });
+        return new Hl7Segment(segment, reading, i + 1);
+      });
   }
 
   get header(): Hl7Segment {
@@ -117,7 +161,7 @@ export interface ParsedDocument {
   entries: ParsedEntry[];
 }
 
-/** Structure checks the library does not make. Throws HL7_MALFORMED. */
+/** Structure checks the parser does not make. Throws HL7_MALFORMED. */
 function checkStructure(view: Hl7MessageView): void {
   const index = view.index;
   const fieldSeparator = view.header.raw().charAt(3);
@@ -140,13 +184,26 @@ function checkStructure(view: Hl7MessageView): void {
 
 function parseOne(text: string, index: number): ParsedEntry {
   try {
-    const view = new Hl7MessageView(new Message({ text }), index);
+    const view = new Hl7MessageView(text, index);
     checkStructure(view);
     return { index, text, view };
   } catch (err) {
     const error = err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: index });
     return { index, text, error };
   }
+}
+
+/**
+ * The messages of a batch or file: from each line beginning `MSH|` to the next
+ * line that begins a message or an envelope segment (FHS, BHS, BTS, FTS).
+ */
+function splitMessages(text: string): string[] {
+  const starts = Array.from(text.matchAll(BOUNDARY), (m) => m.index);
+  const messages: string[] = [];
+  starts.forEach((start, i) => {
+    if (text.startsWith('MSH', start)) messages.push(text.slice(start, starts[i + 1] ?? text.length).trim());
+  });
+  return messages;
 }
 
 /**
@@ -158,26 +215,14 @@ export function parseHl7Document(decoded: string): ParsedDocument {
   const text = normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart());
   const head = text.slice(0, 3);
   if (head === 'MSH' && !/\rMSH/.test(text)) return { kind: 'message', entries: [parseOne(text, 1)] };
-  let messages: Message[];
-  let kind: ParsedDocument['kind'];
-  try {
-    if (head === 'FHS') {
-      kind = 'file';
-      messages = new FileBatch({ text }).messages();
-    } else if (head === 'BHS' || head === 'MSH') {
-      kind = 'batch';
-      messages = new Batch({ text }).messages();
-    } else {
-      throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-    }
-  } catch (err) {
-    if (err instanceof CodedError) throw err;
-    throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  }
+  if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  const messages = splitMessages(text);
+  // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
+  if (head === 'MSH' && messages.length < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   checkEnvelope(text, messages.length);
   return {
-    kind,
-    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m.toString()), i + 1)),
+    kind: head === 'FHS' ? 'file' : 'batch',
+    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m), i + 1)),
   };
 }
 
