@@ -7,10 +7,11 @@ import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, p
 /** HL7 table 0128 allergy severity: the reactions' severity. */
 const SEVERITY: Record<string, string> = { SV: 'severe', MO: 'moderate', MI: 'mild', U: 'unknown' };
 /**
- * Table 0128 → FHIR criticality, as the HL7 v2-to-FHIR mapping does: a severe
- * allergy is a high-criticality one, and is raised as critical information.
+ * Table 0128 is the reactions' severity, not the risk of a next reaction: only
+ * a severe one is raised as high criticality (critical information). Moderate
+ * or mild is never shown as "low risk": that would claim more than was sent.
  */
-const CRITICALITY: Record<string, string> = { SV: 'high', MO: 'low', MI: 'low', U: 'unable-to-assess' };
+const CRITICALITY: Record<string, string> = { SV: 'high' };
 /** HL7 table 0127 allergen type. */
 const ALLERGEN_TYPE: Record<string, string> = {
   DA: 'drug',

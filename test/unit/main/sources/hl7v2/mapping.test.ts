@@ -74,6 +74,16 @@ describe('allergies', () => {
     });
   });
 
+  it('keeps a mild or moderate severity on the reactions without calling the allergy low-risk, and a severity with no reaction', () => {
+    const [mild, moderate] = map(
+      PID,
+      'AL1|1|FA|256349002^Jordnötter^SCT|MI|Klåda|20230512',
+      'AL1|2|DA|J01CE^Penicilliner^WC|MO||20190101',
+    ).items;
+    expect(mild?.details).toEqual({ category: ['food'], reactions: [{ manifestations: ['Klåda'], severity: 'mild' }] });
+    expect(moderate?.details).toEqual({ category: ['drug'], reactions: [{ manifestations: [], severity: 'moderate' }] });
+  });
+
   it('maps IAM, with a delete action kept visible as entered-in-error', () => {
     const [active, deleted] = map(
       PID,
