@@ -3,7 +3,7 @@
  * the source gave it. Reads never return data older than the retention time,
  * even between purges.
  */
-import type { ClinicalItem, Identifier, PatientHeader, Sections } from '../../shared/summary';
+import type { ClinicalItem, Identifier, PatientHeader, Sections, Summary } from '../../shared/summary';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SubjectIdentity } from '../sources/types';
@@ -29,6 +29,8 @@ export interface CachedSummary {
   patient: PatientHeader;
   sections: Sections;
   hiddenSealed: number;
+  retracted?: Summary['retracted'];
+  coverage?: Summary['coverage'];
   sources: { sourceId: string; answeredAt: string; itemCount: number }[];
 }
 

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../shared/errors';
-import type { SectionKey, SourceState } from '../../../shared/summary';
+import type { ConflictField, SectionKey, SourceState } from '../../../shared/summary';
 
 /**
  * Swedish is the reference language: its shape defines the keys every other
@@ -106,6 +106,11 @@ export const sv = {
     hiddenSealed_other: '{{count}} spärrade uppgifter visas inte.',
     showAll: 'Visa alla ({{count}})',
     showFewer: 'Visa färre',
+    retracted_one: '{{count}} post som källan makulerat visas inte.',
+    retracted_other: '{{count}} poster som källan makulerat visas inte.',
+    groups: { current: 'Aktuella', recentlyStopped: 'Nyligen utsatta', history: 'Tidigare', inactive: 'Inaktiva och avskrivna' },
+    coverage: { items: 'har uppgifter', noneKnown: 'inga kända', noInformation: 'ingen information', notAnswered: 'svarade inte' },
+    coverageEntry: '{{source}}: {{state}}',
   },
   items: {
     provenance: '{{source}} · {{date}}',
@@ -124,7 +129,15 @@ export const sv = {
     noInformation: 'Källan har ingen information om detta (enligt {{sources}})',
     absenceContradicted: 'Andra källor anger uppgifter i detta avsnitt – kontrollera.',
     conflict: 'Källorna är oense om {{field}}:',
-    conflictFields: { status: 'status', value: 'värde', date: 'datum', text: 'beskrivning' },
+    conflictFields: { status: 'status', value: 'värde', date: 'datum', text: 'beskrivning', strength: 'styrka', dose: 'dos', route: 'administrationsväg', form: 'beredningsform', criticality: 'risknivå', reaction: 'reaktion', verification: 'verifiering' } satisfies Record<ConflictField, string>,
+    corrected: 'Korrigerad',
+    history: 'Ersatt uppgift: {{value}} ({{source}}, {{date}})',
+    critical: 'Kritisk',
+    unconfirmed: 'Obekräftad',
+    provenanceRecords: '{{source}} · {{count}} poster, senast {{date}}',
+    recordKinds: { prescribed: 'Förskrivning', dispensed: 'Uttag på apotek', administered: 'Given dos', stated: 'Uppgift om användning' },
+    reconciliation: { identical: 'Lika i alla källor', similar: 'Skiljer sig mellan källor', single: 'Endast i {{source}}' },
+    doubleMedication: 'Möjlig dubbelmedicinering – kontrollera',
     criticality: { high: 'Hög risk', low: 'Låg risk', 'unable-to-assess': 'Risk ej bedömd' },
     reaction: 'Reaktion: {{text}}',
     dosage: 'Dosering: {{text}}',
