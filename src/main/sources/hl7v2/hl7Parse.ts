@@ -44,8 +44,21 @@ interface Reading {
  * The delimiters a message declares in MSH-2 (the five characters after `MSH`):
  * one character each, by code point, a missing one being the standard's.
  */
+const readings = new Map<string, Reading>();
+
 function readingOf(text: string): Reading {
-  const declared = [...text.slice(3, 8)];
+  // Messages of one source declare the same delimiters: one context and unescaper for them all.
+  const key = text.slice(3, 8);
+  const known = readings.get(key);
+  if (known) return known;
+  const reading = newReading(key);
+  if (readings.size >= 32) readings.clear(); // as hl7Unescaper's cache: the usual stay cached
+  readings.set(key, reading);
+  return reading;
+}
+
+function newReading(key: string): Reading {
+  const declared = [...key];
   const all = `\r${declared[0]}${declared[1] ?? '^'}${declared[2] ?? '~'}${declared[3] ?? '\\'}${declared[4] ?? '&'}`;
   const context = new Hl7Context('\r', all.charAt(1), all.charAt(2), all.charAt(3), all.charAt(4), all.charAt(5));
   return { context, unescape: hl7Unescaper(context) };
@@ -56,12 +69,12 @@ function isEmptyField(reps: string[][]): boolean {
   return reps.length === 1 && reps[0]?.length === 1 && reps[0][0] === '';
 }
 
-function readField(reps: string[][] | undefined, reading: Reading): Hl7Rep[] {
+/** A field as Hl7Rep[]; `escaped` false when its segment holds no escape, so nothing needs unescaping. */
+function readField(reps: string[][] | undefined, reading: Reading, escaped: boolean): Hl7Rep[] {
   if (!reps || isEmptyField(reps)) return [];
   const sub = reading.context.subcomponentSeparator;
-  return reps.map((rep) =>
-    rep.length === 1 && rep[0] === '' ? [] : rep.map((c) => (c === '' ? [] : c.split(sub).map(reading.unescape))),
-  );
+  const component = escaped ? (c: string) => c.split(sub).map(reading.unescape) : (c: string) => c.split(sub);
+  return reps.map((rep) => (rep.length === 1 && rep[0] === '' ? [] : rep.map((c) => (c === '' ? [] : component(c)))));
 }
 
 export class Hl7Segment {
@@ -75,6 +88,8 @@ export class Hl7Segment {
    * read). Without one, values are read straight from the library's tokens.
    */
   private readonly escaped: boolean;
+  /** Where field n sits in the library's fields: MSH's field 1 is MSH-2 there, MSH-1 being the separator. */
+  private readonly shift: number;
 
   constructor(
     private readonly line: string,
@@ -84,21 +99,21 @@ export class Hl7Segment {
   ) {
     this.name = line.slice(0, 3);
     this.escaped = line.includes(reading.context.escapeCharacter) || line.includes('\\');
+    this.shift = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS' ? -1 : 0;
   }
 
   /** Field n as the library split it: repetitions of components, escapes as written. */
   private tokens(n: number): string[][] | undefined {
     this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
-    // Field 0 holds the segment name; MSH's field 1 is MSH-2, MSH-1 being the separator.
-    const header = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS';
-    return this.parsed.fields[header ? n - 1 : n]?.components;
+    // Field 0 holds the segment name.
+    return this.parsed.fields[n + this.shift]?.components;
   }
 
   /** Every repetition of field n (1-based, as in the standard: MSH-9 is the message type). */
   reps(n: number): Hl7Rep[] {
     const cached = this.cache[n];
     if (cached) return cached;
-    const value = readField(this.tokens(n), this.reading);
+    const value = readField(this.tokens(n), this.reading, this.escaped);
     if (Number.isInteger(n) && n >= 0) this.cache[n] = value;
     return value;
   }
@@ -116,7 +131,11 @@ export class Hl7Segment {
     // An empty field, repetition or component reads '' either way, so no parts need dropping here.
     const component = this.tokens(n)?.[r]?.[c - 1];
     if (component === undefined) return '';
-    return component.split(this.reading.context.subcomponentSeparator, s)[s - 1] ?? '';
+    const sub = this.reading.context.subcomponentSeparator;
+    if (s !== 1) return component.split(sub, s)[s - 1] ?? '';
+    // The first subcomponent, without the array split() would build (most reads are of it).
+    const end = component.indexOf(sub);
+    return end === -1 ? component : component.slice(0, end);
   }
 
   /** Every repetition's component c (subcomponent 1), blanks dropped. */
