@@ -154,6 +154,13 @@ export const sourceStatusSchema = z.object({
   ms: z.number().optional(),
   /** A fresh answer is being fetched; this status is preliminary (stale-while-revalidate). */
   refreshing: z.boolean().optional(),
+  /**
+   * What the source reports about itself beside its answer, by code: files a
+   * drop folder quarantined or skipped, and why. Shown, never only logged.
+   */
+  notes: z.array(z.object({ code: z.enum(ERROR_CODES), count: z.number() })).optional(),
+  /** Files (or messages) the source holds that are not complete yet and wait. */
+  waiting: z.number().optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../shared/errors';
 import type { ClinicalItem, Identifier } from '../../shared/summary';
 import type { NationalId } from '../../shared/identity/types';
 
@@ -40,4 +41,11 @@ export interface SourceAdapter {
   readonly timeoutMs: number;
   /** Throws CodedError on failure; must stop work when `signal` aborts. */
   fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult>;
+  /** What the source reports about itself (quarantined or skipped files, waiting ones), by code only. */
+  health?(): SourceHealth;
+}
+
+export interface SourceHealth {
+  notes: { code: ErrorCode; count: number }[];
+  waiting?: number;
 }

@@ -23,6 +23,21 @@ export function stateFor(code: ErrorCode): SourceState {
   return 'failed';
 }
 
+/** What the source reports about itself (files quarantined, skipped, waiting), for its status. */
+function healthOf(source: SourceAdapter): Pick<SourceStatus, 'notes' | 'waiting'> {
+  let health: ReturnType<NonNullable<SourceAdapter['health']>> | undefined;
+  try {
+    health = source.health?.();
+  } catch {
+    return {};
+  }
+  if (!health) return {};
+  return {
+    ...(health.notes.length > 0 ? { notes: health.notes } : {}),
+    ...(health.waiting ? { waiting: health.waiting } : {}),
+  };
+}
+
 /** Runs one source under its deadline; resolves even when the adapter ignores the signal. */
 async function withDeadline(source: SourceAdapter, query: PatientQuery): Promise<SourceResult> {
   const controller = new AbortController();
@@ -53,7 +68,7 @@ export async function askSource(source: SourceAdapter, query: PatientQuery, logg
     logger.info({ source: source.id, items: result.items.length, ms }, 'source answered');
     return {
       result,
-      status: { ...base, state: 'ok', fetchedAt: result.fetchedAt, itemCount: result.items.length, ms },
+      status: { ...base, state: 'ok', fetchedAt: result.fetchedAt, itemCount: result.items.length, ms, ...healthOf(source) },
     };
   } catch (err) {
     const ms = Math.round(performance.now() - started);
@@ -64,6 +79,6 @@ export async function askSource(source: SourceAdapter, query: PatientQuery, logg
     } else {
       logger.warn({ source: source.id, code, ms }, 'source failed');
     }
-    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms } };
+    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms, ...healthOf(source) } };
   }
 }

@@ -26,6 +26,16 @@ export function SourceChip({ status }: { status: SourceStatusView }) {
           {cached ? t('sources.refreshFailed', { reason: error(status.error) }) : error(status.error)}
         </span>
       )}
+      {status.notes?.map((note) => (
+        <span key={note.code} className="source-chip__note" data-testid="source-note" data-code={note.code}>
+          {t('sources.note', { reason: error(note.code), count: note.count })}
+        </span>
+      ))}
+      {status.waiting !== undefined && status.waiting > 0 && (
+        <span className="source-chip__note" data-testid="source-waiting">
+          {t('sources.waiting', { count: status.waiting })}
+        </span>
+      )}
       {cached && !status.fetchedAt && <span className="source-chip__age">{t('sources.noCachedCopy')}</span>}
       {status.fetchedAt && (
         // Every answer shows its age; a cached one is never left looking fresh.

@@ -33,6 +33,9 @@ export function SettingsPanel() {
           {t('settings.cacheOff', { reason: error(status.error ?? 'CACHE_UNAVAILABLE') })}
         </p>
       )}
+      {(status?.setAsideFiles ?? 0) > 0 && (
+        <p data-testid="cache-set-aside">{t('settings.setAside', { count: status?.setAsideFiles ?? 0, hours: status?.retentionHours ?? 0 })}</p>
+      )}
       <button
         type="button"
         className="button button--danger"

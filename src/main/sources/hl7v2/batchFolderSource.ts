@@ -6,10 +6,10 @@
  * query: it is reported in folderStatus(); only a folder whose ledger and
  * files cannot be read at all (nothing to answer from) fails it.
  */
-import { CodedError } from '../../../shared/errors';
+import { CodedError, type ErrorCode } from '../../../shared/errors';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
-import type { PatientQuery, SourceAdapter, SourceResult } from '../types';
+import type { PatientQuery, SourceAdapter, SourceHealth, SourceResult } from '../types';
 import { createBatchImporter, type FolderFs, type FolderStatus, type ImportReport } from './batchImporter';
 import { mentionsPatient } from './hl7File';
 
@@ -41,6 +41,20 @@ export interface BatchFolderSource extends SourceAdapter {
   folderStatus(): FolderStatus;
 }
 
+/** The folder's state as source notes: every quarantined, skipped or unusable file counted by its code. */
+export function folderHealth(status: FolderStatus): SourceHealth {
+  const counts = new Map<ErrorCode, number>();
+  const add = (code: ErrorCode, n = 1) => counts.set(code, (counts.get(code) ?? 0) + n);
+  for (const [code, n] of Object.entries(status.quarantined)) add(code as ErrorCode, n ?? 0);
+  if (status.quarantinedMessages > 0) add('HL7_MALFORMED', status.quarantinedMessages);
+  for (const r of [...status.skipped, ...status.unverified]) add(r.code);
+  if (status.error) add(status.error.code);
+  return {
+    notes: [...counts.entries()].filter(([, n]) => n > 0).map(([code, count]) => ({ code, count })),
+    ...(status.waiting > 0 ? { waiting: status.waiting } : {}),
+  };
+}
+
 export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderSource {
   const clock = config.clock ?? systemClock;
   const log = config.logger ?? createLogger('sources.hl7v2.batch');
@@ -53,6 +67,7 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
     timeoutMs: config.timeoutMs,
     importNew,
     folderStatus: () => importer.folderStatus(),
+    health: () => folderHealth(importer.folderStatus()),
     async fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
       try {
         await importNew();

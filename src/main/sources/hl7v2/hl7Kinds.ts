@@ -17,12 +17,18 @@ import type { SourceAdapter } from '../types';
  */
 function loadedOnFirstUse(settings: BaseSourceSettings, load: () => Promise<SourceAdapter>): SourceAdapter {
   let adapter: Promise<SourceAdapter> | undefined;
+  let loaded: SourceAdapter | undefined;
   return {
     id: settings.id,
     name: settings.name,
     kind: settings.kind,
     timeoutMs: settings.timeoutMs,
-    fetchPatient: async (query, signal) => (await (adapter ??= load())).fetchPatient(query, signal),
+    fetchPatient: async (query, signal) => {
+      loaded = await (adapter ??= load());
+      return loaded.fetchPatient(query, signal);
+    },
+    // Before its first request the source has nothing to report.
+    health: () => loaded?.health?.() ?? { notes: [] },
   };
 }
 
@@ -61,6 +67,10 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         folder: s.folder,
         timeoutMs: s.timeoutMs,
         ...(s.settleMs !== undefined ? { settleMs: s.settleMs } : {}),
+        ...(s.maxFileBytes !== undefined ? { maxFileBytes: s.maxFileBytes } : {}),
+        ...(s.maxMessages !== undefined ? { maxMessages: s.maxMessages } : {}),
+        ...(s.maxSegments !== undefined ? { maxSegments: s.maxSegments } : {}),
+        ...(s.incompleteAfterMs !== undefined ? { incompleteAfterMs: s.incompleteAfterMs } : {}),
         clock: deps.clock,
         logger: deps.logger,
       }),

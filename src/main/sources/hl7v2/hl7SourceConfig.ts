@@ -41,6 +41,12 @@ export const batchSourceSchema = z.object({
   folder: z.string().min(1),
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   settleMs: z.number().int().min(0).max(600_000).optional(),
+  /** Limits per dropped file; one exceeded quarantines the file with a code naming the limit. */
+  maxFileBytes: z.number().int().positive().max(1024 * 1024 * 1024).optional(),
+  maxMessages: z.number().int().positive().max(1_000_000).optional(),
+  maxSegments: z.number().int().positive().max(10_000_000).optional(),
+  /** A batch still without its end marker after this long is quarantined as incomplete. */
+  incompleteAfterMs: z.number().int().positive().max(7 * 24 * 3_600_000).optional(),
   enabled: z.boolean().default(true),
 });
 

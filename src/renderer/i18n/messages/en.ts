@@ -71,6 +71,9 @@ export const en: Messages = {
     age: '{{age}} old',
     noCachedCopy: 'No saved copy',
     refreshing: 'Fetching…',
+    note: '{{reason}} ({{count}})',
+    waiting_one: '{{count}} file is waiting to be complete',
+    waiting_other: '{{count}} files are waiting to be complete',
     refreshFailed: 'Refresh failed: {{reason}}',
     incomplete_one:
       '{{count}} of {{total}} sources provided no information. The summary may be incomplete.',
@@ -210,6 +213,8 @@ export const en: Messages = {
     close: 'Close',
     cacheHeading: 'Local cache (encrypted)',
     cacheInfo: 'Patients in the cache: {{patients}}. Saved source answers: {{snapshots}}. Information is deleted after {{hours}} hours.',
+    setAside_one: '{{count}} set-aside cache file remains; it is deleted {{hours}} hours after it was moved, or now with Clear cache.',
+    setAside_other: '{{count}} set-aside cache files remain; they are deleted {{hours}} hours after they were moved, or now with Clear cache.',
     cacheOff: 'No local cache: {{reason}}',
     loading: 'Loading…',
     clear: 'Clear cache',

@@ -71,6 +71,9 @@ export const fi: Messages = {
     age: '{{age}} vanha',
     noCachedCopy: 'Ei tallennettua kopiota',
     refreshing: 'Haetaan…',
+    note: '{{reason}} ({{count}})',
+    waiting_one: '{{count}} tiedosto odottaa valmistumista',
+    waiting_other: '{{count}} tiedostoa odottaa valmistumista',
     refreshFailed: 'Päivitys epäonnistui: {{reason}}',
     incomplete_one:
       '{{count}}/{{total}} lähteestä ei saatu tietoja. Yhteenveto voi olla puutteellinen.',
@@ -210,6 +213,8 @@ export const fi: Messages = {
     close: 'Sulje',
     cacheHeading: 'Paikallinen välimuisti (salattu)',
     cacheInfo: 'Potilaita välimuistissa: {{patients}}. Tallennettuja lähdevastauksia: {{snapshots}}. Tiedot poistetaan {{hours}} tunnin kuluttua.',
+    setAside_one: '{{count}} siirretty välimuistitiedosto on yhä tallessa; se poistetaan {{hours}} tunnin kuluttua siirrosta tai heti Tyhjennä välimuisti -toiminnolla.',
+    setAside_other: '{{count}} siirrettyä välimuistitiedostoa on yhä tallessa; ne poistetaan {{hours}} tunnin kuluttua siirrosta tai heti Tyhjennä välimuisti -toiminnolla.',
     cacheOff: 'Ei paikallista välimuistia: {{reason}}',
     loading: 'Luetaan…',
     clear: 'Tyhjennä välimuisti',

@@ -71,6 +71,9 @@ export const nb: Messages = {
     age: '{{age}} gammel',
     noCachedCopy: 'Ingen lagret kopi',
     refreshing: 'Henter…',
+    note: '{{reason}} ({{count}})',
+    waiting_one: '{{count}} fil venter på å bli komplett',
+    waiting_other: '{{count}} filer venter på å bli komplette',
     refreshFailed: 'Oppdatering mislyktes: {{reason}}',
     incomplete_one:
       '{{count}} av {{total}} kilder leverte ingen opplysninger. Oversikten kan være ufullstendig.',
@@ -210,6 +213,8 @@ export const nb: Messages = {
     close: 'Lukk',
     cacheHeading: 'Lokal hurtiglagring (kryptert)',
     cacheInfo: 'Pasienter i hurtiglagringen: {{patients}}. Lagrede kildesvar: {{snapshots}}. Opplysninger slettes etter {{hours}} timer.',
+    setAside_one: '{{count}} flyttet hurtiglagringsfil finnes fortsatt; den slettes {{hours}} timer etter at den ble flyttet, eller nå med Tøm hurtiglagring.',
+    setAside_other: '{{count}} flyttede hurtiglagringsfiler finnes fortsatt; de slettes {{hours}} timer etter at de ble flyttet, eller nå med Tøm hurtiglagring.',
     cacheOff: 'Ingen lokal hurtiglagring: {{reason}}',
     loading: 'Leser…',
     clear: 'Tøm hurtiglagring',

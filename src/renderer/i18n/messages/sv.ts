@@ -76,6 +76,9 @@ export const sv = {
     age: '{{age}} gammal',
     noCachedCopy: 'Ingen sparad kopia',
     refreshing: 'Hämtar…',
+    note: '{{reason}} ({{count}})',
+    waiting_one: '{{count}} fil väntar på att bli komplett',
+    waiting_other: '{{count}} filer väntar på att bli kompletta',
     refreshFailed: 'Uppdatering misslyckades: {{reason}}',
     incomplete_one:
       '{{count}} av {{total}} källor lämnade inga uppgifter. Översikten kan vara ofullständig.',
@@ -215,6 +218,8 @@ export const sv = {
     close: 'Stäng',
     cacheHeading: 'Lokal cache (krypterad)',
     cacheInfo: 'Patienter i cachen: {{patients}}. Sparade källsvar: {{snapshots}}. Uppgifter raderas efter {{hours}} timmar.',
+    setAside_one: '{{count}} undanflyttad cachefil finns kvar; den raderas {{hours}} timmar efter att den flyttades, eller nu med Töm cache.',
+    setAside_other: '{{count}} undanflyttade cachefiler finns kvar; de raderas {{hours}} timmar efter att de flyttades, eller nu med Töm cache.',
     cacheOff: 'Ingen lokal cache: {{reason}}',
     loading: 'Läser…',
     clear: 'Töm cache',
