@@ -4,11 +4,11 @@
  * (no subjects, no items) passes with nothing.
  */
 import { CodedError } from '../../shared/errors';
-import { sameIdentifier } from '../../shared/identity';
+import { matchesRequested } from '../../shared/identity';
 import type { PatientQuery, SourceResult, SubjectIdentity } from '../sources/types';
 
 export function subjectIsRequested(subject: SubjectIdentity, query: PatientQuery): boolean {
-  return subject.identifiers.some((id) => sameIdentifier(id, query.identifier));
+  return subject.identifiers.some((id) => matchesRequested(id, query.identifier));
 }
 
 /** Throws PATIENT_MISMATCH unless every subject in the response carries the requested identifier. */

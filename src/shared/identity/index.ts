@@ -2,6 +2,7 @@ export * from './types';
 export { parseNationalId } from './parseNationalId';
 export { parsePatientInput, type PatientInput } from './patientInput';
 export { sameIdentifier } from './sameIdentifier';
+export { matchesRequested } from './matchesRequested';
 export { formatNationalId } from './formatNationalId';
 export { nationalIdKindOfSystem } from './identifierSystems';
 export { swedishCheckDigit } from './swedish';

@@ -95,9 +95,9 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       }
     };
     try {
-      const token = query.identifier.system
-        ? `${escapeSearchValue(query.identifier.system)}|${escapeSearchValue(query.identifier.value)}`
-        : escapeSearchValue(query.identifier.value);
+      // FHIR token search: `system|value`, and `|value` for an identifier with no
+      // system (a bare `value` would match that value under any system).
+      const token = `${escapeSearchValue(query.identifier.system ?? '')}|${escapeSearchValue(query.identifier.value)}`;
       const found = await search('Patient', `identifier=${encodeURIComponent(token)}`);
       const matched = found.matches as Patient[];
       // A Patient without a logical id cannot be searched by, yet it is still

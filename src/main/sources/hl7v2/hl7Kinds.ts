@@ -42,6 +42,7 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
       query: s.query,
       profile: { ...s.profile, version: s.version, queryName: s.queryName },
       ...(s.limit ? { limit: s.limit } : {}),
+      ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
       clock: deps.clock,
       logger: deps.logger,
     }),

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { mapHl7Message } from './hl7Map';
+import { withDefaultAuthority } from './mappers/patient';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
 import { readReply } from './hl7Reply';
 import { MllpSession } from './mllpSession';
@@ -27,6 +28,8 @@ export interface MllpSourceConfig {
   limit?: number;
   /** Continuations followed before the answer is refused; default 50. */
   maxContinuations?: number;
+  /** Assigning authority for PID-3 values that carry none (hl7SourceConfig.ts). */
+  defaultAuthority?: string;
   clock?: Clock;
   logger?: Logger;
 }
@@ -79,7 +82,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
           recordPrefix: '',
         });
         // Each continuation repeats the PID; the same subject is listed once.
-        for (const subject of mapped.subjects) {
+        for (const subject of mapped.subjects.map((s) => withDefaultAuthority(s, config.defaultAuthority))) {
           const key = JSON.stringify(subject);
           if (!subjects.some((s) => JSON.stringify(s) === key)) subjects.push(subject);
         }

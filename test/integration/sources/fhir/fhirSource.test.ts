@@ -236,6 +236,12 @@ describe('createFhirSource', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('searches a |VALUE request as identifier=|VALUE (no system), never as the value under any system', async () => {
+    const result = await source().fetchPatient({ identifier: { value: 'SLL-000123' } }, new AbortController().signal);
+    expect(requests.map((r) => r.rawUrl)).toEqual(['/fhir/Patient?identifier=%7CSLL-000123']);
+    expect(result.subjects).toEqual([]);
+  });
+
   it('reports an Observation about another patient as an extra subject without identifiers', async () => {
     responder = (url) => {
       if (url.pathname !== '/fhir/Observation') return undefined;

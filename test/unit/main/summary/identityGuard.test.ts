@@ -57,4 +57,20 @@ describe('guardIdentity', () => {
     const short = [{ identifiers: [{ system: SE, value: '1212121212' }] }];
     expect(codeOf(() => guardIdentity(result(short), query))).toBe('PATIENT_MISMATCH');
   });
+
+  it('matches a |VALUE request only against identifiers that have no system', () => {
+    const local: PatientQuery = { identifier: { value: '454721' } };
+    expect(codeOf(() => guardIdentity(result([{ identifiers: [{ value: '454721' }] }]), local))).toBeUndefined();
+    expect(codeOf(() => guardIdentity(result([{ identifiers: [{ system: 'EPIC-MRN', value: '454721' }] }]), local))).toBe(
+      'PATIENT_MISMATCH',
+    );
+    expect(codeOf(() => guardIdentity(result([{ identifiers: [{ system: SE, value: '454721' }] }]), local))).toBe(
+      'PATIENT_MISMATCH',
+    );
+    expect(codeOf(() => guardIdentity(result([{ identifiers: [{ value: '454722' }] }]), local))).toBe('PATIENT_MISMATCH');
+  });
+
+  it('does not match a SYSTEM|VALUE request against the same value without a system', () => {
+    expect(codeOf(() => guardIdentity(result([{ identifiers: [{ value: '191212121212' }] }]), query))).toBe('PATIENT_MISMATCH');
+  });
 });
