@@ -3,6 +3,8 @@ export { parseNationalId } from './parseNationalId';
 export { parsePatientInput, type PatientInput } from './patientInput';
 export { sameIdentifier } from './sameIdentifier';
 export { matchesRequested } from './matchesRequested';
+export { nationalIdOf } from './nationalIdOf';
+export { demographicConflicts, type DemographicField, type StatedDemographics } from './demographics';
 export { formatNationalId } from './formatNationalId';
 export { nationalIdKindOfSystem } from './identifierSystems';
 export { swedishCheckDigit } from './swedish';

@@ -249,3 +249,22 @@ describe('bundleToSourceResult: record identity', () => {
     expect(result.items).toHaveLength(2);
   });
 });
+
+describe('bundleToSourceResult: demographics against the personnummer', () => {
+  it('lets the guard reject a Patient whose sex or birth date contradicts the number asked for', () => {
+    const query: PatientQuery = { identifier: { ...TOLVAN }, nationalId: { country: 'SE', kind: 'personnummer', value: TOLVAN.value, birthDate: '1912-12-12', sex: 'male', test: false } };
+    const bundle = (patient: Partial<Patient>): Bundle => ({
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { resource: { ...loadFhirFixture<Patient>('patient-tolvan.json'), ...patient } },
+        { resource: loadFhirFixture('flag-interpreter.json') },
+      ],
+    });
+    const code = (patient: Partial<Patient>) => codeOf(() => guardIdentity(bundleToSourceResult(bundle(patient), ctx), query));
+    expect(code({})).toBeUndefined();
+    expect(code({ gender: 'female' })).toBe('PATIENT_DEMOGRAPHICS_MISMATCH');
+    expect(code({ birthDate: '1921-12-12' })).toBe('PATIENT_DEMOGRAPHICS_MISMATCH');
+    expect(code({ birthDate: '1912', gender: 'unknown' })).toBeUndefined();
+  });
+});

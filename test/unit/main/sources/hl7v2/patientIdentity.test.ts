@@ -94,3 +94,29 @@ describe('a default assigning authority', () => {
     }
   });
 });
+
+describe('a PID whose birth date or sex contradicts its national id', () => {
+  const OLA = '31129956715'; // fødselsnummer, 1899-12-31, male
+  const file = (pid: string) =>
+    Buffer.from(['MSH|^~\\&|EPJ|NORD|SAMSYN|SAMSYN|20261101100000||ADT^A08|C1|P|2.5', pid, 'AL1|1|DA|764146007^Penicillin^SCT|SV'].join('\r'));
+  const query: PatientQuery = { identifier: { system: NATIONAL_ID_SYSTEMS.fodselsnummer, value: OLA } };
+  const answer = (pid: string) => {
+    const read = BATCH_SOURCE_KIND.files?.read;
+    if (!read) throw new Error('the batch kind reads files');
+    return read(file(pid), { ...CTX, identifier: query.identifier });
+  };
+
+  it('is rejected with its own code, its data never passed on', () => {
+    expect(codeOf(() => guardIdentity(answer(`PID|1||${OLA}^^^2.16.578.1.12.4.1.4.1||Nordmann^Ola||18991231|F`), query))).toBe(
+      'PATIENT_DEMOGRAPHICS_MISMATCH',
+    );
+    expect(codeOf(() => guardIdentity(answer(`PID|1||${OLA}^^^2.16.578.1.12.4.1.4.1||Nordmann^Ola||19991231|M`), query))).toBe(
+      'PATIENT_DEMOGRAPHICS_MISMATCH',
+    );
+  });
+
+  it('passes when they agree or are not given', () => {
+    expect(codeOf(() => guardIdentity(answer(`PID|1||${OLA}^^^2.16.578.1.12.4.1.4.1||Nordmann^Ola||18991231|M`), query))).toBeUndefined();
+    expect(codeOf(() => guardIdentity(answer(`PID|1||${OLA}^^^2.16.578.1.12.4.1.4.1||Nordmann^Ola|||U`), query))).toBeUndefined();
+  });
+});
