@@ -3,7 +3,7 @@
  * as a SubjectIdentity, so the identity guard can refuse data about anyone else;
  * an unknown reference is therefore reported, never dropped.
  */
-import type { HumanName, Identifier as FhirIdentifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import type { Address, HumanName, Identifier as FhirIdentifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import { sameIdentifier } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
@@ -16,7 +16,19 @@ export function patientToSubject(patient: Patient, ref: string | undefined): Sub
   if (name) subject.name = name;
   if (patient.birthDate) subject.birthDate = patient.birthDate;
   if (patient.gender) subject.gender = patient.gender;
+  const address = addressLine(patient.address);
+  if (address) subject.address = address;
   return subject;
+}
+
+/** The current home address (else the first current one) as one line. */
+function addressLine(addresses: Address[] | undefined): string | undefined {
+  const current = (addresses ?? []).filter((a) => a.use !== 'old' && !nonEmpty(a.period?.end));
+  const a = current.find((x) => x.use === 'home') ?? current[0];
+  if (!a) return undefined;
+  const parts = [...(a.line ?? []), [a.postalCode, a.city].map((p) => nonEmpty(p)).filter(Boolean).join(' '), a.country];
+  const line = parts.map((p) => nonEmpty(p)).filter(Boolean).join(', ');
+  return line || nonEmpty(a.text);
 }
 
 function identifiersOf(ids: FhirIdentifier[] | undefined): Identifier[] {

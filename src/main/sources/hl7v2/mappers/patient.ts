@@ -82,5 +82,9 @@ export function pidToSubject(pid: Hl7Segment): SubjectIdentity {
   if (sex === 'F') subject.gender = 'female';
   else if (sex === 'M') subject.gender = 'male';
   else if (sex) subject.gender = sex === 'O' ? 'other' : 'unknown';
+  // PID-11 (first repetition): street, other designation, city (3), postal code (5), country (6).
+  const place = [nonEmpty(pid.get(11, 5)), nonEmpty(pid.get(11, 3))].filter(Boolean).join(' ');
+  const address = [nonEmpty(pid.get(11, 1)), nonEmpty(pid.get(11, 2)), place, nonEmpty(pid.get(11, 6))].filter(Boolean).join(', ');
+  if (address) subject.address = address;
   return subject;
 }

@@ -24,6 +24,27 @@ describe('patientToSubject', () => {
   });
 });
 
+describe('patientToSubject: address', () => {
+  it('takes the current home address as one line, skipping old ones', () => {
+    const subject = patientToSubject(
+      {
+        resourceType: 'Patient',
+        address: [
+          { use: 'old', line: ['Gamla vägen 1'], city: 'Älvby' },
+          { use: 'work', line: ['Kontorsgatan 2'], city: 'Älvby' },
+          { use: 'home', line: ['Tolvgatan 12'], postalCode: '97231', city: 'Älvby', country: 'SE' },
+        ],
+      },
+      undefined,
+    );
+    expect(subject.address).toBe('Tolvgatan 12, 97231 Älvby, SE');
+    expect(patientToSubject({ resourceType: 'Patient', address: [{ text: 'Tolvgatan 12, Älvby' }] }, undefined).address).toBe(
+      'Tolvgatan 12, Älvby',
+    );
+    expect(patientToSubject({ resourceType: 'Patient', address: [{ use: 'home', city: 'Älvby', period: { end: '2020-01-01' } }] }, undefined).address).toBeUndefined();
+  });
+});
+
 describe('unverifiedSubjects', () => {
   const p1: Patient = { resourceType: 'Patient', id: 'p1', identifier: [{ system: TOLVAN.system, value: '19121212-1212' }] };
   const lookup = (ref: string): Patient | undefined => (ref === 'Patient/p1' ? p1 : undefined);

@@ -120,3 +120,13 @@ describe('a PID whose birth date or sex contradicts its national id', () => {
     expect(codeOf(() => guardIdentity(answer(`PID|1||${OLA}^^^2.16.578.1.12.4.1.4.1||Nordmann^Ola|||U`), query))).toBeUndefined();
   });
 });
+
+describe('PID-11', () => {
+  it('gives the address as one line, for showing disagreements only', () => {
+    const bytes = Buffer.from(
+      'MSH|^~\\&|EPJ|KV|SAMSYN|SAMSYN|20261101100000||ADT^A08|C1|P|2.5\rPID|1||191212121212^^^1.2.752.129.2.1.3.1||Tolvansson^Tolvan||19121212|M|||Tolvgatan 12^^Älvby^^97231^SE',
+    );
+    const [message] = readHl7File(bytes, CTX).messages;
+    expect(message?.mapped?.subjects[0]?.address).toBe('Tolvgatan 12, 97231 Älvby, SE');
+  });
+});
