@@ -16,8 +16,12 @@ const FS = 0x1c;
 const CR = 0x0d;
 
 /** Answers every QBP^Q11 with the same patient, whose PID-3 has no authority. */
+/** QPD-3 of every query received. */
+const asked: string[] = [];
+
 function reply(request: string): string {
   const segments = request.split('\r');
+  asked.push(segments.find((s) => s.startsWith('QPD'))?.split('|')[3] ?? '');
   const msh = segments.find((s) => s.startsWith('MSH'))?.split('|') ?? [];
   const qpd = segments.find((s) => s.startsWith('QPD')) ?? 'QPD';
   return [
@@ -81,15 +85,20 @@ const ask = async (query: PatientQuery, defaultAuthority?: string) => {
 };
 
 describe('MLLP source with a default assigning authority', () => {
-  it('matches AUTHORITY|VALUE when PID-3 carries no authority', async () => {
+  it('matches AUTHORITY|VALUE when PID-3 carries no authority, asking in the system’s own form', async () => {
+    asked.length = 0;
     const { result, code } = await ask({ identifier: { system: 'KV-MRN', value: '7001' } }, 'KV-MRN');
+    expect(asked).toEqual(['7001']);
     expect(code).toBeUndefined();
     expect(result.subjects[0]?.identifiers).toEqual([{ system: 'KV-MRN', value: '7001' }]);
     expect(result.items.map((i) => i.text)).toEqual(['Penicillin']);
   });
 
   it('rejects another authority and |VALUE once the authority is configured', async () => {
+    asked.length = 0;
     expect((await ask({ identifier: { system: 'OTHER', value: '7001' } }, 'KV-MRN')).code).toBe('PATIENT_MISMATCH');
+    // Any other authority is asked for as such.
+    expect(asked).toEqual(['7001^^^OTHER']);
     expect((await ask({ identifier: { value: '7001' } }, 'KV-MRN')).code).toBe('PATIENT_MISMATCH');
   });
 
