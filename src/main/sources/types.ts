@@ -20,6 +20,11 @@ export interface SubjectIdentity {
   name?: string;
   birthDate?: string;
   gender?: string;
+  /**
+   * The home address as one line (street, postal code and town, country), for
+   * showing a disagreement between sources; never used to decide identity.
+   */
+  address?: string;
 }
 
 export interface SourceResult {

@@ -1,6 +1,8 @@
 /**
  * What a clinician (or the CLI's --patient) may type to open a patient: a
- * national id, or any other identifier as a FHIR-style token SYSTEM|VALUE.
+ * national id, or any other identifier as a FHIR token SYSTEM|VALUE. As in a
+ * FHIR search, `|VALUE` (nothing before the bar) means an identifier that has
+ * no system: it is matched only against identifiers without a system.
  */
 import { fail, ok, type Result } from '../errors';
 import type { Identifier } from '../summary';
@@ -32,7 +34,10 @@ export function parsePatientInput(input: string, options: NationalIdParseOptions
   // what its values mean.
   const system = text.slice(0, bar);
   const value = text.slice(bar + 1);
-  if (system.trim() === '' || value.trim() === '') return fail('IDENTIFIER_TOKEN_INVALID');
+  if (value.trim() === '') return fail('IDENTIFIER_TOKEN_INVALID');
+  // `|VALUE`: an identifier with no system (FHIR token semantics). The text is
+  // trimmed, so a system is either absent or starts with a non-blank.
+  if (system === '') return ok({ identifier: { value } });
 
   const kind = nationalIdKindOfSystem(system);
   if (kind === undefined) return ok({ identifier: { system, value } });

@@ -5,20 +5,7 @@
  */
 import type { Identifier } from '../summary';
 import { nationalIdKindOfSystem } from './identifierSystems';
-import { parseNationalId } from './parseNationalId';
-import { NATIONAL_ID_COUNTRY, type NationalIdKind } from './types';
-
-/**
- * The canonical value for comparison, or undefined when the value is not a valid
- * number of that kind. A Swedish value with 10 digits is refused: its century
- * would be chosen from today's date, and a match must not rest on that choice.
- */
-function canonicalForMatching(value: string, kind: NationalIdKind): string | undefined {
-  const country = NATIONAL_ID_COUNTRY[kind];
-  if (country === 'SE' && value.replace(/\D/g, '').length !== 12) return undefined;
-  const parsed = parseNationalId(value, { country });
-  return parsed.ok && parsed.value.kind === kind ? parsed.value.value : undefined;
-}
+import { nationalIdOf } from './nationalIdOf';
 
 /**
  * National id systems (by OID, `urn:oid:` or bare): same kind and the same
@@ -32,8 +19,8 @@ export function sameIdentifier(a: Identifier, b: Identifier): boolean {
   const kindB = nationalIdKindOfSystem(b.system);
   if (kindA !== undefined || kindB !== undefined) {
     if (kindA !== kindB || kindA === undefined) return false;
-    const canonicalA = canonicalForMatching(a.value, kindA);
-    return canonicalA !== undefined && canonicalA === canonicalForMatching(b.value, kindA);
+    const canonicalA = nationalIdOf(a)?.value;
+    return canonicalA !== undefined && canonicalA === nationalIdOf(b)?.value;
   }
   return a.system === b.system && a.value === b.value;
 }

@@ -1,6 +1,14 @@
 /**
  * A FHIR Bundle read from a file (the CLI's `summarize`): the same mappers and
  * the same subject rules as the live adapter, without a server.
+ *
+ * References resolve as FHIR R4 defines it for Bundles (bundle.html#references,
+ * docs/adr/0011-strict-patient-identity.md): an absolute reference (a URL,
+ * `urn:uuid:`, `urn:oid:`) only to the entry with that fullUrl; a relative
+ * `Type/id` against the server base of the referring entry's own RESTful
+ * fullUrl. An entry with no server base (a `urn:uuid:` fullUrl or none) resolves
+ * `Type/id` only among the entries that have no server base either. Nothing
+ * else resolves, so data about a patient elsewhere surfaces as a foreign subject.
  */
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
@@ -8,7 +16,15 @@ import type { ClinicalItem } from '../../../shared/summary';
 import type { SourceResult, SubjectIdentity } from '../types';
 import { type MapContext, mapFhirResource } from './mappers';
 import { nonEmpty } from './mappers/common';
-import { addSubject, foreignSubject, patientToSubject, withoutHistory } from './subjects';
+import {
+  addSubject,
+  isRelativeReference,
+  normalizeAbsolute,
+  patientToSubject,
+  serverBaseOf,
+  unverifiedSubjects,
+  withoutHistory,
+} from './subjects';
 
 /**
  * searchset, collection and document are what exports look like; transaction
@@ -16,6 +32,32 @@ import { addSubject, foreignSubject, patientToSubject, withoutHistory } from './
  * their patients that way. History and message bundles are not a patient record.
  */
 const SUPPORTED_TYPES = new Set(['searchset', 'collection', 'document', 'transaction', 'batch']);
+
+interface Entry {
+  resource: Resource;
+  fullUrl?: string;
+  /** The position in Bundle.entry, for a record id when neither id nor fullUrl names the resource. */
+  index: number;
+}
+
+/** The entries' resources by the references that may name them (see the module comment). */
+function bundleResolver(entries: Entry[]): (reference: string, from: string | undefined) => Resource | undefined {
+  const byFullUrl = new Map<string, Resource>();
+  const local = new Map<string, Resource>();
+  for (const { resource, fullUrl } of entries) {
+    if (fullUrl) byFullUrl.set(normalizeAbsolute(fullUrl), resource);
+    if (!serverBaseOf(fullUrl) && resource.id) local.set(`${resource.resourceType}/${resource.id}`, resource);
+  }
+  return (reference, from) => {
+    const bare = withoutHistory(reference.trim());
+    if (isRelativeReference(bare)) {
+      const base = serverBaseOf(from);
+      return base ? byFullUrl.get(`${base}/${bare}`) : local.get(bare);
+    }
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(bare)) return byFullUrl.get(normalizeAbsolute(bare));
+    return undefined;
+  };
+}
 
 export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceResult {
   const candidate = bundle as unknown;
@@ -30,50 +72,49 @@ export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceRes
     throw new CodedError('FILE_NOT_FHIR_BUNDLE', { type: String(bundle.type) });
   }
 
-  const resources: { resource: Resource; fullUrl?: string }[] = [];
-  for (const entry of bundle.entry ?? []) {
+  const entries: Entry[] = [];
+  for (const [index, entry] of (bundle.entry ?? []).entries()) {
     const resource = entry.resource;
     if (!resource || typeof resource.resourceType !== 'string') continue;
     if (entry.search?.mode === 'outcome' || resource.resourceType === 'OperationOutcome') continue;
     if (entry.request?.method === 'DELETE') continue;
     const fullUrl = nonEmpty(entry.fullUrl);
-    resources.push(fullUrl ? { resource, fullUrl } : { resource });
+    entries.push(fullUrl ? { resource, fullUrl, index } : { resource, index });
   }
-
-  const byReference = new Map<string, Resource>();
-  for (const { resource, fullUrl } of resources) {
-    if (fullUrl) byReference.set(withoutHistory(fullUrl), resource);
-    if (resource.id) byReference.set(`${resource.resourceType}/${resource.id}`, resource);
-  }
+  const fullUrlOf = new Map<Resource, string | undefined>(entries.map((e) => [e.resource, e.fullUrl]));
+  const indexOf = new Map<Resource, number>(entries.map((e) => [e.resource, e.index]));
+  const resolve = bundleResolver(entries);
 
   const subjects: SubjectIdentity[] = [];
-  const knownPatientIdsWithoutBase = new Set<string>();
-  for (const { resource, fullUrl } of resources) {
+  for (const { resource, fullUrl } of entries) {
     if (resource.resourceType !== 'Patient') continue;
     // Every Patient is listed, duplicates included: each must pass the guard.
     subjects.push(patientToSubject(resource as Patient, resource.id ?? fullUrl));
-    if (resource.id && !(fullUrl && /^https?:/.test(fullUrl))) knownPatientIdsWithoutBase.add(resource.id);
   }
-
-  const isKnownPatient = (reference: string): boolean => {
-    if (byReference.get(reference)?.resourceType === 'Patient') return true;
-    // An absolute reference to a Patient whose entry gave no server base can only be matched by id.
-    const m = /^https?:\/\/.+\/Patient\/([^/]+)$/.exec(reference);
-    return m !== null && m[1] !== undefined && knownPatientIdsWithoutBase.has(m[1]);
-  };
 
   const mapCtx: MapContext = {
     ...ctx,
-    resolve: (reference) => byReference.get(withoutHistory(reference)) ?? ctx.resolve?.(reference),
+    resolve: (reference, owner) =>
+      resolve(reference, owner ? fullUrlOf.get(owner) : undefined) ?? ctx.resolve?.(reference, owner),
+    // A resource without id is named by its fullUrl, else by its place in the Bundle.
+    fallbackId: (resource) => {
+      const fullUrl = fullUrlOf.get(resource);
+      if (fullUrl) return fullUrl;
+      const index = indexOf.get(resource);
+      return index === undefined ? ctx.fallbackId?.(resource) : `${resource.resourceType}/#entry-${index}`;
+    },
   };
   const items: ClinicalItem[] = [];
-  for (const { resource } of resources) {
+  for (const { resource, fullUrl } of entries) {
     // The Composition of a document only organizes the other entries.
     if (resource.resourceType === 'Composition') continue;
     const mapped = mapFhirResource(resource, mapCtx);
     if (!mapped) continue;
-    const foreign = foreignSubject(resource, isKnownPatient);
-    if (foreign) addSubject(subjects, foreign);
+    const lookup = (reference: string): Patient | undefined => {
+      const found = resolve(reference, fullUrl);
+      return found?.resourceType === 'Patient' ? (found as Patient) : undefined;
+    };
+    for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
     items.push(mapped);
   }
   return { subjects, items, fetchedAt: ctx.fetchedAt };

@@ -23,7 +23,7 @@ import {
   toSourceError,
 } from './fhirHttp';
 import { MAPPED_RESOURCE_TYPES, type MapContext, mapFhirResource } from './mappers';
-import { addSubject, foreignSubject, patientToSubject } from './subjects';
+import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
 export { bundleToSourceResult } from './bundleSource';
 
@@ -50,6 +50,8 @@ const CONCURRENT_REQUESTS = 4;
 
 export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
+  /** The base that absolute references are compared with (scheme and host case-insensitive). */
+  const serverBase = normalizeAbsolute(baseUrl);
   const http: FhirHttp = {
     baseUrl,
     fetch: config.fetch ?? globalThis.fetch,
@@ -95,9 +97,9 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       }
     };
     try {
-      const token = query.identifier.system
-        ? `${escapeSearchValue(query.identifier.system)}|${escapeSearchValue(query.identifier.value)}`
-        : escapeSearchValue(query.identifier.value);
+      // FHIR token search: `system|value`, and `|value` for an identifier with no
+      // system (a bare `value` would match that value under any system).
+      const token = `${escapeSearchValue(query.identifier.system ?? '')}|${escapeSearchValue(query.identifier.value)}`;
       const found = await search('Patient', `identifier=${encodeURIComponent(token)}`);
       const matched = found.matches as Patient[];
       // A Patient without a logical id cannot be searched by, yet it is still
@@ -116,31 +118,41 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       );
 
       const fetchedAt = now().toISOString();
-      const known = new Set<string>();
-      for (const p of patients) {
-        known.add(`Patient/${p.id}`);
-        known.add(`${baseUrl}/Patient/${p.id}`);
-      }
+      // A reference names a found Patient only as `Patient/id` (read against
+      // this server) or as this server's own absolute URL of it: another
+      // server's Patient/id, a urn or a Patient not found is someone else.
+      const foundPatients = new Map<string, Patient>(patients.map((p) => [`Patient/${p.id as string}`, p]));
+      const lookup = (reference: string): Patient | undefined => {
+        const local = onServer(reference, serverBase);
+        return local ? foundPatients.get(local) : undefined;
+      };
       const included = new Map<string, Resource>();
       for (const answer of answers) {
         for (const r of answer.included) {
           if (r.id) included.set(`${r.resourceType}/${r.id}`, r);
         }
       }
+      const unnamed = new Map<Resource, string>();
       const ctx: MapContext = {
         sourceId: config.id,
         sourceName: config.name,
         fetchedAt,
-        resolve: (reference) =>
-          included.get(reference.startsWith(`${baseUrl}/`) ? reference.slice(baseUrl.length + 1) : reference),
+        resolve: (reference) => {
+          const local = onServer(reference, serverBase);
+          return local ? included.get(local) : undefined;
+        },
+        // Servers assign ids; should one not, the item is still named by its place in the answer.
+        fallbackId: (resource) => {
+          if (!unnamed.has(resource)) unnamed.set(resource, `${resource.resourceType}/#match-${unnamed.size + 1}`);
+          return unnamed.get(resource);
+        },
       };
 
       const subjects: SubjectIdentity[] = matched.map((p) => patientToSubject(p, p.id));
       const items: ClinicalItem[] = [];
       for (const answer of answers) {
         for (const resource of answer.matches) {
-          const foreign = foreignSubject(resource, (ref) => known.has(ref));
-          if (foreign) addSubject(subjects, foreign);
+          for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
           const mapped = mapFhirResource(resource, ctx);
           if (mapped) items.push(mapped);
         }

@@ -3,7 +3,8 @@
  * as a SubjectIdentity, so the identity guard can refuse data about anyone else;
  * an unknown reference is therefore reported, never dropped.
  */
-import type { HumanName, Identifier as FhirIdentifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import type { Address, HumanName, Identifier as FhirIdentifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import { sameIdentifier } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
 import { nonEmpty } from './mappers/common';
@@ -15,7 +16,19 @@ export function patientToSubject(patient: Patient, ref: string | undefined): Sub
   if (name) subject.name = name;
   if (patient.birthDate) subject.birthDate = patient.birthDate;
   if (patient.gender) subject.gender = patient.gender;
+  const address = addressLine(patient.address);
+  if (address) subject.address = address;
   return subject;
+}
+
+/** The current home address (else the first current one) as one line. */
+function addressLine(addresses: Address[] | undefined): string | undefined {
+  const current = (addresses ?? []).filter((a) => a.use !== 'old' && !nonEmpty(a.period?.end));
+  const a = current.find((x) => x.use === 'home') ?? current[0];
+  if (!a) return undefined;
+  const parts = [...(a.line ?? []), [a.postalCode, a.city].map((p) => nonEmpty(p)).filter(Boolean).join(' '), a.country];
+  const line = parts.map((p) => nonEmpty(p)).filter(Boolean).join(', ');
+  return line || nonEmpty(a.text);
 }
 
 function identifiersOf(ids: FhirIdentifier[] | undefined): Identifier[] {
@@ -52,28 +65,98 @@ export function withoutHistory(reference: string): string {
   return reference.replace(/\/_history\/[^/]+$/, '');
 }
 
+/** A relative literal reference, `Type/id` (FHIR's id: 1-64 of A-Z a-z 0-9 - .). */
+const RELATIVE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/;
+/** A RESTful absolute URL: server base, then `Type/id`, optionally versioned. */
+const RESTFUL = /^([Hh][Tt][Tt][Pp][Ss]?:\/\/.+)\/([A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+export function isRelativeReference(reference: string): boolean {
+  return RELATIVE.test(reference);
+}
+
 /**
- * Decides whether a resource's subject is one of the known patients. `isKnown`
- * receives the reference without its history suffix.
- * Returns undefined when the subject is known, else the subject to report.
+ * One spelling per absolute URL, so `HTTPS://Fhir.Example/fhir/Patient/1` and
+ * `https://fhir.example:443/fhir/Patient/1` compare equal: scheme and host are
+ * case-insensitive and a default port is no port (URL does both). The path is
+ * compared exactly. Anything else (urn:uuid, urn:oid) is kept as written.
  */
-export function foreignSubject(
-  resource: Resource,
-  isKnown: (reference: string) => boolean,
-): SubjectIdentity | undefined {
+export function normalizeAbsolute(url: string): string {
+  const bare = withoutHistory(url);
+  if (!/^https?:\/\//i.test(bare)) return bare;
+  try {
+    const u = new URL(bare);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return bare;
+  }
+}
+
+/** The server base of a RESTful fullUrl (`https://x/fhir` of `https://x/fhir/Patient/1`), normalized; else undefined. */
+export function serverBaseOf(fullUrl: string | undefined): string | undefined {
+  const m = fullUrl ? RESTFUL.exec(fullUrl.trim()) : null;
+  return m?.[1] ? normalizeAbsolute(m[1]) : undefined;
+}
+
+/**
+ * The `Type/id` a reference names on the server at `base` (normalized), or
+ * undefined when it names something elsewhere: a relative reference is read
+ * against `base`; an absolute one only when it lies on that same server.
+ */
+export function onServer(reference: string, base: string): string | undefined {
+  const bare = withoutHistory(reference);
+  if (RELATIVE.test(bare)) return bare;
+  const m = RESTFUL.exec(bare);
+  return m?.[1] && m[2] && normalizeAbsolute(m[1]) === base ? m[2] : undefined;
+}
+
+/**
+ * Finds the Patient a (history-free) literal reference names among the patients
+ * of the same response, or undefined when it names anyone or anything else.
+ */
+export type PatientLookup = (reference: string) => Patient | undefined;
+
+function sameIdentifierExactly(a: Identifier, b: Identifier): boolean {
+  return (a.system ?? '') === (b.system ?? '') && a.value === b.value;
+}
+
+/**
+ * Every patient a clinical resource speaks of that the guard must still see,
+ * beside the response's own Patients (empty when the subject is one of them):
+ * - a literal reference that does not resolve to a Patient of the response (another
+ *   server, a Patient not found, a Group...) is reported with no identifiers, so
+ *   the guard rejects it whatever else is known;
+ * - a reference to a contained Patient (`#p`) reports that Patient;
+ * - an identifier in the reference reports that identifier unless the resolved
+ *   Patient carries it itself, so one naming someone else rejects the response
+ *   even beside a matching reference;
+ * - a resource naming nobody is reported as an unidentified subject.
+ */
+export function unverifiedSubjects(resource: Resource, lookup: PatientLookup): SubjectIdentity[] {
   const ref = subjectReferenceOf(resource);
   const reference = nonEmpty(ref?.reference);
+  const idValue = nonEmpty(ref?.identifier?.value);
+  const idSystem = nonEmpty(ref?.identifier?.system);
+  const identifier: Identifier | undefined = idValue ? (idSystem ? { system: idSystem, value: idValue } : { value: idValue }) : undefined;
+  const out: SubjectIdentity[] = [];
+  let named: Patient | undefined;
   if (reference) {
-    return isKnown(withoutHistory(reference)) ? undefined : { ref: reference, identifiers: [] };
+    if (reference.startsWith('#')) {
+      const contained = (resource as { contained?: Resource[] }).contained?.find((r) => r.id === reference.slice(1));
+      if (contained?.resourceType === 'Patient') out.push(patientToSubject(contained, undefined));
+      else out.push({ ref: reference, identifiers: [] });
+    } else {
+      named = lookup(withoutHistory(reference));
+      if (!named) out.push({ ref: reference, identifiers: [] });
+    }
   }
-  // A logical reference by identifier: the guard can check it like a Patient's.
-  const value = nonEmpty(ref?.identifier?.value);
-  if (value) {
-    const system = ref?.identifier?.system;
-    return { identifiers: [system ? { system, value } : { value }] };
+  if (identifier) {
+    const carried =
+      named && identifiersOf(named.identifier).some((id) => sameIdentifier(id, identifier) || sameIdentifierExactly(id, identifier));
+    if (!carried) out.push({ identifiers: [identifier] });
   }
   // Nobody named: we cannot prove whose data it is, so it must not pass unseen.
-  return { identifiers: [] };
+  if (!reference && !identifier) out.push({ identifiers: [] });
+  return out;
 }
 
 /** Adds a subject unless one with the same ref (or the same sole identifier) is already listed. */

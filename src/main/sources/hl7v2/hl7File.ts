@@ -3,13 +3,14 @@
  * CLI's `summarize` and the batch folder share this, so both map alike.
  */
 import { CodedError } from '../../../shared/errors';
-import { sameIdentifier } from '../../../shared/identity';
+import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
 import { parseHl7Document, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
+import { withDefaultAuthority } from './mappers/patient';
 
 export interface Hl7FileMessage {
   index: number;
@@ -45,8 +46,15 @@ function originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: strin
   }
 }
 
-/** Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing in it can be trusted. */
-export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string }): Hl7FileContent {
+/**
+ * Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing
+ * in it can be trusted. `defaultAuthority`: the source's assigning authority for
+ * PID-3 values that carry none (see mappers/patient.ts withDefaultAuthority).
+ */
+export function readHl7File(
+  bytes: Buffer,
+  ctx: Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string; defaultAuthority?: string },
+): Hl7FileContent {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const text = decodeHl7Bytes(bytes);
   const doc = parseHl7Document(text);
@@ -55,12 +63,13 @@ export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'recordPrefi
     if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
     const controlId = entry.view.controlId || undefined;
     try {
-      const mapped = mapHl7Message(entry.view, {
+      const message = mapHl7Message(entry.view, {
         sourceId: ctx.sourceId,
         sourceName: ctx.sourceName,
         fetchedAt: ctx.fetchedAt,
         recordPrefix: `${ctx.recordPrefix ?? ''}${controlId ?? `#${entry.index}`}/`,
       });
+      const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
       return { ...base, ...(controlId ? { controlId } : {}), mapped };
     } catch {
       return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
@@ -77,7 +86,7 @@ export function readHl7File(bytes: Buffer, ctx: Omit<Hl7MapContext, 'recordPrefi
 
 /** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */
 export function mentionsPatient(mapped: Pick<MappedMessage, 'subjects'>, identifier: Identifier): boolean {
-  return mapped.subjects.some((s) => s.identifiers.some((id) => sameIdentifier(id, identifier)));
+  return mapped.subjects.some((s) => s.identifiers.some((id) => matchesRequested(id, identifier)));
 }
 
 /**

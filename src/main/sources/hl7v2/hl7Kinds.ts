@@ -48,6 +48,7 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
       query: s.query,
       profile: { ...s.profile, version: s.version, queryName: s.queryName },
       ...(s.limit ? { limit: s.limit } : {}),
+      ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
       clock: deps.clock,
       logger: deps.logger,
     }),

@@ -8,6 +8,8 @@ import { sourceIdSchema } from '../sourceKind';
 
 const id = sourceIdSchema;
 const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
+/** An HL7 assigning authority (namespace or OID): no blanks around it, no HL7 delimiters in it. */
+const defaultAuthoritySchema = z.string().regex(/^[^\s|^~\\&](?:[^|^~\\&]*[^\s|^~\\&])?$/);
 
 export const mllpSourceSchema = z.object({
   id,
@@ -31,6 +33,13 @@ export const mllpSourceSchema = z.object({
     })
     .prefault({}),
   limit: z.number().int().positive().max(10_000).optional(),
+  /**
+   * The assigning authority of PID-3 values that carry none (CX.4 empty), so a
+   * feed that omits it is still matched exactly: `AUTHORITY|VALUE`. A national
+   * id OID names that national id system. Without it such values match only a
+   * `|VALUE` request (an identifier with no system).
+   */
+  defaultAuthority: defaultAuthoritySchema.optional(),
   enabled: z.boolean().default(true),
 });
 

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
 import { mapHl7Message } from './hl7Map';
+import { defaultAuthoritySystem, withDefaultAuthority } from './mappers/patient';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
 import { readReply } from './hl7Reply';
 import { MllpSession } from './mllpSession';
@@ -27,6 +28,8 @@ export interface MllpSourceConfig {
   limit?: number;
   /** Continuations followed before the answer is refused; default 50. */
   maxContinuations?: number;
+  /** Assigning authority for PID-3 values that carry none (hl7SourceConfig.ts). */
+  defaultAuthority?: string;
   clock?: Clock;
   logger?: Logger;
 }
@@ -36,6 +39,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
   const log = config.logger ?? createLogger('sources.hl7v2');
   const now = () => clock.now();
   const maxContinuations = config.maxContinuations ?? 50;
+  const defaultSystem = defaultAuthoritySystem(config.defaultAuthority);
 
   async function fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
     const started = performance.now();
@@ -47,6 +51,9 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
       const subjects: SubjectIdentity[] = [];
       const items: ClinicalItem[] = [];
       const queryTag = randomUUID().slice(0, 18);
+      // The default authority stands for the system's own numbering, which it
+      // writes without an authority: it is asked in the same form.
+      const asked = defaultSystem && query.identifier.system === defaultSystem ? { value: query.identifier.value } : query.identifier;
       let continuation: string | undefined;
       let fetchedAt = now().toISOString();
       for (let part = 0; ; part++) {
@@ -55,7 +62,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
         const message = buildQuery({
           kind: config.query,
           profile: config.profile,
-          identifier: query.identifier,
+          identifier: asked,
           controlId,
           queryTag,
           limit: config.limit ?? 100,
@@ -79,7 +86,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
           recordPrefix: '',
         });
         // Each continuation repeats the PID; the same subject is listed once.
-        for (const subject of mapped.subjects) {
+        for (const subject of mapped.subjects.map((s) => withDefaultAuthority(s, config.defaultAuthority))) {
           const key = JSON.stringify(subject);
           if (!subjects.some((s) => JSON.stringify(s) === key)) subjects.push(subject);
         }

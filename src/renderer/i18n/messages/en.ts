@@ -238,6 +238,7 @@ export const en: Messages = {
     SOURCE_PATIENT_NOT_FOUND: 'The patient is not known to the system',
     SOURCE_AMBIGUOUS_PATIENT: 'The system found several patients with this number – nothing is shown',
     PATIENT_MISMATCH: 'The response was about another patient and is not shown',
+    PATIENT_DEMOGRAPHICS_MISMATCH: 'The system’s date of birth or sex contradicts the identity number – its answer is not shown',
     SOURCE_DISABLED: 'The source is turned off',
     HL7_CONNECTION_RESET: 'The connection broke off in the middle of the answer',
     HL7_FRAME_UNTERMINATED: 'The answer never ended (unterminated frame)',

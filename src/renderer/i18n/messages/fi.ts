@@ -238,6 +238,7 @@ export const fi: Messages = {
     SOURCE_PATIENT_NOT_FOUND: 'Potilasta ei löydy järjestelmästä',
     SOURCE_AMBIGUOUS_PATIENT: 'Järjestelmästä löytyi useita potilaita tällä tunnuksella – mitään ei näytetä',
     PATIENT_MISMATCH: 'Vastaus koski toista potilasta, eikä sitä näytetä',
+    PATIENT_DEMOGRAPHICS_MISMATCH: 'Järjestelmän syntymäaika tai sukupuoli on ristiriidassa henkilötunnuksen kanssa – vastausta ei näytetä',
     SOURCE_DISABLED: 'Lähde on pois käytöstä',
     HL7_CONNECTION_RESET: 'Yhteys katkesi kesken vastauksen',
     HL7_FRAME_UNTERMINATED: 'Vastaus ei koskaan päättynyt (keskeneräinen kehys)',

@@ -238,6 +238,7 @@ export const nb: Messages = {
     SOURCE_PATIENT_NOT_FOUND: 'Pasienten finnes ikke i systemet',
     SOURCE_AMBIGUOUS_PATIENT: 'Systemet fant flere pasienter med nummeret – ingenting vises',
     PATIENT_MISMATCH: 'Svaret gjaldt en annen pasient og vises ikke',
+    PATIENT_DEMOGRAPHICS_MISMATCH: 'Systemets fødselsdato eller kjønn stemmer ikke med identitetsnummeret – svaret vises ikke',
     SOURCE_DISABLED: 'Kilden er slått av',
     HL7_CONNECTION_RESET: 'Forbindelsen ble brutt midt i svaret',
     HL7_FRAME_UNTERMINATED: 'Svaret ble aldri avsluttet (ufullstendig ramme)',

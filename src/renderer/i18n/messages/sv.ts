@@ -243,6 +243,7 @@ export const sv = {
     SOURCE_PATIENT_NOT_FOUND: 'Patienten finns inte i systemet',
     SOURCE_AMBIGUOUS_PATIENT: 'Systemet hittade flera patienter med numret – inget visas',
     PATIENT_MISMATCH: 'Svaret gällde en annan patient och visas inte',
+    PATIENT_DEMOGRAPHICS_MISMATCH: 'Systemets födelsedatum eller kön stämmer inte med identitetsnumret – svaret visas inte',
     SOURCE_DISABLED: 'Källan är avstängd',
     HL7_CONNECTION_RESET: 'Anslutningen bröts mitt i svaret',
     HL7_FRAME_UNTERMINATED: 'Svaret tog aldrig slut (ofullständig ram)',

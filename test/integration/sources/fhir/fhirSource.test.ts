@@ -5,6 +5,7 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { createFhirSource, type FhirSourceConfig } from '../../../../src/main/sources/fhir/fhirSource';
 import type { PatientQuery, SourceResult } from '../../../../src/main/sources/types';
 import { CodedError } from '../../../../src/shared/errors';
+import { guardIdentity } from '../../../../src/main/summary/identityGuard';
 import { loadFhirFixture, TOLVAN } from '../../../fixtures/fhir/load';
 
 /** What the fixture server answers: a JSON body, raw text, or nothing until the client gives up. */
@@ -236,6 +237,12 @@ describe('createFhirSource', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('searches a |VALUE request as identifier=|VALUE (no system), never as the value under any system', async () => {
+    const result = await source().fetchPatient({ identifier: { value: 'SLL-000123' } }, new AbortController().signal);
+    expect(requests.map((r) => r.rawUrl)).toEqual(['/fhir/Patient?identifier=%7CSLL-000123']);
+    expect(result.subjects).toEqual([]);
+  });
+
   it('reports an Observation about another patient as an extra subject without identifiers', async () => {
     responder = (url) => {
       if (url.pathname !== '/fhir/Observation') return undefined;
@@ -248,6 +255,34 @@ describe('createFhirSource', () => {
     expect(result.subjects[1]).toEqual({ ref: `${base}/Patient/someone-else`, identifiers: [] });
     // The item is kept: the identity guard decides, the adapter does not hide it.
     expect(result.items.some((i) => i.provenance.recordId === 'Observation/obs-stray')).toBe(true);
+  });
+
+  it('surfaces a subject on another server, a Patient it did not find, or a contradicting identifier as foreign', async () => {
+    const flag = (id: string, subject: Record<string, unknown>) =>
+      ({ ...loadFhirFixture('flag-interpreter.json'), id, subject }) as Resource;
+    const cases: [string, Record<string, unknown>][] = [
+      ['other-server', { reference: 'https://fhir.other.example/fhir/Patient/tolvan-1' }],
+      ['other-path', { reference: `http://127.0.0.1:${port}/other/Patient/tolvan-1` }],
+      ['not-found', { reference: 'Patient/tolvan-2' }],
+      ['urn', { reference: 'urn:uuid:5b2c1d00-0000-4000-8000-000000000001' }],
+      ['identifier', { reference: 'Patient/tolvan-1', identifier: { system: TOLVAN.system, value: '198112189876' } }],
+    ];
+    for (const [name, subject] of cases) {
+      responder = (url) => (url.pathname === '/fhir/Flag' ? { json: searchset([flag(name, subject)]) } : undefined);
+      const result = await source().fetchPatient(query, new AbortController().signal);
+      expect(result.subjects.length, name).toBe(2);
+      expect(() => guardIdentity(result, query), name).toThrow('PATIENT_MISMATCH');
+    }
+  });
+
+  it('accepts this server’s own absolute URL of the patient, in any case of scheme and host', async () => {
+    responder = (url) =>
+      url.pathname === '/fhir/Flag'
+        ? { json: searchset([{ ...loadFhirFixture('flag-interpreter.json'), subject: { reference: `HTTP://127.0.0.1:${port}/fhir/Patient/tolvan-1/_history/4` } } as Resource]) }
+        : undefined;
+    const result = await source().fetchPatient(query, new AbortController().signal);
+    expect(result.subjects).toHaveLength(1);
+    expect(() => guardIdentity(result, query)).not.toThrow();
   });
 
   it('refuses a next link to another origin without requesting it', async () => {

@@ -42,10 +42,17 @@ describe('parsePatientInput: identifier tokens', () => {
     });
   });
 
-  it('rejects an empty system or value', () => {
-    for (const text of ['|ABC', 'urn:oid:1.2.3|', '|', '  |  ', 'urn:oid:1.2.3|   ']) {
-      expect(input(text)).toEqual({ ok: false, error: { code: 'IDENTIFIER_TOKEN_INVALID' } });
+  it('rejects an empty value', () => {
+    for (const text of ['urn:oid:1.2.3|', '|', '  |  ', 'urn:oid:1.2.3|   ', '  x|  ']) {
+      expect(input(text), text).toEqual({ ok: false, error: { code: 'IDENTIFIER_TOKEN_INVALID' } });
     }
+  });
+
+  it('reads |VALUE as an identifier with no system (FHIR token semantics), value as typed', () => {
+    expect(input('|454721')).toEqual({ ok: true, value: { identifier: { value: '454721' } } });
+    expect(input('  |MRN 12345  ')).toEqual({ ok: true, value: { identifier: { value: 'MRN 12345' } } });
+    // A national id without its system is not a national id: no system is guessed for it.
+    expect(input('|19121212-1212')).toEqual({ ok: true, value: { identifier: { value: '19121212-1212' } } });
   });
 
   it('validates and canonicalizes a value under a national id system', () => {

@@ -22,11 +22,16 @@ export { compact, firstText, item, nonEmpty, texts } from '../../common/items';
 export interface MapContext extends SourceContext {
   /**
    * Resolves a reference to another resource of the same response (a bundle
-   * entry by fullUrl, an `_include`d Medication...). Contained resources (`#id`)
-   * are resolved by the mappers themselves.
+   * entry by fullUrl, an `_include`d Medication...). `owner` is the resource
+   * the reference is written in: in a Bundle a relative reference is read
+   * against the base of the owner's own fullUrl. Contained resources (`#id`)
+   * are resolved by resolveReference itself.
    */
-  resolve?: (reference: string) => Resource | undefined;
-  /** A record id for a resource that has no `id` (its fullUrl in a Bundle). */
+  resolve?: (reference: string, owner?: Resource) => Resource | undefined;
+  /**
+   * The record id of a resource that has no `id`: in a Bundle its fullUrl
+   * (`urn:uuid:…`), else its place in the response. Used as is.
+   */
   fallbackId?: (resource: Resource) => string | undefined;
 }
 
@@ -124,11 +129,14 @@ export function isSealed(meta: Meta | undefined): boolean {
 /**
  * A resource's provenance. Its record id is `Type/id`; a resource with no id
  * (IPS documents, Synthea bundles identify entries by fullUrl) is named by the
- * `fallbackId` its reader gives (the fullUrl), so every item can be traced.
+ * `fallbackId` its reader gives (the fullUrl), so every item can be traced. A
+ * record id is never empty and never ends in `/`.
  */
 export function provenanceOf(resource: Resource, recordedAt: string | undefined, ctx: MapContext): Provenance {
   const id = nonEmpty(resource.id);
-  const recordId = id ? `${resource.resourceType}/${id}` : `${resource.resourceType}/${ctx.fallbackId?.(resource) ?? ''}`;
+  const recordId = id
+    ? `${resource.resourceType}/${id}`
+    : (nonEmpty(ctx.fallbackId?.(resource)) ?? `${resource.resourceType}/#no-id`);
   return provenance(ctx, recordId, firstText(recordedAt, resource.meta?.lastUpdated));
 }
 
@@ -146,7 +154,7 @@ export function resolveReference<T extends Resource>(
     const id = reference.slice(1);
     found = (owner.contained ?? []).find((r) => r.id === id);
   } else {
-    found = ctx.resolve?.(reference);
+    found = ctx.resolve?.(reference, owner);
   }
   return found?.resourceType === resourceType ? (found as T) : undefined;
 }

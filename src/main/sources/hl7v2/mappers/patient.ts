@@ -4,6 +4,13 @@
  * A national-id authority (by its registered OID) becomes `urn:oid:<oid>`, the
  * form FHIR sources use; any other authority is kept as given, once per
  * spelling (namespace and universal id), so `AUTHORITY|ID` matches either.
+ *
+ * A PID-3 value without an authority (common in real feeds) is an identifier
+ * with no system: only a `|VALUE` request matches it, unless the source
+ * configures a default authority (withDefaultAuthority), which then becomes its
+ * system. PID-2 and PID-4 name *other* systems' numbers, so without an authority
+ * they are dropped: neither the sender's default authority nor `|VALUE` may
+ * claim them.
  */
 import type { Identifier } from '../../../../shared/summary';
 import { nationalIdKindOfSystem } from '../../../../shared/identity/identifierSystems';
@@ -32,12 +39,35 @@ function pidIdentifiers(pid: Hl7Segment): Identifier[] {
       const value = rep[0]?.[0]?.trim();
       if (!value) continue;
       const systems = authoritySystems(rep[3]);
-      // No authority: nothing proves whose number it is, so it cannot match (sameIdentifier needs a system).
-      if (systems.length === 0) out.push({ value });
+      if (systems.length === 0 && field === 3) out.push({ value });
       for (const system of systems) out.push({ system, value });
     }
   }
   return out;
+}
+
+/**
+ * The system a configured default assigning authority stands for (a national
+ * id OID becomes `urn:oid:<oid>`, as in PID-3), or undefined when none is set.
+ */
+export function defaultAuthoritySystem(authority: string | undefined): string | undefined {
+  return authoritySystems(authority === undefined ? undefined : [authority])[0];
+}
+
+/**
+ * The subject with the source's default assigning authority given to every
+ * identifier that has no system (only PID-3 values lack one, see pidIdentifiers).
+ * Without a default authority the subject is returned as it is.
+ */
+export function withDefaultAuthority(subject: SubjectIdentity, authority: string | undefined): SubjectIdentity {
+  const system = defaultAuthoritySystem(authority);
+  if (!system || subject.identifiers.every((id) => id.system)) return subject;
+  const identifiers: Identifier[] = [];
+  for (const id of subject.identifiers) {
+    const assigned = id.system ? id : { system, value: id.value };
+    if (!identifiers.some((o) => o.system === assigned.system && o.value === assigned.value)) identifiers.push(assigned);
+  }
+  return { ...subject, identifiers };
 }
 
 export function pidToSubject(pid: Hl7Segment): SubjectIdentity {
@@ -52,5 +82,9 @@ export function pidToSubject(pid: Hl7Segment): SubjectIdentity {
   if (sex === 'F') subject.gender = 'female';
   else if (sex === 'M') subject.gender = 'male';
   else if (sex) subject.gender = sex === 'O' ? 'other' : 'unknown';
+  // PID-11 (first repetition): street, other designation, city (3), postal code (5), country (6).
+  const place = [nonEmpty(pid.get(11, 5)), nonEmpty(pid.get(11, 3))].filter(Boolean).join(' ');
+  const address = [nonEmpty(pid.get(11, 1)), nonEmpty(pid.get(11, 2)), place, nonEmpty(pid.get(11, 6))].filter(Boolean).join(', ');
+  if (address) subject.address = address;
   return subject;
 }

@@ -35,7 +35,7 @@ describe('PID → subject', () => {
     ]);
   });
 
-  it('keeps an identifier without authority unmatchable (no system), never guessing one', () => {
+  it('keeps a PID-3 identifier without authority without a system, never guessing one', () => {
     const { subjects } = map('PID|1||191212121212^^^^NNSWE||X^Y');
     expect(subjects[0]?.identifiers).toEqual([{ value: '191212121212' }]);
   });
