@@ -185,6 +185,8 @@ export const patientHeaderSchema = z.object({
   gender: z.string().optional(),
   /** Names as each source gave them, when they differ. */
   nameConflicts: z.array(z.object({ sourceId: z.string(), value: z.string() })).optional(),
+  /** Home addresses as each source gave them, when they differ. */
+  addressConflicts: z.array(z.object({ sourceId: z.string(), value: z.string() })).optional(),
 });
 
 /**

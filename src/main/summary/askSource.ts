@@ -18,7 +18,7 @@ export interface Outcome {
 
 export function stateFor(code: ErrorCode): SourceState {
   if (code === 'SOURCE_TIMEOUT') return 'timeout';
-  if (code === 'PATIENT_MISMATCH') return 'rejected';
+  if (code === 'PATIENT_MISMATCH' || code === 'PATIENT_DEMOGRAPHICS_MISMATCH') return 'rejected';
   if (code === 'SOURCE_DISABLED') return 'disabled';
   return 'failed';
 }

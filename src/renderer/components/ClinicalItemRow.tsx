@@ -64,9 +64,10 @@ export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryI
         {item.status && <span className="tag">{status(item.status)}</span>}
         {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
         {item.date && (
-          <time className="item__date" dateTime={item.date}>
-            {date(item.date)}
-          </time>
+          <span className="item__date">
+            {t(`items.dateLabels.${item.section}`)}{' '}
+            <time dateTime={item.date}>{date(item.date)}</time>
+          </span>
         )}
       </div>
       {reactions && <p className="item__detail">{t('items.reaction', { text: reactions })}</p>}

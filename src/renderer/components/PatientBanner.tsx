@@ -20,6 +20,7 @@ export function PatientBanner({ summary, selected }: { summary: SummaryView; sel
   const gender = patient.gender ?? nationalId?.sex;
   const nameOf = (sourceId: string) => summary.sources.find((s) => s.sourceId === sourceId)?.name ?? sourceId;
   const conflicts = patient.nameConflicts ?? [];
+  const addressConflicts = patient.addressConflicts ?? [];
 
   return (
     <section className="patient-banner" data-testid="patient-banner" aria-label={t('patient.label')}>
@@ -54,6 +55,18 @@ export function PatientBanner({ summary, selected }: { summary: SummaryView; sel
           <p>{t('patient.nameConflict')}</p>
           <ul>
             {conflicts.map((c) => (
+              <li key={`${c.sourceId}|${c.value}`}>
+                <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {addressConflicts.length > 0 && (
+        <div className="patient-banner__conflict" role="note" data-testid="address-conflict">
+          <p>{t('patient.addressConflict')}</p>
+          <ul>
+            {addressConflicts.map((c) => (
               <li key={`${c.sourceId}|${c.value}`}>
                 <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
               </li>

@@ -11,7 +11,7 @@ import { parseConfig } from '../../../src/main/app/config';
 import { createSourceAdapters } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/platform/logger';
 import { createSummaryService } from '../../../src/main/summary/summaryService';
-import { sandboxQuery } from '../../fixtures/patientQuery';
+import { patientQuery, sandboxQuery } from '../../fixtures/patientQuery';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,5 +45,31 @@ describe('batch folder status in the summary', () => {
         { code: 'HL7_FILE_TOO_LARGE', count: 1 },
       ]),
     );
+  });
+});
+
+describe('batch folder default assigning authority', () => {
+  const message = [
+    'MSH|^~\\&|LAB|OST|SAMSYN|SAMSYN|20260916060000||ORU^R01|M1|P|2.5',
+    'PID|1||LAB-4711||Provsson^Elsa',
+    'OBR|1||F-1|2160-0^Kreatinin^LN|||20260915090000',
+    'OBX|1|NM|2160-0^Kreatinin^LN||78|umol/L|60-105|N|||F|||20260915090000',
+  ].join('\r');
+
+  async function open(defaultAuthority: string | undefined, patient: string) {
+    const folder = mkdtempSync(join(tmpdir(), 'samsyn-default-authority-'));
+    dirs.push(folder);
+    writeFileSync(join(folder, 'lab.hl7'), message);
+    const config = parseConfig({
+      sources: [{ id: 'lab', name: 'Lab', kind: 'hl7v2-batch', folder, settleMs: 0, ...(defaultAuthority ? { defaultAuthority } : {}) }],
+    });
+    const service = createSummaryService({ sources: createSourceAdapters(config), clock: { now: () => new Date() }, logger: createLogger('test') });
+    return service.open(patientQuery(patient, new Date()));
+  }
+
+  it('matches a PID-3 without authority under the configured one, and never under another system', async () => {
+    expect((await open('LAB-OST', 'LAB-OST|LAB-4711')).sections.results).toHaveLength(1);
+    expect((await open(undefined, 'LAB-OST|LAB-4711')).sections.results).toHaveLength(0);
+    expect((await open('LAB-OST', 'OTHER|LAB-4711')).sections.results).toHaveLength(0);
   });
 });

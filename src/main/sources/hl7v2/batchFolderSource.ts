@@ -19,6 +19,8 @@ export interface BatchFolderConfig {
   id: string;
   name: string;
   folder: string;
+  /** The assigning authority for PID-3 values that carry none (this feed's own numbers). */
+  defaultAuthority?: string;
   timeoutMs: number;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
   settleMs?: number;

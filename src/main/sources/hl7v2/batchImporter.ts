@@ -76,6 +76,8 @@ export interface BatchImporterConfig {
   id: string;
   name: string;
   folder: string;
+  /** The assigning authority for PID-3 values that carry none (this feed's own numbers). */
+  defaultAuthority?: string;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
   settleMs?: number;
   /** Largest file read, in bytes (checked with stat before reading); default 50 MiB. */
@@ -307,7 +309,13 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   function parse(name: string, bytes: Buffer, at: string): Hl7FileContent {
-    return readHl7File(bytes, { sourceId: config.id, sourceName: config.name, fetchedAt: at, recordPrefix: `${name}/` });
+    return readHl7File(bytes, {
+      sourceId: config.id,
+      sourceName: config.name,
+      fetchedAt: at,
+      recordPrefix: `${name}/`,
+      ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
+    });
   }
 
   function good(content: Hl7FileContent): ImportedMessage[] {

@@ -68,6 +68,7 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         folder: s.folder,
         timeoutMs: s.timeoutMs,
         ...(s.settleMs !== undefined ? { settleMs: s.settleMs } : {}),
+        ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
         ...(s.maxFileBytes !== undefined ? { maxFileBytes: s.maxFileBytes } : {}),
         ...(s.maxMessages !== undefined ? { maxMessages: s.maxMessages } : {}),
         ...(s.maxSegments !== undefined ? { maxSegments: s.maxSegments } : {}),

@@ -50,6 +50,8 @@ export const batchSourceSchema = z.object({
   folder: z.string().min(1),
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   settleMs: z.number().int().min(0).max(600_000).optional(),
+  /** The assigning authority for PID-3 values that carry none, so this feed's numbers still match exactly. */
+  defaultAuthority: defaultAuthoritySchema.optional(),
   /** Limits per dropped file; one exceeded quarantines the file with a code naming the limit. */
   maxFileBytes: z.number().int().positive().max(1024 * 1024 * 1024).optional(),
   maxMessages: z.number().int().positive().max(1_000_000).optional(),

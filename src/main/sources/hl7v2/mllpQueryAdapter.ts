@@ -83,7 +83,8 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
           sourceId: config.id,
           sourceName: config.name,
           fetchedAt,
-          recordPrefix: '',
+          // Segment positions restart in each continuation reply: its part number keeps record ids apart.
+          recordPrefix: part === 0 ? '' : `part-${part + 1}/`,
         });
         // Each continuation repeats the PID; the same subject is listed once.
         for (const subject of mapped.subjects.map((s) => withDefaultAuthority(s, config.defaultAuthority))) {

@@ -50,7 +50,9 @@ describe('interface languages', () => {
       const items = MESSAGES[language].sources;
       expect(i18n.t('sources.items', { count: 1 })).toBe(items.items_one.replace('{{count}}', '1'));
       expect(i18n.t('sources.items', { count: 5 })).toBe(items.items_other.replace('{{count}}', '5'));
-      expect(i18n.t('items.provenance', { source: 'Region Nord', date: '2024-03-05' })).toBe('Region Nord · 2024-03-05');
+      expect(i18n.t('items.provenance', { source: 'Region Nord', date: '2024-03-05' })).toBe(
+        MESSAGES[language].items.provenance.replace('{{source}}', 'Region Nord').replace('{{date}}', '2024-03-05'),
+      );
     }
   });
 

@@ -82,7 +82,7 @@ export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'all
   return allergyItem(seg, ctx, 4, 5, {
     status: ACTION_STATUS[action] ?? clinical?.status ?? 'active',
     date: hl7Date(seg.get(11)) ?? hl7Date(seg.get(13)),
-    recordId: `IAM/${nonEmpty(seg.get(7)) ?? seg.get(1) ?? seg.position}`,
+    recordId: `IAM/${nonEmpty(seg.get(7)) ?? nonEmpty(seg.get(1)) ?? seg.position}`,
     details: { action: nonEmpty(action), reportedAt: hl7Date(seg.get(13)), verificationStatus: clinical?.verification },
   });
 }
