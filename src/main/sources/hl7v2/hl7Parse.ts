@@ -331,21 +331,77 @@ export function parseHl7Document(decoded: string): ParsedDocument {
 }
 
 /**
- * A batch must not lose messages silently: BTS-1 / FTS-1, where given, must
- * match what was found, and nothing but envelope segments may sit outside a
- * message.
+ * A batch must not lose messages silently. The envelope is checked as the
+ * standard defines it, batch by batch: each BTS-1 against the messages of its
+ * own BHS, FTS-1 against the batches of the file; a batch or file that is
+ * opened must be closed (a truncated file is malformed, not quietly short);
+ * nothing but envelope segments may sit outside a message, and a batch may
+ * not open inside another.
  */
 function checkEnvelope(text: string, found: number): void {
   const lines = text.split('\r');
+  const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
+  const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
+  let fileOpen = false;
+  let fileClosed = false;
+  let batchOpen = false;
+  let inMessage = false;
+  let batchMessages = 0;
+  let batches = 0;
+  // Before the first message only the envelope may stand.
   const firstMsh = lines.findIndex((l) => l.startsWith('MSH'));
   for (let i = 0; i < (firstMsh === -1 ? lines.length : firstMsh); i++) {
     const name = lines[i]?.slice(0, 3);
-    if (name !== 'FHS' && name !== 'BHS') throw new CodedError('HL7_MALFORMED', { message: 0, segment: i + 1 });
+    if (name !== 'FHS' && name !== 'BHS') throw malformed({ segment: i + 1 });
   }
-  const bts = lines.find((l) => l.startsWith('BTS'));
-  const count = bts ? bts.split(bts.charAt(3))[1] : undefined;
-  if (count && /^\d+$/.test(count) && Number(count) !== found) {
-    throw new CodedError('HL7_MALFORMED', { message: 0, name: 'BTS', expected: Number(count), found });
-  }
-  if (found === 0) throw new CodedError('HL7_MALFORMED', { message: 0, reason: 'empty' });
+  if (found === 0) throw malformed({ reason: 'empty' });
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const name = line.slice(0, 3);
+    const segment = i + 1;
+    if (fileClosed) throw malformed({ segment, name: 'FTS', reason: 'after-end' });
+    switch (name) {
+      case 'FHS':
+        if (i !== 0) throw malformed({ segment, name });
+        fileOpen = true;
+        return;
+      case 'BHS':
+        if (batchOpen) throw malformed({ segment, name, reason: 'unclosed-batch' });
+        batchOpen = true;
+        inMessage = false;
+        batchMessages = 0;
+        return;
+      case 'MSH':
+        inMessage = true;
+        batchMessages++;
+        return;
+      case 'BTS': {
+        if (!batchOpen) throw malformed({ segment, name, reason: 'no-batch' });
+        const count = fieldOf(line, 1);
+        if (count && /^\d+$/.test(count) && Number(count) !== batchMessages) {
+          // The batch is named from the second on (a file of one batch reads as before).
+          throw malformed({ name, ...(batches > 0 ? { batch: batches + 1 } : {}), expected: Number(count), found: batchMessages });
+        }
+        batchOpen = false;
+        inMessage = false;
+        batches++;
+        return;
+      }
+      case 'FTS': {
+        if (!fileOpen) throw malformed({ segment, name, reason: 'no-file' });
+        if (batchOpen) throw malformed({ segment, name: 'BTS', reason: 'missing' });
+        const count = fieldOf(line, 1);
+        if (count && /^\d+$/.test(count) && Number(count) !== batches) {
+          throw malformed({ name, expected: Number(count), found: batches });
+        }
+        fileClosed = true;
+        inMessage = false;
+        return;
+      }
+      default:
+        if (!inMessage) throw malformed({ segment });
+    }
+  });
+  if (batchOpen) throw malformed({ name: 'BTS', reason: 'missing' });
+  if (fileOpen && !fileClosed) throw malformed({ name: 'FTS', reason: 'missing' });
 }

@@ -150,7 +150,7 @@ describe('a document holds one message at a time', () => {
   });
 
   it('keeps a segment readable after its message was let go', () => {
-    const doc = parseHl7Document(['BHS|^~\\&', ...MESSAGES.map((m, i) => m(i).join('\r'))].join('\r'));
+    const doc = parseHl7Document(['BHS|^~\\&', ...MESSAGES.map((m, i) => m(i).join('\r')), `BTS|${MESSAGES.length}`].join('\r'));
     const first = doc.entries[0]?.view as Hl7MessageView;
     const obx = first.first('OBX') as Hl7Segment;
     for (const entry of doc.entries) void entry.view?.segments;

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHl7Document } from '../../../../../src/main/sources/hl7v2/hl7Parse';
+import { CodedError } from '../../../../../src/shared/errors';
 
 const MSH = 'MSH|^~\\&|A|B|C|D|2026||ORU^R01|C1|P|2.5';
 
@@ -130,5 +131,34 @@ describe('loading', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', timeout: 60_000 });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ ids: ['M1', 'M2'], nodeHl7Client: false, medplum: true });
+  });
+});
+
+describe('batch envelopes, batch by batch', () => {
+  const msg = (id: string) => [`MSH|^~\\&|A|B|C|D|20260101||ADT^A08|${id}|P|2.5`, 'PID|1||123^^^X'].join('\r');
+  const file = (...lines: string[]) => lines.join('\r');
+
+  it('checks each BTS count against its own batch and FTS against the batches of the file', () => {
+    const doc = parseHl7Document(file('FHS|^~\\&', 'BHS|^~\\&', msg('1'), msg('2'), 'BTS|2', 'BHS|^~\\&', msg('3'), 'BTS|1', 'FTS|2'));
+    expect(doc.entries.map((e) => e.view?.controlId)).toEqual(['1', '2', '3']);
+  });
+
+  it.each([
+    ['a BTS count that does not match its own batch', file('FHS|^~\\&', 'BHS|^~\\&', msg('1'), 'BTS|1', 'BHS|^~\\&', msg('2'), 'BTS|2', 'FTS|2'), { name: 'BTS', batch: 2, expected: 2, found: 1 }],
+    ['an FTS count that does not match the batches', file('FHS|^~\\&', 'BHS|^~\\&', msg('1'), 'BTS|1', 'FTS|3'), { name: 'FTS', expected: 3, found: 1 }],
+    ['a file cut before its FTS', file('FHS|^~\\&', 'BHS|^~\\&', msg('1'), 'BTS|1'), { name: 'FTS', reason: 'missing' }],
+    ['a batch cut before its BTS', file('BHS|^~\\&', msg('1'), msg('2')), { name: 'BTS', reason: 'missing' }],
+    ['a batch opened inside another', file('BHS|^~\\&', msg('1'), 'BHS|^~\\&', msg('2'), 'BTS|1', 'BTS|1'), { name: 'BHS', reason: 'unclosed-batch' }],
+    ['a segment outside any message', file('BHS|^~\\&', 'PID|1||123^^^X', msg('1'), 'BTS|1'), { segment: 2 }],
+  ])('refuses %s with a coded error', (_what, text, params) => {
+    let error: unknown;
+    try {
+      parseHl7Document(text);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(CodedError);
+    expect((error as CodedError).code).toBe('HL7_MALFORMED');
+    expect((error as CodedError).params).toMatchObject(params);
   });
 });
