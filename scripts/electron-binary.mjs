@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, URL, setTimeout */
 /**
  * Gets Electron's binary on demand (see docs/adr/0009). `npm ci` does not run
  * the electron package's download (package.json allowScripts: electron false),

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 /**
  * Before `npm test`: the browser end-to-end tests drive Debian's Chromium
  * (test/e2e/browser.ts: SAMSYN_CHROMIUM or /usr/bin/chromium). When it is

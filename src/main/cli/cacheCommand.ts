@@ -15,7 +15,8 @@ import { CACHE_KEY_ENV, defaultKeyProvider, type KeyProvider } from '../cache/ke
 import { CACHE_FILE, KEY_FILE } from '../cache/openCache';
 import { createPatientKeyer } from '../cache/patientKey';
 import { createLogger } from '../platform/logger';
-import { errorLine, type CliIo } from './cliIo';
+import type { CliIo } from './cliIo';
+import { errorLine } from './errorWords';
 
 export const CACHE_USAGE = `Usage:
   samsyn cache verify [--dir DIR] [--json]
