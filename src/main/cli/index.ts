@@ -3,6 +3,7 @@
  *   samsyn validate-id ID
  *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json]
  *   samsyn hl7 inspect FILE
+ *   samsyn config check [FILE]
  *   samsyn cache verify|purge
  * Bad input gets one line on stderr with a code and its cause in words
  * (errorWords.ts), files named by position, and a non-zero exit; never a stack
@@ -39,6 +40,13 @@ const COMMAND_USAGE: Record<string, string> = {
       Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
       each non-empty field as NAME-n (repetitions as [r], components joined with ^).
       Exit 0: read; 2: the file cannot be read or is malformed (one line naming message and segment); 64: usage.
+`,
+  config: `  samsyn config check [FILE]
+      Checks the configuration file: FILE, else the one the app uses (SAMSYN_CONFIG, then
+      config.json in SAMSYN_DATA_DIR or .samsyn/, then /etc/samsyn/config.json, then the demo's).
+      Lists each source as ok or disabled, and each problem as FILE: PATH: what is wrong.
+      Exit 0: every source is valid; 1: a source is rejected (the app shows it disabled);
+      2: the file cannot be read or is wrong as a whole; 64: usage.
 `,
   cache: `  samsyn cache verify|purge [--dir DIR] [--json] [--retention-hours N] [--all]
       Checks or purges the encrypted local cache (details: samsyn cache --help).
@@ -90,6 +98,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return (await import('./summarizeCommand.js')).runSummarize(rest, io, usage);
     case 'hl7':
       return (await import('./hl7Cli.js')).runHl7Command(rest, io, usage);
+    case 'config':
+      return (await import('./configCommand.js')).runConfigCommand(rest, io, usage);
     default: {
       const { CACHE_USAGE, runCacheCommand } = await import('./cacheCommand.js');
       if (rest[0] === undefined || wantsHelp(rest)) {

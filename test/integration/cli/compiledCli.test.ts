@@ -74,7 +74,7 @@ describe('the compiled samsyn program', () => {
   });
 
   it('answers --help for each command with its usage and the exit codes', () => {
-    for (const command of ['validate-id', 'summarize', 'hl7', 'cache']) {
+    for (const command of ['validate-id', 'summarize', 'hl7', 'config', 'cache']) {
       const r = samsyn(command, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`samsyn ${command}`);
@@ -84,6 +84,26 @@ describe('the compiled samsyn program', () => {
     const unknown = samsyn('frobnicate');
     expect(unknown.code).toBe(64);
     expect(unknown.err).toMatch(/^samsyn: CLI_USAGE: unknown command\n/);
+  });
+
+  it('checks a configuration file: each broken source by path, without its values', () => {
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ sources: [
+      { id: 'nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: 'http://127.0.0.1:9/fhir' },
+      { id: 'syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: 'http://127.0.0.1:9/fhir', timeoutMs: '191212121212' },
+    ] }));
+    const r = samsyn('config', 'check', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('  ok        nord (fhir-r4)\n');
+    expect(r.out).toContain('  disabled  syd (fhir-r4)\n');
+    expect(r.err).toBe(`samsyn: CONFIG_INVALID: ${file}: sources[1].timeoutMs: must be number\n`);
+    writeFileSync(file, JSON.stringify({ sources: {} }));
+    const whole = samsyn('config', 'check', file);
+    expect(whole.code).toBe(2);
+    expect(whole.err).toBe(`samsyn: CONFIG_INVALID: ${file}: sources: must be array\n`);
+    const demo = samsyn('config', 'check', join(root, 'resources', 'config', 'demo.json'));
+    expect(demo.code).toBe(0);
+    expect(demo.err).toBe('');
   });
 
   it('loads only what the command needs', () => {
