@@ -13,6 +13,8 @@ export const cacheStatusSchema = cacheNoticeSchema.extend({
   patients: z.number(),
   snapshots: z.number(),
   oldestAt: z.string().optional(),
+  /** Caches moved aside (damaged, wrong key, not ours): kept until retention or "Töm cache" (ADR 0010). */
+  setAsideFiles: z.number().optional(),
 });
 
 export const appInfoSchema = z.object({

@@ -43,9 +43,51 @@ const itemFields = {
   sealed: z.boolean(),
 };
 
+/** What sources can disagree on; every disagreement is shown with each source's value. */
+export const CONFLICT_FIELDS = [
+  'status',
+  'value',
+  'date',
+  'text',
+  'strength',
+  'dose',
+  'route',
+  'form',
+  'criticality',
+  'reaction',
+  'verification',
+] as const;
+
 export const conflictSchema = z.object({
-  field: z.enum(['status', 'value', 'date', 'text']),
+  field: z.enum(CONFLICT_FIELDS),
   values: z.array(z.object({ sourceId: z.string(), value: z.string() })),
+});
+
+/** An earlier version of a record that a correction replaced: kept, shown on request. */
+export const historyEntrySchema = z.object({
+  text: z.string(),
+  status: z.string().optional(),
+  date: z.string().optional(),
+  value: valueSchema.optional(),
+  provenance: provenanceSchema,
+});
+
+/**
+ * Where an item stands for the clinician: medications are current, recently
+ * stopped or history; allergies and problems that are resolved, refuted or
+ * inactive stay visible apart as inactive (de-labelling matters).
+ */
+export const itemGroupSchema = z.enum(['current', 'recentlyStopped', 'history', 'inactive']);
+
+/**
+ * Medication reconciliation across sources: the same substance stated alike by
+ * every source that has it ('identical'), with differences in strength, dose,
+ * form, route or status ('similar'), or by one source only ('single').
+ */
+export const reconciliationSchema = z.object({
+  class: z.enum(['identical', 'similar', 'single']),
+  /** The substance (ATC code and name) the sources were compared by. */
+  substance: z.string().optional(),
 });
 
 const clinicalItemBase = z.object({ ...itemFields, provenance: provenanceSchema });
@@ -53,8 +95,19 @@ const mergedItemBase = z.object({
   /** Stable merge key: items with the same key are one fact. */
   key: z.string(),
   ...itemFields,
+  /** Every record behind the item, from every source (a refill repeats its source). */
   sources: z.array(provenanceSchema),
   conflicts: z.array(conflictSchema),
+  /** A correction (FHIR corrected/amended, HL7 OBX-11 C) replaced what a source first sent. */
+  corrected: z.boolean().optional(),
+  /** What the correction replaced. */
+  history: z.array(historyEntrySchema).optional(),
+  group: itemGroupSchema.optional(),
+  /** Raised into critical information (high criticality, anaphylaxis). */
+  critical: z.boolean().optional(),
+  reconciliation: reconciliationSchema.optional(),
+  /** A possible double medication: the same substance or a risky therapeutic group twice, current. */
+  doubleMedication: z.boolean().optional(),
 });
 
 type ClinicalItemBase = z.output<typeof clinicalItemBase>;
@@ -127,6 +180,18 @@ export const patientHeaderSchema = z.object({
   nameConflicts: z.array(z.object({ sourceId: z.string(), value: z.string() })).optional(),
 });
 
+/**
+ * What one source said about one section: it has items; it states there are
+ * none ("no known allergies"); it has no information (states it, or sent
+ * nothing); or it did not answer. An empty section is never a clean bill of health.
+ */
+export const coverageStateSchema = z.enum(['items', 'noneKnown', 'noInformation', 'notAnswered']);
+
+export const sourceCoverageSchema = z.object({
+  sourceId: z.string(),
+  sections: z.partialRecord(sectionKeySchema, coverageStateSchema),
+});
+
 export const summarySchema = z.object({
   patient: patientHeaderSchema,
   sections: sectionsSchema,
@@ -135,6 +200,10 @@ export const summarySchema = z.object({
   /** True when any data shown comes from the local cache (see each source's state). */
   fromCache: z.boolean(),
   hiddenSealed: z.number(),
+  /** Records kept out of a section because their source retracted them (entered in error, cancelled...), by section. */
+  retracted: z.partialRecord(sectionKeySchema, z.number()).optional(),
+  /** Per source, what it said about each section. */
+  coverage: z.array(sourceCoverageSchema).optional(),
   /** The cached answer given at once; the fresh summary follows as a 'summary.updated' event. */
   refreshing: z.boolean().optional(),
   cache: cacheNoticeSchema.optional(),
@@ -145,6 +214,12 @@ export type Quantity = z.output<typeof quantitySchema>;
 export type Identifier = z.output<typeof identifierSchema>;
 export type Provenance = z.output<typeof provenanceSchema>;
 export type Conflict = z.output<typeof conflictSchema>;
+export type ConflictField = (typeof CONFLICT_FIELDS)[number];
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
+export type ItemGroup = z.output<typeof itemGroupSchema>;
+export type Reconciliation = z.output<typeof reconciliationSchema>;
+export type CoverageState = z.output<typeof coverageStateSchema>;
+export type SourceCoverage = z.output<typeof sourceCoverageSchema>;
 export type SourceState = z.output<typeof sourceStateSchema>;
 export type SourceStatus = z.output<typeof sourceStatusSchema>;
 export type CacheNotice = z.output<typeof cacheNoticeSchema>;

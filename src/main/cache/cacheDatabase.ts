@@ -1,15 +1,22 @@
 /**
  * Opening the encrypted cache file: ChaCha20-Poly1305 (SQLite3 Multiple
  * Ciphers' default) keyed with the installation key, WAL journal, schema
- * migrated. A file that cannot be opened is never overwritten or deleted: the
- * caller moves it aside with moveAside() and keeps it for an engineer.
+ * migrated. A file that cannot be opened is never overwritten: the caller
+ * moves it aside with moveAside(); set-aside files are then kept for the
+ * retention period only (setAside.ts, ADR 0010).
+ *
+ * Refused like a damaged file (CACHE_NOT_A_CACHE): an empty file (SQLite would
+ * take it for a new database), a plain unencrypted SQLite file, and a database
+ * that opens with our key but holds tables that are not ours. A full disk and
+ * a read-only file or folder have their own codes (CACHE_DISK_FULL,
+ * CACHE_READ_ONLY), at open and at every later read or write (cacheError).
  */
 import { createHmac } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CodedError, type ErrorCode } from '../../shared/errors';
-import { migrate } from './migrations';
+import { migrate, schemaVersion } from './migrations';
 
 export type CacheDb = Database.Database;
 
@@ -35,6 +42,55 @@ function readFingerprint(path: string): string | undefined {
   }
 }
 
+/** False when the file (or, before it exists, its folder) cannot be written: a read-only mount or permissions. */
+function writable(path: string): boolean {
+  try {
+    accessSync(existsSync(path) ? path : dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A failure of the cache (SQLite's or the file system's) as a coded error: a
+ * full disk and a read-only file get their own codes, so they are shown in
+ * words and not as "unavailable" with the cause only in a log.
+ */
+export function cacheError(err: unknown, path?: string): CodedError {
+  if (err instanceof CodedError) return err;
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return new CodedError('CACHE_DISK_FULL', { sqlite: code });
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return new CodedError('CACHE_READ_ONLY', { sqlite: code });
+  }
+  // Opening a WAL database needs its -shm beside it: on a read-only folder that is "cannot open".
+  if (code === 'SQLITE_CANTOPEN' && path !== undefined && !writable(path)) return new CodedError('CACHE_READ_ONLY', { sqlite: code });
+  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) return new CodedError('CACHE_CORRUPT', { sqlite: code });
+  return new CodedError('CACHE_UNAVAILABLE', { sqlite: code || 'unknown' });
+}
+
+const PLAIN_SQLITE = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** An existing file that cannot be a cache of ours, by its first bytes: empty, or an unencrypted SQLite file. */
+function notACache(path: string, key: Buffer | undefined): CodedError | undefined {
+  const size = statSync(path).size;
+  if (size === 0) {
+    // In WAL mode the content may still be in the -wal alone; SQLite reads it from there.
+    const wal = existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0;
+    return wal === 0 ? new CodedError('CACHE_NOT_A_CACHE', { reason: 'empty' }) : undefined;
+  }
+  if (!key) return undefined;
+  const head = Buffer.alloc(PLAIN_SQLITE.length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.equals(PLAIN_SQLITE) ? new CodedError('CACHE_NOT_A_CACHE', { reason: 'unencrypted' }) : undefined;
+}
+
 function classify(err: unknown, path: string, key: Buffer | undefined): CodedError {
   if (err instanceof CodedError) return err;
   const code = (err as { code?: string }).code ?? '';
@@ -44,8 +100,7 @@ function classify(err: unknown, path: string, key: Buffer | undefined): CodedErr
     if (stored === keyFingerprint(key)) return new CodedError('CACHE_CORRUPT', { sqlite: code });
     return new CodedError('CACHE_KEY_INVALID', { keyCheck: stored ? 'mismatch' : 'absent' });
   }
-  if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT')) return new CodedError('CACHE_CORRUPT', { sqlite: code });
-  return new CodedError('CACHE_UNAVAILABLE', { sqlite: code || 'unknown' });
+  return cacheError(err, path);
 }
 
 export interface OpenOptions {
@@ -63,7 +118,15 @@ export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
   const create = options.create ?? true;
   const isNew = !existsSync(path);
   if (isNew && !create) throw new CodedError('CACHE_UNAVAILABLE', { reason: 'missing' });
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    if (!isNew) {
+      const refused = notACache(path, options.key);
+      if (refused) throw refused;
+    }
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw classify(err, path, options.key);
+  }
   let db: CacheDb;
   try {
     db = new Database(path, { readonly: options.readonly ?? false });
@@ -80,7 +143,9 @@ export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
     // time for a heavy patient's write and read. Only settable before the first write.
     if (isNew && !options.readonly) db.pragma('page_size = 16384');
     // The first read is where a wrong key or a damaged header shows.
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    const tables = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()?.n ?? 0;
+    // Opens with our key, but was never ours: a database of another program (or of a test).
+    if (!isNew && schemaVersion(db) === 0 && tables > 0) throw new CodedError('CACHE_NOT_A_CACHE', { reason: 'foreign' });
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // In WAL mode NORMAL survives a killed process (the crash test checks
@@ -100,8 +165,13 @@ export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
     throw classify(err, path, options.key);
   }
   if (isNew) {
-    chmodSync(path, 0o600);
-    if (options.key) writeFileSync(`${path}.keyid`, keyFingerprint(options.key) + '\n', { mode: 0o600 });
+    try {
+      chmodSync(path, 0o600);
+      if (options.key) writeFileSync(`${path}.keyid`, keyFingerprint(options.key) + '\n', { mode: 0o600 });
+    } catch (err) {
+      db.close();
+      throw classify(err, path, options.key);
+    }
   }
   return db;
 }

@@ -3,12 +3,12 @@
  * the source gave it. Reads never return data older than the retention time,
  * even between purges.
  */
-import type { ClinicalItem, Identifier, PatientHeader, Sections } from '../../shared/summary';
+import type { ClinicalItem, Identifier, PatientHeader, Sections, Summary } from '../../shared/summary';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SubjectIdentity } from '../sources/types';
 import { toAsciiJson } from './asciiJson';
-import type { CacheDb } from './cacheDatabase';
+import { cacheError, type CacheDb } from './cacheDatabase';
 import { schemaVersion } from './migrations';
 import type { PatientKeyer } from './patientKey';
 
@@ -29,6 +29,8 @@ export interface CachedSummary {
   patient: PatientHeader;
   sections: Sections;
   hiddenSealed: number;
+  retracted?: Summary['retracted'];
+  coverage?: Summary['coverage'];
   sources: { sourceId: string; answeredAt: string; itemCount: number }[];
 }
 
@@ -153,10 +155,19 @@ export function createCacheStore(deps: {
     return removed;
   });
 
+  /** SQLite's errors as coded ones: a full disk and a read-only file say so (CACHE_DISK_FULL, CACHE_READ_ONLY). */
+  const coded = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      throw cacheError(err);
+    }
+  };
+
   return {
     retentionMs,
     read(identifier) {
-      const rows = selectPatient.all(deps.patientKey(identifier), cutoff());
+      const rows = coded(() => selectPatient.all(deps.patientKey(identifier), cutoff()));
       const snapshots: SourceSnapshot[] = [];
       for (const row of rows) {
         try {
@@ -170,7 +181,7 @@ export function createCacheStore(deps: {
       return snapshots;
     },
     readMerged(identifier) {
-      const row = selectMerged.get(deps.patientKey(identifier), cutoff());
+      const row = coded(() => selectMerged.get(deps.patientKey(identifier), cutoff()));
       if (!row) return undefined;
       try {
         return decodeMerged(row.payload);
@@ -180,15 +191,15 @@ export function createCacheStore(deps: {
       }
     },
     write(identifier, snapshots, merged) {
-      if (snapshots.length > 0 || merged) writeAll(deps.patientKey(identifier), snapshots, merged);
+      if (snapshots.length > 0 || merged) coded(() => writeAll(deps.patientKey(identifier), snapshots, merged));
     },
     purgeExpired(reason = 'retention') {
-      const removed = purge('older', reason);
+      const removed = coded(() => purge('older', reason));
       if (removed > 0) logger.info({ removed }, 'expired snapshots purged');
       return removed;
     },
     clear() {
-      const removed = purge('all', 'cleared');
+      const removed = coded(() => purge('all', 'cleared'));
       logger.info({ removed }, 'cache cleared');
       return removed;
     },

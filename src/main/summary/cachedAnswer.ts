@@ -74,6 +74,9 @@ export function fromMerged(merged: StoredSummary, sources: readonly SourceAdapte
       generatedAt,
       fromCache: true,
       hiddenSealed: merged.hiddenSealed,
+      ...(merged.retracted ? { retracted: merged.retracted } : {}),
+      // Only sources still configured: one removed since is not asked again.
+      ...(merged.coverage ? { coverage: merged.coverage.filter((c) => sources.some((s) => s.id === c.sourceId)) } : {}),
       refreshing: true,
       cache: notice,
     },
@@ -93,6 +96,8 @@ function toStored(summary: Summary, parts: readonly Contribution[]): CachedSumma
     patient: summary.patient,
     sections,
     hiddenSealed: summary.hiddenSealed,
+    ...(summary.retracted ? { retracted: summary.retracted } : {}),
+    ...(summary.coverage ? { coverage: summary.coverage } : {}),
     sources: parts.flatMap((p) =>
       p.status.fetchedAt ? [{ sourceId: p.sourceId, answeredAt: p.status.fetchedAt, itemCount: p.status.itemCount }] : [],
     ),

@@ -18,7 +18,8 @@ import type { Logger } from '../platform/logger';
 import type { PatientQuery, SourceAdapter } from '../sources/types';
 import { askSource } from './askSource';
 import { cachedStatus, createCacheAccess, fromMerged, fromSnapshot, type Contribution, type SummaryCache } from './cachedAnswer';
-import { mergeItems } from './merge';
+import { coverageOf } from './coverage';
+import { mergeSummary } from './merge';
 import { patientHeader } from './patientHeader';
 import { materializeSummary, type SummaryAnswer } from './summaryAnswer';
 
@@ -51,13 +52,17 @@ export function createSummaryService(deps: {
   function build(query: PatientQuery, parts: Contribution[], notice: CacheNotice | undefined, refreshing: boolean): Summary {
     const items: ClinicalItem[] = parts.flatMap((p) => p.items);
     const visible = items.filter((i) => !i.sealed);
+    const now = clock.now();
+    const merged = mergeSummary(visible, { now });
     return {
       patient: patientHeader(query, parts),
-      sections: mergeItems(visible),
+      sections: merged.sections,
       sources: parts.map((p) => p.status),
-      generatedAt: clock.now().toISOString(),
+      generatedAt: now.toISOString(),
       fromCache: parts.some((p) => p.status.state === 'cached'),
       hiddenSealed: items.length - visible.length,
+      retracted: merged.retracted,
+      coverage: coverageOf(parts),
       ...(refreshing ? { refreshing: true } : {}),
       ...(notice ? { cache: notice } : {}),
     };

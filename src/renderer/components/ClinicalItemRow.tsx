@@ -10,6 +10,7 @@ import {
 } from '../model/itemDetails';
 import type { SummaryItem } from '../model/types';
 import { ConflictList } from './ConflictList';
+import { DoubleMedicationWarning, ItemHistory, ItemTags } from './ItemMarks';
 import { ItemProvenance } from './ItemProvenance';
 
 const ABSENCE_SECTIONS: ReadonlySet<SectionKey> = new Set(['allergies', 'medications', 'problems', 'procedures']);
@@ -58,6 +59,8 @@ export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryI
             {t(`items.criticality.${criticality}`, { defaultValue: criticality })}
           </span>
         )}
+        {critical && !criticality && <span className="tag tag--critical">{t('items.critical')}</span>}
+        <ItemTags item={item} />
         {item.status && <span className="tag">{status(item.status)}</span>}
         {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
         {item.date && (
@@ -68,7 +71,9 @@ export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryI
       </div>
       {reactions && <p className="item__detail">{t('items.reaction', { text: reactions })}</p>}
       {dosage && <p className="item__detail">{t('items.dosage', { text: dosage })}</p>}
+      <DoubleMedicationWarning item={item} />
       <ConflictList item={item} />
+      <ItemHistory item={item} />
       <ItemProvenance sources={item.sources} />
     </li>
   );

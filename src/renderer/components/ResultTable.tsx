@@ -4,6 +4,7 @@ import { groupResults, type ResultGroup } from '../model/groupResults';
 import { interpretationOf, referenceRangeOf, type ReferenceRange } from '../model/itemDetails';
 import type { SummaryItem } from '../model/types';
 import { ConflictList } from './ConflictList';
+import { ItemHistory, ItemTags } from './ItemMarks';
 import { ItemProvenance } from './ItemProvenance';
 
 /** Tests shown before "show all": one screen of the heavy patient, not two thousand rows. */
@@ -36,7 +37,8 @@ function ResultRow({ item, history, children }: { item: SummaryItem; history: bo
       >
         <th scope="row" className="result-row__test">
           <span className="result-row__name">{item.text}</span>
-          {item.status && item.status !== 'final' && <span className="tag">{status(item.status)}</span>}
+          {item.status && item.status !== 'final' && !item.corrected && <span className="tag">{status(item.status)}</span>}
+          <ItemTags item={item} />
           {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
           {children}
         </th>
@@ -56,10 +58,11 @@ function ResultRow({ item, history, children }: { item: SummaryItem; history: bo
           <ItemProvenance sources={item.sources} />
         </td>
       </tr>
-      {item.conflicts.length > 0 && (
+      {(item.conflicts.length > 0 || (item.history?.length ?? 0) > 0) && (
         <tr className="result-row__conflicts">
           <td colSpan={COLUMNS}>
             <ConflictList item={item} />
+            <ItemHistory item={item} />
           </td>
         </tr>
       )}

@@ -1,5 +1,6 @@
 import { useFormat } from '../i18n/useFormat';
-import { isEntry } from '../model/itemDetails';
+import type { CoverageState, SourceCoverage } from '../../shared/summary';
+import { isCountedEntry } from '../model/itemDetails';
 import type { ComponentType } from 'react';
 import type { SectionKey } from '../../shared/sections';
 import type { SummaryItem } from '../model/types';
@@ -18,11 +19,33 @@ export interface SectionContext {
   unanswered: readonly string[];
   /** True when no source answered at all. */
   noneAnswered: boolean;
+  /** Records their sources retracted, by section. */
+  retracted?: Partial<Record<SectionKey, number>>;
+  /** What each source said about each section. */
+  coverage?: readonly SourceCoverage[];
+  /** Source names by id. */
+  names?: ReadonlyMap<string, string>;
 }
 
-/** Entries that are facts about the patient, not "none known" statements. */
+/** Entries that count: facts about the patient (not "none known"), current ones where items are grouped. */
 export function countEntries(items: readonly SummaryItem[]): number {
-  return items.filter(isEntry).length;
+  return items.filter(isCountedEntry).length;
+}
+
+/** "Region Nord: inga kända · Region Syd: ingen information · Kommun Väst: svarade inte" */
+function CoverageLine({ section, context }: { section: SectionKey; context: SectionContext }) {
+  const { t } = useFormat();
+  const entries = (context.coverage ?? [])
+    .map((c) => [c.sourceId, c.sections[section]] as const)
+    .filter((e): e is readonly [string, CoverageState] => e[1] !== undefined);
+  if (entries.length === 0) return null;
+  return (
+    <p className="section__coverage" data-testid="section-coverage">
+      {entries
+        .map(([sourceId, state]) => t('sections.coverageEntry', { source: context.names?.get(sourceId) ?? sourceId, state: t(`sections.coverage.${state}`) }))
+        .join(' · ')}
+    </p>
+  );
 }
 
 export function SectionPanel({
@@ -67,14 +90,22 @@ export function SectionPanel({
         {entries > 0 && <span className="section__count">{entries}</span>}
       </header>
       {items.length === 0 ? (
-        <p
-          className={`section__empty${context.unanswered.length > 0 ? ' section__empty--incomplete' : ''}`}
-          data-testid="empty-section"
-        >
-          {emptyText}
-        </p>
+        <>
+          <p
+            className={`section__empty${context.unanswered.length > 0 ? ' section__empty--incomplete' : ''}`}
+            data-testid="empty-section"
+          >
+            {emptyText}
+          </p>
+          <CoverageLine section={config.key} context={context} />
+        </>
       ) : (
         <Body items={items} />
+      )}
+      {(context.retracted?.[config.key] ?? 0) > 0 && (
+        <p className="section__retracted" data-testid="section-retracted">
+          {t('sections.retracted', { count: context.retracted?.[config.key] ?? 0 })}
+        </p>
       )}
     </section>
   );

@@ -68,8 +68,26 @@ export function criticalityOf(item: SummaryItem): string | undefined {
   return item.section === 'allergies' ? item.details.criticality : undefined;
 }
 
+/** Raised into critical information by the merge (high criticality or anaphylaxis in any source). */
 export function isHighCriticality(item: SummaryItem): boolean {
-  return criticalityOf(item) === 'high';
+  return item.critical === true || criticalityOf(item) === 'high';
+}
+
+/** The source has not confirmed it (unconfirmed, provisional, differential). */
+export function isUnconfirmed(item: SummaryItem): boolean {
+  if (item.section !== 'allergies' && item.section !== 'problems') return false;
+  const v = item.details.verificationStatus;
+  return v === 'unconfirmed' || v === 'provisional' || v === 'differential';
+}
+
+/** What kind of record a medication is: prescribed, dispensed, administered or stated. */
+export function recordKindOf(item: SummaryItem): 'prescribed' | 'dispensed' | 'administered' | 'stated' | undefined {
+  return item.section === 'medications' ? item.details.recordKind : undefined;
+}
+
+/** Items that count for a section's number: facts, not statements, and not stopped, earlier or inactive ones. */
+export function isCountedEntry(item: SummaryItem): boolean {
+  return isEntry(item) && (item.group === undefined || item.group === 'current');
 }
 
 /** Reactions of an allergy, as words ("Urtikaria, Anafylaxi"). */

@@ -13,8 +13,14 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const context = useMemo<SectionContext>(() => {
     const unanswered = summary.sources.filter((s) => isFailing(s.state)).map((s) => s.name);
     const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
-    return { unanswered, noneAnswered: !answered };
-  }, [summary.sources]);
+    return {
+      unanswered,
+      noneAnswered: !answered,
+      ...(summary.retracted ? { retracted: summary.retracted } : {}),
+      ...(summary.coverage ? { coverage: summary.coverage } : {}),
+      names: new Map(summary.sources.map((s) => [s.sourceId, s.name])),
+    };
+  }, [summary.sources, summary.retracted, summary.coverage]);
   return (
     <>
       <PatientBanner summary={summary} selected={selected} />

@@ -3,7 +3,7 @@
  * file Samsyn itself writes there, and quarantined messages kept as the exact
  * bytes they arrived as, whatever their character set.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -105,7 +105,53 @@ describe('HL7 v2 batch folder on disk', () => {
     // The ledger: per file its names, hash, outcome, time and counts.
     const ledger = JSON.parse(readFileSync(join(folder, LEDGER_FILE), 'utf8'));
     for (const entry of ledger.files) {
-      expect(Object.keys(entry).sort()).toEqual(['at', 'messages', 'name', 'outcome', 'quarantinedMessages', 'sha256', 'stored']);
+      expect(Object.keys(entry).sort()).toEqual(['at', 'messages', 'name', 'outcome', 'quarantinedMessages', 'sha256', 'size', 'stored']);
+    }
+  });
+
+  it('keeps the new reasons as clean: too large, over the count limit, incomplete, interrupted; links and status name nothing', async () => {
+    const message = (id: string) => [msh(id), PID, 'DG1|1|I10SE|I50.9^Hjärtsvikt|||W'].join('\r');
+    const bhs = 'BHS|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916';
+    writeFileSync(join(folder, `${NATIONAL_ID}-big.hl7`), Buffer.from([bhs, ...Array.from({ length: 30 }, (_, i) => message(`B${i}`)), 'BTS|30'].join('\r'), 'latin1'));
+    writeFileSync(join(folder, `${FAMILY}-many.hl7`), Buffer.from([bhs, message('M1'), message('M2'), message('M3'), 'BTS|3'].join('\r'), 'latin1'));
+    writeFileSync(join(folder, `${GIVEN}-open.hl7`), Buffer.from([bhs, message('O1')].join('\r'), 'latin1'));
+    symlinkSync(join(folder, 'nowhere', `${NATIONAL_ID}.hl7`), join(folder, `${NATIONAL_ID}-link.hl7`));
+    const limited = (at: number) =>
+      createBatchFolderSource({
+        id: 'lab',
+        name: 'Lab',
+        folder,
+        timeoutMs: 5_000,
+        settleMs: 0,
+        maxFileBytes: 2_048,
+        maxMessages: 2,
+        incompleteAfterMs: 60_000,
+        clock: { now: () => new Date(at) },
+      });
+    const later = Date.now() + 120_000;
+    const source = limited(later);
+    expect(await source.importNew()).toMatchObject({ quarantinedFiles: 3 });
+    // An interrupted import, as a crash leaves it.
+    writeFileSync(join(folder, `${FAMILY}-heavy.hl7`), Buffer.from(message('H1'), 'latin1'));
+    const ledger = JSON.parse(readFileSync(join(folder, LEDGER_FILE), 'utf8'));
+    writeFileSync(join(folder, LEDGER_FILE), JSON.stringify({ ...ledger, attempt: { name: `${FAMILY}-heavy.hl7`, size: 1, at: new Date(later).toISOString() } }));
+    const restarted = limited(later);
+    await restarted.importNew();
+    const status = JSON.stringify(restarted.folderStatus());
+    expect(JSON.parse(status)).toMatchObject({
+      quarantined: { HL7_FILE_TOO_LARGE: 2, HL7_FILE_INCOMPLETE: 1, HL7_IMPORT_INTERRUPTED: 1 },
+      skipped: [{ code: 'HL7_FILE_LINK' }],
+    });
+    const ours = walk(folder).filter((f) => f === LEDGER_FILE || f.endsWith('.reason.json'));
+    expect(ours).toHaveLength(5);
+    const texts = [status, ...ours.map((f) => readFileSync(join(folder, f), 'utf8'))];
+    for (const text of texts) {
+      // The ledger keeps the names files were dropped under and a hash (hex: may hold a run of digits), as before; nothing else may.
+      const checked = text.startsWith('{"version"')
+        ? JSON.stringify(JSON.parse(text).files.map(({ name: _n, stored: _s, sha256: _h, ...rest }: Record<string, unknown>) => rest))
+        : text;
+      for (const needle of [NATIONAL_ID, FAMILY, GIVEN, ...TERMS]) expect(checked).not.toContain(needle);
+      expect(checked).not.toMatch(/\d{10,}/);
     }
   });
 

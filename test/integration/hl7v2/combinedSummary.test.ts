@@ -66,9 +66,12 @@ describe('one summary from FHIR regions, an MLLP region and a batch folder', () 
     expect(sourcesOf(s, 'J07BB02', 'immunizations')).toContainEqual(['kommun-vast', 'region-nord']);
     // ICD-10-SE atrial fibrillation from Syd (FHIR) and Kommun Väst (HL7 DG1) merge on the same OID.
     expect(sourcesOf(s, 'I48.9', 'problems')).toContainEqual(['kommun-vast', 'region-syd']);
-    // Apixaban coded by national product id in Kommun Väst stays its own item (cross-system merging is later).
+    // Apixaban: Kommun Väst's product code carries the ATC code the regions use, so it is one
+    // substance in one group, with 5 mg against 2.5 mg shown as a conflict and a possible double medication.
     const eliquis = s.sections.medications.find((i) => i.codes.some((c) => c.code === '20110318000016'));
-    expect(eliquis?.sources.map((p) => p.sourceName)).toEqual(['Kommun Väst']);
+    expect([...new Set(eliquis?.sources.map((p) => p.sourceId))]).toEqual(['kommun-vast', 'region-nord', 'region-syd']);
+    expect(eliquis?.conflicts.find((c) => c.field === 'strength')?.values.map((v) => v.value).sort()).toEqual(['2.5 mg', '2.5 mg', '5 mg']);
+    expect(eliquis).toMatchObject({ group: 'current', doubleMedication: true, reconciliation: { class: 'similar', substance: 'B01AF02 apixaban' } });
     // The drop folder's lab results carry their own source.
     const crp = s.sections.results.find((i) => i.codes.some((c) => c.code === '1988-5'));
     expect(crp?.sources.map((p) => p.sourceName)).toEqual(['Laboratoriet Öst (filer)']);

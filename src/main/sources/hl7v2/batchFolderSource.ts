@@ -1,16 +1,19 @@
 /**
  * The HL7 v2 batch drop folder adapter: before each patient query it lets the
- * importer (batchImporter.ts) take in every settled new file, then answers from
- * the messages imported so far that name the patient.
+ * importer (batchImporter.ts) take in every complete new file, then answers
+ * from the messages imported so far that name the patient. A file that is
+ * skipped or quarantined, or a folder that cannot be written, never fails the
+ * query: it is reported in folderStatus(); only a folder whose ledger and
+ * files cannot be read at all (nothing to answer from) fails it.
  */
 import { CodedError } from '../../../shared/errors';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult } from '../types';
-import { createBatchImporter, type ImportReport } from './batchImporter';
+import { createBatchImporter, type FolderFs, type FolderStatus, type ImportReport } from './batchImporter';
 import { mentionsPatient } from './hl7File';
 
-export type { BatchFolderWarning, ImportReport } from './batchImporter';
+export type { BatchFolderWarning, FileReason, FolderFs, FolderStatus, ImportReport } from './batchImporter';
 
 export interface BatchFolderConfig {
   id: string;
@@ -19,13 +22,23 @@ export interface BatchFolderConfig {
   timeoutMs: number;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
   settleMs?: number;
+  /** Largest file read, in bytes; default 50 MiB. */
+  maxFileBytes?: number;
+  /** Most messages / segments in one file; defaults 20,000 / 250,000. */
+  maxMessages?: number;
+  maxSegments?: number;
+  /** A BHS/FHS file without its BTS/FTS, unchanged this long, is quarantined; default 10 min. */
+  incompleteAfterMs?: number;
   clock?: Clock;
   logger?: Logger;
+  fs?: FolderFs;
 }
 
 export interface BatchFolderSource extends SourceAdapter {
   /** Imports every settled new file; safe to call at any time (calls are serialized). */
   importNew(): Promise<ImportReport>;
+  /** The folder after the last round: imported, quarantined (by code), waiting, skipped (by code), the folder's own fault. */
+  folderStatus(): FolderStatus;
 }
 
 export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderSource {
@@ -39,12 +52,14 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
     kind: 'hl7v2-batch',
     timeoutMs: config.timeoutMs,
     importNew,
+    folderStatus: () => importer.folderStatus(),
     async fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
       try {
         await importNew();
       } catch (err) {
+        // Only when nothing could be loaded: per-file reasons and folder faults after a load never land here.
         log.warn({ sourceId: config.id, cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import failed');
-        throw new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
+        throw err instanceof CodedError ? err : new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
       }
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
       const mine = importer.messages().filter((m) => mentionsPatient(m, query.identifier));

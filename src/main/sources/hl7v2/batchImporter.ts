@@ -11,24 +11,66 @@
  * in one ledger write before it is moved, so a crash at any point neither skips
  * a file nor imports one twice.
  *
+ * A file is imported only when complete: unchanged for the settle time (by the
+ * injected clock), unchanged while it was read, and — for a BHS batch or an FHS
+ * file — ending with its BTS / FTS. One that never gets its end marker is
+ * quarantined as HL7_FILE_INCOMPLETE once it has stood still for
+ * `incompleteAfterMs`. Every entry is looked at with lstat and opened with
+ * O_NOFOLLOW: a symbolic link is never followed (HL7_FILE_LINK), a directory,
+ * FIFO or device is never opened (HL7_FILE_NOT_REGULAR), and a file that cannot
+ * be read is left where it is (FILE_UNREADABLE) — each a reason for that file
+ * alone, shown in folderStatus(), never a failure of the source.
+ *
+ * Bounded: a file over `maxFileBytes` (by stat, before any read) or with more
+ * messages or segments than the limits (counted on the bytes, before parsing)
+ * is quarantined as HL7_FILE_TOO_LARGE naming the limit. Before a file is
+ * parsed its name is written to the ledger as the current attempt; if the
+ * process dies there (out of memory), the next start quarantines that file as
+ * HL7_IMPORT_INTERRUPTED instead of trying it again, so no file can make a
+ * crash loop. Files are taken one per turn of the event loop.
+ *
+ * A folder that cannot be written (read-only, full disk) stops the round with
+ * HL7_FOLDER_READ_ONLY / HL7_FOLDER_DISK_FULL in folderStatus(); new files wait
+ * and what was imported is still answered.
+ *
  * On start the mapped messages are rebuilt by reading again the files in
  * processed/ that the ledger lists as imported. A listed file that is missing
  * or whose SHA-256 no longer matches is not used: it is logged with a code
- * (never its name) and counted in the first import report. A file dropped
- * again with the bytes of one already handled is moved along without being
- * imported twice; a new file under a name used before is imported.
+ * (never its name), counted in the first import report and listed in
+ * folderStatus() as HL7_IMPORTED_FILE_CHANGED. A file that only grew (its
+ * writer went on after it was moved) still gives the part that was imported.
+ * A file dropped again with the bytes of one already handled is moved along
+ * without being imported twice; a new file under a name used before is imported.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:fs';
 import path from 'node:path';
-import { CodedError } from '../../../shared/errors';
+import { type AppError, CodedError, type ErrorCode } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { SubjectIdentity } from '../types';
-import { emptyLedger, type Ledger, type LedgerEntry, readLedger, sha256, writeLedger } from './batchLedger';
+import {
+  emptyLedger,
+  type FolderFs,
+  type Ledger,
+  type LedgerEntry,
+  nodeFolderFs,
+  readLedger,
+  sha256,
+  writeLedger,
+} from './batchLedger';
 import { type Hl7FileContent, readHl7File } from './hl7File';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
+export type { FolderFs } from './batchLedger';
+
+/** Defaults that fit a workstation: a lab's daily batch is a few MB. */
+export const DEFAULT_LIMITS = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxMessages: 20_000,
+  maxSegments: 250_000,
+  incompleteAfterMs: 10 * 60_000,
+} as const;
 
 export interface BatchImporterConfig {
   id: string;
@@ -36,8 +78,18 @@ export interface BatchImporterConfig {
   folder: string;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
   settleMs?: number;
+  /** Largest file read, in bytes (checked with stat before reading); default 50 MiB. */
+  maxFileBytes?: number;
+  /** Most messages in one file; default 20,000. */
+  maxMessages?: number;
+  /** Most segments in one file; default 250,000. */
+  maxSegments?: number;
+  /** A BHS/FHS file without its BTS/FTS that has not changed for this long is quarantined; default 10 min. */
+  incompleteAfterMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** File operations; default node:fs (tests pass a wrapper that fails like a full or read-only disk). */
+  fs?: FolderFs;
 }
 
 export interface ImportReport {
@@ -51,8 +103,46 @@ export interface ImportReport {
   duplicateFiles: number;
 }
 
+/** A coded reason about one file; never its name (names may carry identifiers). */
+export interface FileReason {
+  code: ErrorCode;
+  params?: QuarantineReason['params'];
+}
+
+/**
+ * The folder as the last import round left it: every file is imported,
+ * quarantined with its reason, waiting, or skipped with its reason.
+ */
+export interface FolderStatus {
+  /** Files imported (the ledger's count, this run and earlier ones). */
+  importedFiles: number;
+  /** Messages held from them (what is answered). */
+  messages: number;
+  /** Files quarantined whole, by reason code. */
+  quarantinedFiles: number;
+  quarantined: Partial<Record<ErrorCode, number>>;
+  /** Messages quarantined out of imported batches. */
+  quarantinedMessages: number;
+  /** Files in the drop folder not yet complete (or held back by a folder fault). */
+  waiting: number;
+  /** Entries left in the drop folder because they are links, not files, or unreadable. */
+  skipped: FileReason[];
+  /** Files imported earlier that could not be used at start (changed, missing, unreadable). */
+  unverified: FileReason[];
+  /** Why the last round could not finish (the folder itself); absent when it did. */
+  error?: AppError;
+  /** When the last round ran (ISO 8601); absent before the first. */
+  checkedAt?: string;
+}
+
 /** Log codes for what the folder reports without naming files (names may carry identifiers). */
-export type BatchFolderWarning = 'PROCESSED_MISSING' | 'PROCESSED_CHANGED' | 'PROCESSED_UNREADABLE' | 'LEDGER_REBUILT';
+export type BatchFolderWarning =
+  | 'PROCESSED_MISSING'
+  | 'PROCESSED_CHANGED'
+  | 'PROCESSED_GROWN'
+  | 'PROCESSED_UNREADABLE'
+  | 'LEDGER_REBUILT'
+  | 'IMPORT_INTERRUPTED';
 
 /** One mapped message, held in memory only. */
 export interface ImportedMessage {
@@ -61,35 +151,83 @@ export interface ImportedMessage {
 }
 
 export interface BatchImporter {
-  /** Imports every settled new file; safe to call at any time (calls are serialized). */
+  /** Imports every complete new file; safe to call at any time (calls are serialized). */
   importNew(): Promise<ImportReport>;
   /** Every message imported so far (after the first importNew). */
   messages(): readonly ImportedMessage[];
+  /** Counts and coded reasons, no names: for the source status, `samsyn` and the logs. */
+  folderStatus(): FolderStatus;
 }
 
-/** A name not yet taken in dir: the name itself, else with the time and, if need be, a counter. */
-function freeName(dir: string, name: string, now: Date): string {
-  if (!existsSync(path.join(dir, name))) return name;
-  for (let n = 0; ; n++) {
-    const candidate = n === 0 ? `${name}.${now.getTime()}` : `${name}.${now.getTime()}-${n}`;
-    if (!existsSync(path.join(dir, candidate))) return candidate;
-  }
+const OWN_FOLDERS = new Set(['processed', 'quarantine']);
+const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
+
+/** The error codes a failing write maps to: the folder's own fault, not the file's. */
+function folderFault(err: unknown): AppError {
+  if (err instanceof CodedError) return err.toAppError();
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { code: 'HL7_FOLDER_DISK_FULL' };
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return { code: 'HL7_FOLDER_READ_ONLY', params: { reason: code.toLowerCase() } };
+  return { code: 'SOURCE_UNREACHABLE', params: { reason: 'folder' } };
 }
 
-function readIfPresent(file: string): Buffer | undefined {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+function unreadable(err: unknown): FileReason {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return { code: 'FILE_UNREADABLE', params: { reason: code === 'EACCES' || code === 'EPERM' ? 'permission' : 'io' } };
 }
+
+const isGone = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
+/** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
+export function countSegments(bytes: Buffer): { segments: number; messages: number } {
+  let segments = 0;
+  let messages = 0;
+  let lineStart = true;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0d || b === 0x0a) {
+      lineStart = true;
+      continue;
+    }
+    if (!lineStart) continue;
+    lineStart = false;
+    segments++;
+    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
+  }
+  return { segments, messages };
+}
+
+/**
+ * The end marker a batch declares by its first segment and lacks: BTS for a
+ * BHS batch, FTS for an FHS file; undefined when present or not needed (a
+ * message or headers without an envelope have none).
+ */
+export function missingEndMarker(bytes: Buffer): 'BTS' | 'FTS' | undefined {
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start < bytes.length && WHITESPACE.has(bytes[start] as number)) start++;
+  const head = bytes.toString('latin1', start, start + 3);
+  const want = head === 'FHS' ? 'FTS' : head === 'BHS' ? 'BTS' : undefined;
+  if (!want) return undefined;
+  let end = bytes.length;
+  while (end > start && WHITESPACE.has(bytes[end - 1] as number)) end--;
+  let last = end;
+  while (last > start && bytes[last - 1] !== 0x0d && bytes[last - 1] !== 0x0a) last--;
+  return bytes.toString('latin1', last, last + 3) === want ? undefined : want;
+}
+
+type ReadOutcome = { bytes: Buffer } | { skip: FileReason } | { waiting: true } | { gone: true };
 
 export function createBatchImporter(config: BatchImporterConfig): BatchImporter {
   const clock = config.clock ?? systemClock;
   const log = config.logger ?? createLogger('sources.hl7v2.batch');
+  const fs = config.fs ?? nodeFolderFs;
   const now = () => clock.now();
   const settleMs = config.settleMs ?? 2_000;
+  const maxFileBytes = config.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
+  const maxMessages = config.maxMessages ?? DEFAULT_LIMITS.maxMessages;
+  const maxSegments = config.maxSegments ?? DEFAULT_LIMITS.maxSegments;
+  const incompleteAfterMs = config.incompleteAfterMs ?? DEFAULT_LIMITS.incompleteAfterMs;
   const folder = config.folder;
   const processed = path.join(folder, 'processed');
   const quarantine = path.join(folder, 'quarantine');
@@ -98,21 +236,74 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     messages: ImportedMessage[];
     /** Content hashes already handled (imported and verified, or quarantined), to the entry that handled them. */
     handled: Map<string, LedgerEntry>;
+    unverified: FileReason[];
   }
   let state: State | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  let round: { waiting: number; skipped: FileReason[]; error?: AppError; at?: string } = { waiting: 0, skipped: [] };
 
   const warn = (code: BatchFolderWarning, count = 1): void => {
     log.warn({ sourceId: config.id, code, count }, 'batch folder');
   };
 
   function writeReason(target: string, reason: QuarantineReason, at: Date): void {
-    writeFileSync(path.join(quarantine, `${target}.reason.json`), reasonFileText(reason, at));
+    fs.writeFileSync(path.join(quarantine, `${target}.reason.json`), reasonFileText(reason, at));
   }
 
   function moveTo(dir: string, name: string, target: string): void {
-    mkdirSync(dir, { recursive: true });
-    renameSync(path.join(folder, name), path.join(dir, target));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.renameSync(path.join(folder, name), path.join(dir, target));
+  }
+
+  /** A name not yet taken in dir: the name itself, else with the time and, if need be, a counter. */
+  function freeName(dir: string, name: string, at: Date): string {
+    if (!fs.existsSync(path.join(dir, name))) return name;
+    for (let n = 0; ; n++) {
+      const candidate = n === 0 ? `${name}.${at.getTime()}` : `${name}.${at.getTime()}-${n}`;
+      if (!fs.existsSync(path.join(dir, candidate))) return candidate;
+    }
+  }
+
+  /**
+   * A regular file's bytes, read through one descriptor opened without
+   * following links and without blocking (a FIFO never hangs the read), and
+   * only if it did not change while being read.
+   */
+  function readRegular(file: string, expected?: { ino: number }): ReadOutcome {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      if (isGone(err)) return { gone: true };
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return { skip: { code: 'HL7_FILE_LINK' } };
+      return { skip: unreadable(err) };
+    }
+    try {
+      const before = fs.fstatSync(fd);
+      if (!before.isFile()) return { skip: { code: 'HL7_FILE_NOT_REGULAR' } };
+      if ((expected && before.ino !== expected.ino) || before.size > maxFileBytes) return { waiting: true };
+      const bytes = Buffer.alloc(before.size);
+      let offset = 0;
+      while (offset < bytes.length) {
+        const n = fs.readSync(fd, bytes, offset, bytes.length - offset, offset);
+        if (n === 0) break;
+        offset += n;
+      }
+      const after = fs.fstatSync(fd);
+      if (offset !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return { waiting: true };
+      return { bytes };
+    } catch (err) {
+      return { skip: unreadable(err) };
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** A processed/ file's bytes, or undefined when it is missing, not a regular file or unreadable. */
+  function readKept(file: string): Buffer | undefined {
+    const read = readRegular(file);
+    return 'bytes' in read ? read.bytes : undefined;
   }
 
   function parse(name: string, bytes: Buffer, at: string): Hl7FileContent {
@@ -125,13 +316,25 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /**
    * Finishes a move the ledger recorded but a crash interrupted: the file is
-   * still in the drop folder under its name, with the recorded bytes.
+   * still in the drop folder under its name, with the recorded bytes (or, for
+   * one quarantined unread, the recorded size).
    */
   function finishMove(entry: LedgerEntry, at: Date): boolean {
     const dir = entry.outcome === 'imported' ? processed : quarantine;
-    if (existsSync(path.join(dir, entry.stored))) return false;
-    const pending = readIfPresent(path.join(folder, entry.name));
-    if (!pending || sha256(pending) !== entry.sha256) return false;
+    if (fs.existsSync(path.join(dir, entry.stored))) return false;
+    const pending = path.join(folder, entry.name);
+    if (entry.sha256 === undefined) {
+      let stat;
+      try {
+        stat = fs.lstatSync(pending);
+      } catch {
+        return false;
+      }
+      if (!stat.isFile() || stat.size !== entry.size) return false;
+    } else {
+      const bytes = readKept(pending);
+      if (!bytes || sha256(bytes) !== entry.sha256) return false;
+    }
     moveTo(dir, entry.name, entry.stored);
     if (entry.outcome === 'quarantined' && entry.reason) writeReason(entry.stored, entry.reason, at);
     return true;
@@ -139,26 +342,44 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /** The messages of the files the ledger lists as imported, each file checked against its hash. */
   function load(ledger: Ledger, at: Date, report: ImportReport): State {
-    const loaded: State = { ledger, messages: [], handled: new Map() };
+    const loaded: State = { ledger, messages: [], handled: new Map(), unverified: [] };
+    const notUsed = (warning: BatchFolderWarning, reason: string): void => {
+      // Not silently used: a changed file could hold anything, a missing one nothing.
+      warn(warning);
+      loaded.unverified.push({ code: 'HL7_IMPORTED_FILE_CHANGED', params: { reason } });
+      report.unverifiedFiles++;
+    };
     for (const entry of ledger.files) {
-      finishMove(entry, at);
+      try {
+        finishMove(entry, at);
+      } catch {
+        // A folder that cannot be written: the file waits in the drop folder and is handled as a duplicate later.
+      }
       if (entry.outcome === 'quarantined') {
-        loaded.handled.set(entry.sha256, entry);
+        if (entry.sha256) loaded.handled.set(entry.sha256, entry);
         continue;
       }
-      const bytes = readIfPresent(path.join(processed, entry.stored));
-      if (!bytes || sha256(bytes) !== entry.sha256) {
-        // Not silently used: a changed file could hold anything, a missing one nothing.
-        warn(bytes ? 'PROCESSED_CHANGED' : 'PROCESSED_MISSING');
-        report.unverifiedFiles++;
+      const kept = readKept(path.join(processed, entry.stored));
+      let bytes = kept;
+      if (kept && entry.sha256 && sha256(kept) !== entry.sha256) {
+        // Its writer went on after the move: the part that was imported is still good.
+        const grown = entry.size !== undefined && kept.length > entry.size && sha256(kept.subarray(0, entry.size)) === entry.sha256;
+        if (grown) notUsed('PROCESSED_GROWN', 'grown');
+        else {
+          notUsed('PROCESSED_CHANGED', 'changed');
+          continue;
+        }
+        bytes = kept.subarray(0, entry.size);
+      }
+      if (!bytes) {
+        notUsed('PROCESSED_MISSING', 'missing');
         continue;
       }
       try {
         loaded.messages.push(...good(parse(entry.name, bytes, entry.at)));
-        loaded.handled.set(entry.sha256, entry);
+        if (entry.sha256) loaded.handled.set(entry.sha256, entry);
       } catch {
-        warn('PROCESSED_UNREADABLE');
-        report.unverifiedFiles++;
+        notUsed('PROCESSED_UNREADABLE', 'unreadable');
       }
     }
     return loaded;
@@ -166,11 +387,12 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /** Ledger missing, unreadable or in the old format: rebuild it from what was imported (processed/), moving nothing. */
   function rebuild(at: Date, importedAt: Map<string, string>): State {
-    const fresh: State = { ledger: emptyLedger(), messages: [], handled: new Map() };
-    const names = existsSync(processed) ? readdirSync(processed).sort() : [];
+    const fresh: State = { ledger: emptyLedger(), messages: [], handled: new Map(), unverified: [] };
+    const names = fs.existsSync(processed) ? fs.readdirSync(processed).sort() : [];
     let duplicates = 0;
     for (const name of names) {
-      const bytes = readFileSync(path.join(processed, name));
+      const bytes = readKept(path.join(processed, name));
+      if (!bytes) continue;
       const hash = sha256(bytes);
       if (fresh.handled.has(hash)) {
         duplicates++;
@@ -184,6 +406,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           name,
           stored: name,
           sha256: hash,
+          size: bytes.length,
           outcome: 'imported',
           at: when,
           messages: messages.length,
@@ -195,17 +418,76 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       } catch {
         // It was imported once; a file that no longer reads stays where it is and is reported.
         warn('PROCESSED_UNREADABLE');
+        fresh.unverified.push({ code: 'HL7_IMPORTED_FILE_CHANGED', params: { reason: 'unreadable' } });
       }
     }
     if (fresh.ledger.files.length + duplicates > 0) warn('LEDGER_REBUILT', fresh.ledger.files.length + duplicates);
-    writeLedger(folder, fresh.ledger);
+    try {
+      writeLedger(folder, fresh.ledger, fs);
+    } catch (err) {
+      // Rebuilt in memory all the same: what was imported is answered; the folder's fault is shown.
+      round.error = folderFault(err);
+    }
     return fresh;
   }
 
+  /** Writes the ledger with one more entry (and no attempt); memory follows only once it is on disk. */
   function commit(current: State, entry: LedgerEntry): void {
-    current.ledger.files.push(entry);
-    current.handled.set(entry.sha256, entry);
-    writeLedger(folder, current.ledger);
+    const next: Ledger = { version: 2, files: [...current.ledger.files, entry] };
+    writeLedger(folder, next, fs);
+    current.ledger = next;
+    if (entry.sha256) current.handled.set(entry.sha256, entry);
+  }
+
+  function setAttempt(current: State, attempt: Ledger['attempt']): void {
+    const next: Ledger = { version: 2, files: current.ledger.files, ...(attempt ? { attempt } : {}) };
+    writeLedger(folder, next, fs);
+    current.ledger = next;
+  }
+
+  /** Quarantines a whole file with its reason: ledger first, then the move, then the reason file. */
+  function quarantineFile(
+    current: State,
+    name: string,
+    file: { sha256?: string; size: number },
+    reason: QuarantineReason,
+    at: Date,
+    report: ImportReport,
+  ): void {
+    const stored = freeName(quarantine, name, at);
+    commit(current, {
+      name,
+      stored,
+      ...(file.sha256 ? { sha256: file.sha256 } : {}),
+      size: file.size,
+      outcome: 'quarantined',
+      at: at.toISOString(),
+      messages: 0,
+      quarantinedMessages: 0,
+      reason,
+    });
+    moveTo(quarantine, name, stored);
+    writeReason(stored, reason, at);
+    report.quarantinedFiles++;
+  }
+
+  /** The file an earlier run was importing when it died: quarantined unread, never tried again. */
+  function quarantineInterrupted(current: State, at: Date, report: ImportReport): void {
+    const attempt = current.ledger.attempt;
+    if (!attempt) return;
+    let size: number | undefined;
+    try {
+      const stat = fs.lstatSync(path.join(folder, attempt.name));
+      if (stat.isFile()) size = stat.size;
+    } catch {
+      // Gone: nothing to hold back.
+    }
+    if (size === undefined) {
+      setAttempt(current, undefined);
+      return;
+    }
+    warn('IMPORT_INTERRUPTED');
+    quarantineFile(current, attempt.name, { size }, { code: 'HL7_IMPORT_INTERRUPTED', params: {} }, at, report);
   }
 
   function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): void {
@@ -215,63 +497,154 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       content = parse(name, bytes, when);
     } catch (err) {
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
-      const stored = freeName(quarantine, name, at);
-      commit(current, { name, stored, sha256: hash, outcome: 'quarantined', at: when, messages: 0, quarantinedMessages: 0, reason });
-      moveTo(quarantine, name, stored);
-      writeReason(stored, reason, at);
-      report.quarantinedFiles++;
+      quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
       return;
     }
     let bad = 0;
     for (const message of content.messages) {
       if (!message.error && message.mapped) continue;
       bad++;
-      mkdirSync(quarantine, { recursive: true });
+      fs.mkdirSync(quarantine, { recursive: true });
       const target = freeName(quarantine, `${name}.message-${message.index}.hl7`, at);
       // The message's own bytes, as they came: no re-encoding, nothing lost.
-      writeFileSync(path.join(quarantine, target), message.bytes ?? bytes);
+      fs.writeFileSync(path.join(quarantine, target), message.bytes ?? bytes);
       writeReason(target, quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index })), at);
     }
     const messages = good(content);
     const stored = freeName(processed, name, at);
-    commit(current, { name, stored, sha256: hash, outcome: 'imported', at: when, messages: messages.length, quarantinedMessages: bad });
-    moveTo(processed, name, stored);
+    commit(current, {
+      name,
+      stored,
+      sha256: hash,
+      size: bytes.length,
+      outcome: 'imported',
+      at: when,
+      messages: messages.length,
+      quarantinedMessages: bad,
+    });
+    // Committed: answered from now on, even if the move below fails (it is finished as a duplicate later).
     current.messages.push(...messages);
     report.imported += messages.length;
     report.quarantinedMessages += bad;
+    moveTo(processed, name, stored);
   }
 
-  function runImport(): ImportReport {
-    const at = now();
-    mkdirSync(folder, { recursive: true });
-    const report: ImportReport = { imported: 0, quarantinedFiles: 0, quarantinedMessages: 0, unverifiedFiles: 0, duplicateFiles: 0 };
-    if (!state) {
-      const read = readLedger(folder, at);
-      state = read.kind === 'ledger' ? load(read.ledger, at, report) : rebuild(at, read.kind === 'legacy' ? read.importedAt : new Map());
+  /** One entry of the drop folder: imported, quarantined, left waiting, or skipped with a reason. */
+  function takeFile(current: State, name: string, at: Date, report: ImportReport): FileReason | undefined {
+    const file = path.join(folder, name);
+    let stat;
+    try {
+      stat = fs.lstatSync(file);
+    } catch (err) {
+      return isGone(err) ? undefined : unreadable(err);
     }
-    const current = state;
-    // Samsyn's own files (the ledger, its temporary and set-aside copies) start with a dot.
-    const names = readdirSync(folder)
-      .filter((n) => !n.startsWith('.'))
-      .sort();
-    for (const name of names) {
-      // Runs before every patient query: one stat per entry, taken just before the file is read.
-      const stat = statSync(path.join(folder, name));
-      if (!stat.isFile()) continue;
-      if (settleMs > 0 && at.getTime() - stat.mtimeMs < settleMs) continue;
-      const bytes = readFileSync(path.join(folder, name));
-      const hash = sha256(bytes);
-      const seen = current.handled.get(hash);
-      if (seen) {
-        // The same bytes again (resent, or a move a crash interrupted): keep the file, import nothing twice.
-        const dir = seen.outcome === 'imported' ? processed : quarantine;
-        const stored = freeName(dir, name, at);
-        moveTo(dir, name, stored);
-        if (seen.reason) writeReason(stored, seen.reason, at);
-        report.duplicateFiles++;
-        continue;
-      }
+    if (stat.isSymbolicLink()) return { code: 'HL7_FILE_LINK' };
+    if (!stat.isFile()) return { code: 'HL7_FILE_NOT_REGULAR' };
+    if (stat.size > maxFileBytes) {
+      // Never read: the size alone decides.
+      const reason: QuarantineReason = { code: 'HL7_FILE_TOO_LARGE', params: { reason: 'bytes', expected: maxFileBytes, found: stat.size } };
+      quarantineFile(current, name, { size: stat.size }, reason, at, report);
+      return undefined;
+    }
+    const age = at.getTime() - stat.mtimeMs;
+    if (settleMs > 0 && age < settleMs) return undefined;
+    const read = readRegular(file, { ino: stat.ino });
+    if ('skip' in read) return read.skip;
+    if (!('bytes' in read)) return undefined;
+    const { bytes } = read;
+    const hash = sha256(bytes);
+    const seen = current.handled.get(hash);
+    if (seen) {
+      // The same bytes again (resent, or a move a crash interrupted): keep the file, import nothing twice.
+      const dir = seen.outcome === 'imported' ? processed : quarantine;
+      const stored = freeName(dir, name, at);
+      moveTo(dir, name, stored);
+      if (seen.reason) writeReason(stored, seen.reason, at);
+      report.duplicateFiles++;
+      return undefined;
+    }
+    const marker = missingEndMarker(bytes);
+    if (marker) {
+      // Still being written, or its writer gave up: it waits, and is quarantined once it has stood still long enough.
+      if (age < incompleteAfterMs) return undefined;
+      const reason: QuarantineReason = { code: 'HL7_FILE_INCOMPLETE', params: { name: marker, reason: 'no-end-marker' } };
+      quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
+      return undefined;
+    }
+    const counted = countSegments(bytes);
+    const over =
+      counted.messages > maxMessages
+        ? { reason: 'messages', expected: maxMessages, found: counted.messages }
+        : counted.segments > maxSegments
+          ? { reason: 'segments', expected: maxSegments, found: counted.segments }
+          : undefined;
+    if (over) {
+      quarantineFile(current, name, { sha256: hash, size: bytes.length }, { code: 'HL7_FILE_TOO_LARGE', params: over }, at, report);
+      return undefined;
+    }
+    // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
+    setAttempt(current, { name, size: bytes.length, at: at.toISOString() });
+    try {
       importFile(current, name, bytes, hash, at, report);
+    } finally {
+      // A fault (full disk) is not a crash: the file is tried again next round.
+      if (current.ledger.attempt) current.ledger = { version: 2, files: current.ledger.files };
+    }
+    return undefined;
+  }
+
+  /** What is left in the drop folder after a round: waiting files, besides the skipped ones. */
+  function remaining(): number {
+    try {
+      return fs.readdirSync(folder).filter((n) => !n.startsWith('.') && !OWN_FOLDERS.has(n)).length;
+    } catch {
+      return 0;
+    }
+  }
+
+  async function runImport(): Promise<ImportReport> {
+    const at = now();
+    const report: ImportReport = { imported: 0, quarantinedFiles: 0, quarantinedMessages: 0, unverifiedFiles: 0, duplicateFiles: 0 };
+    const skipped: FileReason[] = [];
+    round = { waiting: 0, skipped: [], at: at.toISOString() };
+    let error: AppError | undefined;
+    try {
+      if (!state) {
+        try {
+          fs.mkdirSync(folder, { recursive: true });
+        } catch (err) {
+          if (!fs.existsSync(folder)) throw err;
+        }
+        const read = readLedger(folder, at, fs);
+        state = read.kind === 'ledger' ? load(read.ledger, at, report) : rebuild(at, read.kind === 'legacy' ? read.importedAt : new Map());
+        error = round.error;
+        quarantineInterrupted(state, at, report);
+      }
+      const current = state;
+      // Samsyn's own files (the ledger, its temporary and set-aside copies) start with a dot.
+      const names = fs
+        .readdirSync(folder)
+        .filter((n) => !n.startsWith('.') && !OWN_FOLDERS.has(n))
+        .sort();
+      for (const name of names) {
+        // One file per turn of the event loop: other calls are answered between files.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const reason = takeFile(current, name, at, report);
+        if (reason) skipped.push(reason);
+      }
+    } catch (err) {
+      error = folderFault(err);
+      log.warn({ sourceId: config.id, code: error.code, cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import stopped');
+      if (!state) {
+        round = { waiting: remaining(), skipped, error, at: at.toISOString() };
+        throw new CodedError(error.code, error.params);
+      }
+    }
+    round = { waiting: Math.max(0, remaining() - skipped.length), skipped, ...(error ? { error } : {}), at: at.toISOString() };
+    if (skipped.length > 0) {
+      const byCode = new Map<string, number>();
+      for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
+      log.warn({ sourceId: config.id, skipped: Object.fromEntries(byCode) }, 'batch folder entries skipped');
     }
     if (report.imported + report.quarantinedFiles + report.quarantinedMessages + report.duplicateFiles > 0) {
       log.info({ sourceId: config.id, ...report });
@@ -285,5 +658,34 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     return run;
   };
 
-  return { importNew, messages: () => state?.messages ?? [] };
+  function folderStatus(): FolderStatus {
+    const files = state?.ledger.files ?? [];
+    const quarantined: Partial<Record<ErrorCode, number>> = {};
+    let importedFiles = 0;
+    let quarantinedFiles = 0;
+    let quarantinedMessages = 0;
+    for (const entry of files) {
+      quarantinedMessages += entry.quarantinedMessages;
+      if (entry.outcome === 'imported') importedFiles++;
+      else {
+        quarantinedFiles++;
+        const code = entry.reason?.code ?? 'HL7_MALFORMED';
+        quarantined[code] = (quarantined[code] ?? 0) + 1;
+      }
+    }
+    return {
+      importedFiles,
+      messages: state?.messages.length ?? 0,
+      quarantinedFiles,
+      quarantined,
+      quarantinedMessages,
+      waiting: round.waiting,
+      skipped: round.skipped,
+      unverified: state?.unverified ?? [],
+      ...(round.error ? { error: round.error } : {}),
+      ...(round.at ? { checkedAt: round.at } : {}),
+    };
+  }
+
+  return { importNew, messages: () => state?.messages ?? [], folderStatus };
 }

@@ -4,8 +4,13 @@
  * identifying and nothing clinical — Samsyn never writes readable patient data
  * to disk (the encrypted cache is the only place it stores any). Per file: the
  * name it was dropped under, the name it is kept under in processed/ or
- * quarantine/, a SHA-256 of its bytes, the outcome, the time, message counts,
- * and for a quarantined file the coded reason. The mapped messages live in
+ * quarantine/, a SHA-256 of its bytes and their count, the outcome, the time,
+ * message counts, and for a quarantined file the coded reason. A file
+ * quarantined without being read (over the size limit, or the one an earlier
+ * run died importing) has its size but no hash. Before a file is read, its
+ * name and size are written as the ledger's `attempt`: a ledger that still
+ * holds one at start means that import never finished (a crash, running out
+ * of memory), and the file is quarantined instead of being tried again. The mapped messages live in
  * memory only and are rebuilt on start from the files in processed/ the ledger
  * lists, after checking each file's hash.
  *
@@ -18,7 +23,7 @@
  * rebuilt from processed/.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { type QuarantineReason, quarantineReasonSchema } from './quarantineReason';
@@ -30,7 +35,10 @@ const entrySchema = z.strictObject({
   name: z.string().min(1),
   /** Its name in processed/ or quarantine/ (differs when the name was taken). */
   stored: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Absent only for a file quarantined without being read. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Bytes (written since the batch folder's limits; older entries lack it). */
+  size: z.number().int().nonnegative().optional(),
   outcome: z.enum(['imported', 'quarantined']),
   at: z.iso.datetime(),
   messages: z.number().int().nonnegative(),
@@ -38,16 +46,27 @@ const entrySchema = z.strictObject({
   reason: quarantineReasonSchema.optional(),
 });
 
+const attemptSchema = z.strictObject({
+  name: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  at: z.iso.datetime(),
+});
+
 const ledgerSchema = z.strictObject({
   version: z.literal(2),
   files: z.array(entrySchema),
+  /** The file being imported right now; cleared when its entry is written. */
+  attempt: attemptSchema.optional(),
 });
+
+export type ImportAttempt = z.infer<typeof attemptSchema>;
 
 export type LedgerEntry = Omit<z.infer<typeof entrySchema>, 'reason'> & { reason?: QuarantineReason };
 
 export interface Ledger {
   version: 2;
   files: LedgerEntry[];
+  attempt?: ImportAttempt;
 }
 
 export type LedgerRead =
@@ -80,12 +99,30 @@ function legacyTimes(parsed: unknown): Map<string, string> | undefined {
 }
 
 /** Reads the ledger; one that cannot be read is moved aside (never overwritten) and reported missing. */
-export function readLedger(folder: string, now: Date): LedgerRead {
+/** The file operations the batch folder uses: node:fs, or a wrapper that fails like a full or read-only disk. */
+export type FolderFs = Pick<
+  typeof nodeFs,
+  | 'closeSync'
+  | 'existsSync'
+  | 'fstatSync'
+  | 'lstatSync'
+  | 'mkdirSync'
+  | 'openSync'
+  | 'readdirSync'
+  | 'readFileSync'
+  | 'readSync'
+  | 'renameSync'
+  | 'writeFileSync'
+>;
+
+export const nodeFolderFs: FolderFs = nodeFs;
+
+export function readLedger(folder: string, now: Date, fs: FolderFs = nodeFolderFs): LedgerRead {
   const file = path.join(folder, LEDGER_FILE);
-  if (!existsSync(file)) return { kind: 'missing' };
+  if (!fs.existsSync(file)) return { kind: 'missing' };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     parsed = undefined;
   }
@@ -93,13 +130,17 @@ export function readLedger(folder: string, now: Date): LedgerRead {
   if (ledger.success) return { kind: 'ledger', ledger: ledger.data as Ledger };
   const legacy = legacyTimes(parsed);
   if (legacy) return { kind: 'legacy', importedAt: legacy };
-  renameSync(file, `${file}.unreadable-${now.getTime()}`);
+  try {
+    fs.renameSync(file, `${file}.unreadable-${now.getTime()}`);
+  } catch {
+    // A read-only folder: it stays where it is, and the rebuilt ledger cannot be written either (reported then).
+  }
   return { kind: 'missing' };
 }
 
-export function writeLedger(folder: string, ledger: Ledger): void {
+export function writeLedger(folder: string, ledger: Ledger, fs: FolderFs = nodeFolderFs): void {
   const file = path.join(folder, LEDGER_FILE);
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(ledger));
-  renameSync(tmp, file);
+  fs.writeFileSync(tmp, JSON.stringify(ledger));
+  fs.renameSync(tmp, file);
 }

@@ -88,6 +88,7 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
   const state: MapState = { subjects: [], items: [], order: {}, obr: {} };
   let hasPatient = false;
   let previous = '';
+  const seen = new Set<string>();
   for (const seg of view.segments) {
     const before = previous;
     previous = seg.name;
@@ -108,7 +109,15 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
       state.subjects.push({ identifiers: [] });
       hasPatient = true;
     }
+    const mappedBefore = state.items.length;
     mapper.map(seg, ctx, state);
+    // A record id names one record: set ids restart per order group and
+    // segments may lack them, so a repeat within the message gets its position.
+    for (const item of state.items.slice(mappedBefore)) {
+      const id = item.provenance.recordId;
+      if (seen.has(id)) item.provenance = { ...item.provenance, recordId: `${id}@${seg.position}` };
+      seen.add(item.provenance.recordId);
+    }
   }
   return { subjects: state.subjects, items: state.items };
 }

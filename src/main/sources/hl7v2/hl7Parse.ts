@@ -15,10 +15,13 @@
  *  - structure checks: a parser accepts almost any text as a message, so a
  *    message is checked here and a bad one becomes HL7_MALFORMED naming only
  *    the message and segment position.
- * Segments are tokenized when first read, fields turned into Hl7Rep when first
- * asked for. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
+ * Segments are tokenized when first read; a value of a segment without escapes
+ * is read straight from the library's tokens, other fields are turned into
+ * Hl7Rep when first asked for. A document holds the segments of one message at
+ * a time (the one read last), so a batch's tokens can be collected as it is
+ * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
  */
-import { Hl7Context, type Hl7Field, Hl7Segment as LibrarySegment } from '@medplum/core';
+import { Hl7Context, Hl7Segment as LibrarySegment } from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
 import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
@@ -41,26 +44,52 @@ interface Reading {
  * The delimiters a message declares in MSH-2 (the five characters after `MSH`):
  * one character each, by code point, a missing one being the standard's.
  */
+const readings = new Map<string, Reading>();
+
 function readingOf(text: string): Reading {
-  const declared = [...text.slice(3, 8)];
+  // Messages of one source declare the same delimiters: one context and unescaper for them all.
+  const key = text.slice(3, 8);
+  const known = readings.get(key);
+  if (known) return known;
+  const reading = newReading(key);
+  if (readings.size >= 32) readings.clear(); // as hl7Unescaper's cache: the usual stay cached
+  readings.set(key, reading);
+  return reading;
+}
+
+function newReading(key: string): Reading {
+  const declared = [...key];
   const all = `\r${declared[0]}${declared[1] ?? '^'}${declared[2] ?? '~'}${declared[3] ?? '\\'}${declared[4] ?? '&'}`;
   const context = new Hl7Context('\r', all.charAt(1), all.charAt(2), all.charAt(3), all.charAt(4), all.charAt(5));
   return { context, unescape: hl7Unescaper(context) };
 }
 
-function readField(field: Hl7Field | undefined, reading: Reading): Hl7Rep[] {
-  const reps = field?.components;
-  if (!reps || (reps.length === 1 && reps[0]?.length === 1 && reps[0][0] === '')) return [];
+/** An empty field (nothing between its separators) has no repetitions. */
+function isEmptyField(reps: string[][]): boolean {
+  return reps.length === 1 && reps[0]?.length === 1 && reps[0][0] === '';
+}
+
+/** A field as Hl7Rep[]; `escaped` false when its segment holds no escape, so nothing needs unescaping. */
+function readField(reps: string[][] | undefined, reading: Reading, escaped: boolean): Hl7Rep[] {
+  if (!reps || isEmptyField(reps)) return [];
   const sub = reading.context.subcomponentSeparator;
-  return reps.map((rep) =>
-    rep.length === 1 && rep[0] === '' ? [] : rep.map((c) => (c === '' ? [] : c.split(sub).map(reading.unescape))),
-  );
+  const component = escaped ? (c: string) => c.split(sub).map(reading.unescape) : (c: string) => c.split(sub);
+  return reps.map((rep) => (rep.length === 1 && rep[0] === '' ? [] : rep.map((c) => (c === '' ? [] : component(c)))));
 }
 
 export class Hl7Segment {
   readonly name: string;
   private parsed: LibrarySegment | undefined;
   private readonly cache: Hl7Rep[][] = [];
+  /**
+   * True when a value may hold an escape (the message's escape character, or the
+   * backslash of `\.br\`): its values are then read through reps(), which
+   * unescapes a whole field at a time (a bad `\Xhh\` throws when its field is
+   * read). Without one, values are read straight from the library's tokens.
+   */
+  private readonly escaped: boolean;
+  /** Where field n sits in the library's fields: MSH's field 1 is MSH-2 there, MSH-1 being the separator. */
+  private readonly shift: number;
 
   constructor(
     private readonly line: string,
@@ -69,38 +98,77 @@ export class Hl7Segment {
     readonly position: number,
   ) {
     this.name = line.slice(0, 3);
+    this.escaped = line.includes(reading.context.escapeCharacter) || line.includes('\\');
+    this.shift = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS' ? -1 : 0;
+  }
+
+  /** Field n as the library split it: repetitions of components, escapes as written. */
+  private tokens(n: number): string[][] | undefined {
+    this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
+    // Field 0 holds the segment name.
+    return this.parsed.fields[n + this.shift]?.components;
   }
 
   /** Every repetition of field n (1-based, as in the standard: MSH-9 is the message type). */
   reps(n: number): Hl7Rep[] {
     const cached = this.cache[n];
     if (cached) return cached;
-    this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
-    // Field 0 holds the segment name; MSH's field 1 is MSH-2, MSH-1 being the separator.
-    const header = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS';
-    const value = readField(this.parsed.fields[header ? n - 1 : n], this.reading);
+    const value = readField(this.tokens(n), this.reading, this.escaped);
     if (Number.isInteger(n) && n >= 0) this.cache[n] = value;
     return value;
   }
 
+  /** How many repetitions field n has: `reps(n).length`, without building them. */
+  repetitions(n: number): number {
+    if (this.escaped) return this.reps(n).length;
+    const reps = this.tokens(n);
+    return !reps || isEmptyField(reps) ? 0 : reps.length;
+  }
+
   /** Field n, component c, subcomponent s of repetition r (all 1-based but r, 0-based); '' when absent. */
   get(n: number, c = 1, s = 1, r = 0): string {
-    return this.reps(n)[r]?.[c - 1]?.[s - 1] ?? '';
+    if (this.escaped) return this.reps(n)[r]?.[c - 1]?.[s - 1] ?? '';
+    // An empty field, repetition or component reads '' either way, so no parts need dropping here.
+    const component = this.tokens(n)?.[r]?.[c - 1];
+    if (component === undefined) return '';
+    const sub = this.reading.context.subcomponentSeparator;
+    if (s !== 1) return component.split(sub, s)[s - 1] ?? '';
+    // The first subcomponent, without the array split() would build (most reads are of it).
+    const end = component.indexOf(sub);
+    return end === -1 ? component : component.slice(0, end);
   }
 
   /** Every repetition's component c (subcomponent 1), blanks dropped. */
   all(n: number, c = 1): string[] {
-    return this.reps(n)
-      .map((rep) => rep[c - 1]?.[0] ?? '')
-      .filter((v) => v.trim() !== '');
+    if (this.escaped) {
+      return this.reps(n)
+        .map((rep) => rep[c - 1]?.[0] ?? '')
+        .filter((v) => v.trim() !== '');
+    }
+    const sub = this.reading.context.subcomponentSeparator;
+    const out: string[] = [];
+    for (const rep of this.tokens(n) ?? []) {
+      const value = rep[c - 1]?.split(sub, 1)[0] ?? '';
+      if (value.trim() !== '') out.push(value);
+    }
+    return out;
   }
 
   /** The whole field as text, repetitions joined by a new line and components by a space. */
   text(n: number): string {
-    return this.reps(n)
-      .map((rep) => rep.map((component) => component.join(' ')).join(' ').trim())
-      .filter((v) => v !== '')
-      .join('\n');
+    if (this.escaped) {
+      return this.reps(n)
+        .map((rep) => rep.map((component) => component.join(' ')).join(' ').trim())
+        .filter((v) => v !== '')
+        .join('\n');
+    }
+    const sub = this.reading.context.subcomponentSeparator;
+    const out: string[] = [];
+    for (const rep of this.tokens(n) ?? []) {
+      const value = rep.map((component) => component.split(sub).join(' ')).join(' ').trim();
+      if (value !== '') out.push(value);
+    }
+    return out.join('\n');
   }
 
   raw(): string {
@@ -108,27 +176,62 @@ export class Hl7Segment {
   }
 }
 
+/**
+ * Which message of a document has its segments (and so their tokens) held: one
+ * at a time. A batch's messages are read one after another, so holding only the
+ * last one read lets the collector free each message's tokens once it is mapped
+ * instead of keeping a whole batch's alive (ADR 0007, "Measured").
+ */
+interface Residency {
+  current?: Hl7MessageView;
+}
+
 export class Hl7MessageView {
-  readonly segments: Hl7Segment[];
+  private held: Hl7Segment[] | undefined;
+  private readonly reading: Reading;
+
   constructor(
     /** The message's text, starting with its MSH segment; segments separated by CR. */
-    text: string,
+    private readonly text: string,
     /** 1-based position in its document. */
     readonly index: number,
+    /** Shared by the messages of one document; a message read on its own has its own. */
+    private readonly residency: Residency = {},
   ) {
     // One MSH per message: a second one means a batch was read as a message.
     if ((text.match(MESSAGE_HEADER)?.length ?? 0) > 1) throw new CodedError('HL7_MALFORMED', { message: index });
-    const reading = readingOf(text);
-    this.segments = text
+    this.reading = readingOf(text);
+    this.held = this.split();
+    this.hold();
+  }
+
+  private split(): Hl7Segment[] {
+    return this.text
       .trim()
       .split('\r')
       .map((line, i) => {
         const segment = line.trim();
-        if (segment === '') throw new CodedError('HL7_MALFORMED', { message: index });
-        return new Hl7Segment(segment, reading, i + 1);
+        if (segment === '') throw new CodedError('HL7_MALFORMED', { message: this.index });
+        return new Hl7Segment(segment, this.reading, i + 1);
       });
   }
 
+  /** Makes this the document's held message, letting go of the one held before. */
+  private hold(): void {
+    const previous = this.residency.current;
+    if (previous === this) return;
+    if (previous) previous.held = undefined;
+    this.residency.current = this;
+  }
+
+  /** The message's segments; split again (and tokenized again when read) if another message was read since. */
+  get segments(): Hl7Segment[] {
+    if (!this.held) {
+      this.held = this.split();
+      this.hold();
+    }
+    return this.held;
+  }
   get header(): Hl7Segment {
     return this.segments[0] as Hl7Segment;
   }
@@ -182,9 +285,9 @@ function checkStructure(view: Hl7MessageView): void {
   }
 }
 
-function parseOne(text: string, index: number): ParsedEntry {
+function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
   try {
-    const view = new Hl7MessageView(text, index);
+    const view = new Hl7MessageView(text, index, residency);
     checkStructure(view);
     return { index, text, view };
   } catch (err) {
@@ -220,9 +323,10 @@ export function parseHl7Document(decoded: string): ParsedDocument {
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
   if (head === 'MSH' && messages.length < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   checkEnvelope(text, messages.length);
+  const residency: Residency = {};
   return {
     kind: head === 'FHS' ? 'file' : 'batch',
-    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m), i + 1)),
+    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m), i + 1, residency)),
   };
 }
 

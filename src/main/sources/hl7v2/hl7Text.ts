@@ -53,10 +53,17 @@ export function isHl7Bytes(bytes: Buffer): boolean {
  */
 export function declaredCharset(bytes: Buffer): string | undefined {
   const head = withoutBom(bytes).subarray(0, 65_536).toString('latin1').trimStart();
-  const lines = head.split(/[\r\n]+/);
-  const firstLine = lines[0] ?? '';
+  // Lines are looked at one by one up to the first MSH: the rest of the head is never split.
+  const lines = head.matchAll(/[^\r\n]+/g);
+  const firstLine = lines.next().value?.[0] ?? '';
   if (!looksLikeHl7(firstLine)) return undefined;
-  const line = lines.find((l) => l.startsWith('MSH') && looksLikeHl7(l)) ?? firstLine;
+  let line = firstLine;
+  for (let l: string | undefined = firstLine; l !== undefined; l = lines.next().value?.[0]) {
+    if (l.startsWith('MSH') && looksLikeHl7(l)) {
+      line = l;
+      break;
+    }
+  }
   const [field, component = '^', repetition = '~'] = [line.charAt(3), line.charAt(4), line.charAt(5)];
   const value = line.split(field)[17];
   const first = value?.split(repetition)[0]?.split(component)[0]?.trim();
@@ -106,5 +113,8 @@ export function decodeHl7Bytes(bytes: Buffer, declaredBy: Buffer = bytes): strin
 
 /** One segment terminator (CR) as the library expects; files often carry LF or CRLF. */
 export function normalizeSegmentBreaks(text: string): string {
-  return text.replace(/\r\n|\n\r|\n/g, '\r').replace(/\r{2,}/g, '\r').replace(/^\r+|\r+$/g, '');
+  // Each step only when it has something to do: a message split from a normalized batch has nothing.
+  const lines = text.includes('\n') ? text.replace(/\r\n|\n\r|\n/g, '\r') : text;
+  const single = lines.includes('\r\r') ? lines.replace(/\r{2,}/g, '\r') : lines;
+  return single.startsWith('\r') || single.endsWith('\r') ? single.replace(/^\r+|\r+$/g, '') : single;
 }

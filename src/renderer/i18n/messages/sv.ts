@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../shared/errors';
-import type { SectionKey, SourceState } from '../../../shared/summary';
+import type { ConflictField, SectionKey, SourceState } from '../../../shared/summary';
 
 /**
  * Swedish is the reference language: its shape defines the keys every other
@@ -106,6 +106,11 @@ export const sv = {
     hiddenSealed_other: '{{count}} spärrade uppgifter visas inte.',
     showAll: 'Visa alla ({{count}})',
     showFewer: 'Visa färre',
+    retracted_one: '{{count}} post som källan makulerat visas inte.',
+    retracted_other: '{{count}} poster som källan makulerat visas inte.',
+    groups: { current: 'Aktuella', recentlyStopped: 'Nyligen utsatta', history: 'Tidigare', inactive: 'Inaktiva och avskrivna' },
+    coverage: { items: 'har uppgifter', noneKnown: 'inga kända', noInformation: 'ingen information', notAnswered: 'svarade inte' },
+    coverageEntry: '{{source}}: {{state}}',
   },
   items: {
     provenance: '{{source}} · {{date}}',
@@ -124,7 +129,15 @@ export const sv = {
     noInformation: 'Källan har ingen information om detta (enligt {{sources}})',
     absenceContradicted: 'Andra källor anger uppgifter i detta avsnitt – kontrollera.',
     conflict: 'Källorna är oense om {{field}}:',
-    conflictFields: { status: 'status', value: 'värde', date: 'datum', text: 'beskrivning' },
+    conflictFields: { status: 'status', value: 'värde', date: 'datum', text: 'beskrivning', strength: 'styrka', dose: 'dos', route: 'administrationsväg', form: 'beredningsform', criticality: 'risknivå', reaction: 'reaktion', verification: 'verifiering' } satisfies Record<ConflictField, string>,
+    corrected: 'Korrigerad',
+    history: 'Ersatt uppgift: {{value}} ({{source}}, {{date}})',
+    critical: 'Kritisk',
+    unconfirmed: 'Obekräftad',
+    provenanceRecords: '{{source}} · {{count}} poster, senast {{date}}',
+    recordKinds: { prescribed: 'Förskrivning', dispensed: 'Uttag på apotek', administered: 'Given dos', stated: 'Uppgift om användning' },
+    reconciliation: { identical: 'Lika i alla källor', similar: 'Skiljer sig mellan källor', single: 'Endast i {{source}}' },
+    doubleMedication: 'Möjlig dubbelmedicinering – kontrollera',
     criticality: { high: 'Hög risk', low: 'Låg risk', 'unable-to-assess': 'Risk ej bedömd' },
     reaction: 'Reaktion: {{text}}',
     dosage: 'Dosering: {{text}}',
@@ -232,6 +245,14 @@ export const sv = {
     HL7_QUERY_REJECTED: 'Systemet kunde inte besvara frågan',
     HL7_MALFORMED: 'Meddelandet är felformaterat',
     HL7_CHARSET_UNSUPPORTED: 'Meddelandets teckenuppsättning stöds inte',
+    HL7_FILE_INCOMPLETE: 'Filen i importmappen blev aldrig färdigskriven (slutsegment saknas) och har lagts i karantän',
+    HL7_FILE_TOO_LARGE: 'Filen i importmappen är större än gränsen och har lagts i karantän utan att läsas',
+    HL7_FILE_LINK: 'En länk i importmappen följs inte och har hoppats över',
+    HL7_FILE_NOT_REGULAR: 'Något i importmappen är ingen vanlig fil och har hoppats över',
+    HL7_IMPORT_INTERRUPTED: 'Importen av en fil avbröts förra gången och filen har lagts i karantän i stället för att försökas igen',
+    HL7_IMPORTED_FILE_CHANGED: 'En redan importerad fil har ändrats eller saknas; det som inte kan bekräftas visas inte',
+    HL7_FOLDER_READ_ONLY: 'Importmappen är skrivskyddad; nya filer väntar, redan importerade uppgifter visas',
+    HL7_FOLDER_DISK_FULL: 'Disken för importmappen är full; nya filer väntar, redan importerade uppgifter visas',
     FILE_NOT_FOUND: 'Filen finns inte',
     FILE_UNREADABLE: 'Filen gick inte att läsa',
     FILE_NOT_JSON: 'Filen är inte i JSON-format',
@@ -249,6 +270,9 @@ export const sv = {
     CACHE_CORRUPT: 'Den lokala cachen är skadad',
     CACHE_TOO_NEW: 'Den lokala cachen skapades av en nyare version av Samsyn',
     CACHE_UNAVAILABLE: 'Den lokala cachen är inte tillgänglig',
+    CACHE_DISK_FULL: 'Disken är full – den lokala cachen kan inte sparas, uppgifterna hämtas direkt från källorna',
+    CACHE_READ_ONLY: 'Den lokala cachen är skrivskyddad – uppgifterna hämtas direkt från källorna',
+    CACHE_NOT_A_CACHE: 'Filen för den lokala cachen är tom eller ingen Samsyn-cache; den har flyttats undan',
     INTERNAL: 'Ett oväntat fel inträffade',
   } satisfies Record<ErrorCode, string>,
 };

@@ -5,7 +5,7 @@
 import { hl7CodingSystem } from '../../../../shared/codeSystems';
 import type { ClinicalItemOf, Coding, Provenance, SectionKey } from '../../../../shared/summary';
 import { item, type ItemFields, provenance as sourceProvenance, type SourceContext } from '../../common/items';
-import type { Hl7Rep, Hl7Segment } from '../hl7Parse';
+import type { Hl7Segment } from '../hl7Parse';
 
 export { nonEmpty, texts } from '../../common/items';
 
@@ -17,14 +17,14 @@ export interface Hl7MapContext extends SourceContext {
 /** A system URI for an HL7 coding-system name (shared table); an unknown name is kept as given. */
 export const codingSystem = hl7CodingSystem;
 
-function triplet(rep: Hl7Rep, offset: number): Coding | undefined {
-  const code = rep[offset]?.[0]?.trim() ?? '';
-  const display = rep[offset + 1]?.[0]?.trim() ?? '';
-  const system = codingSystem(rep[offset + 2]?.[0] ?? '');
-  if (!code && !display) return undefined;
+function triplet(segment: Hl7Segment, field: number, rep: number, offset: number): Coding | undefined {
+  const code = segment.get(field, offset + 1, 1, rep).trim();
+  if (!code) return undefined;
+  const display = segment.get(field, offset + 2, 1, rep).trim();
+  const system = codingSystem(segment.get(field, offset + 3, 1, rep));
   const coding: Coding = {};
   if (system) coding.system = system;
-  if (code) coding.code = code;
+  coding.code = code;
   if (display) coding.display = display;
   return coding;
 }
@@ -32,21 +32,22 @@ function triplet(rep: Hl7Rep, offset: number): Coding | undefined {
 /** CE / CWE: the identifier triplet and the alternate triplet, every repetition. */
 export function codingsOf(segment: Hl7Segment, field: number): Coding[] {
   const out: Coding[] = [];
-  for (const rep of segment.reps(field)) {
-    for (const offset of [0, 3]) {
-      const coding = triplet(rep, offset);
-      if (coding?.code) out.push(coding);
-    }
+  // Read value by value (Hl7Segment.get), not through reps(): no arrays built for a field read once.
+  const count = segment.repetitions(field);
+  for (let rep = 0; rep < count; rep++) {
+    const coding = triplet(segment, field, rep, 0);
+    if (coding) out.push(coding);
+    const alternate = triplet(segment, field, rep, 3);
+    if (alternate) out.push(alternate);
   }
   return out;
 }
 
 /** Human text of a CE: its text component, else the alternate text, else the code. */
 export function codedText(segment: Hl7Segment, field: number): string | undefined {
-  const rep = segment.reps(field)[0];
-  if (!rep) return undefined;
-  for (const c of [1, 4, 8, 0, 3]) {
-    const value = rep[c]?.[0]?.trim();
+  if (segment.repetitions(field) === 0) return undefined;
+  for (const c of [2, 5, 9, 1, 4]) {
+    const value = segment.get(field, c).trim();
     if (value) return value;
   }
   return undefined;

@@ -112,7 +112,7 @@ export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     text: codedText(seg, 5) ?? 'Administration (unspecified)',
     status: action === 'D' ? 'entered-in-error' : (COMPLETION[seg.get(20).toUpperCase()] ?? 'completed'),
     date: administered,
-    provenance: provenance(ctx, `RXA/${order.placer ?? seg.get(1) ?? ''}/${seg.position}`, administered),
+    provenance: provenance(ctx, `RXA/${order.placer ?? nonEmpty(seg.get(1)) ?? '-'}/${seg.position}`, administered),
   };
   const given = { dose: dose(seg, 6, 7), placerOrder: order.placer };
   if (isVaccine(codes)) {

@@ -37,6 +37,6 @@ export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'pro
     status: 'active',
     date: hl7Date(seg.get(5)),
     details: { diagnosisType: nonEmpty(seg.get(6)) },
-    provenance: provenance(ctx, `DG1/${nonEmpty(seg.get(20)) ?? seg.get(1) ?? seg.position}`, hl7Date(seg.get(5))),
+    provenance: provenance(ctx, `DG1/${nonEmpty(seg.get(20)) ?? nonEmpty(seg.get(1)) ?? seg.position}`, hl7Date(seg.get(5))),
   });
 }

@@ -104,6 +104,6 @@ export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): Cl
       placerOrder: obr.placer,
       fillerOrder: obr.filler,
     },
-    provenance: provenance(ctx, `OBX/${obr.filler ?? obr.placer ?? ''}/${seg.get(1) || seg.position}`, observed),
+    provenance: provenance(ctx, `OBX/${obr.filler ?? obr.placer ?? '-'}/${nonEmpty(seg.get(1)) ?? seg.position}`, observed),
   });
 }

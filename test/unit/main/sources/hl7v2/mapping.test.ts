@@ -279,3 +279,20 @@ describe('structure checks', () => {
     expect(() => parseHl7Document(`BHS|^~\\&\r${MSH}\r${PID}\rBTS|2`)).toThrow('HL7_MALFORMED');
   });
 });
+
+describe('HL7 v2 record ids', () => {
+  it('never have an empty part and never repeat within a message, even when OBX set ids restart per order', () => {
+    const { items } = map(
+      PID,
+      'OBX|1|NM|2823-3^Kalium^LN||4.1|mmol/L|||||F',
+      'OBR|1||F-9|24326-1^Elektrolyter^LN',
+      'OBX|1|NM|2823-3^Kalium^LN||4.2|mmol/L|||||F',
+      'OBR|2||F-9|24326-1^Elektrolyter^LN',
+      'OBX|1|NM|2823-3^Kalium^LN||4.3|mmol/L|||||F',
+      'RXA|0||20250101|20250101|J07BB02^Influensavaccin^WC|0.5|mL',
+    );
+    const ids = items.map((i) => i.provenance.recordId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).not.toMatch(/\/\/|\/$|^$/);
+  });
+});

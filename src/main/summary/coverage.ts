@@ -1,0 +1,34 @@
+/**
+ * Per source and section, what the source said: it has items, it states there
+ * are none, it has no information (said so, or sent nothing), or it did not
+ * answer. Sealed items count as nothing here: their existence is not told.
+ */
+import { SECTION_KEYS, type ClinicalItem, type CoverageState, type SectionKey, type SourceCoverage, type SourceStatus } from '../../shared/summary';
+import { isRetracted } from './merge';
+
+export interface CoveragePart {
+  sourceId: string;
+  status: SourceStatus;
+  items: ClinicalItem[];
+}
+
+function answered(status: SourceStatus): boolean {
+  return status.state === 'ok' || (status.state === 'cached' && status.fetchedAt !== undefined);
+}
+
+function stateOf(items: ClinicalItem[]): CoverageState {
+  const visible = items.filter((i) => !i.sealed && !isRetracted(i));
+  if (visible.some((i) => i.details.absence === undefined)) return 'items';
+  if (visible.some((i) => i.details.absence === 'noneKnown')) return 'noneKnown';
+  return 'noInformation';
+}
+
+export function coverageOf(parts: readonly CoveragePart[]): SourceCoverage[] {
+  return parts.map((part) => {
+    const sections: Partial<Record<SectionKey, CoverageState>> = {};
+    const bySection = new Map<SectionKey, ClinicalItem[]>();
+    for (const item of part.items) bySection.set(item.section, [...(bySection.get(item.section) ?? []), item]);
+    for (const key of SECTION_KEYS) sections[key] = answered(part.status) ? stateOf(bySection.get(key) ?? []) : 'notAnswered';
+    return { sourceId: part.sourceId, sections };
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Merge and reconciliation benchmark (npm run bench; not part of the tests):
+ * mergeSummary over 1,000 / 10,000 / 50,000 synthetic items from three
+ * sources — results (each at its own time), medications (refills, strengths),
+ * allergies and problems sharing codes across sources — with tinybench, and
+ * the scaling exponent between sizes (log(t2/t1) / log(n2/n1)).
+ * Targets: 50,000 items under 250 ms; exponent at most 1.1.
+ */
+import { Bench } from 'tinybench';
+import { mergeSummary } from '../../src/main/summary/merge';
+import type { ClinicalItem } from '../../src/shared/summary';
+import { medianAndSpread, report } from './report';
+
+const SOURCES = ['region-nord', 'region-syd', 'kommun-vast'];
+const ATC = ['B01AF02', 'C07AB02', 'A10BA02', 'C09AA05', 'N02BE01', 'A02BC01', 'C10AA05', 'B01AA03'];
+const LOINC = ['718-7', '2160-0', '4548-4', '2823-3', '1988-5', '33914-3', '14682-9'];
+const NOW = new Date('2026-11-29T12:00:00Z');
+
+function items(n: number): ClinicalItem[] {
+  const out: ClinicalItem[] = [];
+  for (let i = 0; i < n; i++) {
+    const sourceId = SOURCES[i % SOURCES.length] as string;
+    const provenance = { sourceId, sourceName: sourceId, recordId: `R/${i}`, fetchedAt: '2026-11-29T10:00:00Z', recordedAt: `2026-0${1 + (i % 9)}-01` };
+    const kind = i % 10;
+    if (kind < 7) {
+      const day = new Date(Date.UTC(2010, 0, 1) + Math.floor(i / 3) * 3_600_000).toISOString();
+      out.push({
+        section: 'results',
+        codes: [{ system: 'http://loinc.org', code: LOINC[i % LOINC.length] as string }],
+        text: 'Analys',
+        date: day,
+        value: { value: (i % 97) / 3, unit: 'mmol/L' },
+        status: i % 53 === 0 ? 'corrected' : 'final',
+        details: { interpretation: [{ code: i % 5 === 0 ? 'H' : 'N' }] },
+        sealed: false,
+        provenance,
+      });
+    } else if (kind < 9) {
+      const atc = ATC[i % ATC.length] as string;
+      out.push({
+        section: 'medications',
+        codes: [{ system: 'http://www.whocc.no/atc', code: atc }],
+        text: `Läkemedel ${atc} ${i % 2 === 0 ? '5 mg' : '2,5 mg'}`,
+        status: i % 7 === 0 ? 'stopped' : 'active',
+        date: `20${10 + (i % 16)}-03-01`,
+        details: { recordKind: 'prescribed', dosage: ['1 tablett dagligen'] },
+        sealed: false,
+        provenance,
+      });
+    } else {
+      out.push({
+        section: 'allergies',
+        codes: [{ system: 'http://snomed.info/sct', code: String(764146007 + (i % 40)) }],
+        text: 'Allergi',
+        status: 'active',
+        details: { reactions: [{ manifestations: [i % 3 === 0 ? 'Anafylaxi' : 'Urtikaria'] }], criticality: i % 4 === 0 ? 'high' : 'low' },
+        sealed: false,
+        provenance,
+      });
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const sizes = [1_000, 10_000, 50_000];
+  const inputs = new Map(sizes.map((n) => [n, items(n)]));
+  // Sizes interleaved round by round (1k, 10k, 50k, 1k, ...), one tinybench run per round.
+  const samples = new Map<number, number[]>(sizes.map((n) => [n, []]));
+  for (let round = 0; round < 7; round++) {
+    const bench = new Bench({ iterations: 1, time: 0, warmup: round === 0 });
+    for (const n of sizes) bench.add(String(n), () => void mergeSummary(inputs.get(n) as ClinicalItem[], { now: NOW }));
+    await bench.run();
+    for (const task of bench.tasks) {
+      const mean = task.result && 'latency' in task.result ? task.result.latency.mean : NaN;
+      samples.get(Number(task.name))?.push(mean);
+    }
+  }
+  const medians = new Map<number, number>();
+  for (const n of sizes) {
+    const { median, spread } = medianAndSpread(samples.get(n) ?? []);
+    medians.set(n, median);
+    process.stdout.write(`merge ${n}: median ${median.toFixed(1)} ms, spread ±${(spread * 100).toFixed(0)} % (7 rounds)\n`);
+  }
+  report({ name: 'merge.items-1000', value: medians.get(1_000) as number, unit: 'ms' });
+  report({ name: 'merge.items-10000', value: medians.get(10_000) as number, unit: 'ms' });
+  report({ name: 'merge.items-50000', value: medians.get(50_000) as number, unit: 'ms', atMost: 250 });
+  const exponent = (a: number, b: number) => Math.log((medians.get(b) as number) / (medians.get(a) as number)) / Math.log(b / a);
+  report({ name: 'merge.scaling-exponent-10k-50k', value: exponent(10_000, 50_000), unit: '', atMost: 1.1 });
+  report({ name: 'merge.scaling-exponent-1k-10k', value: exponent(1_000, 10_000), unit: '' });
+}
+
+void main();
