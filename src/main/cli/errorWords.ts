@@ -71,6 +71,14 @@ const WORDS: Record<CliCode, Words> = {
     return `${at} is malformed`;
   },
   HL7_CHARSET_UNSUPPORTED: (p, w) => `${hl7Place(p, w || 'the HL7 v2 input')} declares a character set (MSH-18) Samsyn cannot read`,
+  HL7_FILE_INCOMPLETE: (_p, w) => `${w || 'a dropped file'} is still being written or ends mid-message`,
+  HL7_FILE_TOO_LARGE: (_p, w) => `${w || 'a dropped file'} is larger than a batch file may be`,
+  HL7_FILE_LINK: (_p, w) => `${w || 'a dropped file'} is a link, which is not followed`,
+  HL7_FILE_NOT_REGULAR: (_p, w) => `${w || 'a dropped entry'} is not a regular file`,
+  HL7_IMPORT_INTERRUPTED: () => 'an earlier import of the drop folder was interrupted',
+  HL7_IMPORTED_FILE_CHANGED: (_p, w) => `${w || 'an imported file'} changed after it was imported`,
+  HL7_FOLDER_READ_ONLY: () => 'the drop folder is read-only (imported files cannot be moved)',
+  HL7_FOLDER_DISK_FULL: () => "the drop folder's disk is full",
   HL7_NO_HEADER: (p, w) =>
     `${w || 'the input'} has no MSH segment before line ${num(p.line) ?? '1'}${word(p.segment) ? ` (which starts ${word(p.segment)})` : ''}: an HL7 v2 file starts with MSH, BHS or FHS`,
   FILE_NOT_FOUND: (_p, w) => `${w || 'the file'} does not exist`,
@@ -103,6 +111,9 @@ const WORDS: Record<CliCode, Words> = {
   CACHE_CORRUPT: (p) => `the cache file is damaged${word(p.sqlite) ? ` (SQLite ${word(p.sqlite)})` : ''}`,
   CACHE_TOO_NEW: (p) =>
     `the cache was written by a newer Samsyn (schema ${num(p.version) ?? '?'}, this one reads up to ${num(p.supported) ?? '?'})`,
+  CACHE_DISK_FULL: () => "the cache's disk is full",
+  CACHE_READ_ONLY: () => 'the cache file or its folder is read-only',
+  CACHE_NOT_A_CACHE: () => 'the file is empty or not a Samsyn cache',
   CACHE_UNAVAILABLE: (p) =>
     p.reason === 'missing' ? 'there is no cache file in that folder' : `the cache cannot be opened${word(p.sqlite) ? ` (SQLite ${word(p.sqlite)})` : ''}`,
   INTERNAL: () => 'an internal error (run again with --verbose to see the log)',
