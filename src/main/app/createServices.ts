@@ -26,14 +26,18 @@ export interface Services {
 }
 
 /** A configured source that cannot run here: it answers every request with SOURCE_DISABLED and why. */
-function disabledSource(settings: SourceConfig, reason: ErrorCode | 'sandbox'): SourceAdapter {
+function disabledSource(
+  settings: Pick<SourceConfig, 'id' | 'name' | 'kind' | 'timeoutMs'>,
+  reason: ErrorCode | 'sandbox',
+  where?: string,
+): SourceAdapter {
   return {
     id: settings.id,
     name: settings.name,
     kind: settings.kind,
     timeoutMs: settings.timeoutMs,
     fetchPatient: async () => {
-      throw new CodedError('SOURCE_DISABLED', { reason });
+      throw new CodedError('SOURCE_DISABLED', where ? { reason, path: where } : { reason });
     },
   };
 }
@@ -43,7 +47,7 @@ export function createSourceAdapters(
   deps: SourceDeps = { clock: systemClock, logger: createLogger('sources') },
   registry: SourceRegistry = BUILTIN_SOURCES,
 ): SourceAdapter[] {
-  return config.sources
+  const configured = config.sources
     .filter((s) => s.enabled)
     .map((settings) => {
       if (pointsAtSandbox(settings)) return disabledSource(settings, 'sandbox');
@@ -55,6 +59,21 @@ export function createSourceAdapters(
         return disabledSource(settings, err instanceof CodedError ? err.code : 'INTERNAL');
       }
     });
+  // A source entry the configuration rejected stays visible, disabled, with the path of its problem.
+  const ids = new Set(configured.map((s) => s.id));
+  const rejected = (config.rejected ?? []).map((r) =>
+    disabledSource(
+      {
+        id: r.id && !ids.has(r.id) ? r.id : `config-${r.index + 1}`,
+        name: r.name ?? r.id ?? r.path,
+        kind: r.kind ?? 'unknown',
+        timeoutMs: 1_000,
+      },
+      'CONFIG_INVALID',
+      r.path,
+    ),
+  );
+  return [...configured, ...rejected];
 }
 
 export function createServices(deps: {

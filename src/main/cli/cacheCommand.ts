@@ -16,7 +16,8 @@ import { CACHE_FILE, KEY_FILE } from '../cache/openCache';
 import { deleteSetAside, listSetAside } from '../cache/setAside';
 import { createPatientKeyer } from '../cache/patientKey';
 import { createLogger } from '../platform/logger';
-import { errorLine, type CliIo } from './cliIo';
+import type { CliIo } from './cliIo';
+import { errorLine } from './errorWords';
 
 export const CACHE_USAGE = `Usage:
   samsyn cache verify [--dir DIR] [--json]

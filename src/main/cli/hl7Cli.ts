@@ -8,18 +8,20 @@ import { basename } from 'node:path';
 import { CodedError } from '../../shared/errors';
 import { parseHl7Document } from '../sources/hl7v2/hl7Parse';
 import { decodeHl7Bytes, isHl7Bytes } from '../sources/hl7v2/hl7Text';
-import { readInputFile } from './cliIo';
+import { firstSegmentLine, readInputFile, type CliIo } from './cliIo';
+import { CliFailure, errorLine, toCliError } from './errorWords';
+import { EXIT } from './exitCodes';
 
 export const HL7_USAGE = `  samsyn hl7 inspect FILE
       Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
       each non-empty field as NAME-n (repetitions as [r], components joined with ^).
-      A malformed file: one coded line naming the message and segment, exit 2.
+      A malformed file: one coded line naming the message and segment, exit 2; usage: exit 64.
 `;
 
 /** `hl7 inspect FILE`: segments and fields, readable. */
 export async function inspectHl7File(path: string): Promise<string> {
   const bytes = await readInputFile(path, 1);
-  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  if (!isHl7Bytes(bytes)) throw new CliFailure({ code: 'HL7_NO_HEADER', params: firstSegmentLine(bytes) ?? { line: 1 } });
   const doc = parseHl7Document(decodeHl7Bytes(bytes));
   const bad = doc.entries.find((e) => e.error || !e.view);
   if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });
@@ -45,4 +47,20 @@ export async function inspectHl7File(path: string): Promise<string> {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** `samsyn hl7 inspect FILE`. */
+export async function runHl7Command(args: string[], io: CliIo, usage: string): Promise<number> {
+  const [sub, file, ...extra] = args;
+  if (sub !== 'inspect' || !file || extra.length > 0) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: sub === 'inspect' ? { missing: 'FILE' } : { command: sub ? 'unknown' : 'missing' } }) + usage);
+    return EXIT.usage;
+  }
+  try {
+    io.out(await inspectHl7File(file));
+    return EXIT.ok;
+  } catch (err) {
+    io.err(errorLine(toCliError(err), 'file 1'));
+    return EXIT.badFile;
+  }
 }

@@ -2,178 +2,111 @@
  * `samsyn`: the command line for integration engineers.
  *   samsyn validate-id ID
  *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json]
- * Bad input gets one line with a code on stderr and a non-zero exit; never a
- * stack trace, never patient data in the error.
+ *   samsyn hl7 inspect FILE
+ *   samsyn config check [FILE]
+ *   samsyn cache verify|purge
+ * Bad input gets one line on stderr with a code and its cause in words
+ * (errorWords.ts), files named by position, and a non-zero exit; never a stack
+ * trace, never patient data or a file name in the error.
+ *
+ * Each command's module is imported only when that command runs (the process
+ * entry is main.ts, compiled to build/cli), so `validate-id` loads neither the
+ * sources, the summary, the cache nor any HL7 code.
  */
-import '../platform/quietByDefault';
-import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CodedError } from '../../shared/errors';
-import { parseNationalId, parsePatientInput } from '../../shared/identity';
-import type { Identifier, Summary } from '../../shared/summary';
-import { systemClock } from '../platform/clock';
-import { createLogger } from '../platform/logger';
-import { BUILTIN_SOURCES } from '../sources/registry';
-import type { SourceAdapter, SourceResult } from '../sources/types';
-import { createSummaryService } from '../summary/summaryService';
-import { CACHE_USAGE, runCacheCommand } from './cacheCommand';
-import { formatSummaryText } from './formatSummary';
-import { errorLine, readInputFile, type CliIo } from './cliIo';
-import { HL7_USAGE, inspectHl7File } from './hl7Cli';
+import type { CliIo } from './cliIo';
+import { errorLine } from './errorWords';
+import { EXIT, EXIT_CODES_TEXT } from './exitCodes';
 
-const USAGE = `Usage:
-  samsyn validate-id ID
-      Prints the normalized national id as JSON, or one coded error line (exit 1).
-  samsyn summarize FILE... --patient ID [--json]
+export { EXIT } from './exitCodes';
+
+const VALIDATE_ID_USAGE = `  samsyn validate-id ID
+      Prints the normalized national id (SE personnummer/samordningsnummer, NO fødselsnummer/
+      D-nummer, FI henkilötunnus) as JSON, or one coded error line. Exit 0: valid; 1: not valid; 64: usage.
+`;
+
+/** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
+const COMMAND_USAGE: Record<string, string> = {
+  'validate-id': VALIDATE_ID_USAGE,
+  summarize: `  samsyn summarize FILE... --patient ID [--json] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
       for HL7 v2, SYSTEM is PID-3's assigning authority (namespace or universal id).
+      --json prints the Summary as JSON; --verbose writes diagnostics (JSON lines) to stderr.
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
-      2: a file could not be read; 64: usage.
-${HL7_USAGE}  samsyn cache verify|purge [--dir DIR]
-      Checks or purges the encrypted local cache (see \`samsyn cache help\`).
-`;
+      2: a file could not be read; 1: the --patient value is not valid; 64: usage.
+`,
+  hl7: `  samsyn hl7 inspect FILE
+      Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
+      each non-empty field as NAME-n (repetitions as [r], components joined with ^).
+      Exit 0: read; 2: the file cannot be read or is malformed (one line naming message and segment); 64: usage.
+`,
+  config: `  samsyn config check [FILE]
+      Checks the configuration file: FILE, else the one the app uses (SAMSYN_CONFIG, then
+      config.json in SAMSYN_DATA_DIR or .samsyn/, then /etc/samsyn/config.json, then the demo's).
+      Lists each source as ok or disabled, and each problem as FILE: PATH: what is wrong.
+      Exit 0: every source is valid; 1: a source is rejected (the app shows it disabled);
+      2: the file cannot be read or is wrong as a whole; 64: usage.
+`,
+  cache: `  samsyn cache verify|purge [--dir DIR] [--json] [--retention-hours N] [--all]
+      Checks or purges the encrypted local cache (details: samsyn cache --help).
+`,
+};
 
-export const EXIT = { ok: 0, invalid: 1, badFile: 2, rejected: 3, usage: 64 } as const;
+export const USAGE = `Usage:
+${Object.values(COMMAND_USAGE).join('')}  samsyn COMMAND --help
+      That command's usage. --verbose (any command): diagnostics to stderr, which are off otherwise.
+${EXIT_CODES_TEXT}`;
 
-/**
- * A file as one source's answer: the first source kind whose file reader
- * claims the bytes reads them (HL7 v2 by its header; FHIR JSON is the fallback).
- */
-function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt: string, identifier: Identifier): SourceResult {
-  const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
-  if (!reader) throw new CodedError('FILE_UNREADABLE', { file: index });
-  try {
-    return reader.read(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier });
-  } catch (err) {
-    if (err instanceof CodedError && err.code === 'FILE_NOT_JSON') throw new CodedError('FILE_NOT_JSON', { file: index });
-    throw err;
-  }
-}
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h') || args[0] === 'help';
 
-/** Each file acts as one source, so the identity guard and merge are the app's own. */
-function fileSource(index: number, path: string, result: SourceResult): SourceAdapter {
-  return {
-    id: `file-${index}`,
-    name: basename(path),
-    kind: 'file',
-    timeoutMs: 60_000,
-    fetchPatient: async () => result,
-  };
-}
-
-async function summarize(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false } },
-    });
-  } catch {
-    io.err(errorLine({ code: 'CLI_USAGE' }) + USAGE);
+async function validateId(args: string[], io: CliIo): Promise<number> {
+  if (args.length !== 1 || !args[0] || args[0].startsWith('--')) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: args.length === 0 ? { missing: 'ID' } : {} }) + VALIDATE_ID_USAGE);
     return EXIT.usage;
   }
-  const files = parsed.positionals;
-  if (files.length === 0 || !parsed.values.patient) {
-    io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + USAGE);
-    return EXIT.usage;
-  }
-  const query = parsePatientInput(parsed.values.patient, { today: io.now() });
-  if (!query.ok) {
-    io.err(errorLine(query.error, '--patient'));
+  const { parseNationalId } = await import('../../shared/identity/index.js');
+  const result = parseNationalId(args[0], { today: io.now() });
+  if (!result.ok) {
+    io.err(errorLine(result.error));
     return EXIT.invalid;
   }
-  const fetchedAt = io.now().toISOString();
-  const sources: SourceAdapter[] = [];
-  for (const [i, file] of files.entries()) {
-    try {
-      // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
-      const bytes = await readInputFile(file, i + 1);
-      const result = readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier);
-      sources.push(fileSource(i + 1, file, result));
-    } catch (err) {
-      const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
-      io.err(errorLine(error, `file ${i + 1}: ${basename(file)}`));
-      return EXIT.badFile;
-    }
-  }
-  const service = createSummaryService({
-    sources,
-    clock: { now: io.now },
-    logger: createLogger('cli'),
-  });
-  const summary: Summary = await service.open(query.value);
-  io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
-  return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
-}
-
-async function runHl7Command(args: string[], io: CliIo): Promise<number> {
-  const [sub, file, ...extra] = args;
-  if (sub !== 'inspect' || !file || extra.length > 0) {
-    io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'hl7' } }) + USAGE);
-    return EXIT.usage;
-  }
-  try {
-    io.out(await inspectHl7File(file));
-    return EXIT.ok;
-  } catch (err) {
-    const error = err instanceof CodedError ? err.toAppError() : { code: 'INTERNAL' as const };
-    io.err(errorLine(error, basename(file)));
-    return EXIT.badFile;
-  }
+  io.out(JSON.stringify(result.value) + '\n');
+  return EXIT.ok;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
+  // --verbose only turns the log on (main.ts reads it before any module loads); commands never see it.
+  const [command, ...rest] = argv.filter((a) => a !== '--verbose');
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const usage = COMMAND_USAGE[command];
+  if (usage === undefined) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'unknown' } }) + USAGE);
+    return EXIT.usage;
+  }
+  if (command !== 'cache' && wantsHelp(rest)) {
+    io.out(`Usage:\n${usage}${EXIT_CODES_TEXT}`);
+    return EXIT.ok;
+  }
   switch (command) {
-    case 'validate-id': {
-      if (rest.length !== 1 || !rest[0]) {
-        io.err(errorLine({ code: 'CLI_USAGE' }) + USAGE);
-        return EXIT.usage;
-      }
-      const result = parseNationalId(rest[0], { today: io.now() });
-      if (!result.ok) {
-        io.err(errorLine(result.error));
-        return EXIT.invalid;
-      }
-      io.out(JSON.stringify(result.value) + '\n');
-      return EXIT.ok;
-    }
-    case 'hl7':
-      return runHl7Command(rest, io);
+    case 'validate-id':
+      return validateId(rest, io);
     case 'summarize':
-      return summarize(rest, io);
-    case 'cache':
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') {
+      return (await import('./summarizeCommand.js')).runSummarize(rest, io, usage);
+    case 'hl7':
+      return (await import('./hl7Cli.js')).runHl7Command(rest, io, usage);
+    case 'config':
+      return (await import('./configCommand.js')).runConfigCommand(rest, io, usage);
+    default: {
+      const { CACHE_USAGE, runCacheCommand } = await import('./cacheCommand.js');
+      if (rest[0] === undefined || wantsHelp(rest)) {
         io.out(CACHE_USAGE);
         return rest[0] === undefined ? EXIT.usage : EXIT.ok;
       }
       return runCacheCommand(rest, io);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(USAGE);
-      return command === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'unknown' } }) + USAGE);
-      return EXIT.usage;
+    }
   }
-}
-
-if (require.main === module) {
-  runCli(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-    now: () => systemClock.now(),
-  })
-    .then((code) => {
-      process.exitCode = code;
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`samsyn: INTERNAL (${(err as Error)?.name ?? 'error'})\n`);
-      process.exitCode = 70;
-    });
 }

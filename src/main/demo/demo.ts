@@ -20,8 +20,14 @@ import { startSandboxes } from '../sandbox/sandboxRegistry';
 import { BUILTIN_SOURCES } from '../sources/registry';
 import { startDemoRuntime } from './demoRuntime';
 
-/** The electron package writes path.txt only once its binary has been downloaded. */
+/**
+ * Electron's binary, where it can show a window: the electron package writes
+ * path.txt only once its binary has been downloaded (npm start / npm run demo
+ * fetch it on demand, see docs/adr/0009), and a Linux machine without a display
+ * gets the browser preview instead.
+ */
 function electronBinary(): string | undefined {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return undefined;
   try {
     const pkgDir = dirname(require.resolve('electron/package.json', { paths: [projectRoot()] }));
     const rel = readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim();

@@ -28,7 +28,7 @@ describe('samsyn with HL7 v2 files', () => {
   it('gives a malformed file one coded line naming the message and segment, exit 2, no stack trace', async () => {
     const r = await cli('summarize', join(FIXTURES, 'batch-malformed-middle.hl7'), '--patient', '191212121212');
     expect(r.code).toBe(EXIT.badFile);
-    expect(r.err).toBe('samsyn: HL7_MALFORMED message=2 segment=3 (file 1: batch-malformed-middle.hl7)\n');
+    expect(r.err).toBe('samsyn: HL7_MALFORMED: file 1, message 2, segment 3 is malformed\n');
   });
 
   it('inspects a file segment by segment, field by field', async () => {
@@ -40,6 +40,7 @@ describe('samsyn with HL7 v2 files', () => {
     expect(r.out).toContain('Ökat kreatinin');
     const bad = await cli('hl7', 'inspect', join(FIXTURES, 'not-hl7.hl7'));
     expect(bad.code).toBe(EXIT.badFile);
-    expect(bad.err).toBe('samsyn: HL7_MALFORMED message=0 segment=1 (not-hl7.hl7)\n');
+    expect(bad.err).toBe('samsyn: HL7_NO_HEADER: file 1 has no MSH segment before line 1: an HL7 v2 file starts with MSH, BHS or FHS\n');
+    expect(bad.err).not.toContain('not-hl7');
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * `samsyn summarize FILE... --patient ID [--json]`: each file acts as one
+ * source (read by the source registry's file readers: HL7 v2 by its header,
+ * FHIR JSON otherwise), so the identity guard and the merge are the app's own.
+ */
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CodedError } from '../../shared/errors';
+import { parsePatientInput } from '../../shared/identity';
+import type { Identifier, Summary } from '../../shared/summary';
+import { createLogger } from '../platform/logger';
+import { BUILTIN_SOURCES } from '../sources/registry';
+import type { SourceAdapter, SourceResult } from '../sources/types';
+import { createSummaryService } from '../summary/summaryService';
+import { firstSegmentLine, jsonErrorPosition, readInputFile, type CliIo } from './cliIo';
+import { CliFailure, errorLine, toCliError } from './errorWords';
+import { EXIT } from './exitCodes';
+import { formatSummaryText } from './formatSummary';
+
+/** The file as one source's answer: the first source kind whose file reader claims the bytes reads them. */
+function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt: string, identifier: Identifier): SourceResult {
+  const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
+  if (!reader) throw new CodedError('FILE_UNREADABLE');
+  try {
+    return reader.read(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier });
+  } catch (err) {
+    if (err instanceof CodedError && err.code === 'FILE_NOT_JSON') {
+      // Not JSON: HL7 v2 segments without a header are told apart from a broken JSON file.
+      const segment = firstSegmentLine(bytes);
+      if (segment) throw new CliFailure({ code: 'HL7_NO_HEADER', params: segment });
+      const position = jsonErrorPosition(bytes.toString('utf8'));
+      throw new CodedError('FILE_NOT_JSON', position === undefined ? undefined : { position });
+    }
+    throw err;
+  }
+}
+
+function fileSource(index: number, path: string, result: SourceResult): SourceAdapter {
+  return {
+    id: `file-${index}`,
+    name: basename(path),
+    kind: 'file',
+    timeoutMs: 60_000,
+    fetchPatient: async () => result,
+  };
+}
+
+export async function runSummarize(args: string[], io: CliIo, usage: string): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+  } catch {
+    io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
+    return EXIT.usage;
+  }
+  const files = parsed.positionals;
+  if (files.length === 0 || !parsed.values.patient) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + usage);
+    return EXIT.usage;
+  }
+  const query = parsePatientInput(parsed.values.patient, { today: io.now() });
+  if (!query.ok) {
+    io.err(errorLine(query.error, '--patient'));
+    return EXIT.invalid;
+  }
+  const fetchedAt = io.now().toISOString();
+  const sources: SourceAdapter[] = [];
+  for (const [i, file] of files.entries()) {
+    try {
+      // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
+      const bytes = await readInputFile(file, i + 1);
+      sources.push(fileSource(i + 1, file, readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier)));
+    } catch (err) {
+      io.err(errorLine(toCliError(err), `file ${i + 1}`));
+      return EXIT.badFile;
+    }
+  }
+  const service = createSummaryService({ sources, clock: { now: io.now }, logger: createLogger('cli') });
+  const summary: Summary = await service.open(query.value);
+  io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
+  return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
+}
