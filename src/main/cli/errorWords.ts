@@ -58,6 +58,8 @@ const WORDS: Record<CliCode, Words> = {
   SOURCE_PATIENT_NOT_FOUND: (_p, w) => `${w || 'the source'} does not know the patient`,
   SOURCE_AMBIGUOUS_PATIENT: (_p, w) => `${w || 'the source'} knows more than one patient with that id`,
   PATIENT_MISMATCH: (_p, w) => `${w || 'the answer'} is about another patient`,
+  PATIENT_DEMOGRAPHICS_MISMATCH: (p, w) =>
+    `${w || 'the answer'} names the patient's number but its ${p.fields ?? 'birth date or sex'} contradicts what the number says`,
   SOURCE_DISABLED: (p, w) => `${w || 'the source'} is disabled${word(p.reason) ? ` (${word(p.reason)})` : ''}`,
   HL7_CONNECTION_RESET: (_p, w) => `${w || 'the HL7 peer'} closed the connection`,
   HL7_FRAME_UNTERMINATED: (_p, w) => `${w || 'the HL7 peer'} sent an MLLP frame without its end`,

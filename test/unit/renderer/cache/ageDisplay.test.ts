@@ -84,7 +84,7 @@ describe('item provenance', () => {
     const text = render(
       h(ItemProvenance, {
         sources: [
-          { sourceId: 'region-nord', sourceName: 'Region Nord', recordId: 'a', recordedAt: '2024-03-05', fetchedAt: ago(2 * HOUR + 1_000), cached: true },
+          { sourceId: 'region-nord', sourceName: 'Region Nord', recordId: 'a', recordedAt: '2024-03-05', fetchedAt: ago(2 * HOUR + 30_000), cached: true },
           { sourceId: 'region-syd', sourceName: 'Region Syd', recordId: 'b', recordedAt: '2024-03-05', fetchedAt: ago(1_000) },
         ],
       }),

@@ -16,6 +16,7 @@ import type {
   Procedure,
   Resource,
 } from '@medplum/fhirtypes';
+import { CodedError } from '../../../../shared/errors';
 import type { ClinicalItem } from '../../../../shared/summary';
 import { mapAllergyIntolerance } from './allergy';
 import { mapCarePlan } from './carePlan';
@@ -60,7 +61,17 @@ export function isMappedResourceType(type: string): type is MappedResourceType {
   return Object.prototype.hasOwnProperty.call(MAPPERS, type);
 }
 
+/**
+ * The resource as an item, or null for a type that is not mapped. A resource
+ * whose shape breaks its mapper (a list where an object belongs...) is a coded
+ * SOURCE_BAD_RESPONSE naming only its type: never a crash, never silently dropped.
+ */
 export function mapFhirResource(resource: Resource, ctx: MapContext): ClinicalItem | null {
   if (!isMappedResourceType(resource.resourceType)) return null;
-  return (MAPPERS[resource.resourceType] as MapperFor<Resource>)(resource, ctx);
+  try {
+    return (MAPPERS[resource.resourceType] as MapperFor<Resource>)(resource, ctx);
+  } catch (err) {
+    if (err instanceof CodedError) throw err;
+    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'resource-shape', resourceType: resource.resourceType });
+  }
 }
