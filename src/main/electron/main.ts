@@ -10,6 +10,7 @@ import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dispatch, materializeResult } from '../bridge/dispatch';
+import { resolveConfigPath } from '../app/config';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { startRuntime, type Runtime } from '../app/runtime';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   harden();
   serveRenderer();
   runtime = await startRuntime({
-    configPath: process.env.SAMSYN_CONFIG ?? defaultConfigPath(),
+    configPath: resolveConfigPath({ dataDir: app.getPath('userData'), fallback: defaultConfigPath() }).path,
     transport: 'electron',
     dataDir: app.getPath('userData'),
     keyProvider: safeStorageKeyProvider(join(app.getPath('userData'), WRAPPED_KEY_FILE)),

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { displayUnit } from '../i18n/formatters';
 import { useFormat, type Format } from '../i18n/useFormat';
 import { groupResults, type ResultGroup } from '../model/groupResults';
 import { interpretationOf, referenceRangeOf, type ReferenceRange } from '../model/itemDetails';
@@ -15,7 +16,7 @@ const COLUMNS = 6;
 
 function rangeWords(range: ReferenceRange, format: Format): string {
   const n = (q: NonNullable<ReferenceRange['low']>) => format.number(q.value);
-  const unit = range.high?.unit ?? range.low?.unit;
+  const unit = displayUnit(range.high?.unit ?? range.low?.unit);
   const withUnit = (s: string) => (unit ? `${s} ${unit}` : s);
   if (range.low && range.high) return withUnit(`${n(range.low)}–${n(range.high)}`);
   if (range.low) return withUnit(`≥ ${n(range.low)}`);

@@ -1,15 +1,15 @@
 import { useFormat } from '../i18n/useFormat';
-import { SECTIONS } from '../../shared/sections';
+import { SECTIONS, type SectionKey } from '../../shared/sections';
 import type { SummaryView } from '../model/types';
 import { countEntries } from './SectionPanel';
 
 /** A compact table of contents: every section with its count, one key press away. */
-export function SectionIndex({ sections }: { sections: SummaryView['sections'] }) {
+export function SectionIndex({ sections, offered = () => true }: { sections: SummaryView['sections']; offered?: (key: SectionKey) => boolean }) {
   const { t } = useFormat();
   return (
     <nav className="section-index" aria-label={t('sections.navLabel')}>
       <ul>
-        {SECTIONS.map((config) => {
+        {SECTIONS.filter((config) => offered(config.key)).map((config) => {
           const count = countEntries(sections[config.key]);
           return (
             <li key={config.key} className={count === 0 ? 'is-empty' : undefined}>

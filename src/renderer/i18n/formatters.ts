@@ -71,7 +71,18 @@ export function formatNumber(value: number, language: Language): string {
   return numberFormat(language).format(value);
 }
 
+/**
+ * A unit as a reader wants it: UCUM annotations in braces (`{INR}`, `{cells}`)
+ * are for machines, and a unit of only an annotation or `1` is no unit.
+ */
+export function displayUnit(unit: string | undefined): string | undefined {
+  if (!unit) return undefined;
+  const plain = unit.replace(/\{[^}]*\}/g, '').trim();
+  return plain === '' || plain === '1' ? undefined : plain;
+}
+
 export function formatQuantity(quantity: Quantity, language: Language): string {
   const number = `${quantity.comparator ?? ''}${formatNumber(quantity.value, language)}`;
-  return quantity.unit ? `${number} ${quantity.unit}` : number;
+  const unit = displayUnit(quantity.unit);
+  return unit ? `${number} ${unit}` : number;
 }

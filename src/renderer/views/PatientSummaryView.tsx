@@ -4,10 +4,20 @@ import { SealedNotice } from '../components/SealedNotice';
 import { SectionIndex } from '../components/SectionIndex';
 import { SectionPanel, type SectionContext } from '../components/SectionPanel';
 import { SourceStatusBar } from '../components/SourceStatusBar';
+import type { SectionKey } from '../../shared/sections';
 import { isFailing } from '../model/sourceStates';
 import type { SummaryView } from '../model/types';
 import type { SelectedPatient } from '../store/samsynStore';
 import { SECTIONS } from './sections';
+
+/**
+ * Whether a section is offered for this patient: the pregnancy section is not,
+ * where the recorded sex makes it meaningless, unless a source has pregnancy data.
+ */
+export function offered(key: SectionKey, summary: SummaryView): boolean {
+  if (key !== 'pregnancy') return true;
+  return summary.patient.gender !== 'male' || summary.sections.pregnancy.length > 0;
+}
 
 export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
   const context = useMemo<SectionContext>(() => {
@@ -26,10 +36,10 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       <PatientBanner summary={summary} selected={selected} />
       <SourceStatusBar sources={summary.sources} />
       <div className="summary-layout">
-        <SectionIndex sections={summary.sections} />
+        <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} />
         <div className="summary-sections">
           <SealedNotice count={summary.hiddenSealed} />
-          {SECTIONS.map((config) => (
+          {SECTIONS.filter((config) => offered(config.key, summary)).map((config) => (
             <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IPS_SECTION_CODES } from '../../../src/main/sources/fhir/emptySections';
 import { MAPPED_RESOURCE_TYPES } from '../../../src/main/sources/fhir/mappers';
 import { SECTION_KEYS, type Summary } from '../../../src/shared/summary';
 import { cli } from '../cli/runCli';
@@ -50,10 +51,18 @@ function inputRecords(entry: Entry, bytes: Buffer): number {
     flush();
     return [...messages].reduce((n, m) => n + m.split('\r').filter((l) => CLINICAL_SEGMENTS.has(l.slice(0, 3))).length, 0);
   }
-  const bundle = JSON.parse(bytes.toString('utf8')) as { entry?: { resource?: { resourceType?: string }; request?: { method?: string }; search?: { mode?: string } }[] };
-  return (bundle.entry ?? []).filter(
-    (e) => e.resource?.resourceType && MAPPED.has(e.resource.resourceType) && e.request?.method !== 'DELETE' && e.search?.mode !== 'outcome',
-  ).length;
+  type Section = { code?: { coding?: { system?: string; code?: string }[] }; entry?: unknown[]; emptyReason?: unknown };
+  const bundle = JSON.parse(bytes.toString('utf8')) as {
+    entry?: { resource?: { resourceType?: string; section?: Section[] }; request?: { method?: string }; search?: { mode?: string } }[];
+  };
+  const entries = (bundle.entry ?? []).filter((e) => e.request?.method !== 'DELETE' && e.search?.mode !== 'outcome');
+  const resources = entries.filter((e) => e.resource?.resourceType && MAPPED.has(e.resource.resourceType)).length;
+  // A document's sections stated empty (IPS emptyReason) are records too: each is a stated absence.
+  const emptySections = entries
+    .filter((e) => e.resource?.resourceType === 'Composition')
+    .flatMap((e) => e.resource?.section ?? [])
+    .filter((s) => s.emptyReason && (s.entry?.length ?? 0) === 0 && (s.code?.coding ?? []).some((c) => c.system === 'http://loinc.org' && c.code && c.code in IPS_SECTION_CODES)).length;
+  return resources + emptySections;
 }
 
 function reachable(summary: Summary): { count: number; ids: string[] } {
@@ -95,5 +104,13 @@ describe('third-party corpus', () => {
     expect(run.err).toMatch(/^samsyn: [A-Z][A-Z0-9_]+: /);
     expect(run.err).not.toMatch(/INTERNAL|at .+\.ts:\d+/);
     expect(run.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reads an IPS section stated empty as "no information", never as "none known"', async () => {
+    const entry = manifest.find((e) => e.file === 'ips-bundle-no-info-required-sections.json') as Entry;
+    const run = await cli('summarize', join(DIR, entry.file), '--patient', entry.patient, '--json');
+    const summary = JSON.parse(run.out) as Summary;
+    expect(summary.coverage?.[0]?.sections).toMatchObject({ allergies: 'noInformation', medications: 'noInformation', problems: 'noInformation', immunizations: 'items' });
+    expect(summary.sections.allergies.map((a) => a.details.absence)).toEqual(['noInformation']);
   });
 });

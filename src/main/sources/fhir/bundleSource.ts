@@ -14,6 +14,7 @@ import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
 import type { SourceResult, SubjectIdentity } from '../types';
+import { emptySectionItems } from './emptySections';
 import { type MapContext, mapFhirResource } from './mappers';
 import { nonEmpty } from './mappers/common';
 import {
@@ -106,8 +107,12 @@ export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceRes
   };
   const items: ClinicalItem[] = [];
   for (const { resource, fullUrl } of entries) {
-    // The Composition of a document only organizes the other entries.
-    if (resource.resourceType === 'Composition') continue;
+    // The Composition of a document organizes the other entries; what it adds is
+    // which sections it states as empty, and why.
+    if (resource.resourceType === 'Composition') {
+      items.push(...emptySectionItems(resource, mapCtx));
+      continue;
+    }
     const mapped = mapFhirResource(resource, mapCtx);
     if (!mapped) continue;
     const lookup = (reference: string): Patient | undefined => {

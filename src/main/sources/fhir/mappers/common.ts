@@ -57,13 +57,20 @@ export function codingsOf(...concepts: (CodeableConcept | undefined)[]): Coding[
   return out;
 }
 
-/** Human text of a concept: its text, else the first display, else the first code. */
+const LOINC_SYSTEM = 'http://loinc.org';
+
+/**
+ * Human text of a concept: its text; else a display from the source's own or
+ * national code systems, which speak the user's language; then LOINC's
+ * (English long names); else the first code.
+ */
 export function conceptText(cc: CodeableConcept | undefined): string | undefined {
   if (!cc) return undefined;
   const codings = cc.coding ?? [];
   return firstText(
     cc.text,
-    ...codings.map((c) => c.display),
+    ...codings.filter((c) => c.system !== LOINC_SYSTEM).map((c) => c.display),
+    ...codings.filter((c) => c.system === LOINC_SYSTEM).map((c) => c.display),
     ...codings.map((c) => c.code),
   );
 }

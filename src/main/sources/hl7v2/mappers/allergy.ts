@@ -35,6 +35,14 @@ const CLINICAL_STATUS: Record<string, { status: string; verification: string }> 
   E: { status: 'entered-in-error', verification: 'entered-in-error' },
 };
 
+/** "No known allergies" as HL7 v2 feeds send it: the NKA code, its words, or SNOMED CT's situation codes. */
+const NO_KNOWN_ALLERGY_CODES = new Set(['NKA', 'NKDA', '716186003', '409137002']);
+function statesNoKnownAllergy(seg: Hl7Segment): boolean {
+  const code = seg.get(3, 1).trim().toUpperCase();
+  const text = (codedText(seg, 3) ?? '').trim().toLowerCase();
+  return NO_KNOWN_ALLERGY_CODES.has(code) || /^(no known (drug )?allergies|inga kända allergier|nka|nkda)$/.test(text);
+}
+
 /** AL1-5 / IAM-5 repetitions, each with the segment's severity; a severity with no reaction is kept too. */
 function reactionsOf(manifestations: string[], severity: string | undefined): Reaction[] {
   const withSeverity = severity ? { severity } : {};
@@ -58,6 +66,7 @@ function allergyItem(seg: Hl7Segment, ctx: Hl7MapContext, severityField: number,
     status: extra.status,
     date: extra.date,
     details: {
+      absence: statesNoKnownAllergy(seg) ? 'noneKnown' : undefined,
       criticality: CRITICALITY[severityCode],
       category: texts([ALLERGEN_TYPE[typeCode] ?? nonEmpty(seg.get(2, 2)) ?? nonEmpty(typeCode)]),
       reactions: reactionsOf(seg.all(reactionField), severity),

@@ -5,7 +5,7 @@
  */
 import type { ClinicalItemOf, Quantity } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
-import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
+import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
 
 /** HL7 table 0078 interpretation codes (OBX-8). */
 const ABNORMAL_FLAGS = 'http://terminology.hl7.org/CodeSystem/v2-0078';
@@ -47,6 +47,8 @@ export function obrContext(obr: Hl7Segment): ObrContext {
   if (placer) ctx.placer = placer;
   if (filler) ctx.filler = filler;
   if (status) ctx.status = status;
+  const code = nonEmpty(obr.get(4, 1));
+  if (code) ctx.code = code;
   const specimen = codedText(obr, 15);
   if (specimen) ctx.specimen = specimen;
   return ctx;
@@ -83,6 +85,22 @@ function valueOf(seg: Hl7Segment): Quantity | string | undefined {
   return nonEmpty(seg.text(5));
 }
 
+/**
+ * The test's name as the source words it: OBX-3's text, unless that is only
+ * LOINC's English long name ("C reactive protein [Mass/volume] in Serum or
+ * Plasma") and the source gives its own — OBX-3's alternate text, or the
+ * order's text when the order is this same test.
+ */
+function resultText(seg: Hl7Segment, obr: ObrContext): string {
+  const primary = nonEmpty(seg.get(3, 2));
+  const loincLongName = primary !== undefined && /\[[^\]]+\]/.test(primary) && codingSystem(seg.get(3, 3)) === 'http://loinc.org';
+  if (loincLongName) {
+    const own = nonEmpty(seg.get(3, 5)) ?? (obr.code !== undefined && obr.code === nonEmpty(seg.get(3, 1)) ? obr.text : undefined);
+    if (own) return own;
+  }
+  return codedText(seg, 3) ?? obr.text ?? 'Observation (unspecified)';
+}
+
 export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): ClinicalItemOf<'results'> {
   const statusCode = seg.get(11).toUpperCase();
   const observed = hl7Date(seg.get(14)) ?? obr.observedAt;
@@ -90,7 +108,7 @@ export function mapObx(seg: Hl7Segment, ctx: Hl7MapContext, obr: ObrContext): Cl
   return hl7Item({
     section: 'results',
     codes: codingsOf(seg, 3),
-    text: codedText(seg, 3) ?? obr.text ?? 'Observation (unspecified)',
+    text: resultText(seg, obr),
     status: RESULT_STATUS[statusCode] ?? nonEmpty(statusCode),
     date: observed,
     value: valueOf(seg),

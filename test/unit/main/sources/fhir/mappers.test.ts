@@ -302,3 +302,26 @@ describe('other sections', () => {
     for (const item of bare) expect(item?.text.trim().length).toBeGreaterThan(0);
   });
 });
+
+describe('wording', () => {
+  it("prefers a national or local display over LOINC's English long name when the source gives no text", () => {
+    const item = mapFhirResource(
+      {
+        resourceType: 'Observation',
+        id: 'crp',
+        status: 'final',
+        code: {
+          coding: [
+            { system: 'http://loinc.org', code: '1988-5', display: 'C reactive protein [Mass/volume] in Serum or Plasma' },
+            { system: 'urn:oid:1.2.208.176.2.1', code: 'NPU19748', display: 'P-CRP' },
+          ],
+        },
+        subject: { reference: 'Patient/p' },
+        effectiveDateTime: '2026-09-15',
+        valueQuantity: { value: 4, unit: 'mg/L' },
+      } as Observation,
+      ctx,
+    );
+    expect(item?.text).toBe('P-CRP');
+  });
+});

@@ -296,3 +296,19 @@ describe('HL7 v2 record ids', () => {
     for (const id of ids) expect(id).not.toMatch(/\/\/|\/$|^$/);
   });
 });
+
+describe('HL7 v2 wording', () => {
+  it('states "no known allergies" as a stated absence, not as an allergy', () => {
+    const [nka] = map(PID, 'AL1|1||NKA^No known allergies^L').items;
+    expect(nka?.details.absence).toBe('noneKnown');
+  });
+
+  it("prefers the source's own name of a test over LOINC's English long name", () => {
+    const viaOrder = map(PID, 'OBR|1||F-1|1988-5^CRP^LN', 'OBX|1|NM|1988-5^C reactive protein [Mass/volume] in Serum or Plasma^LN||4|mg/L|||||F|||20260915').items[0];
+    expect(viaOrder?.text).toBe('CRP');
+    const viaAlternate = map(PID, 'OBX|1|NM|1988-5^C reactive protein [Mass/volume] in Serum or Plasma^LN^NPU19748^P-CRP^NPU||4|mg/L|||||F|||20260915').items[0];
+    expect(viaAlternate?.text).toBe('P-CRP');
+    const plain = map(PID, 'OBR|1||F-1|24326-1^Elektrolyter^LN', 'OBX|1|NM|2823-3^Kalium^LN||4.1|mmol/L|||||F|||20260915').items[0];
+    expect(plain?.text).toBe('Kalium');
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { displayUnit, formatQuantity } from '../../../../src/renderer/i18n/formatters';
+import { offered } from '../../../../src/renderer/views/PatientSummaryView';
+import { emptySections, type Summary } from '../../../../src/shared/summary';
+
+const summary = (gender: string | undefined, pregnancy = 0): Summary =>
+  ({
+    patient: { identifier: { value: '1' }, ...(gender ? { gender } : {}) },
+    sections: { ...emptySections(), pregnancy: Array.from({ length: pregnancy }, () => ({}) as never) },
+    sources: [],
+    generatedAt: '2026-11-29T10:00:00Z',
+    fromCache: false,
+    hiddenSealed: 0,
+  }) as Summary;
+
+describe('readable results', () => {
+  it('never shows UCUM annotations raw', () => {
+    expect(displayUnit('{INR}')).toBeUndefined();
+    expect(displayUnit('10*9/L')).toBe('10*9/L');
+    expect(displayUnit('{cells}/uL')).toBe('/uL');
+    expect(formatQuantity({ value: 1.2, unit: '{INR}' }, 'sv')).toBe('1,2');
+  });
+});
+
+describe('sections offered', () => {
+  it('leaves out pregnancy for a male patient unless a source has pregnancy data', () => {
+    expect(offered('pregnancy', summary('male'))).toBe(false);
+    expect(offered('pregnancy', summary('male', 1))).toBe(true);
+    expect(offered('pregnancy', summary('female'))).toBe(true);
+    expect(offered('pregnancy', summary(undefined))).toBe(true);
+    expect(offered('allergies', summary('male'))).toBe(true);
+  });
+});
