@@ -110,9 +110,46 @@ function ResultGroupRows({ group }: { group: ResultGroup }) {
   );
 }
 
-/** Results grouped per test: the latest value up front, the history folded away. */
-export function ResultTable({ items }: { items: readonly SummaryItem[] }) {
+/**
+ * A text answer or note (a nursing note, an assessment written out) rather
+ * than a measured value: it reads as prose, so it stands apart from lab rows.
+ */
+export function isTextNote(item: SummaryItem): boolean {
+  if (typeof item.value !== 'string') return false;
+  const type = item.section === 'results' || item.section === 'homeMeasurements' || item.section === 'pregnancy' ? item.details.valueType?.toUpperCase() : undefined;
+  return type === 'TX' || type === 'FT' || (type === undefined && item.value.length > 40 && /\s/.test(item.value));
+}
+
+function TextNotes({ items }: { items: readonly SummaryItem[] }) {
+  const { t, date } = useFormat();
+  if (items.length === 0) return null;
+  return (
+    <div className="result-notes" data-testid="result-notes">
+      <h3 className="item-group__title">{t('results.notesHeading')}</h3>
+      <ul className="item-list">
+        {items.map((item) => (
+          <li key={item.key} className="item" data-testid="result-note">
+            <div className="item__line">
+              <span className="item__text">{item.text}</span>
+              {item.date && (
+                <span className="item__date">
+                  {t(`items.dateLabels.${item.section}`)} <time dateTime={item.date}>{date(item.date)}</time>
+                </span>
+              )}
+            </div>
+            <p className="item__detail item__note">{item.value as string}</p>
+            <ItemProvenance sources={item.sources} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Results grouped per test: the latest value up front, the history folded away; text notes apart. */
+export function ResultTable({ items: all }: { items: readonly SummaryItem[] }) {
   const { t } = useFormat();
+  const [items, notes] = useMemo(() => [all.filter((i) => !isTextNote(i)), all.filter(isTextNote)] as const, [all]);
   const groups = useMemo(() => groupResults(items), [items]);
   const [showAll, setShowAll] = useState(false);
   const visible = showAll ? groups : groups.slice(0, VISIBLE_TESTS);
@@ -140,6 +177,7 @@ export function ResultTable({ items }: { items: readonly SummaryItem[] }) {
           {showAll ? t('sections.showFewer') : t('results.showAllTests', { count: groups.length })}
         </button>
       )}
+      <TextNotes items={notes} />
     </>
   );
 }

@@ -152,6 +152,7 @@ export const en: Messages = {
     source: 'Source',
     earlier_one: '{{count}} earlier value',
     earlier_other: '{{count}} earlier values',
+    notesHeading: 'Text results and notes',
     hideEarlier: 'Hide earlier values',
     historyLabel: 'Earlier values for {{test}}',
     showAllTests: 'Show all tests ({{count}})',

@@ -152,6 +152,7 @@ export const fi: Messages = {
     source: 'Lähde',
     earlier_one: '{{count}} aiempi arvo',
     earlier_other: '{{count}} aiempaa arvoa',
+    notesHeading: 'Tekstivastaukset ja merkinnät',
     hideEarlier: 'Piilota aiemmat arvot',
     historyLabel: 'Aiemmat arvot: {{test}}',
     showAllTests: 'Näytä kaikki tutkimukset ({{count}})',

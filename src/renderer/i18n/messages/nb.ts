@@ -152,6 +152,7 @@ export const nb: Messages = {
     source: 'Kilde',
     earlier_one: '{{count}} tidligere verdi',
     earlier_other: '{{count}} tidligere verdier',
+    notesHeading: 'Tekstsvar og notater',
     hideEarlier: 'Skjul tidligere verdier',
     historyLabel: 'Tidligere verdier for {{test}}',
     showAllTests: 'Vis alle analyser ({{count}})',

@@ -157,6 +157,7 @@ export const sv = {
     source: 'Källa',
     earlier_one: '{{count}} tidigare värde',
     earlier_other: '{{count}} tidigare värden',
+    notesHeading: 'Textsvar och anteckningar',
     hideEarlier: 'Dölj tidigare värden',
     historyLabel: 'Tidigare värden för {{test}}',
     showAllTests: 'Visa alla analyser ({{count}})',

@@ -12,7 +12,7 @@ describe('samsyn with HL7 v2 files', () => {
     const summary = JSON.parse(r.out);
     expect(summary.sections.results.map((i: { text: string }) => i.text).sort()).toEqual([
       'Bedömning',
-      'C reactive protein [Mass/volume] in Serum or Plasma',
+      'CRP',
     ]);
     expect(JSON.stringify(summary)).not.toContain('201701012393');
   });

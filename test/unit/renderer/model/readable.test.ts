@@ -31,3 +31,15 @@ describe('sections offered', () => {
     expect(offered('allergies', summary('male'))).toBe(true);
   });
 });
+
+describe('text notes apart from lab rows', () => {
+  const result = (value: unknown, valueType?: string) =>
+    ({ key: 'k', section: 'results', codes: [], text: 'X', value, details: valueType ? { valueType } : {}, sealed: false, sources: [], conflicts: [] }) as never;
+  it('tells a written note from a measured value', async () => {
+    const { isTextNote } = await import('../../../../src/renderer/components/ResultTable');
+    expect(isTextNote(result('Tolvan är pigg och äter bra. Går själv med rollator.', 'TX'))).toBe(true);
+    expect(isTextNote(result('Ökat kreatinin jämfört med föregående prov; åtgärd enligt rutin.'))).toBe(true);
+    expect(isTextNote(result({ value: 4.1, unit: 'mmol/L' }))).toBe(false);
+    expect(isTextNote(result('positiv'))).toBe(false);
+  });
+});
