@@ -25,6 +25,13 @@ const cacheSchema = z
   })
   .optional();
 
+const summarySettingsSchema = z
+  .object({
+    /** How long after it ended a medication is shown as recently stopped (default about 6 months). */
+    recentlyStoppedDays: z.number().int().positive().max(3_650).default(183),
+  })
+  .optional();
+
 /** The app's languages; a source may give its display name in each (`names`), `name` is the fallback. */
 export const DISPLAY_LANGUAGES = ['sv', 'nb', 'fi', 'en'] as const;
 const namesSchema = z.partialRecord(z.enum(DISPLAY_LANGUAGES), z.string().min(1)).optional();
@@ -38,6 +45,8 @@ const envelopeSchema = z.object({
    * (Electron: userData; preview and demo: SAMSYN_DATA_DIR or `.samsyn/`).
    */
   cache: cacheSchema,
+  /** How the summary groups what it shows. */
+  summary: summarySettingsSchema,
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -65,6 +74,7 @@ export interface RejectedSource {
 export interface SamsynConfig {
   sources: SourceConfig[];
   cache?: z.output<typeof cacheSchema>;
+  summary?: z.output<typeof summarySettingsSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -181,7 +191,12 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
       sources.push(checked.source);
     }
   });
-  return { sources, ...(envelope.data.cache ? { cache: envelope.data.cache } : {}), rejected };
+  return {
+    sources,
+    ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
+    ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
+    rejected,
+  };
 }
 
 /** Strict: the configuration, or a ConfigError listing every problem, a broken source included. */

@@ -97,6 +97,7 @@ export function createServices(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'summary' }),
     ...(deps.cache ? { cache: deps.cache } : {}),
+    ...(deps.config.summary ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays } } : {}),
     onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
   });
   const handlers: AnswerHandlers = {

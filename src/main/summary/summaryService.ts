@@ -42,6 +42,8 @@ export function createSummaryService(deps: {
   clock: Clock;
   logger: Logger;
   cache?: SummaryCache;
+  /** How the merge groups items (the recently-stopped window). */
+  merge?: { recentlyStoppedDays?: number };
   /** Receives the fresh summary that follows a cached answer. */
   onFresh?: (summary: Summary) => void;
 }): SummaryService {
@@ -53,7 +55,7 @@ export function createSummaryService(deps: {
     const items: ClinicalItem[] = parts.flatMap((p) => p.items);
     const visible = items.filter((i) => !i.sealed);
     const now = clock.now();
-    const merged = mergeSummary(visible, { now });
+    const merged = mergeSummary(visible, { now, ...deps.merge });
     return {
       patient: patientHeader(query, parts),
       sections: merged.sections,
