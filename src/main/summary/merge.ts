@@ -70,7 +70,16 @@ function normalizeText(text: string): string {
 
 const collator = new Intl.Collator('sv');
 
+function codeKey(c: Coding): string {
+  return `${normalizeSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`;
+}
+
 function codeKeys(codes: Coding[]): string[] {
+  // One code is the common case: no intermediate arrays.
+  if (codes.length === 1) {
+    const only = codes[0] as Coding;
+    return only.code && only.code.trim() !== '' ? [codeKey(only)] : [];
+  }
   return codes
     .filter((c) => c.code && c.code.trim() !== '')
     .map((c) => `${normalizeSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`)
@@ -333,13 +342,14 @@ function byDateDesc(a: MergedItem, b: MergedItem): number {
 
 /** The same record delivered twice (same source, same record id, same content) is one record. */
 function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] {
-  const byRecord = new Map<string, ClinicalItem[]>();
+  const bySource = new Map<string, Map<string, ClinicalItem[]>>();
   const out: ClinicalItem[] = [];
   for (const item of items) {
-    const k = recordKey(item);
-    const same = byRecord.get(k);
+    let byRecord = bySource.get(item.provenance.sourceId);
+    if (!byRecord) bySource.set(item.provenance.sourceId, (byRecord = new Map()));
+    const same = byRecord.get(item.provenance.recordId);
     if (!same) {
-      byRecord.set(k, [item]);
+      byRecord.set(item.provenance.recordId, [item]);
       out.push(item);
       continue;
     }
