@@ -35,7 +35,7 @@ import {
   type SectionKey,
   type Sections,
 } from '../../shared/summary';
-import { annotateItem, flagDoubleMedication, strengthOf, type AnnotateOptions } from './reconcile';
+import { annotateItem, dropLoneSingles, flagDoubleMedication, strengthOf, type AnnotateOptions } from './reconcile';
 
 export type MergeOptions = AnnotateOptions;
 
@@ -387,6 +387,7 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
   }
   for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
   flagDoubleMedication(sections);
+  dropLoneSingles(sections);
   return { sections, retracted };
 }
 

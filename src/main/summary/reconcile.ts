@@ -106,6 +106,16 @@ export function annotateItem(merged: MergedItem, items: ClinicalItem[], options:
   }
 }
 
+/**
+ * "Only in one source" says something only where another source has a
+ * medication list to compare with: with one source, the mark is left out.
+ */
+export function dropLoneSingles(sections: Sections): void {
+  const sources = new Set(sections.medications.flatMap((m) => m.sources.map((s) => s.sourceId)));
+  if (sources.size > 1) return;
+  for (const m of sections.medications) if (m.reconciliation?.class === 'single') delete m.reconciliation;
+}
+
 /** Two current medications of one risky therapeutic group (or one substance) are flagged together. */
 export function flagDoubleMedication(sections: Sections): void {
   const current = sections.medications.filter((m) => m.group === 'current');

@@ -116,6 +116,8 @@ function ResultGroupRows({ group }: { group: ResultGroup }) {
  */
 export function isTextNote(item: SummaryItem): boolean {
   if (typeof item.value !== 'string') return false;
+  // A panel (blood pressure) reads its values from components: a measurement, not a note.
+  if ((item.section === 'results' || item.section === 'homeMeasurements' || item.section === 'pregnancy') && (item.details.components?.length ?? 0) > 0) return false;
   const type = item.section === 'results' || item.section === 'homeMeasurements' || item.section === 'pregnancy' ? item.details.valueType?.toUpperCase() : undefined;
   return type === 'TX' || type === 'FT' || (type === undefined && item.value.length > 40 && /\s/.test(item.value));
 }

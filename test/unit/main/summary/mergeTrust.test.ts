@@ -184,9 +184,12 @@ describe('medication reconciliation', () => {
     expect(stopped.sections.medications.map((m) => m.doubleMedication)).toEqual([undefined, undefined]);
   });
 
-  it('says when a medication is in one source only', () => {
-    const { sections } = mergeSummary([med('Eliquis 5 mg')], { now: NOW });
-    expect(sections.medications[0]?.reconciliation?.class).toBe('single');
+  it('says when a medication is in one source only, where another source has medications to compare', () => {
+    const { sections } = mergeSummary([med('Eliquis 5 mg'), med('Waran 2,5 mg', [warfarin], {}, 'syd')], { now: NOW });
+    expect(sections.medications.map((m) => m.reconciliation?.class)).toEqual(['single', 'single']);
+    // With one source only, "only in that source" says nothing and is left out.
+    const alone = mergeSummary([med('Eliquis 5 mg')], { now: NOW });
+    expect(alone.sections.medications[0]?.reconciliation).toBeUndefined();
   });
 
   it('reads strengths from product names', () => {

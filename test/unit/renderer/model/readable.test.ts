@@ -41,5 +41,7 @@ describe('text notes apart from lab rows', () => {
     expect(isTextNote(result('Ökat kreatinin jämfört med föregående prov; åtgärd enligt rutin.'))).toBe(true);
     expect(isTextNote(result({ value: 4.1, unit: 'mmol/L' }))).toBe(false);
     expect(isTextNote(result('positiv'))).toBe(false);
+    const panel = { ...(result('Systolic blood pressure: 134 mmHg; Diastolic blood pressure: 82 mmHg') as object), details: { components: [{ text: 'Systolic', codes: [] }] } };
+    expect(isTextNote(panel as never)).toBe(false);
   });
 });
