@@ -50,30 +50,8 @@ export function PatientBanner({ summary, selected }: { summary: SummaryView; sel
         </dl>
         {nationalId?.test && <span className="tag tag--neutral">{t('patient.testIdentity')}</span>}
       </div>
-      {conflicts.length > 0 && (
-        <div className="patient-banner__conflict" role="note" data-testid="name-conflict">
-          <p>{t('patient.nameConflict')}</p>
-          <ul>
-            {conflicts.map((c) => (
-              <li key={`${c.sourceId}|${c.value}`}>
-                <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {addressConflicts.length > 0 && (
-        <div className="patient-banner__conflict" role="note" data-testid="address-conflict">
-          <p>{t('patient.addressConflict')}</p>
-          <ul>
-            {addressConflicts.map((c) => (
-              <li key={`${c.sourceId}|${c.value}`}>
-                <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <SourceValues label={t('patient.nameConflict')} values={conflicts} nameOf={nameOf} testId="name-conflict" />
+      <SourceValues label={t('patient.addressConflict')} values={addressConflicts} nameOf={nameOf} testId="address-conflict" />
       {summary.fromCache ? (
         <p className="patient-banner__cache" role="status" data-testid="from-cache">
           {cachedSince
@@ -91,5 +69,32 @@ export function PatientBanner({ summary, selected }: { summary: SummaryView; sel
       )}
       {summary.cache && <CacheNotice notice={summary.cache} />}
     </section>
+  );
+}
+
+/** What each source says where they disagree (name, address): side by side, never resolved. */
+function SourceValues({
+  label,
+  values,
+  nameOf,
+  testId,
+}: {
+  label: string;
+  values: readonly { sourceId: string; value: string }[];
+  nameOf: (sourceId: string) => string;
+  testId: string;
+}) {
+  if (values.length === 0) return null;
+  return (
+    <div className="patient-banner__conflict" role="note" data-testid={testId}>
+      <p>{label}</p>
+      <ul>
+        {values.map((c) => (
+          <li key={`${c.sourceId}|${c.value}`}>
+            <span className="conflict__source">{nameOf(c.sourceId)}</span> {c.value}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -7,33 +7,17 @@
  * files cannot be read at all (nothing to answer from) fails it.
  */
 import { CodedError, type ErrorCode } from '../../../shared/errors';
-import { systemClock, type Clock } from '../../platform/clock';
-import { createLogger, type Logger } from '../../platform/logger';
+import { systemClock } from '../../platform/clock';
+import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceHealth, SourceResult } from '../types';
-import { createBatchImporter, type FolderFs, type FolderStatus, type ImportReport } from './batchImporter';
+import { createBatchImporter, type BatchImporterConfig, type FolderStatus, type ImportReport } from './batchImporter';
 import { mentionsPatient } from './hl7File';
 
 export type { BatchFolderWarning, FileReason, FolderFs, FolderStatus, ImportReport } from './batchImporter';
 
-export interface BatchFolderConfig {
-  id: string;
-  name: string;
-  folder: string;
-  /** The assigning authority for PID-3 values that carry none (this feed's own numbers). */
-  defaultAuthority?: string;
+/** The importer's settings (folder, limits, clock, logger) and the source's deadline. */
+export interface BatchFolderConfig extends BatchImporterConfig {
   timeoutMs: number;
-  /** A file changed more recently than this is still being written and waits; default 2000 ms. */
-  settleMs?: number;
-  /** Largest file read, in bytes; default 50 MiB. */
-  maxFileBytes?: number;
-  /** Most messages / segments in one file; defaults 20,000 / 250,000. */
-  maxMessages?: number;
-  maxSegments?: number;
-  /** A BHS/FHS file without its BTS/FTS, unchanged this long, is quarantined; default 10 min. */
-  incompleteAfterMs?: number;
-  clock?: Clock;
-  logger?: Logger;
-  fs?: FolderFs;
 }
 
 export interface BatchFolderSource extends SourceAdapter {
