@@ -29,6 +29,8 @@ const summarySettingsSchema = z
   .object({
     /** How long after it ended a medication is shown as recently stopped (default about 6 months). */
     recentlyStoppedDays: z.number().int().positive().max(3_650).default(183),
+    /** A cached summary whose sources all answered within this many seconds is shown without asking them again (0: always ask). */
+    freshForSeconds: z.number().int().min(0).max(3_600).default(0),
   })
   .optional();
 

@@ -97,7 +97,9 @@ export function createServices(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'summary' }),
     ...(deps.cache ? { cache: deps.cache } : {}),
-    ...(deps.config.summary ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays } } : {}),
+    ...(deps.config.summary
+      ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
+      : {}),
     onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
   });
   const handlers: AnswerHandlers = {

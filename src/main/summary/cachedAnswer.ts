@@ -62,14 +62,21 @@ export function cachedStatus(source: SourceAdapter): SourceStatus {
  * sections left as the stored JSON in a pre-serialized envelope. Its items were
  * marked cached when stored (see toStored).
  */
-export function fromMerged(merged: StoredSummary, sources: readonly SourceAdapter[], notice: CacheNotice, generatedAt: string): PreserializedSummary {
+export function fromMerged(
+  merged: StoredSummary,
+  sources: readonly SourceAdapter[],
+  notice: CacheNotice,
+  generatedAt: string,
+  refreshing = true,
+): PreserializedSummary {
   return preserialized(
     {
       patient: merged.patient,
       sources: sources.map((source) => {
         const part = merged.sources.find((s) => s.sourceId === source.id);
-        const base = cachedStatus(source);
-        return part ? { ...base, fetchedAt: part.answeredAt, itemCount: part.itemCount } : base;
+        const { refreshing: _r, ...base } = cachedStatus(source);
+        const status = refreshing ? { ...base, refreshing: true } : base;
+        return part ? { ...status, fetchedAt: part.answeredAt, itemCount: part.itemCount } : status;
       }),
       generatedAt,
       fromCache: true,
@@ -77,7 +84,7 @@ export function fromMerged(merged: StoredSummary, sources: readonly SourceAdapte
       ...(merged.retracted ? { retracted: merged.retracted } : {}),
       // Only sources still configured: one removed since is not asked again.
       ...(merged.coverage ? { coverage: merged.coverage.filter((c) => sources.some((s) => s.id === c.sourceId)) } : {}),
-      refreshing: true,
+      ...(refreshing ? { refreshing: true } : {}),
       cache: notice,
     },
     merged.sectionsJson,

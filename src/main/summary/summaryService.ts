@@ -44,12 +44,21 @@ export function createSummaryService(deps: {
   cache?: SummaryCache;
   /** How the merge groups items (the recently-stopped window). */
   merge?: { recentlyStoppedDays?: number };
+  /**
+   * A cached summary whose every source answered within this many ms is given
+   * as it is (marked cached, with its age) without asking the sources again.
+   * 0 (default): every cached open is refreshed.
+   */
+  freshForMs?: number;
   /** Receives the fresh summary that follows a cached answer. */
   onFresh?: (summary: Summary) => void;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
   const pending = new Set<Promise<unknown>>();
+  /** One refresh per patient at a time: opens that overlap share it. */
+  const inFlight = new Map<string, Promise<Summary>>();
+  const patientKey = (query: PatientQuery) => `${query.identifier.system ?? ''}|${query.identifier.value}`;
 
   function build(query: PatientQuery, parts: Contribution[], notice: CacheNotice | undefined, refreshing: boolean): Summary {
     const items: ClinicalItem[] = parts.flatMap((p) => p.items);
@@ -97,6 +106,20 @@ export function createSummaryService(deps: {
     return summary;
   }
 
+  /** The refresh for this patient: the one already under way, or a new one. */
+  function sharedRefresh(query: PatientQuery, known: SourceSnapshot[] | undefined, notice: CacheNotice | undefined): { fresh: Promise<Summary>; started: boolean } {
+    const key = patientKey(query);
+    const running = inFlight.get(key);
+    if (running) return { fresh: running, started: false };
+    const fresh = refresh(query, known, notice);
+    inFlight.set(key, fresh);
+    void fresh.then(
+      () => inFlight.delete(key),
+      () => inFlight.delete(key),
+    );
+    return { fresh, started: true };
+  }
+
   function track(fresh: Promise<Summary>): void {
     const tracked = fresh.then(
       (s) => {
@@ -116,17 +139,32 @@ export function createSummaryService(deps: {
     const { merged, snapshots, notice } = cache.read(query);
     const cachedNotice = notice ?? { available: true };
     let answer: SummaryAnswer;
+    const now = clock.now();
+    if (merged && isRecent(merged.sources, now)) {
+      return { answer: fromMerged(merged, sources, cachedNotice, now.toISOString(), false) };
+    }
     if (merged) {
-      answer = fromMerged(merged, sources, cachedNotice, clock.now().toISOString());
+      answer = fromMerged(merged, sources, cachedNotice, now.toISOString());
     } else if (snapshots && snapshots.length > 0) {
       const parts = sources.map((source) => fromSnapshot(cachedStatus(source), snapshots.find((s) => s.sourceId === source.id)));
       answer = build(query, parts, cachedNotice, true);
     } else {
-      return { answer: await refresh(query, snapshots, notice) };
+      return { answer: await sharedRefresh(query, snapshots, notice).fresh };
     }
-    const fresh = refresh(query, snapshots, notice);
-    track(fresh);
+    const { fresh, started } = sharedRefresh(query, snapshots, notice);
+    // A refresh already under way pushes its summary once, for every open that shares it.
+    if (started) track(fresh);
     return { answer, fresh };
+  }
+
+  /** Every configured source answered within the freshness window. */
+  function isRecent(answered: readonly { sourceId: string; answeredAt: string }[], now: Date): boolean {
+    const window = deps.freshForMs ?? 0;
+    if (window <= 0) return false;
+    return sources.every((s) => {
+      const at = answered.find((a) => a.sourceId === s.id)?.answeredAt;
+      return at !== undefined && now.getTime() - Date.parse(at) <= window;
+    });
   }
 
   return {
