@@ -35,9 +35,15 @@ export interface PreviewOptions {
   port?: number;
   /** Pushed events, streamed to each tab on GET /api/events (Server-Sent Events). */
   events?: Pick<EventHub, 'subscribe'>;
+  /**
+   * Most bytes queued for one event client that is not reading; past it the
+   * client is dropped and nothing is kept for it (default 8 MiB: a few heavy summaries).
+   */
+  maxEventBufferBytes?: number;
 }
 
 const HEARTBEAT_MS = 15_000;
+const DEFAULT_EVENT_BUFFER = 8 * 1024 * 1024;
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -188,13 +194,25 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
     });
-    res.write(': connected\n\n');
+    const limit = options.maxEventBufferBytes ?? DEFAULT_EVENT_BUFFER;
+    // Back-pressure: a client that stops reading is dropped, never buffered without bound.
+    const send = (chunk: string): void => {
+      if (res.destroyed) return;
+      // Judged by what is still queued from before: one event always fits an idle client.
+      if (res.writableLength > limit) {
+        log.warn({ buffered: res.writableLength, limit }, 'event client not reading; dropped');
+        res.destroy();
+        return;
+      }
+      res.write(chunk);
+    };
+    send(': connected\n\n');
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
-        res.write(`event: ${event}\ndata: ${toAsciiJson(payload)}\n\n`);
+        send(`event: ${event}\ndata: ${toAsciiJson(payload)}\n\n`);
       }) ?? (() => undefined);
     // Comments keep proxies and idle timeouts from closing a quiet stream.
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
     res.on('close', () => {
       clearInterval(heartbeat);
