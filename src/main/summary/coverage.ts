@@ -4,6 +4,7 @@
  * answer. Sealed items count as nothing here: their existence is not told.
  */
 import { SECTION_KEYS, type ClinicalItem, type CoverageState, type SectionKey, type SourceCoverage, type SourceStatus } from '../../shared/summary';
+import { groupBy } from '../../shared/groupBy';
 import { isRetracted } from './merge';
 
 export interface CoveragePart {
@@ -26,8 +27,7 @@ function stateOf(items: ClinicalItem[]): CoverageState {
 export function coverageOf(parts: readonly CoveragePart[]): SourceCoverage[] {
   return parts.map((part) => {
     const sections: Partial<Record<SectionKey, CoverageState>> = {};
-    const bySection = new Map<SectionKey, ClinicalItem[]>();
-    for (const item of part.items) bySection.set(item.section, [...(bySection.get(item.section) ?? []), item]);
+    const bySection = groupBy(part.items, (item) => item.section);
     for (const key of SECTION_KEYS) sections[key] = answered(part.status) ? stateOf(bySection.get(key) ?? []) : 'notAnswered';
     return { sourceId: part.sourceId, sections };
   });

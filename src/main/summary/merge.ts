@@ -20,6 +20,7 @@
  * depend on the order of the input.
  */
 import { normalizeSystem } from '../../shared/codeSystems';
+import { groupBy } from '../../shared/groupBy';
 import {
   CONFLICT_FIELDS,
   SECTION_KEYS,
@@ -150,13 +151,14 @@ function groupByFact(items: readonly ClinicalItem[]): { key: string; items: Clin
 
 /** A total order on records, so every choice below is independent of input order. */
 function byRecency(a: ClinicalItem, b: ClinicalItem): number {
-  const keys = (i: ClinicalItem) => [i.date ?? '', i.provenance.recordedAt ?? '', i.provenance.sourceId, i.provenance.recordId];
-  const ka = keys(a);
-  const kb = keys(b);
-  for (let k = 0; k < ka.length; k++) {
-    if (ka[k] !== kb[k]) return (ka[k] as string) < (kb[k] as string) ? 1 : -1;
-  }
-  return 0;
+  // Newest first by date, then recorded date, then source and record id: no arrays per comparison (a hot path).
+  const desc = (x: string, y: string) => (x === y ? 0 : x < y ? 1 : -1);
+  return (
+    desc(a.date ?? '', b.date ?? '') ||
+    desc(a.provenance.recordedAt ?? '', b.provenance.recordedAt ?? '') ||
+    desc(a.provenance.sourceId, b.provenance.sourceId) ||
+    desc(a.provenance.recordId, b.provenance.recordId)
+  );
 }
 
 function recordKey(item: ClinicalItem): string {
@@ -168,12 +170,7 @@ function recordKey(item: ClinicalItem): string {
  * the newest correction stays current, what it replaced goes to its history.
  */
 function applyCorrections(group: ClinicalItem[]): { current: ClinicalItem[]; replacedBy: Map<ClinicalItem, ClinicalItem[]> } {
-  const bySource = new Map<string, ClinicalItem[]>();
-  for (const item of group) {
-    const list = bySource.get(item.provenance.sourceId);
-    if (list) list.push(item);
-    else bySource.set(item.provenance.sourceId, [item]);
-  }
+  const bySource = groupBy(group, (item) => item.provenance.sourceId);
   const current: ClinicalItem[] = [];
   const replacedBy = new Map<ClinicalItem, ClinicalItem[]>();
   for (const items of bySource.values()) {

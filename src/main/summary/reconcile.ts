@@ -10,6 +10,7 @@
  *    information; resolved, refuted or inactive ones stay visible as inactive.
  *  - Problems: resolved, inactive or in remission are inactive.
  */
+import { groupBy } from '../../shared/groupBy';
 import type { ClinicalItem, Conflict, ItemGroup, MergedItem, Sections } from '../../shared/summary';
 
 export interface AnnotateOptions {
@@ -119,8 +120,7 @@ export function dropLoneSingles(sections: Sections): void {
 /** Two current medications of one risky therapeutic group (or one substance) are flagged together. */
 export function flagDoubleMedication(sections: Sections): void {
   const current = sections.medications.filter((m) => m.group === 'current');
-  const byGroup = new Map<string, MergedItem[]>();
-  for (const item of current) {
+  const keyed = current.flatMap((item) => {
     const keys = new Set<string>();
     for (const code of atcCodes(item.codes)) {
       keys.add(`substance:${code}`);
@@ -128,8 +128,9 @@ export function flagDoubleMedication(sections: Sections): void {
         if (group.prefixes.some((p) => code.startsWith(p))) keys.add(`group:${group.name}`);
       }
     }
-    for (const key of keys) byGroup.set(key, [...(byGroup.get(key) ?? []), item]);
-  }
+    return [...keys].map((key) => ({ key, item }));
+  });
+  const byGroup = new Map([...groupBy(keyed, (k) => k.key)].map(([key, list]) => [key, list.map((k) => k.item)]));
   for (const items of byGroup.values()) {
     if (items.length > 1) for (const item of items) item.doubleMedication = true;
   }

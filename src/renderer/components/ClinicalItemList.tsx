@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { groupBy } from '../../shared/groupBy';
 import type { ItemGroup } from '../../shared/summary';
 import { isEntry, isStatedAbsence } from '../model/itemDetails';
 import type { SummaryItem } from '../model/types';
@@ -12,11 +13,7 @@ export const VISIBLE_ITEMS = 25;
 const GROUP_ORDER: readonly (ItemGroup | 'none')[] = ['none', 'current', 'recentlyStopped', 'history', 'inactive'];
 
 function grouped(items: readonly SummaryItem[]): [ItemGroup | 'none', SummaryItem[]][] {
-  const groups = new Map<ItemGroup | 'none', SummaryItem[]>();
-  for (const item of items) {
-    const g = item.group ?? 'none';
-    groups.set(g, [...(groups.get(g) ?? []), item]);
-  }
+  const groups = groupBy<SummaryItem, ItemGroup | 'none'>(items, (item) => item.group ?? 'none');
   return GROUP_ORDER.filter((g) => groups.has(g)).map((g) => [g, groups.get(g) as SummaryItem[]]);
 }
 

@@ -1,12 +1,12 @@
 import { Fragment } from 'react';
+import { groupBy } from '../../shared/groupBy';
 import { useFormat } from '../i18n/useFormat';
 import { useNow } from '../i18n/useNow';
 import type { ProvenanceView } from '../model/types';
 
 /** The records of one source behind an item, newest first. */
 function bySource(sources: readonly ProvenanceView[]): ProvenanceView[][] {
-  const groups = new Map<string, ProvenanceView[]>();
-  for (const s of sources) groups.set(s.sourceId, [...(groups.get(s.sourceId) ?? []), s]);
+  const groups = groupBy(sources, (s) => s.sourceId);
   const newest = (p: ProvenanceView) => p.recordedAt ?? p.fetchedAt;
   return [...groups.values()].map((records) => [...records].sort((a, b) => (newest(a) < newest(b) ? 1 : -1)));
 }

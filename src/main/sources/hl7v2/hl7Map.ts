@@ -113,7 +113,8 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
     mapper.map(seg, ctx, state);
     // A record id names one record: set ids restart per order group and
     // segments may lack them, so a repeat within the message gets its position.
-    for (const item of state.items.slice(mappedBefore)) {
+    for (let i = mappedBefore; i < state.items.length; i++) {
+      const item = state.items[i] as ClinicalItem;
       const id = item.provenance.recordId;
       if (seen.has(id)) item.provenance = { ...item.provenance, recordId: `${id}@${seg.position}` };
       seen.add(item.provenance.recordId);

@@ -6,13 +6,12 @@
 import { z } from 'zod';
 import { sourceIdSchema } from '../sourceKind';
 
-const id = sourceIdSchema;
 const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
 /** An HL7 assigning authority (namespace or OID): no blanks around it, no HL7 delimiters in it. */
 const defaultAuthoritySchema = z.string().regex(/^[^\s|^~\\&](?:[^|^~\\&]*[^\s|^~\\&])?$/);
 
 export const mllpSourceSchema = z.object({
-  id,
+  id: sourceIdSchema,
   name: z.string().min(1),
   kind: z.literal('hl7v2-mllp'),
   host: z.string().min(1).default('127.0.0.1'),
@@ -44,7 +43,7 @@ export const mllpSourceSchema = z.object({
 });
 
 export const batchSourceSchema = z.object({
-  id,
+  id: sourceIdSchema,
   name: z.string().min(1),
   kind: z.literal('hl7v2-batch'),
   folder: z.string().min(1),
