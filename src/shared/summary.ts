@@ -108,6 +108,8 @@ const mergedItemBase = z.object({
   reconciliation: reconciliationSchema.optional(),
   /** A possible double medication: the same substance or a risky therapeutic group twice, current. */
   doubleMedication: z.boolean().optional(),
+  /** The item kinds the signed-in role's view profile raises (an anticoagulant for dental care...): ids from src/main/access/itemKinds.ts. */
+  relevance: z.array(z.string()).optional(),
 });
 
 type ClinicalItemBase = z.output<typeof clinicalItemBase>;
@@ -193,12 +195,25 @@ export const patientHeaderSchema = z.object({
  * What one source said about one section: it has items; it states there are
  * none ("no known allergies"); it has no information (states it, or sent
  * nothing); or it did not answer. An empty section is never a clean bill of health.
+ * 'noneOfKind': in a section the role receives only some kinds of item in
+ * (roleFilter.ts), the source has entries, none of those kinds.
  */
-export const coverageStateSchema = z.enum(['items', 'noneKnown', 'noInformation', 'notAnswered']);
+export const coverageStateSchema = z.enum(['items', 'noneKnown', 'noInformation', 'notAnswered', 'noneOfKind']);
 
 export const sourceCoverageSchema = z.object({
   sourceId: z.string(),
   sections: z.partialRecord(sectionKeySchema, coverageStateSchema),
+});
+
+/**
+ * The role view profile the summary was filtered for, in the main process:
+ * which sections the role receives and in which order, and which of them hold
+ * only the item kinds the role is given (the others were never sent).
+ */
+export const summaryViewSchema = z.object({
+  role: z.string(),
+  sections: z.array(sectionKeySchema),
+  filtered: z.array(sectionKeySchema),
 });
 
 export const summarySchema = z.object({
@@ -216,6 +231,8 @@ export const summarySchema = z.object({
   /** The cached answer given at once; the fresh summary follows as a 'summary.updated' event. */
   refreshing: z.boolean().optional(),
   cache: cacheNoticeSchema.optional(),
+  /** The role view this summary was filtered for (absent: unfiltered, every section in IPS order). */
+  view: summaryViewSchema.optional(),
 });
 
 export type Coding = z.output<typeof codingSchema>;
@@ -232,6 +249,7 @@ export type SourceCoverage = z.output<typeof sourceCoverageSchema>;
 export type SourceState = z.output<typeof sourceStateSchema>;
 export type SourceStatus = z.output<typeof sourceStatusSchema>;
 export type CacheNotice = z.output<typeof cacheNoticeSchema>;
+export type SummaryView = z.output<typeof summaryViewSchema>;
 export type PatientHeader = z.output<typeof patientHeaderSchema>;
 export type Summary = z.output<typeof summarySchema>;
 

@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
+import { rolesConfigSchema } from '../access/roleProfiles';
 import { BUILTIN_SOURCES, type BaseSourceSettings, type SourceRegistry } from '../sources/registry';
 
 const cacheSchema = z
@@ -49,6 +50,8 @@ const envelopeSchema = z.object({
   cache: cacheSchema,
   /** How the summary groups what it shows. */
   summary: summarySettingsSchema,
+  /** Role view profiles by role id, replacing or adding to the built-in nurse, municipalCare and dental (src/main/access/roleProfiles.ts). */
+  roles: rolesConfigSchema,
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -77,6 +80,7 @@ export interface SamsynConfig {
   sources: SourceConfig[];
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
+  roles?: z.output<typeof rolesConfigSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -197,6 +201,7 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     sources,
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
+    ...(envelope.data.roles ? { roles: envelope.data.roles } : {}),
     rejected,
   };
 }

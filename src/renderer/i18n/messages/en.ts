@@ -108,7 +108,7 @@ export const en: Messages = {
     retracted_one: '{{count}} record withdrawn by its source is not shown.',
     retracted_other: '{{count}} records withdrawn by their sources are not shown.',
     groups: { current: 'Current', recentlyStopped: 'Recently stopped', history: 'Earlier', inactive: 'Inactive and refuted' },
-    coverage: { items: 'has entries', noneKnown: 'none known', noInformation: 'no information', notAnswered: 'did not answer' },
+    coverage: { items: 'has entries', noneKnown: 'none known', noInformation: 'no information', notAnswered: 'did not answer', noneOfKind: 'none of the kinds your role sees' },
     coverageEntry: '{{source}}: {{state}}',
   },
   items: {

@@ -113,7 +113,7 @@ export const sv = {
     retracted_one: '{{count}} post som källan makulerat visas inte.',
     retracted_other: '{{count}} poster som källan makulerat visas inte.',
     groups: { current: 'Aktuella', recentlyStopped: 'Nyligen utsatta', history: 'Tidigare', inactive: 'Inaktiva och avskrivna' },
-    coverage: { items: 'har uppgifter', noneKnown: 'inga kända', noInformation: 'ingen information', notAnswered: 'svarade inte' },
+    coverage: { items: 'har uppgifter', noneKnown: 'inga kända', noInformation: 'ingen information', notAnswered: 'svarade inte', noneOfKind: 'inga av de slag din roll ser' },
     coverageEntry: '{{source}}: {{state}}',
   },
   items: {

@@ -76,6 +76,19 @@ describe('reading the configuration', () => {
     }
   });
 
+  it('reads role view profiles and refuses one naming an unknown item kind, by path', () => {
+    const config = parseConfig({ sources: [nord], roles: { dental: { sections: ['allergies', 'medications'], items: { medications: ['antithrombotic'] } } } });
+    expect(config.roles?.dental?.sections).toEqual(['allergies', 'medications']);
+    let error: unknown;
+    try {
+      parseConfig({ sources: [nord], roles: { dental: { sections: ['allergies'], items: { allergies: ['nonsense'] } } } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).describe()).toMatch(/^roles\.dental\.items\.allergies\[0\]: /);
+  });
+
   it('parseConfig stays strict: any broken source is an error', () => {
     expect(() => parseConfig({ sources: [nord, { ...nord, id: 'x', baseUrl: '' }] })).toThrow(ConfigError);
     expect(parseConfig({ sources: [nord] }).sources).toHaveLength(1);
