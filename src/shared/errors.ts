@@ -63,6 +63,12 @@ export const ERROR_CODES = [
   'CACHE_DISK_FULL',
   'CACHE_READ_ONLY',
   'CACHE_NOT_A_CACHE',
+  // access: care relationship, purpose, consent, sealed information
+  'ACCESS_PURPOSE_REQUIRED',
+  'ACCESS_REASON_REQUIRED',
+  'ACCESS_CONSENT_REQUIRED',
+  'SEALED_NOT_REVEALABLE',
+  'ROLE_UNKNOWN',
   'INTERNAL',
 ] as const;
 

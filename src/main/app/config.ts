@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
 import { rolesConfigSchema } from '../access/roleProfiles';
+import { SEALED_LAWS, type SourceAccessRules } from '../access/sealedPolicy';
 import { BUILTIN_SOURCES, type BaseSourceSettings, type SourceRegistry } from '../sources/registry';
 
 const cacheSchema = z
@@ -39,6 +40,18 @@ const summarySettingsSchema = z
 export const DISPLAY_LANGUAGES = ['sv', 'nb', 'fi', 'en'] as const;
 const namesSchema = z.partialRecord(z.enum(DISPLAY_LANGUAGES), z.string().min(1)).optional();
 
+/**
+ * A source's access rules (src/main/access/sealedPolicy.ts): whose law governs
+ * its sealed information ('SE' spärr, 'NO' sperret, 'FI' luovutuskielto;
+ * default 'SE') and whether it gives its items only with the patient's consent.
+ */
+const accessSchema = z
+  .object({
+    law: z.enum(SEALED_LAWS).default('SE'),
+    consentRequired: z.boolean().default(false),
+  })
+  .optional();
+
 /** What the configuration file holds around its sources (each source is checked by its kind's schema). */
 const envelopeSchema = z.object({
   $schema: z.string().optional(),
@@ -57,7 +70,7 @@ const envelopeSchema = z.object({
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
 export function configSchemaFor(registry: SourceRegistry) {
   const sourceSchemas = registry.kinds.map((k) =>
-    (k.schema as unknown as z.ZodObject).extend({ names: namesSchema }),
+    (k.schema as unknown as z.ZodObject).extend({ names: namesSchema, access: accessSchema }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]];
   return envelopeSchema.extend({
     sources: z.array(z.discriminatedUnion('kind', sourceSchemas)),
@@ -88,6 +101,7 @@ export interface SamsynConfig {
 /** One configured source: the fields every kind shares, plus its kind's own (checked by its schema). */
 export type SourceConfig = BaseSourceSettings & {
   readonly names?: Partial<Record<(typeof DISPLAY_LANGUAGES)[number], string>>;
+  readonly access?: SourceAccessRules;
   readonly [field: string]: unknown;
 };
 
@@ -162,15 +176,20 @@ function checkSource(entry: unknown, index: number, registry: SourceRegistry): C
   }
   const parsed = kind.schema.safeParse(entry);
   const names = namesSchema.safeParse(known.names);
+  const access = accessSchema.safeParse(known.access);
   const issues = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ path: formatPath(at, i.path), message: describeIssue(i) }))),
     ...(names.success ? [] : names.error.issues.map((i) => ({ path: formatPath(`${at}.names`, i.path), message: describeIssue(i) }))),
+    ...(access.success ? [] : access.error.issues.map((i) => ({ path: formatPath(`${at}.access`, i.path), message: describeIssue(i) }))),
   ];
   const first = issues[0];
   if (first || !parsed.success) {
     return reject(first?.path ?? at, issues.map((i) => (i === first ? i.message : `${i.path}: ${i.message}`)).join('; '));
   }
-  return { ok: true, source: { ...(parsed.data as SourceConfig), ...(names.data ? { names: names.data } : {}) } };
+  return {
+    ok: true,
+    source: { ...(parsed.data as SourceConfig), ...(names.data ? { names: names.data } : {}), ...(access.data ? { access: access.data } : {}) },
+  };
 }
 
 /**

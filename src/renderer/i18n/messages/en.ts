@@ -277,6 +277,11 @@ export const en: Messages = {
     CACHE_DISK_FULL: 'The disk is full – the local cache cannot be saved; data is fetched live from the sources',
     CACHE_READ_ONLY: 'The local cache is read-only – data is fetched live from the sources',
     CACHE_NOT_A_CACHE: 'The local cache file is empty or not a Samsyn cache; it has been moved aside',
+    ACCESS_PURPOSE_REQUIRED: 'State the care relationship and purpose before opening the patient',
+    ACCESS_REASON_REQUIRED: 'Emergency access and opening sealed information need a stated reason',
+    ACCESS_CONSENT_REQUIRED: "The source's rules require the patient's consent",
+    SEALED_NOT_REVEALABLE: "This information cannot be opened under its source's rules",
+    ROLE_UNKNOWN: 'Your role has no view profile in the configuration',
     INTERNAL: 'An unexpected error occurred',
   },
 };

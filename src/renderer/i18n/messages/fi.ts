@@ -277,6 +277,11 @@ export const fi: Messages = {
     CACHE_DISK_FULL: 'Levy on täynnä – paikallista välimuistia ei voi tallentaa, tiedot haetaan suoraan lähteistä',
     CACHE_READ_ONLY: 'Paikallinen välimuisti on kirjoitussuojattu – tiedot haetaan suoraan lähteistä',
     CACHE_NOT_A_CACHE: 'Paikallisen välimuistin tiedosto on tyhjä tai ei Samsynin välimuisti; se on siirretty sivuun',
+    ACCESS_PURPOSE_REQUIRED: 'Ilmoita hoitosuhde ja käyttötarkoitus ennen potilaan avaamista',
+    ACCESS_REASON_REQUIRED: 'Hätätilanteen käyttö ja luovutuskiellon alaisen tiedon avaaminen vaativat perustelun',
+    ACCESS_CONSENT_REQUIRED: 'Lähteen säännöt edellyttävät potilaan suostumusta',
+    SEALED_NOT_REVEALABLE: 'Tietoa ei voi avata lähteen sääntöjen mukaan',
+    ROLE_UNKNOWN: 'Roolillasi ei ole näkymäprofiilia asetuksissa',
     INTERNAL: 'Tapahtui odottamaton virhe',
   },
 };

@@ -89,6 +89,15 @@ describe('reading the configuration', () => {
     expect((error as ConfigError).describe()).toMatch(/^roles\.dental\.items\.allergies\[0\]: /);
   });
 
+  it('reads each source’s access rules (law, consent) with defaults, and rejects an unknown law by path', () => {
+    const config = readConfig({ sources: [{ ...nord, access: { law: 'NO' } }, { ...nord, id: 'b', access: { law: 'DK' } }, { ...nord, id: 'c' }] });
+    expect(config.sources.map((s) => [s.id, s.access])).toEqual([
+      ['region-nord', { law: 'NO', consentRequired: false }],
+      ['c', undefined],
+    ]);
+    expect(config.rejected).toEqual([expect.objectContaining({ path: 'sources[1].access.law' })]);
+  });
+
   it('parseConfig stays strict: any broken source is an error', () => {
     expect(() => parseConfig({ sources: [nord, { ...nord, id: 'x', baseUrl: '' }] })).toThrow(ConfigError);
     expect(parseConfig({ sources: [nord] }).sources).toHaveLength(1);
