@@ -216,6 +216,18 @@ export const summaryViewSchema = z.object({
   filtered: z.array(sectionKeySchema),
 });
 
+/**
+ * What the user may be told of sealed information (src/main/access/sealedPolicy.ts):
+ * never anything of a Finnish source's; Swedish holders only in an emergency with consent.
+ */
+export const sealedNoticeSchema = z.object({
+  hidden: z.number(),
+  holders: z.array(z.object({ sourceId: z.string(), law: z.enum(['SE', 'NO']), revealableWith: z.array(z.enum(['consent', 'emergency'])) })),
+  revealed: z.array(z.string()),
+  /** Sources that gave nothing because the patient's consent is not recorded. */
+  consentNeeded: z.array(z.string()),
+});
+
 export const summarySchema = z.object({
   patient: patientHeaderSchema,
   sections: sectionsSchema,
@@ -233,6 +245,8 @@ export const summarySchema = z.object({
   cache: cacheNoticeSchema.optional(),
   /** The role view this summary was filtered for (absent: unfiltered, every section in IPS order). */
   view: summaryViewSchema.optional(),
+  /** Sealed information and consent, as the access policy lets the user know of it. */
+  sealed: sealedNoticeSchema.optional(),
 });
 
 export type Coding = z.output<typeof codingSchema>;
