@@ -60,6 +60,7 @@ import {
   writeLedger,
 } from './batchLedger';
 import { type Hl7FileContent, readHl7File } from './hl7File';
+import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
 export type { FolderFs } from './batchLedger';
@@ -76,6 +77,8 @@ export interface BatchImporterConfig {
   id: string;
   name: string;
   folder: string;
+  /** The profile's sealed-information markers. */
+  confidentiality?: Hl7MapContext['confidentiality'];
   /** The assigning authority for PID-3 values that carry none (this feed's own numbers). */
   defaultAuthority?: string;
   /** A file changed more recently than this is still being written and waits; default 2000 ms. */
@@ -314,6 +317,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       sourceName: config.name,
       fetchedAt: at,
       recordPrefix: `${name}/`,
+      ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
       ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
     });
   }

@@ -68,6 +68,7 @@ export function readHl7File(
         sourceName: ctx.sourceName,
         fetchedAt: ctx.fetchedAt,
         recordPrefix: `${ctx.recordPrefix ?? ''}${controlId ?? `#${entry.index}`}/`,
+        ...(ctx.confidentiality ? { confidentiality: ctx.confidentiality } : {}),
       });
       const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
       return { ...base, ...(controlId ? { controlId } : {}), mapped };

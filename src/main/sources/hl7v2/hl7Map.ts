@@ -84,8 +84,23 @@ const SEGMENT_MAPPERS: Record<string, SegmentMapper> = {
 const ORDER_SEGMENTS = new Set(['RXE', 'RXO', 'RXA', 'OBR']);
 const ORDER_PRELUDE = new Set(['ORC', 'TQ1', 'TQ2', 'RXO', 'RXC']);
 
+/** Whether a segment carries one of the profile's sealed markers. */
+function marksSealed(seg: Hl7Segment, rules: Hl7MapContext['confidentiality']): boolean {
+  if (!rules) return false;
+  for (const rule of rules) {
+    if (rule.segment !== seg.name) continue;
+    const value = seg.get(rule.field, rule.component, 1, 0).trim().toUpperCase();
+    if (value && rule.values.some((v) => v.toUpperCase() === value)) return true;
+  }
+  return false;
+}
+
 export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedMessage {
   const state: MapState = { subjects: [], items: [], order: {}, obr: {} };
+  const rules = ctx.confidentiality?.length ? ctx.confidentiality : undefined;
+  /** Sealed markers in force: the patient's (PID/PD1) and the order group's (ORC/OBR). */
+  let patientSealed = false;
+  let groupSealed = false;
   let hasPatient = false;
   let previous = '';
   const seen = new Set<string>();
@@ -94,6 +109,19 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
     previous = seg.name;
     // Order context (ORC) belongs to the order segments right after it, not to a later, separate one.
     if (ORDER_SEGMENTS.has(seg.name) && !ORDER_PRELUDE.has(before)) state.order = {};
+    if (rules) {
+      const marked = marksSealed(seg, rules);
+      if (seg.name === 'PID') {
+        patientSealed = marked;
+        groupSealed = false;
+      } else if (seg.name === 'PD1') patientSealed ||= marked;
+      else if (seg.name === 'ORC') groupSealed = marked;
+      else if (ORDER_SEGMENTS.has(seg.name)) {
+        // An order segment right after its prelude (ORC...) is in that group; otherwise it starts its own.
+        const own = seg.name === 'OBR' && marked;
+        groupSealed = ORDER_PRELUDE.has(before) ? groupSealed || own : own;
+      }
+    }
     if (seg.name === 'PID') {
       state.subjects.push(pidToSubject(seg));
       hasPatient = true;
@@ -113,8 +141,10 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
     mapper.map(seg, ctx, state);
     // A record id names one record: set ids restart per order group and
     // segments may lack them, so a repeat within the message gets its position.
+    const sealedHere = rules !== undefined && (patientSealed || groupSealed || marksSealed(seg, rules));
     for (let i = mappedBefore; i < state.items.length; i++) {
       const item = state.items[i] as ClinicalItem;
+      if (sealedHere) item.sealed = true;
       const id = item.provenance.recordId;
       if (seen.has(id)) item.provenance = { ...item.provenance, recordId: `${id}@${seg.position}` };
       seen.add(item.provenance.recordId);

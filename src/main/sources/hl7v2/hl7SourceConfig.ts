@@ -10,6 +10,23 @@ const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
 /** An HL7 assigning authority (namespace or OID): no blanks around it, no HL7 delimiters in it. */
 const defaultAuthoritySchema = z.string().regex(/^[^\s|^~\\&](?:[^|^~\\&]*[^\s|^~\\&])?$/);
 
+/**
+ * When a message marks information sealed (spärrad, sperret, luovutuskielto):
+ * a field (and component) of a segment holding one of the values. HL7 v2 has
+ * no one agreed marker, so each source's profile says which it uses (e.g.
+ * PD1-12 protection indicator `Y`, or a Z-segment). A rule on PID or PD1
+ * seals everything about that patient in the message; on ORC or OBR, that
+ * order group; on any other segment, the items mapped from that segment.
+ */
+export const confidentialityRuleSchema = z.object({
+  segment: z.string().regex(/^[A-Z][A-Z0-9]{2}$/),
+  field: z.number().int().min(1).max(200),
+  component: z.number().int().min(1).max(50).default(1),
+  values: z.array(z.string().min(1).max(50)).min(1).max(20),
+});
+export type ConfidentialityRule = z.output<typeof confidentialityRuleSchema>;
+const confidentialitySchema = z.array(confidentialityRuleSchema).max(20).optional();
+
 export const mllpSourceSchema = z.object({
   id: sourceIdSchema,
   name: z.string().min(1),
@@ -39,6 +56,7 @@ export const mllpSourceSchema = z.object({
    * `|VALUE` request (an identifier with no system).
    */
   defaultAuthority: defaultAuthoritySchema.optional(),
+  confidentiality: confidentialitySchema,
   enabled: z.boolean().default(true),
 });
 
@@ -57,6 +75,7 @@ export const batchSourceSchema = z.object({
   maxSegments: z.number().int().positive().max(10_000_000).optional(),
   /** A batch still without its end marker after this long is quarantined as incomplete. */
   incompleteAfterMs: z.number().int().positive().max(7 * 24 * 3_600_000).optional(),
+  confidentiality: confidentialitySchema,
   enabled: z.boolean().default(true),
 });
 

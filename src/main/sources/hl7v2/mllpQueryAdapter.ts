@@ -9,7 +9,7 @@ import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
-import { mapHl7Message } from './hl7Map';
+import { type Hl7MapContext, mapHl7Message } from './hl7Map';
 import { defaultAuthoritySystem, withDefaultAuthority } from './mappers/patient';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
 import { readReply } from './hl7Reply';
@@ -19,6 +19,8 @@ import { MllpSession } from './mllpSession';
 export interface MllpSourceConfig {
   id: string;
   name: string;
+  /** The profile's sealed-information markers. */
+  confidentiality?: Hl7MapContext['confidentiality'];
   host: string;
   port: number;
   timeoutMs: number;
@@ -85,6 +87,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
           fetchedAt,
           // Segment positions restart in each continuation reply: its part number keeps record ids apart.
           recordPrefix: part === 0 ? '' : `part-${part + 1}/`,
+          ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
         });
         // Each continuation repeats the PID; the same subject is listed once.
         for (const subject of mapped.subjects.map((s) => withDefaultAuthority(s, config.defaultAuthority))) {

@@ -12,6 +12,8 @@ export { nonEmpty, texts } from '../../common/items';
 export interface Hl7MapContext extends SourceContext {
   /** Prefix for record ids: makes them unique per message (e.g. the file and message number). */
   recordPrefix: string;
+  /** The source profile's sealed-information markers (hl7SourceConfig.ts). */
+  confidentiality?: readonly { segment: string; field: number; component: number; values: readonly string[] }[];
 }
 
 /** A system URI for an HL7 coding-system name (shared table); an unknown name is kept as given. */
