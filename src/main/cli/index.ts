@@ -1,7 +1,7 @@
 /**
  * `samsyn`: the command line for integration engineers.
  *   samsyn validate-id ID
- *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json]
+ *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json | --ips]
  *   samsyn hl7 inspect FILE
  *   samsyn config check [FILE]
  *   samsyn cache verify|purge
@@ -27,12 +27,13 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--json] [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--json | --ips] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
       for HL7 v2, SYSTEM is PID-3's assigning authority (namespace or universal id).
-      --json prints the Summary as JSON; --verbose writes diagnostics (JSON lines) to stderr.
+      --json prints the Summary as JSON; --ips prints it as an International Patient Summary
+      (FHIR R4 document Bundle); --verbose writes diagnostics (JSON lines) to stderr.
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
 `,

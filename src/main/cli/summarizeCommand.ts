@@ -1,5 +1,5 @@
 /**
- * `samsyn summarize FILE... --patient ID [--json]`: each file acts as one
+ * `samsyn summarize FILE... --patient ID [--json | --ips]`: each file acts as one
  * source (read by the source registry's file readers: HL7 v2 by its header,
  * FHIR JSON otherwise), so the identity guard and the merge are the app's own.
  */
@@ -11,6 +11,7 @@ import type { Identifier, Summary } from '../../shared/summary';
 import { createLogger } from '../platform/logger';
 import { BUILTIN_SOURCES } from '../sources/registry';
 import type { SourceAdapter, SourceResult } from '../sources/types';
+import { toIpsBundle } from '../summary/ipsExport';
 import { createSummaryService } from '../summary/summaryService';
 import { firstSegmentLine, jsonErrorPosition, readInputFile, type CliIo } from './cliIo';
 import { CliFailure, errorLine, toCliError } from './errorWords';
@@ -51,13 +52,17 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false }, ips: { type: 'boolean', default: false } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
     return EXIT.usage;
   }
   const files = parsed.positionals;
+  if (parsed.values.json && parsed.values.ips) {
+    io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
+    return EXIT.usage;
+  }
   if (files.length === 0 || !parsed.values.patient) {
     io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + usage);
     return EXIT.usage;
@@ -81,6 +86,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   }
   const service = createSummaryService({ sources, clock: { now: io.now }, logger: createLogger('cli') });
   const summary: Summary = await service.open(query.value);
-  io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
+  if (parsed.values.ips) io.out(JSON.stringify(toIpsBundle(summary), null, 2) + '\n');
+  else io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
   return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
 }
