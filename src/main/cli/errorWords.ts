@@ -118,6 +118,7 @@ const WORDS: Record<CliCode, Words> = {
   CACHE_NOT_A_CACHE: () => 'the file is empty or not a Samsyn cache',
   CACHE_UNAVAILABLE: (p) =>
     p.reason === 'missing' ? 'there is no cache file in that folder' : `the cache cannot be opened${word(p.sqlite) ? ` (SQLite ${word(p.sqlite)})` : ''}`,
+  SOURCE_TLS_FAILED: () => "the source's certificate could not be verified, or it refused ours (check tls.caFile, certFile, keyFile)",
   ACCESS_PURPOSE_REQUIRED: () => 'state the care relationship and purpose before opening the patient',
   ACCESS_REASON_REQUIRED: () => 'an emergency access or a reveal needs a stated reason',
   ACCESS_CONSENT_REQUIRED: () => "the source's rules require the patient's consent",

@@ -12,6 +12,7 @@
  * Listens on 127.0.0.1 only. Never logs a query string (it carries identifiers).
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createLogger } from '../platform/logger';
 import { loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
@@ -46,6 +47,11 @@ export interface FhirSandboxOptions {
   fault?: SandboxFault;
   /** Delay for the 'slow' fault; default 10 s. */
   slowMs?: number;
+  /**
+   * Serve HTTPS with this key and certificate; with `ca` and `requestCert`,
+   * only clients presenting a certificate from that CA are served (mutual TLS).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
   /** Default page size of searches; `_count` overrides it up to 500. */
   pageSize?: number;
   /** Clock for Bundle and CapabilityStatement timestamps. */
@@ -201,10 +207,21 @@ export async function startFhirSandbox(options: FhirSandboxOptions): Promise<Fhi
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     void handle(req, res);
-  });
-  server.on('connection', (socket: Socket) => {
+  };
+  const server = options.tls
+    ? https.createServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          ...(options.tls.requestCert ? { requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        listener,
+      )
+    : http.createServer(listener);
+  server.on(options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     if (fault === 'down') {
       requests++;
       resetSocket(socket);
@@ -221,7 +238,7 @@ export async function startFhirSandbox(options: FhirSandboxOptions): Promise<Fhi
     });
   });
   const port = (server.address() as AddressInfo).port;
-  base = `http://${host}:${port}/fhir`;
+  base = `${options.tls ? 'https' : 'http'}://${host}:${port}/fhir`;
   log.info({ region: data.region, port, patients: data.patients.length }, 'fhir sandbox listening');
 
   let closing: Promise<void> | undefined;

@@ -4,6 +4,7 @@
  */
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
+import { isTlsFailure } from './fhirTls';
 
 export interface FhirHttp {
   /** Base URL without a trailing slash. */
@@ -32,7 +33,8 @@ export function toSourceError(err: unknown, signal: AbortSignal): CodedError {
   }
   // fetch rejects with TypeError('fetch failed') and the socket error as cause:
   // refused, reset, DNS failure, TLS failure. None of it reached a FHIR server.
-  return new CodedError('SOURCE_UNREACHABLE');
+  // A certificate problem is said as such: it is a configuration matter, not a network one.
+  return new CodedError(isTlsFailure(networkCause(err)) ? 'SOURCE_TLS_FAILED' : 'SOURCE_UNREACHABLE');
 }
 
 /** The errno-like code behind a network failure, for diagnostics only. */

@@ -4,6 +4,7 @@ import { CodedError } from '../../../shared/errors';
 import { defineSourceKind, sourceIdSchema } from '../sourceKind';
 import { bundleToSourceResult } from './bundleSource';
 import { createFhirSource } from './fhirSource';
+import { fhirTlsSchema, readTlsMaterial, tlsFetch } from './fhirTls';
 
 export const fhirSourceSchema = z.object({
   id: sourceIdSchema,
@@ -12,8 +13,10 @@ export const fhirSourceSchema = z.object({
   baseUrl: z.string().min(1),
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   pageSize: z.number().int().positive().max(1_000).optional(),
+  /** TLS settings for an https baseUrl: the CA to trust, and a client certificate for mutual TLS. */
+  tls: fhirTlsSchema.optional(),
   enabled: z.boolean().default(true),
-});
+}).refine((s) => !s.tls || /^https:\/\//i.test(s.baseUrl), { message: 'tls needs an https baseUrl', path: ['tls'] });
 
 export type FhirSourceSettings = z.output<typeof fhirSourceSchema>;
 
@@ -27,6 +30,7 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       baseUrl: s.baseUrl,
       timeoutMs: s.timeoutMs,
       ...(s.pageSize ? { pageSize: s.pageSize } : {}),
+      ...(s.tls ? { fetch: tlsFetch(readTlsMaterial(s.tls)) } : {}),
       clock: deps.clock,
       logger: deps.logger,
     }),

@@ -277,6 +277,7 @@ export const en: Messages = {
     CACHE_DISK_FULL: 'The disk is full – the local cache cannot be saved; data is fetched live from the sources',
     CACHE_READ_ONLY: 'The local cache is read-only – data is fetched live from the sources',
     CACHE_NOT_A_CACHE: 'The local cache file is empty or not a Samsyn cache; it has been moved aside',
+    SOURCE_TLS_FAILED: "The source's certificate could not be verified, or it refused ours (TLS)",
     ACCESS_PURPOSE_REQUIRED: 'State the care relationship and purpose before opening the patient',
     ACCESS_REASON_REQUIRED: 'Emergency access and opening sealed information need a stated reason',
     ACCESS_CONSENT_REQUIRED: "The source's rules require the patient's consent",

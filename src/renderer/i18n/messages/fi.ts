@@ -277,6 +277,7 @@ export const fi: Messages = {
     CACHE_DISK_FULL: 'Levy on täynnä – paikallista välimuistia ei voi tallentaa, tiedot haetaan suoraan lähteistä',
     CACHE_READ_ONLY: 'Paikallinen välimuisti on kirjoitussuojattu – tiedot haetaan suoraan lähteistä',
     CACHE_NOT_A_CACHE: 'Paikallisen välimuistin tiedosto on tyhjä tai ei Samsynin välimuisti; se on siirretty sivuun',
+    SOURCE_TLS_FAILED: 'Lähteen varmennetta ei voitu todentaa, tai se hylkäsi omamme (TLS)',
     ACCESS_PURPOSE_REQUIRED: 'Ilmoita hoitosuhde ja käyttötarkoitus ennen potilaan avaamista',
     ACCESS_REASON_REQUIRED: 'Hätätilanteen käyttö ja luovutuskiellon alaisen tiedon avaaminen vaativat perustelun',
     ACCESS_CONSENT_REQUIRED: 'Lähteen säännöt edellyttävät potilaan suostumusta',

@@ -277,6 +277,7 @@ export const nb: Messages = {
     CACHE_DISK_FULL: 'Disken er full – den lokale hurtigbufferen kan ikke lagres, opplysningene hentes direkte fra kildene',
     CACHE_READ_ONLY: 'Den lokale hurtigbufferen er skrivebeskyttet – opplysningene hentes direkte fra kildene',
     CACHE_NOT_A_CACHE: 'Filen for den lokale hurtigbufferen er tom eller ikke en Samsyn-buffer; den er flyttet til side',
+    SOURCE_TLS_FAILED: 'Kildens sertifikat kunne ikke verifiseres, eller den avviste vårt (TLS)',
     ACCESS_PURPOSE_REQUIRED: 'Oppgi behandlingsrelasjon og formål før pasienten åpnes',
     ACCESS_REASON_REQUIRED: 'Nødrett og å vise sperret informasjon krever en oppgitt grunn',
     ACCESS_CONSENT_REQUIRED: 'Kildens regler krever pasientens samtykke',

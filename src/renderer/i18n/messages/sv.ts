@@ -282,6 +282,7 @@ export const sv = {
     CACHE_DISK_FULL: 'Disken är full – den lokala cachen kan inte sparas, uppgifterna hämtas direkt från källorna',
     CACHE_READ_ONLY: 'Den lokala cachen är skrivskyddad – uppgifterna hämtas direkt från källorna',
     CACHE_NOT_A_CACHE: 'Filen för den lokala cachen är tom eller ingen Samsyn-cache; den har flyttats undan',
+    SOURCE_TLS_FAILED: 'Källans certifikat kunde inte verifieras, eller så avvisade den vårt (TLS)',
     ACCESS_PURPOSE_REQUIRED: 'Ange vårdrelation och syfte innan patienten öppnas',
     ACCESS_REASON_REQUIRED: 'Nödöppning och att visa spärrad information kräver en angiven anledning',
     ACCESS_CONSENT_REQUIRED: 'Källans regler kräver patientens samtycke',
