@@ -1,9 +1,10 @@
 /**
  * `samsyn`: the command line for integration engineers.
  *   samsyn validate-id ID
- *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--json | --ips]
+ *   samsyn summarize FILE... --patient ID|SYSTEM|VALUE [--format text|json|ips]
  *   samsyn hl7 inspect FILE
  *   samsyn config check [FILE]
+ *   samsyn check-sources [FILE] [--patient ID] [--json]
  *   samsyn cache verify|purge
  * Bad input gets one line on stderr with a code and its cause in words
  * (errorWords.ts), files named by position, and a non-zero exit; never a stack
@@ -27,15 +28,22 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--json | --ips] [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--format text|json|ips] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
       for HL7 v2, SYSTEM is PID-3's assigning authority (namespace or universal id).
-      --json prints the Summary as JSON; --ips prints it as an International Patient Summary
-      (FHIR R4 document Bundle); --verbose writes diagnostics (JSON lines) to stderr.
+      --format json (or --json) prints the Summary as JSON; --format ips as an International
+      Patient Summary (FHIR R4 document Bundle); --verbose writes diagnostics (JSON lines) to stderr.
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
+`,
+  'check-sources': `  samsyn check-sources [FILE] [--patient ID] [--json]
+      Reaches each configured source without asking about anyone: a FHIR server's
+      CapabilityStatement (R4, Patient search by identifier), an MLLP peer's port, a drop
+      folder's access; each within its deadline, all at once. --patient ID (a test patient)
+      also asks each source for that patient: found, items, sections. Prints a table (or
+      JSON). Exit 0: every source passed; 3: one failed; 2: the configuration cannot be read.
 `,
   hl7: `  samsyn hl7 inspect FILE
       Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
@@ -101,6 +109,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return (await import('./hl7Cli.js')).runHl7Command(rest, io, usage);
     case 'config':
       return (await import('./configCommand.js')).runConfigCommand(rest, io, usage);
+    case 'check-sources':
+      return (await import('./checkSourcesCommand.js')).runCheckSources(rest, io, usage);
     default: {
       const { CACHE_USAGE, runCacheCommand } = await import('./cacheCommand.js');
       if (rest[0] === undefined || wantsHelp(rest)) {

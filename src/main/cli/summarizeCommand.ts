@@ -1,5 +1,5 @@
 /**
- * `samsyn summarize FILE... --patient ID [--json | --ips]`: each file acts as one
+ * `samsyn summarize FILE... --patient ID [--format text|json|ips]`: each file acts as one
  * source (read by the source registry's file readers: HL7 v2 by its header,
  * FHIR JSON otherwise), so the identity guard and the merge are the app's own.
  */
@@ -52,15 +52,16 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false }, ips: { type: 'boolean', default: false } },
+      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false }, format: { type: 'string' } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
     return EXIT.usage;
   }
   const files = parsed.positionals;
-  if (parsed.values.json && parsed.values.ips) {
-    io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
+  const format = parsed.values.format ?? (parsed.values.json ? 'json' : 'text');
+  if (!['text', 'json', 'ips'].includes(format) || (parsed.values.json && format !== 'json')) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--format' } }) + usage);
     return EXIT.usage;
   }
   if (files.length === 0 || !parsed.values.patient) {
@@ -86,7 +87,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   }
   const service = createSummaryService({ sources, clock: { now: io.now }, logger: createLogger('cli') });
   const summary: Summary = await service.open(query.value);
-  if (parsed.values.ips) io.out(JSON.stringify(toIpsBundle(summary), null, 2) + '\n');
-  else io.out(parsed.values.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
+  if (format === 'ips') io.out(JSON.stringify(toIpsBundle(summary), null, 2) + '\n');
+  else io.out(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
   return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
 }

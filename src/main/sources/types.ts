@@ -48,6 +48,16 @@ export interface SourceAdapter {
   fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult>;
   /** What the source reports about itself (quarantined or skipped files, waiting ones), by code only. */
   health?(): SourceHealth;
+  /**
+   * A connection check before go-live (`samsyn check-sources`): reaches the
+   * system without asking about any patient. Throws CodedError on failure.
+   */
+  check?(signal: AbortSignal): Promise<SourceCheck>;
+}
+
+/** What a connection check found: small facts (FHIR version, software), never patient data. */
+export interface SourceCheck {
+  details: Record<string, string | number | boolean>;
 }
 
 export interface SourceHealth {

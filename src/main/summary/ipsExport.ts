@@ -44,6 +44,17 @@ function uuid(seed: string): string {
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
+/** A section's narrative: one table row per entry, newest first (undated last). */
+function narrativeTable(rows: { text: string; status?: string | undefined; date?: string | undefined; sources: string }[]): Json {
+  const sorted = [...rows].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+  const cell = (v: string | undefined) => `<td>${escapeXml(v ?? '')}</td>`;
+  const body = sorted.map((r) => `<tr>${cell(r.text)}${cell(r.status)}${cell(r.date)}${cell(r.sources)}</tr>`).join('');
+  return {
+    status: 'generated',
+    div: `<div xmlns="http://www.w3.org/1999/xhtml"><table><thead><tr><th>Item</th><th>Status</th><th>Date</th><th>Sources</th></tr></thead><tbody>${body}</tbody></table></div>`,
+  };
+}
+
 function narrative(lines: string[]): Json {
   const body = lines.length > 0 ? `<ul>${lines.map((l) => `<li>${escapeXml(l)}</li>`).join('')}</ul>` : '<p>-</p>';
   return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${body}</div>` };
@@ -272,20 +283,20 @@ export function toIpsBundle(summary: Summary, options: IpsOptions = {}): Json {
     const ips = IPS_SECTIONS[key];
     if (!ips) continue;
     const refs: Json[] = [];
-    const lines: string[] = [];
+    const rows: Parameters<typeof narrativeTable>[0] = [];
     for (const item of summary.sections[key] as MergedItem[]) {
       const resource = resourceFor(item, subject);
       if (!resource) continue;
       const fullUrl = `urn:uuid:${uuid(`${seed}|${key}|${item.key}`)}`;
       entries.push({ fullUrl, resource });
       refs.push({ reference: fullUrl, type: resource.resourceType });
-      lines.push(`${item.text} (${[...new Set(item.sources.map((s) => s.sourceName))].join(', ')})`);
+      rows.push({ text: item.text, status: item.status, date: item.date, sources: [...new Set(item.sources.map((s) => s.sourceName))].join(', ') });
     }
     const withheld = !order.includes(key);
     sections.push({
       title: ips.display,
       code: { coding: [{ system: LOINC, code: ips.code, display: ips.display }] },
-      text: narrative(refs.length ? lines : withheld ? ['Not part of the exporting role’s view'] : absenceLines(summary, key)),
+      text: refs.length ? narrativeTable(rows) : narrative(withheld ? ['Not part of the exporting role’s view'] : absenceLines(summary, key)),
       ...(refs.length ? { entry: refs } : { emptyReason: withheld ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/list-empty-reason', code: 'withheld' }] } : emptyReason(summary, key) }),
     });
   }

@@ -41,16 +41,17 @@ describe('samsyn summarize', () => {
     expect(summary.patient.name).toBe('Tolvan Tolvansson');
   });
 
-  it('--ips prints the summary as an IPS document Bundle; --ips with --json is a usage error', async () => {
-    const r = await cli('summarize', fixture('tolvan-nord.json'), fixture('tolvan-syd.json'), '--patient', '19121212-1212', '--ips');
+  it('--format ips prints the summary as an IPS document Bundle; an unknown format or one beside --json is a usage error', async () => {
+    const r = await cli('summarize', fixture('tolvan-nord.json'), fixture('tolvan-syd.json'), '--patient', '19121212-1212', '--format', 'ips');
     expect(r.code).toBe(EXIT.ok);
     const bundle = JSON.parse(r.out) as { type: string; entry: { resource: { resourceType: string; section?: { code?: { coding: { code: string }[] } }[] } }[] };
     expect(bundle.type).toBe('document');
     expect(bundle.entry[0]?.resource.resourceType).toBe('Composition');
     expect(bundle.entry[0]?.resource.section?.map((x) => x.code?.coding[0]?.code)).toContain('48765-2');
     expect(bundle.entry.filter((e) => e.resource.resourceType === 'AllergyIntolerance')).toHaveLength(1);
-    const both = await cli('summarize', fixture('tolvan-nord.json'), '--patient', '19121212-1212', '--ips', '--json');
+    const both = await cli('summarize', fixture('tolvan-nord.json'), '--patient', '19121212-1212', '--format', 'ips', '--json');
     expect(both.code).toBe(EXIT.usage);
+    expect((await cli('summarize', fixture('tolvan-nord.json'), '--patient', '19121212-1212', '--format', 'pdf')).code).toBe(EXIT.usage);
   });
 
   it('rejects a file about someone else: no items, a PATIENT_MISMATCH status, exit 3', async () => {

@@ -81,6 +81,11 @@ describe('IPS export', () => {
     expect((penicillin?.identifier as { system: string }[]).map((i) => i.system).sort()).toEqual(['urn:samsyn:source:region-nord', 'urn:samsyn:source:region-syd']);
     const conflicted = [...Object.values(s.sections)].flat().filter((i) => i.conflicts.length > 0);
     expect(conflicted.length).toBeGreaterThan(0);
+    // The narrative is a table, newest first.
+    const div = (section(bundle, '30954-2') as unknown as { text: { div: string } }).text.div;
+    const dates = [...div.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1] ?? '');
+    expect(dates.length).toBe(s.sections.results.length);
+    expect(dates).toEqual([...dates].sort().reverse());
     const notes = JSON.stringify(bundle);
     for (const item of conflicted) for (const c of item.conflicts) expect(notes).toContain(`Sources disagree on ${c.field}`);
   });

@@ -7,14 +7,15 @@
  * not at all, and a category=laboratory,vital-signs search would lose them. The
  * mapper sorts each observation into results, pregnancy or homeMeasurements.
  */
-import type { Patient, Resource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
-import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
+import type { PatientQuery, SourceAdapter, SourceCheck, SourceResult, SubjectIdentity } from '../types';
 import {
   escapeSearchValue,
+  getResource,
   type FhirHttp,
   mapWithLimit,
   networkCause,
@@ -171,11 +172,28 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     }
   };
 
+  /** The server's CapabilityStatement: FHIR R4 (4.0.x), and Patient search by identifier offered. */
+  const check = async (signal: AbortSignal): Promise<SourceCheck> => {
+    let statement: CapabilityStatement;
+    try {
+      statement = await getResource<CapabilityStatement>(http, `${baseUrl}/metadata`, 'CapabilityStatement', signal);
+    } catch (err) {
+      throw toSourceError(err, signal);
+    }
+    const version = typeof statement.fhirVersion === 'string' ? statement.fhirVersion : '';
+    if (!/^4\.0(\.\d+)?$/.test(version)) throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'not-fhir-r4' });
+    const patient = statement.rest?.flatMap((r) => r.resource ?? []).find((r) => r.type === 'Patient');
+    const byIdentifier = patient?.searchParam?.some((p) => p.name === 'identifier') ?? false;
+    const software = typeof statement.software?.name === 'string' ? statement.software.name.slice(0, 80) : undefined;
+    return { details: { fhirVersion: version, patientSearchByIdentifier: byIdentifier, ...(software ? { software } : {}) } };
+  };
+
   return {
     id: config.id,
     name: config.name,
     kind: 'fhir-r4',
     timeoutMs: config.timeoutMs,
     fetchPatient,
+    check,
   };
 }

@@ -4,18 +4,24 @@
  * a source of that kind is configured, so a FHIR-only installation (and every
  * CLI run that reads no HL7) never pays for loading them.
  */
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import net from 'node:net';
 import { CodedError } from '../../../shared/errors';
 import { defineSourceKind, type BaseSourceSettings } from '../sourceKind';
 import { readHl7File, selectForPatient } from './hl7File';
 import { batchSourceSchema, mllpSourceSchema, type BatchSourceSettings, type MllpSourceSettings } from './hl7SourceConfig';
 import { isHl7Bytes } from './hl7Text';
-import type { SourceAdapter } from '../types';
+import type { SourceAdapter, SourceCheck } from '../types';
 
 /**
  * An adapter whose implementation module is imported at its first request, so
  * configuring a source costs nothing until it is asked.
  */
-function loadedOnFirstUse(settings: BaseSourceSettings, load: () => Promise<SourceAdapter>): SourceAdapter {
+function loadedOnFirstUse(
+  settings: BaseSourceSettings,
+  load: () => Promise<SourceAdapter>,
+  check: (signal: AbortSignal) => Promise<SourceCheck>,
+): SourceAdapter {
   let adapter: Promise<SourceAdapter> | undefined;
   let loaded: SourceAdapter | undefined;
   return {
@@ -29,6 +35,47 @@ function loadedOnFirstUse(settings: BaseSourceSettings, load: () => Promise<Sour
     },
     // Before its first request the source has nothing to report.
     health: () => loaded?.health?.() ?? { notes: [] },
+    check,
+  };
+}
+
+/** An MLLP peer is checked by opening a TCP connection and closing it: no message is sent. */
+function tcpCheck(host: string, port: number) {
+  return (signal: AbortSignal): Promise<SourceCheck> =>
+    new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(new CodedError('SOURCE_TIMEOUT'));
+      const started = performance.now();
+      const socket = net.connect({ host, port });
+      const done = (err?: CodedError) => {
+        signal.removeEventListener('abort', onAbort);
+        socket.destroy();
+        if (err) reject(err);
+        else resolve({ details: { connectMs: Math.round(performance.now() - started) } });
+      };
+      const onAbort = () => done(new CodedError('SOURCE_TIMEOUT'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('connect', () => done());
+      socket.once('error', () => done(new CodedError('SOURCE_UNREACHABLE')));
+    });
+}
+
+/** A drop folder is checked for being a folder Samsyn can read and write (it moves files to processed/ and quarantine/). */
+function folderCheck(folder: string) {
+  return async (): Promise<SourceCheck> => {
+    let stat;
+    try {
+      stat = await fs.stat(folder);
+    } catch {
+      throw new CodedError('FILE_NOT_FOUND');
+    }
+    if (!stat.isDirectory()) throw new CodedError('HL7_FILE_NOT_REGULAR');
+    try {
+      await fs.access(folder, fsConstants.R_OK | fsConstants.W_OK);
+    } catch {
+      throw new CodedError('HL7_FOLDER_READ_ONLY');
+    }
+    const entries = await fs.readdir(folder);
+    return { details: { files: entries.filter((e) => e !== 'processed' && e !== 'quarantine').length } };
   };
 }
 
@@ -38,21 +85,24 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
   create(s, deps) {
     if (typeof s.port !== 'number') throw new CodedError('SOURCE_DISABLED', { reason: 'sandbox' });
     const port = s.port;
-    return loadedOnFirstUse(s, async () =>
-      (await import('./mllpQueryAdapter.js')).createMllpQuerySource({
-      id: s.id,
-      name: s.name,
-      host: s.host,
-      port,
-      timeoutMs: s.timeoutMs,
-      query: s.query,
-      profile: { ...s.profile, version: s.version, queryName: s.queryName },
-      ...(s.limit ? { limit: s.limit } : {}),
-      ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
-      ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
-      clock: deps.clock,
-      logger: deps.logger,
-    }),
+    return loadedOnFirstUse(
+      s,
+      async () =>
+        (await import('./mllpQueryAdapter.js')).createMllpQuerySource({
+          id: s.id,
+          name: s.name,
+          host: s.host,
+          port,
+          timeoutMs: s.timeoutMs,
+          query: s.query,
+          profile: { ...s.profile, version: s.version, queryName: s.queryName },
+          ...(s.limit ? { limit: s.limit } : {}),
+          ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
+          ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
+          clock: deps.clock,
+          logger: deps.logger,
+        }),
+      tcpCheck(s.host, port),
     );
   },
   endpoint: (s) => `mllp://${s.host}:${s.port}`,
@@ -78,6 +128,7 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         clock: deps.clock,
         logger: deps.logger,
       }),
+      folderCheck(s.folder),
     ),
   endpoint: (s) => s.folder,
   files: {
