@@ -108,6 +108,7 @@ export const en: Messages = {
     },
     empty: 'No information',
     emptySomeFailed: 'No information from the sources that responded. No response: {{sources}}.',
+    emptyPending: 'Nothing so far. Still waiting for: {{sources}}.',
     emptyAllFailed: 'No source responded – information may be missing.',
     hiddenSealed_one: '{{count}} restricted entry is not shown.',
     hiddenSealed_other: '{{count}} restricted entries are not shown.',

@@ -108,6 +108,7 @@ export const fi: Messages = {
     },
     empty: 'Ei tietoja',
     emptySomeFailed: 'Vastanneissa lähteissä ei ole tietoja. Ei vastausta: {{sources}}.',
+    emptyPending: 'Ei tietoja toistaiseksi. Odotetaan vielä: {{sources}}.',
     emptyAllFailed: 'Yksikään lähde ei vastannut – tietoja voi puuttua.',
     hiddenSealed_one: '{{count}} luovutuskiellon alainen tieto ei näy.',
     hiddenSealed_other: '{{count}} luovutuskiellon alaista tietoa ei näy.',

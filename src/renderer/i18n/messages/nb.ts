@@ -108,6 +108,7 @@ export const nb: Messages = {
     },
     empty: 'Ingen informasjon',
     emptySomeFailed: 'Ingen informasjon fra kildene som svarte. Uten svar: {{sources}}.',
+    emptyPending: 'Ingenting så langt. Venter fortsatt på: {{sources}}.',
     emptyAllFailed: 'Ingen kilde svarte – opplysninger kan mangle.',
     hiddenSealed_one: '{{count}} sperret opplysning vises ikke.',
     hiddenSealed_other: '{{count}} sperrede opplysninger vises ikke.',

@@ -113,6 +113,7 @@ export const sv = {
     } satisfies Record<SectionKey, string>,
     empty: 'Ingen information',
     emptySomeFailed: 'Ingen information från de källor som svarade. Utan svar: {{sources}}.',
+    emptyPending: 'Inget hittills. Väntar fortfarande på: {{sources}}.',
     emptyAllFailed: 'Ingen källa svarade – uppgifter kan saknas.',
     hiddenSealed_one: '{{count}} spärrad uppgift visas inte.',
     hiddenSealed_other: '{{count}} spärrade uppgifter visas inte.',
