@@ -39,8 +39,11 @@ export const samsynApi = {
 
 /**
  * Events pushed from the services to the renderer. 'summary.updated' carries the
- * fresh summary after summary.open answered from the cache; the renderer shows
- * it only if that patient is still the selected one.
+ * whole re-merged summary after each source's answer, failure or deadline that
+ * follows summary.open's first answer (cached, or every source pending), the
+ * last one marked final (`summary.progress`, ADR 0014). The renderer shows it
+ * only if that patient is still selected and it belongs to the open shown and
+ * is newer than what is shown.
  */
 export const samsynEvents = {
   'summary.updated': z.object({ summary: summarySchema }),

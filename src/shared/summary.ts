@@ -139,7 +139,8 @@ const mergedBySection = Object.fromEntries(
 export const sectionsSchema = z.object(mergedBySection);
 export type Sections = { [K in SectionKey]: MergedItemOf<K>[] };
 
-export const sourceStateSchema = z.enum(['ok', 'cached', 'failed', 'timeout', 'rejected', 'disabled']);
+/** 'pending': asked, no answer yet (no cached copy to show meanwhile); its answer, failure or deadline follows as an update. */
+export const sourceStateSchema = z.enum(['ok', 'cached', 'failed', 'timeout', 'rejected', 'disabled', 'pending']);
 
 export const sourceStatusSchema = z.object({
   sourceId: z.string(),
@@ -154,6 +155,8 @@ export const sourceStatusSchema = z.object({
   fetchedAt: z.string().optional(),
   itemCount: z.number(),
   ms: z.number().optional(),
+  /** The source's deadline in ms (shown while it is pending, and when it passed). */
+  deadlineMs: z.number().optional(),
   /** A fresh answer is being fetched; this status is preliminary (stale-while-revalidate). */
   refreshing: z.boolean().optional(),
   /**
@@ -247,6 +250,14 @@ export const summarySchema = z.object({
   view: summaryViewSchema.optional(),
   /** Sealed information and consent, as the access policy lets the user know of it. */
   sealed: sealedNoticeSchema.optional(),
+  /**
+   * Which open this summary belongs to and where in its sequence: summary.open
+   * answers with seq 0 at once, each source's ending pushes the whole re-merged
+   * summary with the next seq ('summary.updated'), and the last one is final
+   * (the one written to the cache). The renderer drops an update whose openId
+   * is not its open's, or whose seq is not newer than the one shown.
+   */
+  progress: z.object({ openId: z.string(), seq: z.number(), final: z.boolean() }).optional(),
 });
 
 export type Coding = z.output<typeof codingSchema>;

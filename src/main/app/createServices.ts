@@ -5,6 +5,7 @@
  */
 import { CodedError, fail, ok, type ErrorCode } from '../../shared/errors';
 import { parsePatientInput } from '../../shared/identity';
+import type { Summary } from '../../shared/summary';
 import { createEventHub, type EventHub } from '../bridge/eventHub';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
@@ -92,6 +93,14 @@ export function createServices(deps: {
   const sources =
     deps.sources ?? createSourceAdapters(deps.config, { clock: deps.clock, logger: deps.logger }, deps.registry);
   const events = createEventHub();
+  /**
+   * The one way out for every pushed summary (each source's update, the final
+   * one): filters that must see everything the renderer gets (the role filter,
+   * the signed-in session) go here.
+   */
+  const deliver = (update: Summary): void => {
+    events.emit('summary.updated', { summary: update });
+  };
   const summary = createSummaryService({
     sources,
     clock: deps.clock,
@@ -100,7 +109,7 @@ export function createServices(deps: {
     ...(deps.config.summary
       ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
       : {}),
-    onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
+    onUpdate: deliver,
   });
   const handlers: AnswerHandlers = {
     'app.info': async () =>

@@ -79,6 +79,7 @@ export async function askSource(source: SourceAdapter, query: PatientQuery, logg
     } else {
       logger.warn({ source: source.id, code, ms }, 'source failed');
     }
-    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms, ...healthOf(source) } };
+    const deadline = code === 'SOURCE_TIMEOUT' ? { deadlineMs: source.timeoutMs } : {};
+    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms, ...deadline, ...healthOf(source) } };
   }
 }

@@ -25,7 +25,8 @@ function stateOf(items: ClinicalItem[]): CoverageState {
 }
 
 export function coverageOf(parts: readonly CoveragePart[]): SourceCoverage[] {
-  return parts.map((part) => {
+  // A source still pending has said nothing yet: no entry rather than "did not answer".
+  return parts.filter((part) => part.status.state !== 'pending').map((part) => {
     const sections: Partial<Record<SectionKey, CoverageState>> = {};
     const bySection = groupBy(part.items, (item) => item.section);
     for (const key of SECTION_KEYS) sections[key] = answered(part.status) ? stateOf(bySection.get(key) ?? []) : 'notAnswered';

@@ -4,37 +4,56 @@
  * source what happened. A source's failure is never dropped: it becomes a
  * SourceStatus.
  *
- * With a cache (stale-while-revalidate, cachedAnswer): a patient seen before is
- * answered at once from the cache, every source marked 'cached' with the time
- * it last answered; the sources are then asked and the fresh summary is handed
- * to onFresh (pushed to the renderer as 'summary.updated'). A source that fails
- * keeps its cached items, still marked 'cached' with their age and the error of
- * the failed refresh: cached data is never presented as fresh.
+ * Progressive (ADR 0014): the first answer never waits for a source. It is the
+ * cached summary (every source 'cached', refreshing) when the patient was seen
+ * before (stale-while-revalidate, cachedAnswer), else a summary with no items
+ * and every source 'pending'. Each source's ending — answer, failure or
+ * deadline — re-merges everything known so far and hands the whole summary to
+ * onUpdate (pushed as 'summary.updated'), numbered by `progress` (open id,
+ * sequence); the last is final and is the one written to the cache. Endings
+ * within the same tick are coalesced into one re-merge. A source that fails
+ * keeps its cached items, still marked 'cached' with their age and the error
+ * of the failed refresh: cached data is never presented as fresh.
  */
-import type { CacheNotice, ClinicalItem, Summary } from '../../shared/summary';
+import { randomUUID } from 'node:crypto';
+import type { CacheNotice, ClinicalItem, SourceStatus, Summary } from '../../shared/summary';
 import type { SourceSnapshot } from '../cache/cacheStore';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { PatientQuery, SourceAdapter } from '../sources/types';
-import { askSource } from './askSource';
+import { askSource, type Outcome } from './askSource';
 import { cachedStatus, createCacheAccess, fromMerged, fromSnapshot, type Contribution, type SummaryCache } from './cachedAnswer';
 import { coverageOf } from './coverage';
 import { mergeSummary } from './merge';
 import { patientHeader } from './patientHeader';
-import { materializeSummary, type SummaryAnswer } from './summaryAnswer';
+import { isPreserialized, materializeSummary, preserialized, type SummaryAnswer } from './summaryAnswer';
 
 export type { SummaryCache } from './cachedAnswer';
 
 export interface SummaryService {
-  /** The first answer as a Summary: cached (refreshing) when the patient was seen before, else fresh. */
+  /**
+   * For non-interactive callers (the CLI, tests): the complete summary — the
+   * final one once every source ended, or the cached one as it is within the
+   * freshness window.
+   */
   open(query: PatientQuery): Promise<Summary>;
   /**
-   * The first answer as the transports get it (a cached one in its
-   * pre-serialized envelope), and the fresh one when the first came from the cache.
+   * The first answer at once, as the transports get it (a cached one in its
+   * pre-serialized envelope, else every source pending), never waiting for a
+   * source; `fresh` is the final summary when sources are being asked. The
+   * updates in between go to onUpdate.
    */
   openWithRefresh(query: PatientQuery): Promise<{ answer: SummaryAnswer; fresh?: Promise<Summary> }>;
-  /** Resolves when every background refresh started so far has finished. */
+  /** Resolves when every background refresh started so far has finished (its final update delivered). */
   settled(): Promise<void>;
+}
+
+/** One asking of the sources for one patient, shared by the opens that overlap it. */
+interface Run {
+  id: string;
+  /** The latest summary handed out (the first answer, then each update). */
+  latest: SummaryAnswer;
+  final: Promise<Summary>;
 }
 
 export function createSummaryService(deps: {
@@ -50,14 +69,18 @@ export function createSummaryService(deps: {
    * 0 (default): every cached open is refreshed.
    */
   freshForMs?: number;
-  /** Receives the fresh summary that follows a cached answer. */
-  onFresh?: (summary: Summary) => void;
+  /**
+   * Receives every summary that follows a first answer: one per source ending
+   * (coalesced within a tick), the last with progress.final. Each is whole,
+   * never a diff.
+   */
+  onUpdate?: (summary: Summary) => void;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
   const pending = new Set<Promise<unknown>>();
   /** One refresh per patient at a time: opens that overlap share it. */
-  const inFlight = new Map<string, Promise<Summary>>();
+  const inFlight = new Map<string, Run>();
   const patientKey = (query: PatientQuery) => `${query.identifier.system ?? ''}|${query.identifier.value}`;
 
   function build(query: PatientQuery, parts: Contribution[], notice: CacheNotice | undefined, refreshing: boolean): Summary {
@@ -79,82 +102,175 @@ export function createSummaryService(deps: {
     };
   }
 
-  /**
-   * Asks every source; a failed source falls back to its cached snapshot,
-   * marked as such. `known` is undefined when the snapshots were not read yet:
-   * they are then read only if a source failed.
-   */
-  async function refresh(query: PatientQuery, known: SourceSnapshot[] | undefined, notice: CacheNotice | undefined): Promise<Summary> {
-    const outcomes = await Promise.all(sources.map((s) => askSource(s, query, logger)));
-    let snapshots = known ?? [];
-    if (!known && outcomes.some((o) => !o.result)) {
-      const read = cache.snapshots(query);
-      snapshots = read.snapshots;
-      notice = read.notice ?? notice;
+  function deliver(summary: Summary): void {
+    try {
+      deps.onUpdate?.(summary);
+    } catch (err) {
+      logger.error({ err: (err as Error)?.name ?? typeof err }, 'summary update listener failed');
     }
-    const answered: SourceSnapshot[] = outcomes.flatMap((o) =>
-      o.result ? [{ sourceId: o.status.sourceId, answeredAt: o.result.fetchedAt, subjects: o.result.subjects, items: o.result.items }] : [],
-    );
-    const parts = outcomes.map((o): Contribution => {
-      if (o.result) return { sourceId: o.status.sourceId, status: o.status, subjects: o.result.subjects, items: o.result.items };
-      const snapshot = snapshots.find((s) => s.sourceId === o.status.sourceId);
-      return fromSnapshot(snapshot ? { ...o.status, state: 'cached' } : o.status, snapshot);
+  }
+
+  function pendingStatus(source: SourceAdapter): SourceStatus {
+    return { sourceId: source.id, name: source.name, state: 'pending', itemCount: 0, deadlineMs: source.timeoutMs };
+  }
+
+  /**
+   * Asks every source; after each ending, re-merges what is known and hands it
+   * on. A source not ended yet shows its cached snapshot when `cachedFirst`
+   * (else it is 'pending'); a failed source falls back to its snapshot, marked
+   * as such. `known` is undefined when the snapshots were not read yet: they
+   * are then read on the first need.
+   */
+  function startRun(
+    query: PatientQuery,
+    first: (id: string) => SummaryAnswer,
+    known: SourceSnapshot[] | undefined,
+    initialNotice: CacheNotice | undefined,
+    cachedFirst: boolean,
+  ): Run {
+    const id = randomUUID();
+    let seq = 0;
+    let notice = initialNotice;
+    let snapshots = known;
+    const outcomes: (Outcome | undefined)[] = sources.map(() => undefined);
+    let left = sources.length;
+    let scheduled = false;
+    const run: Run = { id, latest: first(id), final: undefined as unknown as Promise<Summary> };
+
+    function snapshotOf(sourceId: string): SourceSnapshot | undefined {
+      if (!snapshots) {
+        const read = cache.snapshots(query);
+        snapshots = read.snapshots;
+        notice = read.notice ?? notice;
+      }
+      return snapshots.find((s) => s.sourceId === sourceId);
+    }
+
+    function partOf(source: SourceAdapter, outcome: Outcome | undefined): Contribution {
+      if (!outcome) {
+        if (!cachedFirst) return { sourceId: source.id, status: pendingStatus(source), subjects: [], items: [] };
+        return fromSnapshot({ ...cachedStatus(source), deadlineMs: source.timeoutMs }, snapshotOf(source.id));
+      }
+      if (outcome.result) {
+        return { sourceId: source.id, status: outcome.status, subjects: outcome.result.subjects, items: outcome.result.items };
+      }
+      const snapshot = snapshotOf(source.id);
+      return fromSnapshot(snapshot ? { ...outcome.status, state: 'cached' } : outcome.status, snapshot);
+    }
+
+    let resolveFinal: (summary: Summary) => void = () => undefined;
+    let rejectFinal: (err: unknown) => void = () => undefined;
+    run.final = new Promise<Summary>((resolve, reject) => {
+      resolveFinal = resolve;
+      rejectFinal = reject;
     });
-    const summary = build(query, parts, notice, false);
-    const failedWrite = cache.write(query, answered, summary, parts);
-    if (failedWrite) summary.cache = failedWrite;
-    return summary;
+
+    function emit(): void {
+      scheduled = false;
+      try {
+        const done = left === 0;
+        const parts = sources.map((source, i) => partOf(source, outcomes[i]));
+        const summary = build(query, parts, notice, !done);
+        seq += 1;
+        summary.progress = { openId: id, seq, final: done };
+        if (done) {
+          const answered: SourceSnapshot[] = outcomes.flatMap((o) =>
+            o?.result ? [{ sourceId: o.status.sourceId, answeredAt: o.result.fetchedAt, subjects: o.result.subjects, items: o.result.items }] : [],
+          );
+          const failedWrite = cache.write(query, answered, summary, parts);
+          if (failedWrite) summary.cache = failedWrite;
+        }
+        run.latest = summary;
+        deliver(summary);
+        if (done) resolveFinal(summary);
+      } catch (err) {
+        if (left === 0) rejectFinal(err);
+        else logger.error({ err: (err as Error)?.name ?? typeof err }, 'summary update failed');
+      }
+    }
+
+    /** Endings within one tick make one re-merge. */
+    function schedule(): void {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(emit);
+    }
+
+    sources.forEach((source, i) => {
+      void askSource(source, query, logger).then((outcome) => {
+        outcomes[i] = outcome;
+        left -= 1;
+        schedule();
+      });
+    });
+    if (sources.length === 0) schedule();
+    return run;
   }
 
   /** The refresh for this patient: the one already under way, or a new one. */
-  function sharedRefresh(query: PatientQuery, known: SourceSnapshot[] | undefined, notice: CacheNotice | undefined): { fresh: Promise<Summary>; started: boolean } {
+  function sharedRun(
+    query: PatientQuery,
+    first: (id: string) => SummaryAnswer,
+    known: SourceSnapshot[] | undefined,
+    notice: CacheNotice | undefined,
+    cachedFirst: boolean,
+  ): Run {
     const key = patientKey(query);
     const running = inFlight.get(key);
-    if (running) return { fresh: running, started: false };
-    const fresh = refresh(query, known, notice);
-    inFlight.set(key, fresh);
-    void fresh.then(
-      () => inFlight.delete(key),
-      () => inFlight.delete(key),
-    );
-    return { fresh, started: true };
-  }
-
-  function track(fresh: Promise<Summary>): void {
-    const tracked = fresh.then(
-      (s) => {
-        try {
-          deps.onFresh?.(s);
-        } catch (err) {
-          logger.error({ err: (err as Error)?.name ?? typeof err }, 'fresh summary listener failed');
-        }
-      },
+    if (running) return running;
+    const run = startRun(query, first, known, notice, cachedFirst);
+    inFlight.set(key, run);
+    const tracked = run.final.then(
+      () => undefined,
       (err: unknown) => logger.error({ err: (err as Error)?.name ?? typeof err }, 'background refresh failed'),
     );
+    void tracked.finally(() => {
+      if (inFlight.get(key) === run) inFlight.delete(key);
+    });
     pending.add(tracked);
     void tracked.finally(() => pending.delete(tracked));
+    return run;
+  }
+
+  /** The first answer, numbered as seq 0 of the run. */
+  function numbered(answer: SummaryAnswer, openId: string, final = false): SummaryAnswer {
+    const progress = { openId, seq: 0, final };
+    return isPreserialized(answer) ? preserialized({ ...answer.head, progress }, answer.sectionsJson) : { ...answer, progress };
   }
 
   async function openWithRefresh(query: PatientQuery): Promise<{ answer: SummaryAnswer; fresh?: Promise<Summary> }> {
+    const running = inFlight.get(patientKey(query));
+    // An open that overlaps a run under way joins it: the latest summary it handed out.
+    if (running) return { answer: running.latest, fresh: running.final };
     const { merged, snapshots, notice } = cache.read(query);
     const cachedNotice = notice ?? { available: true };
-    let answer: SummaryAnswer;
     const now = clock.now();
     if (merged && isRecent(merged.sources, now)) {
-      return { answer: fromMerged(merged, sources, cachedNotice, now.toISOString(), false) };
+      return { answer: numbered(fromMerged(merged, sources, cachedNotice, now.toISOString(), false), randomUUID(), true) };
     }
+    let first: () => SummaryAnswer;
+    let cachedFirst = true;
     if (merged) {
-      answer = fromMerged(merged, sources, cachedNotice, now.toISOString());
+      first = () => fromMerged(merged, sources, cachedNotice, now.toISOString());
     } else if (snapshots && snapshots.length > 0) {
-      const parts = sources.map((source) => fromSnapshot(cachedStatus(source), snapshots.find((s) => s.sourceId === source.id)));
-      answer = build(query, parts, cachedNotice, true);
+      first = () => {
+        const parts = sources.map((source) =>
+          fromSnapshot({ ...cachedStatus(source), deadlineMs: source.timeoutMs }, snapshots.find((s) => s.sourceId === source.id)),
+        );
+        return build(query, parts, cachedNotice, true);
+      };
     } else {
-      return { answer: await sharedRefresh(query, snapshots, notice).fresh };
+      cachedFirst = false;
+      first = () =>
+        build(
+          query,
+          sources.map((source) => ({ sourceId: source.id, status: pendingStatus(source), subjects: [], items: [] })),
+          notice,
+          true,
+        );
     }
-    const { fresh, started } = sharedRefresh(query, snapshots, notice);
-    // A refresh already under way pushes its summary once, for every open that shares it.
-    if (started) track(fresh);
-    return { answer, fresh };
+    const run = sharedRun(query, (id) => numbered(first(), id), cachedFirst ? snapshots : [], notice, cachedFirst);
+    return { answer: run.latest, fresh: run.final };
   }
 
   /** Every configured source answered within the freshness window. */
@@ -170,7 +286,8 @@ export function createSummaryService(deps: {
   return {
     openWithRefresh,
     async open(query) {
-      return materializeSummary((await openWithRefresh(query)).answer);
+      const { answer, fresh } = await openWithRefresh(query);
+      return fresh ? await fresh : materializeSummary(answer);
     },
     async settled() {
       while (pending.size > 0) await Promise.all([...pending]);

@@ -17,6 +17,8 @@ export interface SectionConfig {
 export interface SectionContext {
   /** Names of sources that gave nothing (failed, timed out, rejected). */
   unanswered: readonly string[];
+  /** Names of sources still being asked (no answer, no cached copy yet). */
+  pending?: readonly string[];
   /** True when no source answered at all. */
   noneAnswered: boolean;
   /** Records their sources retracted, by section. */
@@ -62,9 +64,12 @@ export function SectionPanel({
   const entries = countEntries(items);
   const Body = config.component;
   // "Nothing recorded" and "we could not ask" are different answers; never show one as the other.
+  const waitingFor = context.pending ?? [];
   const emptyText = context.noneAnswered
     ? t('sections.emptyAllFailed')
-    : context.unanswered.length > 0
+    : waitingFor.length > 0
+      ? t('sections.emptyPending', { sources: waitingFor.join(', ') })
+      : context.unanswered.length > 0
       ? t('sections.emptySomeFailed', { sources: context.unanswered.join(', ') })
       : t('sections.empty');
   const classes = [
@@ -92,7 +97,7 @@ export function SectionPanel({
       {items.length === 0 ? (
         <>
           <p
-            className={`section__empty${context.unanswered.length > 0 ? ' section__empty--incomplete' : ''}`}
+            className={`section__empty${context.unanswered.length > 0 || waitingFor.length > 0 ? ' section__empty--incomplete' : ''}`}
             data-testid="empty-section"
           >
             {emptyText}

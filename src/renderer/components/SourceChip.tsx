@@ -1,13 +1,46 @@
+import { useEffect, useState } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import { useNow } from '../i18n/useNow';
 import { isFailing } from '../model/sourceStates';
 import type { SourceStatusView } from '../model/types';
 
-export function SourceChip({ status }: { status: SourceStatusView }) {
+/** Whole seconds since `since` (local clock, ms), re-read every second while shown. */
+function useSecondsSince(since: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  return Math.max(0, Math.floor((now - since) / 1_000));
+}
+
+/** A spinner and the seconds waited so far, for a source still being asked. */
+function Waiting({ since }: { since: number }) {
+  const { t } = useFormat();
+  const seconds = useSecondsSince(since);
+  return (
+    <span className="source-chip__waiting" data-testid="source-waiting-time" role="status">
+      <span className="spinner spinner--small" aria-hidden="true" /> {t('sources.elapsed', { seconds })}
+    </span>
+  );
+}
+
+/**
+ * One source's state in words: answered, cached with its age, failed with the
+ * reason, deadline passed after N s — and, while it is still being asked
+ * (`openedAt` given), a spinner with the seconds waited.
+ */
+export function SourceChip({ status, openedAt }: { status: SourceStatusView; openedAt?: number | null }) {
   const { t, error, number, dateTime, age } = useFormat();
   const now = useNow();
   const failing = isFailing(status.state);
   const cached = status.state === 'cached';
+  const working = status.state === 'pending' || status.refreshing === true;
+  // A deadline that passed is said with its length; any other failure by its reason.
+  const reason =
+    status.error === 'SOURCE_TIMEOUT' && status.deadlineMs !== undefined
+      ? t('sources.deadlinePassed', { seconds: number(Math.round(status.deadlineMs / 1_000)) })
+      : status.error && error(status.error);
   return (
     <li
       className={`source-chip source-chip--${status.state}${failing ? ' source-chip--failing' : ''}`}
@@ -21,9 +54,10 @@ export function SourceChip({ status }: { status: SourceStatusView }) {
         <span className="source-chip__name">{status.name}</span>
         <span className="source-chip__state">{t(`sources.states.${status.state}`)}</span>
       </span>
+      {working && openedAt != null && <Waiting since={openedAt} />}
       {status.error && (
         <span className="source-chip__error" data-testid="source-error">
-          {cached ? t('sources.refreshFailed', { reason: error(status.error) }) : error(status.error)}
+          {cached ? t('sources.refreshFailed', { reason }) : reason}
         </span>
       )}
       {status.notes?.map((note) => (
@@ -48,16 +82,18 @@ export function SourceChip({ status }: { status: SourceStatusView }) {
           {t('sources.refreshing')}
         </span>
       )}
-      <span className="source-chip__meta">
-        {t('sources.items', { count: status.itemCount })}
-        {status.ms !== undefined && <> · {t('sources.responseTime', { ms: number(Math.round(status.ms)) })}</>}
-        {status.fetchedAt && (
-          <>
-            {' · '}
-            <time dateTime={status.fetchedAt}>{t('sources.fetchedAt', { time: dateTime(status.fetchedAt) })}</time>
-          </>
-        )}
-      </span>
+      {status.state !== 'pending' && (
+        <span className="source-chip__meta">
+          {t('sources.items', { count: status.itemCount })}
+          {status.ms !== undefined && <> · {t('sources.responseTime', { ms: number(Math.round(status.ms)) })}</>}
+          {status.fetchedAt && (
+            <>
+              {' · '}
+              <time dateTime={status.fetchedAt}>{t('sources.fetchedAt', { time: dateTime(status.fetchedAt) })}</time>
+            </>
+          )}
+        </span>
+      )}
     </li>
   );
 }

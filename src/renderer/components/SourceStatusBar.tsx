@@ -3,7 +3,8 @@ import type { SourceStatusView } from '../model/types';
 import { isFailing } from '../model/sourceStates';
 import { SourceChip } from './SourceChip';
 
-export function SourceStatusBar({ sources }: { sources: readonly SourceStatusView[] }) {
+/** Every source's state; those still being asked show a spinner with the seconds since `openedAt`. */
+export function SourceStatusBar({ sources, openedAt }: { sources: readonly SourceStatusView[]; openedAt?: number | null }) {
   const { t } = useFormat();
   const failing = sources.filter((s) => isFailing(s.state)).length;
   return (
@@ -11,7 +12,7 @@ export function SourceStatusBar({ sources }: { sources: readonly SourceStatusVie
       <h2 className="source-bar__title">{t('sources.heading')}</h2>
       <ul className="source-bar__list">
         {sources.map((status) => (
-          <SourceChip key={status.sourceId} status={status} />
+          <SourceChip key={status.sourceId} status={status} openedAt={openedAt ?? null} />
         ))}
       </ul>
       {failing > 0 && (

@@ -31,3 +31,13 @@ export function oldest(isos: readonly (string | undefined)[]): string | undefine
   }
   return best;
 }
+
+/** Whole years from a birth date (YYYY-MM-DD or a full ISO instant) to `now`, or undefined. */
+export function yearsOld(birthDate: string, now: Date): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  let years = now.getFullYear() - y;
+  if (now.getMonth() + 1 < mo || (now.getMonth() + 1 === mo && now.getDate() < d)) years -= 1;
+  return years >= 0 ? years : undefined;
+}

@@ -35,12 +35,18 @@ export interface PatientSlice {
   summary: SummaryView | null;
   loading: boolean;
   error: AppError | null;
+  /** When (local clock, ms) the shown patient was asked for: sources still pending count their wait from it. */
+  openedAt: number | null;
   setInput(text: string): void;
   /** Validates the current input (called after a pause in typing). */
   checkInput(): InputCheck;
   /** Validates, then asks for the summary; a stale answer is dropped. */
   openPatient(text?: string): Promise<void>;
-  /** A fresh summary pushed after a cached one: shown only if that patient is still selected. */
+  /**
+   * A summary pushed after the first answer (one per source ending, the last
+   * final): shown only if that patient is still selected, it belongs to the
+   * open shown, and it is newer than what is shown. Always whole: it replaces.
+   */
   receiveSummary(summary: SummaryView): void;
 }
 
@@ -76,12 +82,18 @@ function isSamePatient(selected: SelectedPatient, summary: SummaryView): boolean
 }
 
 /**
- * Whether `candidate` should replace `current` (same patient): a later summary
- * wins; at the same instant a complete one wins over a cached one still
- * refreshing. So a cached answer that arrives after the pushed fresh one (the
- * two travel separately) never puts stale data back on screen.
+ * Whether `candidate` should replace `current` (same patient). Within one open
+ * (same progress.openId) only a higher sequence number does, so an update that
+ * arrives late or out of order never puts older data back on screen; between
+ * opens the candidate wins (it is the answer to the latest request, or an
+ * update that overtook that answer). Summaries without progress: a later one
+ * wins; at the same instant a complete one wins over a cached one still refreshing.
  */
 function supersedes(candidate: SummaryView, current: SummaryView): boolean {
+  if (candidate.progress && current.progress) {
+    if (candidate.progress.openId !== current.progress.openId) return true;
+    return candidate.progress.seq > current.progress.seq;
+  }
   const a = Date.parse(candidate.generatedAt);
   const b = Date.parse(current.generatedAt);
   if (a !== b) return a > b;
@@ -99,6 +111,13 @@ function isForSelected(selected: SelectedPatient | null, summary: SummaryView): 
 export function createPatientSlice(bridge: SamsynBridge, now: () => Date): SliceCreator<PatientSlice> {
   // Every open gets a number; only the answer to the latest one may land.
   let latestRequest = 0;
+  /**
+   * Updates that arrived before the latest open's first answer (events and
+   * answers travel separately), the newest per open id; once the answer names
+   * its open, the newer of the two is shown and the rest dropped.
+   */
+  let early = new Map<string, SummaryView>();
+  let answered = false;
   return (set, get) => ({
     input: '',
     check: { state: 'unchecked' },
@@ -106,6 +125,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     summary: null,
     loading: false,
     error: null,
+    openedAt: null,
 
     setInput(text) {
       // A new keystroke makes the previous verdict stale; it is redone after a pause.
@@ -123,6 +143,8 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       const result = check(input, now());
       // Whatever was asked before is superseded, valid or not.
       const request = ++latestRequest;
+      early = new Map();
+      answered = false;
       if (result.state !== 'valid') {
         // Nothing is sent for a number that is not valid, and the previous patient
         // leaves the screen: a typo must not leave someone else's summary looking
@@ -134,12 +156,13 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
           summary: null,
           loading: false,
           error: null,
+          openedAt: null,
         });
         return;
       }
       const selected = result.patient;
       // The previous patient's summary goes at once: it must never sit under the new header.
-      set({ input, check: result, selected, summary: null, error: null, loading: true });
+      set({ input, check: result, selected, summary: null, error: null, loading: true, openedAt: Date.now() });
 
       const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query });
       if (request !== latestRequest) return;
@@ -149,9 +172,13 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       } else if (!isSamePatient(selected, answer.value)) {
         set({ loading: false, error: { code: 'PATIENT_MISMATCH' } });
       } else {
+        answered = true;
         const current = get().summary;
-        // The pushed fresh summary may have overtaken this (cached) answer.
-        if (current && !supersedes(answer.value, current)) set({ loading: false });
+        // A pushed update of this same open may have overtaken this first answer.
+        const ahead = answer.value.progress ? early.get(answer.value.progress.openId) : undefined;
+        early = new Map();
+        if (ahead && supersedes(ahead, answer.value)) set({ loading: false, summary: ahead });
+        else if (current && !current.progress && !supersedes(answer.value, current)) set({ loading: false });
         else set({ loading: false, summary: answer.value });
       }
     },
@@ -159,7 +186,17 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     receiveSummary(summary) {
       const { selected, summary: current } = get();
       if (!isForSelected(selected, summary)) return;
-      if (current && !supersedes(summary, current)) return;
+      if (summary.progress) {
+        const { openId } = summary.progress;
+        if (!answered) {
+          // Which open is ours is not known yet: kept aside, the newest per open.
+          const kept = early.get(openId);
+          if (!kept || supersedes(summary, kept)) early.set(openId, summary);
+          return;
+        }
+        // After the answer: only this open's updates, and only newer ones.
+        if (!current?.progress || current.progress.openId !== openId || summary.progress.seq <= current.progress.seq) return;
+      } else if (current && !supersedes(summary, current)) return;
       set({ summary, loading: false, error: null });
     },
   });

@@ -1,5 +1,7 @@
+import { useRef } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { PatientSearch } from '../components/PatientSearch';
+import { useStickyHeight } from '../components/useStickyHeight';
 import { useFormat } from '../i18n/useFormat';
 import { useSamsyn } from '../store/StoreProvider';
 
@@ -8,8 +10,11 @@ export function HeaderBar() {
   const settingsOpen = useSamsyn((s) => s.settingsOpen);
   const openSettings = useSamsyn((s) => s.openSettings);
   const closeSettings = useSamsyn((s) => s.closeSettings);
+  const header = useRef<HTMLElement>(null);
+  // The patient header sticks just below this one.
+  useStickyHeight(header, '--app-header-height');
   return (
-    <header className="app-header">
+    <header className="app-header" ref={header}>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>

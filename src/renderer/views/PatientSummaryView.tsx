@@ -7,6 +7,7 @@ import { SourceStatusBar } from '../components/SourceStatusBar';
 import type { SectionKey } from '../../shared/sections';
 import { isFailing } from '../model/sourceStates';
 import type { SummaryView } from '../model/types';
+import { useSamsyn } from '../store/StoreProvider';
 import type { SelectedPatient } from '../store/samsynStore';
 import { SECTIONS } from './sections';
 
@@ -19,13 +20,21 @@ export function offered(key: SectionKey, summary: SummaryView): boolean {
   return summary.patient.gender !== 'male' || summary.sections.pregnancy.length > 0;
 }
 
+/**
+ * One patient's summary. It is re-rendered whole as each source's update
+ * arrives (ADR 0014); sections keep their identity (keyed by section), so what
+ * the clinician expanded and where they scrolled stay as they were.
+ */
 export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
+  const openedAt = useSamsyn((s) => s.openedAt);
   const context = useMemo<SectionContext>(() => {
     const unanswered = summary.sources.filter((s) => isFailing(s.state)).map((s) => s.name);
+    const pending = summary.sources.filter((s) => s.state === 'pending').map((s) => s.name);
     const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
     return {
       unanswered,
-      noneAnswered: !answered,
+      pending,
+      noneAnswered: !answered && pending.length === 0,
       ...(summary.retracted ? { retracted: summary.retracted } : {}),
       ...(summary.coverage ? { coverage: summary.coverage } : {}),
       names: new Map(summary.sources.map((s) => [s.sourceId, s.name])),
@@ -34,7 +43,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   return (
     <>
       <PatientBanner summary={summary} selected={selected} />
-      <SourceStatusBar sources={summary.sources} />
+      <SourceStatusBar sources={summary.sources} openedAt={openedAt} />
       <div className="summary-layout">
         <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} />
         <div className="summary-sections">

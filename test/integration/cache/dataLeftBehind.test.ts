@@ -23,7 +23,6 @@ import { runCli } from '../../../src/main/cli/index';
 import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
-import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import type { ErrorCode } from '../../../src/shared/errors';
 import { sandboxQuery } from '../../fixtures/patientQuery';
 import { faultyDisk, type FaultyDisk } from '../hl7v2/faultyDisk';
@@ -206,8 +205,7 @@ describe('a full disk and a read-only cache', () => {
         transport: 'preview',
         version: 'test',
       });
-      const { answer } = await services.summary.openWithRefresh(sandboxQuery('tolvan', clock.now()));
-      const summary = materializeSummary(answer);
+      const summary = await services.summary.open(sandboxQuery('tolvan', clock.now()));
       expect(summary.sources.map((s) => s.state)).toEqual(['ok']);
       if (disk.mounted) expect(summary.cache).toMatchObject({ error: 'CACHE_DISK_FULL' });
       if (disk.mounted) {

@@ -75,15 +75,25 @@ afterAll(async () => {
 });
 
 describe('stale-while-revalidate', () => {
-  it('the first view is live, marked fresh, and nothing is pushed', async () => {
+  it('the first view answers at once with every source pending; the live summary follows, pushed, marked fresh', async () => {
     const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
-    const summary = materializeSummary(answer);
-    expect(fresh).toBeUndefined();
+    const first = materializeSummary(answer);
+    expect(first.fromCache).toBe(false);
+    expect(first.refreshing).toBe(true);
+    expect(first.sources.map((s) => s.state)).toEqual(['pending', 'pending']);
+    expect(allItems(first)).toHaveLength(0);
+    expect(first.progress).toMatchObject({ seq: 0, final: false });
+    const summary = (await fresh) as Summary;
     expect(summary.fromCache).toBe(false);
+    expect(summary.refreshing).toBeUndefined();
     expect(summary.cache).toEqual({ available: true });
     expect(summary.sources.map((s) => s.state)).toEqual(['ok', 'ok']);
+    expect(summary.progress).toMatchObject({ openId: first.progress?.openId, final: true });
     expect(allItems(summary).every((i) => i.sources.every((p) => !p.cached))).toBe(true);
-    expect(pushed).toHaveLength(0);
+    await services.summary.settled();
+    expect(pushed.at(-1)).toEqual(summary);
+    expect(pushed.every((u) => u.progress?.openId === first.progress?.openId)).toBe(true);
+    pushed.length = 0;
   });
 
   it('the next view answers from the cache with each source\'s age, then pushes the fresh summary', async () => {
@@ -161,8 +171,9 @@ describe('stale-while-revalidate', () => {
     expect(removed).toBeGreaterThan(0);
     const { answer, fresh } = await services.summary.openWithRefresh(query('tolvan'));
     const summary = materializeSummary(answer);
-    expect(fresh).toBeUndefined();
     expect(summary.fromCache).toBe(false);
+    expect(summary.sources.map((s) => s.state)).toEqual(['pending', 'pending']);
+    expect((await fresh)?.fromCache).toBe(false);
   });
 
   it('"Töm cache" removes everything and reports counts only', async () => {

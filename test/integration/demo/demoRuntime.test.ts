@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfigPath } from '../../../src/main/platform/paths';
 import { startRuntime } from '../../../src/main/app/runtime';
 import { startDemoRuntime, type DemoRuntime } from '../../../src/main/demo/demoRuntime';
-import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
+import { openFinal } from '../../fixtures/openFinal';
 
 let runtime: DemoRuntime;
 let dataDir: string;
@@ -41,10 +41,10 @@ describe('runtime on the demo configuration', () => {
   });
 
   it('opens one summary from FHIR regions and HL7 v2 sources together', async () => {
-    const answer = await runtime.services.handlers['summary.open']({ patient: '19121212-1212' });
+    const answer = await openFinal(runtime.services, '19121212-1212');
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
-    const summary = materializeSummary(answer.value);
+    const summary = answer.final;
     const states = Object.fromEntries(summary.sources.map((s) => [s.sourceId, s.state]));
     expect(states).toEqual({ 'region-nord': 'ok', 'region-syd': 'ok', 'kommun-vast': 'ok', 'lab-ost-files': 'ok' });
     const kinds = new Set(Object.values(summary.sections).flat().flatMap((i) => i.sources.map((p) => p.sourceId)));
@@ -63,10 +63,10 @@ describe('the product runtime on the demo configuration, without the demo', () =
       keyProvider: fileKeyProvider(join(productDir, 'cache.key'), { create: true }),
     });
     try {
-      const answer = await product.services.handlers['summary.open']({ patient: '19121212-1212' });
+      const answer = await openFinal(product.services, '19121212-1212');
       expect(answer.ok).toBe(true);
       if (!answer.ok) return;
-      const summary = materializeSummary(answer.value);
+      const summary = answer.final;
       expect(summary.sources.length).toBeGreaterThan(0);
       for (const source of summary.sources) {
         expect(source).toMatchObject({ state: 'disabled', error: 'SOURCE_DISABLED', itemCount: 0 });

@@ -12,8 +12,8 @@ import { createLogger } from '../../../src/main/platform/logger';
 import { item, provenance } from '../../../src/main/sources/common/items';
 import { BUILTIN_SOURCE_KINDS, createSourceRegistry, defineSourceKind } from '../../../src/main/sources/registry';
 import { sourceIdSchema } from '../../../src/main/sources/sourceKind';
-import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { CodedError } from '../../../src/shared/errors';
+import { openFinal } from '../../fixtures/openFinal';
 
 const NOW = new Date('2026-11-29T10:00:00.000Z');
 const clock = { now: () => NOW };
@@ -84,10 +84,10 @@ describe('a source kind added through the registry', () => {
     const services = createServices({ config, registry, clock, logger: createLogger('test'), transport: 'preview', version: 'test' });
     const info = await services.handlers['app.info']({});
     expect(info.ok && info.value.sources).toEqual([{ id: 'echo', name: 'Ekot', kind: 'test-echo' }]);
-    const answer = await services.handlers['summary.open']({ patient: '19121212-1212' });
+    const answer = await openFinal(services, '19121212-1212');
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
-    const summary = materializeSummary(answer.value);
+    const summary = answer.final;
     expect(summary.sources).toEqual([expect.objectContaining({ sourceId: 'echo', state: 'ok', itemCount: 1 })]);
     expect(summary.sections.allergies).toEqual([
       expect.objectContaining({

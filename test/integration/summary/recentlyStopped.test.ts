@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/main/app/config';
 import { createServices } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/platform/logger';
-import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import type { SourceAdapter } from '../../../src/main/sources/types';
+import { openFinal } from '../../fixtures/openFinal';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 
@@ -37,9 +37,9 @@ const pharmacy: SourceAdapter = {
 async function groupWith(settings: Record<string, unknown>) {
   const config = parseConfig({ sources: [], ...settings });
   const services = createServices({ config, sources: [pharmacy], clock: { now: () => NOW }, logger: createLogger('test'), transport: 'preview', version: 't' });
-  const answer = await services.handlers['summary.open']({ patient: '19121212-1212' });
+  const answer = await openFinal(services, '19121212-1212');
   if (!answer.ok) throw new Error(answer.error.code);
-  return materializeSummary(answer.value).sections.medications[0]?.group;
+  return answer.final.sections.medications[0]?.group;
 }
 
 describe('recently stopped medications', () => {

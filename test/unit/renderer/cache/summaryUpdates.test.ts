@@ -75,3 +75,77 @@ describe('pushed fresh summaries', () => {
     expect(store.getState().summary?.fromCache).toBe(false);
   });
 });
+
+/** A summary of one open (openId) at step seq, with `count` allergies. */
+function step(openId: string, seq: number, final: boolean, count: number): SummaryView {
+  const base = summaryFor(TOLVAN, `2026-11-25T12:00:0${seq}.000Z`, !final);
+  const allergies = Array.from({ length: count }, (_, i) => ({
+    section: 'allergies' as const,
+    key: `a${i}`,
+    codes: [],
+    text: `Allergy ${i}`,
+    details: {},
+    sources: [],
+    conflicts: [],
+  }));
+  return { ...base, sections: { ...base.sections, allergies } as unknown as SummaryView['sections'], progress: { openId, seq, final } };
+}
+
+describe('progressive updates (one open, numbered)', () => {
+  it('each update of the open shown replaces it whole; an older or repeated one is dropped', async () => {
+    const { b, pending, push } = bridge();
+    const store = createSamsynStore({ bridge: b, now: () => TODAY });
+    const opened = store.getState().openPatient(TOLVAN);
+    pending[0]?.({ ok: true, value: step('run-1', 0, false, 0) });
+    await opened;
+    push(step('run-1', 2, false, 2));
+    expect(store.getState().summary?.progress?.seq).toBe(2);
+    expect(store.getState().summary?.sections.allergies).toHaveLength(2);
+    // Out of order: seq 1 arrives after seq 2.
+    push(step('run-1', 1, false, 1));
+    expect(store.getState().summary?.progress?.seq).toBe(2);
+    push(step('run-1', 3, true, 3));
+    expect(store.getState().summary?.progress).toEqual({ openId: 'run-1', seq: 3, final: true });
+    expect(store.getState().summary?.sections.allergies).toHaveLength(3);
+  });
+
+  it('drops updates of another open of the same patient', async () => {
+    const { b, pending, push } = bridge();
+    const store = createSamsynStore({ bridge: b, now: () => TODAY });
+    const opened = store.getState().openPatient(TOLVAN);
+    pending[0]?.({ ok: true, value: step('run-2', 0, false, 0) });
+    await opened;
+    push(step('run-1', 5, true, 4));
+    expect(store.getState().summary?.progress?.openId).toBe('run-2');
+    expect(store.getState().summary?.sections.allergies).toHaveLength(0);
+  });
+
+  it('keeps updates that overtake the first answer, and shows the newest of its own open once the answer names it', async () => {
+    const { b, pending, push } = bridge();
+    const store = createSamsynStore({ bridge: b, now: () => TODAY });
+    const opened = store.getState().openPatient(TOLVAN);
+    push(step('run-3', 2, true, 2));
+    push(step('run-old', 7, true, 9));
+    push(step('run-3', 1, false, 1));
+    expect(store.getState().summary).toBeNull();
+    pending[0]?.({ ok: true, value: step('run-3', 0, false, 0) });
+    await opened;
+    expect(store.getState().summary?.progress).toEqual({ openId: 'run-3', seq: 2, final: true });
+    expect(store.getState().summary?.sections.allergies).toHaveLength(2);
+    expect(store.getState().loading).toBe(false);
+  });
+
+  it('drops updates for a patient no longer selected, and of an open superseded by a new one', async () => {
+    const { b, pending, push } = bridge();
+    const store = createSamsynStore({ bridge: b, now: () => TODAY });
+    const first = store.getState().openPatient(TOLVAN);
+    pending[0]?.({ ok: true, value: step('run-4', 0, false, 0) });
+    await first;
+    const second = store.getState().openPatient(OTHER);
+    pending[1]?.({ ok: true, value: { ...summaryFor(OTHER, '2026-11-25T12:00:00.000Z', true), progress: { openId: 'run-5', seq: 0, final: false } } });
+    await second;
+    push(step('run-4', 1, true, 3));
+    expect(store.getState().summary?.patient.identifier.value).toBe(OTHER);
+    expect(store.getState().summary?.progress?.openId).toBe('run-5');
+  });
+});
