@@ -278,5 +278,10 @@ export const en: Messages = {
     CACHE_READ_ONLY: 'The local cache is read-only – data is fetched live from the sources',
     CACHE_NOT_A_CACHE: 'The local cache file is empty or not a Samsyn cache; it has been moved aside',
     INTERNAL: 'An unexpected error occurred',
+    AUDIT_UNAVAILABLE: 'The access log cannot be opened',
+    AUDIT_WRITE_FAILED: 'The access could not be logged and is therefore not granted',
+    AUDIT_CHAIN_BROKEN: 'The access log has been altered: its chain is broken',
+    AUDIT_FIELD_TOO_LONG: 'A detail for the access log is too long',
+    AUDIT_ENTRY_INVALID: 'An access log record is incomplete',
   },
 };

@@ -278,5 +278,10 @@ export const fi: Messages = {
     CACHE_READ_ONLY: 'Paikallinen välimuisti on kirjoitussuojattu – tiedot haetaan suoraan lähteistä',
     CACHE_NOT_A_CACHE: 'Paikallisen välimuistin tiedosto on tyhjä tai ei Samsynin välimuisti; se on siirretty sivuun',
     INTERNAL: 'Tapahtui odottamaton virhe',
+    AUDIT_UNAVAILABLE: 'Käyttölokia ei voi avata',
+    AUDIT_WRITE_FAILED: 'Käyttöä ei voitu kirjata lokiin, joten sitä ei sallita',
+    AUDIT_CHAIN_BROKEN: 'Käyttölokia on muutettu: ketju on katkennut',
+    AUDIT_FIELD_TOO_LONG: 'Käyttölokiin annettu tieto on liian pitkä',
+    AUDIT_ENTRY_INVALID: 'Käyttölokin merkintä on puutteellinen',
   },
 };

@@ -278,5 +278,10 @@ export const nb: Messages = {
     CACHE_READ_ONLY: 'Den lokale hurtigbufferen er skrivebeskyttet – opplysningene hentes direkte fra kildene',
     CACHE_NOT_A_CACHE: 'Filen for den lokale hurtigbufferen er tom eller ikke en Samsyn-buffer; den er flyttet til side',
     INTERNAL: 'Det oppstod en uventet feil',
+    AUDIT_UNAVAILABLE: 'Tilgangsloggen kan ikke åpnes',
+    AUDIT_WRITE_FAILED: 'Tilgangen kunne ikke logges og gis derfor ikke',
+    AUDIT_CHAIN_BROKEN: 'Tilgangsloggen er endret: kjeden er brutt',
+    AUDIT_FIELD_TOO_LONG: 'En opplysning til tilgangsloggen er for lang',
+    AUDIT_ENTRY_INVALID: 'En post til tilgangsloggen er ufullstendig',
   },
 };

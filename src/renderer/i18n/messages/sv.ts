@@ -283,6 +283,11 @@ export const sv = {
     CACHE_READ_ONLY: 'Den lokala cachen är skrivskyddad – uppgifterna hämtas direkt från källorna',
     CACHE_NOT_A_CACHE: 'Filen för den lokala cachen är tom eller ingen Samsyn-cache; den har flyttats undan',
     INTERNAL: 'Ett oväntat fel inträffade',
+    AUDIT_UNAVAILABLE: 'Åtkomstloggen kan inte öppnas',
+    AUDIT_WRITE_FAILED: 'Åtkomsten kunde inte loggas och medges därför inte',
+    AUDIT_CHAIN_BROKEN: 'Åtkomstloggen har ändrats: kedjan är bruten',
+    AUDIT_FIELD_TOO_LONG: 'En uppgift till åtkomstloggen är för lång',
+    AUDIT_ENTRY_INVALID: 'En post till åtkomstloggen är ofullständig',
   } satisfies Record<ErrorCode, string>,
 };
 
