@@ -238,7 +238,7 @@ export function openAccessLog(options: OpenAccessLogOptions): AccessLog {
   const log = createAccessLog({ db, keys, path, clock: options.clock, logger: options.logger });
   try {
     // A new (or never written) log gets its first anchor; one with records never gets a fresh one.
-    if (log.count() === 0 && !readAnchor(path, keys.anchor).ok) writeAnchor(path, keys.anchor, { committed: { seq: 0, hash: GENESIS_HASH } });
+    if (options.create !== false && log.count() === 0 && !readAnchor(path, keys.anchor).ok) writeAnchor(path, keys.anchor, { committed: { seq: 0, hash: GENESIS_HASH } });
   } catch (err) {
     log.close();
     throw auditError(err, 'AUDIT_UNAVAILABLE');
