@@ -25,6 +25,13 @@ const cacheSchema = z
   })
   .optional();
 
+/** The access log (src/main/audit): where it lives. It cannot be turned off and has no retention. */
+const auditSchema = z
+  .object({
+    dir: z.string().min(1).optional(),
+  })
+  .optional();
+
 const summarySettingsSchema = z
   .object({
     /** How long after it ended a medication is shown as recently stopped (default about 6 months). */
@@ -49,6 +56,11 @@ const envelopeSchema = z.object({
   cache: cacheSchema,
   /** How the summary groups what it shows. */
   summary: summarySettingsSchema,
+  /**
+   * The access log, an encrypted file of its own under the same installation
+   * key as the cache. `dir` defaults to the app's data folder, like the cache's.
+   */
+  audit: auditSchema,
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -77,6 +89,7 @@ export interface SamsynConfig {
   sources: SourceConfig[];
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
+  audit?: z.output<typeof auditSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -197,6 +210,7 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     sources,
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
+    ...(envelope.data.audit ? { audit: envelope.data.audit } : {}),
     rejected,
   };
 }
