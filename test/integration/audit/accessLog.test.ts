@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AUDIT_FILE, openAccessLog, recordHash } from '../../../src/main/audit/accessLog';
 import { REASON_MAX_CHARS, WHAT_MAX_CHARS, type AccessEntry } from '../../../src/main/audit/accessEntry';
 import { AUDIT_CIPHER, deriveAuditKeys } from '../../../src/main/audit/accessLogDatabase';
-import { anchorPath } from '../../../src/main/audit/headAnchor';
+import { anchorPath, readAnchor, writeAnchor } from '../../../src/main/audit/headAnchor';
 import { CodedError } from '../../../src/shared/errors';
 import { TEST_IDS } from '../../fixtures/testIds';
 import { clockAt, KEY_PROVIDER, logger, NURSE, open, rawLog, SIX, TAGE, tempDir, TOLVAN, writeSix } from './auditFixtures';
@@ -136,6 +136,35 @@ describe('the access log, untouched', () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a writer killed between its steps (the kill test does it for real, at random)', () => {
+  it('accepts a pending anchor whose record was never committed, or was committed before the anchor was finished', () => {
+    writeSix(dir);
+    const logPath = join(dir, AUDIT_FILE);
+    const anchorKey = deriveAuditKeys(KEY_PROVIDER.getKey()).anchor;
+    const read = readAnchor(logPath, anchorKey);
+    if (!read.ok) throw new Error('no anchor');
+    const six = read.anchor.committed;
+    expect(six.seq).toBe(6);
+    // Killed after announcing record 7, before committing it.
+    writeAnchor(logPath, anchorKey, { committed: six, pending: { seq: 7, hash: 'a'.repeat(64) } });
+    expect(verifyNow()).toMatchObject({ intact: true, records: 6 });
+    // Killed after committing record 7, before finishing its anchor.
+    const log = open(dir);
+    log.append(SIX[1]!);
+    log.close();
+    const seven = readAnchor(logPath, anchorKey);
+    if (!seven.ok) throw new Error('no anchor');
+    writeAnchor(logPath, anchorKey, { committed: six, pending: seven.anchor.committed });
+    expect(verifyNow()).toMatchObject({ intact: true, records: 7 });
+    // The next append goes on from there and finishes the anchor.
+    const again = open(dir);
+    expect(again.append(SIX[2]!).seq).toBe(8);
+    again.close();
+    expect(readAnchor(logPath, anchorKey)).toMatchObject({ ok: true, anchor: { committed: { seq: 8 } } });
+    expect(readAnchor(logPath, anchorKey)).not.toHaveProperty('anchor.pending');
   });
 });
 
