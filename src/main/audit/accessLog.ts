@@ -187,7 +187,7 @@ export function createAccessLog(options: { db: AccessLogDb; keys: AuditKeys; pat
         throw coded;
       }
       try {
-        writeAnchor(path, keys.anchor, { committed: written });
+        writeAnchor(path, keys.anchor, { committed: written }, false);
       } catch (err) {
         // Committed: the pending anchor already covers it; the next append finishes the step.
         logger.warn({ code: auditError(err, 'AUDIT_WRITE_FAILED').params?.reason }, 'access log anchor left pending');

@@ -46,15 +46,19 @@ function mac(key: Buffer, anchor: HeadAnchor): string {
 
 export const anchorPath = (logPath: string) => `${logPath}.head`;
 
-/** Written atomically: a reader sees the old anchor or the new one, never half of one. */
-export function writeAnchor(logPath: string, key: Buffer, anchor: HeadAnchor): void {
+/**
+ * Written atomically: a reader sees the old anchor or the new one, never half
+ * of one. `durable` (the pending step, before the commit) also waits for the
+ * disk; the committed step need not, since the pending one already covers it.
+ */
+export function writeAnchor(logPath: string, key: Buffer, anchor: HeadAnchor, durable = true): void {
   const path = anchorPath(logPath);
   const tmp = `${path}.tmp`;
   const body = { v: 1, committed: anchor.committed, ...(anchor.pending ? { pending: anchor.pending } : {}), mac: mac(key, anchor) };
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(body) + '\n');
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
