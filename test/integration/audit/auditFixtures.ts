@@ -67,10 +67,10 @@ export function writeSix(dir: string): void {
 }
 
 /** A raw connection to the log's file, with the key and without the append-only triggers. */
-export function rawLog(dir: string): Database.Database {
+export function rawLog(dir: string, key: Buffer = KEY): Database.Database {
   const db = new Database(join(dir, AUDIT_FILE));
   db.pragma(`cipher = '${AUDIT_CIPHER}'`);
-  db.key(deriveAuditKeys(KEY).database);
+  db.key(deriveAuditKeys(key).database);
   db.exec('DROP TRIGGER IF EXISTS access_log_no_update; DROP TRIGGER IF EXISTS access_log_no_delete;');
   return db;
 }
