@@ -91,8 +91,11 @@ export function checkEntry(entry: AccessEntry): z.output<typeof accessEntrySchem
   }
   const parsed = accessEntrySchema.safeParse(entry);
   if (!parsed.success) {
-    const path = parsed.error.issues[0]?.path.map(String).join('.') || 'entry';
-    throw new CodedError('AUDIT_ENTRY_INVALID', { field: path.slice(0, 64) });
+    const issue = parsed.error.issues[0];
+    const field = (issue?.path.map(String).join('.') || 'entry').slice(0, 64);
+    // Every capped field (names, unit, identifiers) says so the same way as reason and what.
+    if (issue?.code === 'too_big' && typeof issue.maximum === 'number') throw new CodedError('AUDIT_FIELD_TOO_LONG', { field, max: issue.maximum });
+    throw new CodedError('AUDIT_ENTRY_INVALID', { field });
   }
   return parsed.data;
 }

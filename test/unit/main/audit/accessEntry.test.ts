@@ -54,6 +54,15 @@ describe('access record text', () => {
     }
   });
 
+  it('caps every field: a display name or unit name over its cap is AUDIT_FIELD_TOO_LONG with the path', () => {
+    expect(() => checkEntry({ user: { ...user, displayName: 'x'.repeat(201) }, action: 'print', outcome: { result: 'granted' } })).toThrow(
+      /AUDIT_FIELD_TOO_LONG \{"field":"user.displayName","max":200\}/,
+    );
+    expect(() =>
+      checkEntry({ user: { ...user, careUnit: { id: 'c', name: 'x'.repeat(201) } }, action: 'print', outcome: { result: 'granted' } }),
+    ).toThrow(/AUDIT_FIELD_TOO_LONG \{"field":"user.careUnit.name","max":200\}/);
+  });
+
   it('refuses an entry without a user or outcome, naming only the field', () => {
     expect(() => checkEntry({ action: 'print', outcome: { result: 'granted' } } as never)).toThrow(/AUDIT_ENTRY_INVALID \{"field":"user"\}/);
     expect(() => checkEntry({ user, action: 'print', outcome: { result: 'maybe' } } as never)).toThrow(/AUDIT_ENTRY_INVALID \{"field":"outcome.result"\}/);
