@@ -125,7 +125,8 @@ export function createAccessLog(options: { db: AccessLogDb; keys: AuditKeys; pat
       const patientKey = row.patient_key === null ? null : str(row.patient_key);
       const text = str(row.record);
       if (seq !== expectedSeq) {
-        found = { seq: expectedSeq, kind: 'missing' };
+        // Below the first seq (0 or negative) only a forged row can stand; above the next one, rows are gone.
+        found = seq < expectedSeq ? { seq, kind: 'inserted' } : { seq: expectedSeq, kind: 'missing' };
         break;
       }
       if (recordHash(seq, prev, patientKey, text) !== hash) {

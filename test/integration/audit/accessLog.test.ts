@@ -254,6 +254,14 @@ describe('tampering, each kind named by its first broken record', () => {
     expect(verifyNow()).toEqual({ intact: false, records: 7, seq: 7, kind: 'inserted' });
   });
 
+  it('a forged record put before the first (seq 0)', () => {
+    tamper((db) => {
+      const first = row(db, 1);
+      db.prepare('INSERT INTO access_log (seq, prev_hash, hash, patient_key, record) VALUES (0, ?, ?, NULL, ?)').run(first.prev_hash, first.hash, first.record);
+    });
+    expect(verifyNow()).toEqual({ intact: false, records: 7, seq: 0, kind: 'inserted' });
+  });
+
   it('the anchor damaged, forged or removed', () => {
     const path = anchorPath(join(dir, AUDIT_FILE));
     const good = readFileSync(path, 'utf8');
