@@ -38,6 +38,16 @@ const layerZones = [
     message: `${folder} is a service: it must not import bridge, app, preview, electron, cli or demo.`,
   })),
   {
+    target: `${M}/audit`,
+    from: [`${M}/sources`, `${M}/cache`, `${M}/summary`, `${M}/sandbox`, ...ABOVE_SERVICES],
+    message: 'audit (the access log) sits at the cache\'s level beside it: it imports platform and shared only.',
+  },
+  {
+    target: `${M}/platform`,
+    from: `${M}/audit`,
+    message: 'platform is the lowest layer: it imports no service.',
+  },
+  {
     target: `${M}/bridge`,
     from: [`${M}/app`, `${M}/preview`, `${M}/electron`, `${M}/cli`, `${M}/demo`],
     message: 'bridge sits below the composition root and the transports.',

@@ -71,6 +71,12 @@ export const ERROR_CODES = [
   'SEALED_NOT_REVEALABLE',
   'ROLE_UNKNOWN',
   'INTERNAL',
+  // access log (src/main/audit)
+  'AUDIT_UNAVAILABLE',
+  'AUDIT_WRITE_FAILED',
+  'AUDIT_CHAIN_BROKEN',
+  'AUDIT_FIELD_TOO_LONG',
+  'AUDIT_ENTRY_INVALID',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

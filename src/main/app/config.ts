@@ -27,6 +27,13 @@ const cacheSchema = z
   })
   .optional();
 
+/** The access log (src/main/audit): where it lives. It cannot be turned off and has no retention. */
+const auditSchema = z
+  .object({
+    dir: z.string().min(1).optional(),
+  })
+  .optional();
+
 const summarySettingsSchema = z
   .object({
     /** How long after it ended a medication is shown as recently stopped (default about 6 months). */
@@ -65,6 +72,11 @@ const envelopeSchema = z.object({
   summary: summarySettingsSchema,
   /** Role view profiles by role id, replacing or adding to the built-in nurse, municipalCare and dental (src/main/access/roleProfiles.ts). */
   roles: rolesConfigSchema,
+  /**
+   * The access log, an encrypted file of its own under the same installation
+   * key as the cache. `dir` defaults to the app's data folder, like the cache's.
+   */
+  audit: auditSchema,
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -94,6 +106,7 @@ export interface SamsynConfig {
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
   roles?: z.output<typeof rolesConfigSchema>;
+  audit?: z.output<typeof auditSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -221,6 +234,7 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
     ...(envelope.data.roles ? { roles: envelope.data.roles } : {}),
+    ...(envelope.data.audit ? { audit: envelope.data.audit } : {}),
     rejected,
   };
 }

@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { openConfiguredAccessLog, type AccessLogHandle } from '../audit/configuredAccessLog';
 import { defaultDataDir, openConfiguredCache } from '../cache/configuredCache';
-import type { KeyProvider } from '../cache/keyProvider';
+import { defaultKeyProvider, type KeyProvider } from '../cache/keyProvider';
 import { systemClock, type Clock } from '../platform/clock';
 import { createLogger } from '../platform/logger';
 import { projectRoot } from '../platform/paths';
@@ -20,6 +21,12 @@ const log = createLogger('app.runtime');
 export interface Runtime {
   config: SamsynConfig;
   services: Services;
+  /**
+   * The access log (src/main/audit), opened beside the cache but never part of
+   * it: no retention, not cleared with it. `accessLog.log` is absent when it
+   * cannot be opened (`accessLog.error`); accesses must then be refused.
+   */
+  accessLog: AccessLogHandle;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,15 @@ export async function startRuntime(
     clock,
     logger: log.child({ component: 'cache' }),
   });
+  const accessLog = openConfiguredAccessLog({
+    settings: config.audit,
+    configDir,
+    dataDir: options.dataDir ?? defaultDataDir(projectRoot()),
+    ...(options.keyProvider ? { keyProvider: options.keyProvider } : {}),
+    defaultKeyProvider: (keyFile) => defaultKeyProvider(keyFile),
+    clock,
+    logger: log.child({ component: 'audit' }),
+  });
   const services = createServices({
     config,
     ...(cache ? { cache } : {}),
@@ -64,9 +80,11 @@ export async function startRuntime(
   return {
     config,
     services,
+    accessLog,
     close: async () => {
       await services.summary.settled();
       cache?.close();
+      accessLog.close();
     },
   };
 }

@@ -38,6 +38,26 @@ const DATE_REASONS: Record<string, string> = {
   separator: "is under 100 years old but written with '+' (which marks 100 or older)",
 };
 
+const AUDIT_REASONS: Record<string, string> = {
+  missing: 'there is no access log in that folder',
+  key: 'the key is not the one the log was written with',
+  damaged: 'the file is damaged',
+  notALog: 'the file is empty or not a Samsyn access log',
+  tooNew: 'written by a newer Samsyn',
+  readOnly: 'the file or its folder is read-only',
+  diskFull: 'the disk is full',
+  anchor: "the log's head does not match its anchor; run samsyn audit verify",
+};
+
+const AUDIT_KINDS: Record<string, string> = {
+  changed: 'the record was changed',
+  missing: 'the record is missing (deleted)',
+  reordered: 'the record is out of its place (reordered)',
+  inserted: 'the record was inserted (forged)',
+  truncated: 'the record and all after it are missing (the log was cut short)',
+  anchor: "the log's head anchor is missing, damaged or forged",
+};
+
 const WORDS: Record<CliCode, Words> = {
   ID_EMPTY: () => 'the id is empty',
   ID_BAD_FORMAT: () => 'the id contains characters no national id has',
@@ -125,6 +145,12 @@ const WORDS: Record<CliCode, Words> = {
   SEALED_NOT_REVEALABLE: () => 'this information cannot be opened under the rules of its source',
   ROLE_UNKNOWN: () => 'the user\'s role has no view profile in the configuration',
   INTERNAL: () => 'an internal error (run again with --verbose to see the log)',
+  AUDIT_UNAVAILABLE: (p) => `the access log cannot be opened${AUDIT_REASONS[String(p.reason)] ? ` (${AUDIT_REASONS[String(p.reason)]})` : ''}`,
+  AUDIT_WRITE_FAILED: (p) => `the access log cannot be written${AUDIT_REASONS[String(p.reason)] ? ` (${AUDIT_REASONS[String(p.reason)]})` : ''}`,
+  AUDIT_CHAIN_BROKEN: (p) =>
+    `the access log's chain is broken at record ${num(p.seq) ?? '?'}${AUDIT_KINDS[String(p.kind)] ? `: ${AUDIT_KINDS[String(p.kind)]}` : ''}`,
+  AUDIT_FIELD_TOO_LONG: (p) => `the access record's ${word(p.field) ?? 'detail'} is longer than ${num(p.max) ?? 'allowed'} characters`,
+  AUDIT_ENTRY_INVALID: (p) => `the access record is incomplete or malformed${word(p.field) ? ` (${word(p.field)})` : ''}`,
 };
 
 /** An error the CLI itself tells apart (its code is not one of the app's). */

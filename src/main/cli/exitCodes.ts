@@ -14,6 +14,7 @@ export const EXIT = {
   internal: 70,
 } as const;
 
-export const EXIT_CODES_TEXT = `Exit codes: 0 done; 1 not a valid id (or cache integrity failed); 2 a file or the cache
-  cannot be read; 3 a file is about another patient; 64 usage; 70 internal error.
+export const EXIT_CODES_TEXT = `Exit codes: 0 done; 1 not a valid id (or cache integrity failed, or the access log's
+  chain is broken); 2 a file, the cache or the access log cannot be read; 3 a file is about
+  another patient; 64 usage; 70 internal error.
 `;

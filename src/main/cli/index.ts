@@ -6,6 +6,7 @@
  *   samsyn config check [FILE]
  *   samsyn check-sources [FILE] [--patient ID] [--json]
  *   samsyn cache verify|purge
+ *   samsyn audit verify|export
  * Bad input gets one line on stderr with a code and its cause in words
  * (errorWords.ts), files named by position, and a non-zero exit; never a stack
  * trace, never patient data or a file name in the error.
@@ -60,6 +61,10 @@ const COMMAND_USAGE: Record<string, string> = {
   cache: `  samsyn cache verify|purge [--dir DIR] [--json] [--retention-hours N] [--all]
       Checks or purges the encrypted local cache (details: samsyn cache --help).
 `,
+  audit: `  samsyn audit verify [--dir DIR] [--json] | export --patient ID [--format json|text]
+      Proves the access log's hash chain intact or names the first broken record; the
+      citizen's extract of who accessed a patient's records (details: samsyn audit --help).
+`,
 };
 
 export const USAGE = `Usage:
@@ -96,7 +101,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(errorLine({ code: 'CLI_USAGE', params: { command: 'unknown' } }) + USAGE);
     return EXIT.usage;
   }
-  if (command !== 'cache' && wantsHelp(rest)) {
+  if (command !== 'cache' && command !== 'audit' && wantsHelp(rest)) {
     io.out(`Usage:\n${usage}${EXIT_CODES_TEXT}`);
     return EXIT.ok;
   }
@@ -111,6 +116,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return (await import('./configCommand.js')).runConfigCommand(rest, io, usage);
     case 'check-sources':
       return (await import('./checkSourcesCommand.js')).runCheckSources(rest, io, usage);
+    case 'audit': {
+      const { AUDIT_USAGE, runAuditCommand } = await import('./auditCommand.js');
+      if (rest[0] === undefined || wantsHelp(rest)) {
+        io.out(`Usage:\n${AUDIT_USAGE}`);
+        return rest[0] === undefined ? EXIT.usage : EXIT.ok;
+      }
+      return runAuditCommand(rest, io);
+    }
     default: {
       const { CACHE_USAGE, runCacheCommand } = await import('./cacheCommand.js');
       if (rest[0] === undefined || wantsHelp(rest)) {

@@ -25,21 +25,30 @@ const REDACTED_KEYS = [
 
 let root: Logger | undefined;
 
+const rootOptions = (level: string): pino.LoggerOptions => ({
+  level,
+  base: undefined,
+  redact: {
+    paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)],
+    censor: '[redacted]',
+  },
+});
+
 function rootLogger(): Logger {
   if (!root) {
-    root = pino(
-      {
-        level: process.env.SAMSYN_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'),
-        base: undefined,
-        redact: {
-          paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`)],
-          censor: '[redacted]',
-        },
-      },
-      pino.destination(2),
-    );
+    root = pino(rootOptions(process.env.SAMSYN_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info')), pino.destination(2));
   }
   return root;
+}
+
+/**
+ * Tests only (the diagnostics privacy test): every logger writes its lines to
+ * `sink` at `level`, with the same redaction. Must be called before the first
+ * logger is created (a module's logger is made when the module loads).
+ */
+export function captureLogsForTests(sink: { write(line: string): void }, level = 'debug'): void {
+  if (root) throw new Error('captureLogsForTests: loggers already exist; call it before importing any module that logs');
+  root = pino(rootOptions(level), sink);
 }
 
 export function createLogger(module: string): Logger {

@@ -26,6 +26,8 @@ describe('layering lint', () => {
     ['the CLI importing the simulated systems', 'src/main/cli/probe.ts', "import { SANDBOXES } from '../sandbox/sandboxRegistry';"],
     ['one protocol folder importing another (FHIR → HL7 v2)', 'src/main/sources/fhir/probe.ts', "import { isHl7Bytes } from '../hl7v2/hl7Text';"],
     ['one protocol folder importing another (HL7 v2 → FHIR)', 'src/main/sources/hl7v2/probe.ts', "import { mapFhirResource } from '../fhir/mappers';"],
+    ['the access log importing the cache', 'src/main/audit/probe.ts', "import { openCache } from '../cache/openCache';"],
+    ['the access log importing the composition root', 'src/main/audit/probe.ts', "import { startRuntime } from '../app/runtime';"],
     ['a renderer component importing a view', 'src/renderer/components/Probe.tsx', "import { SECTIONS } from '../views/sections';"],
   ])('fails on %s', async (_what, path, code) => {
     expect(await problems(path, `${code}\nexport const probe = 1;\n`)).toContain('import-x/no-restricted-paths');

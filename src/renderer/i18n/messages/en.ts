@@ -293,5 +293,10 @@ export const en: Messages = {
     SEALED_NOT_REVEALABLE: "This information cannot be opened under its source's rules",
     ROLE_UNKNOWN: 'Your role has no view profile in the configuration',
     INTERNAL: 'An unexpected error occurred',
+    AUDIT_UNAVAILABLE: 'The access log cannot be opened',
+    AUDIT_WRITE_FAILED: 'The access could not be logged and is therefore not granted',
+    AUDIT_CHAIN_BROKEN: 'The access log has been altered: its chain is broken',
+    AUDIT_FIELD_TOO_LONG: 'A detail for the access log is too long',
+    AUDIT_ENTRY_INVALID: 'An access log record is incomplete',
   },
 };

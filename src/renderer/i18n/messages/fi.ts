@@ -293,5 +293,10 @@ export const fi: Messages = {
     SEALED_NOT_REVEALABLE: 'Tietoa ei voi avata lähteen sääntöjen mukaan',
     ROLE_UNKNOWN: 'Roolillasi ei ole näkymäprofiilia asetuksissa',
     INTERNAL: 'Tapahtui odottamaton virhe',
+    AUDIT_UNAVAILABLE: 'Käyttölokia ei voi avata',
+    AUDIT_WRITE_FAILED: 'Käyttöä ei voitu kirjata lokiin, joten sitä ei sallita',
+    AUDIT_CHAIN_BROKEN: 'Käyttölokia on muutettu: ketju on katkennut',
+    AUDIT_FIELD_TOO_LONG: 'Käyttölokiin annettu tieto on liian pitkä',
+    AUDIT_ENTRY_INVALID: 'Käyttölokin merkintä on puutteellinen',
   },
 };

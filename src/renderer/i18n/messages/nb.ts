@@ -293,5 +293,10 @@ export const nb: Messages = {
     SEALED_NOT_REVEALABLE: 'Informasjonen kan ikke åpnes etter kildens regler',
     ROLE_UNKNOWN: 'Rollen din har ingen visningsprofil i konfigurasjonen',
     INTERNAL: 'Det oppstod en uventet feil',
+    AUDIT_UNAVAILABLE: 'Tilgangsloggen kan ikke åpnes',
+    AUDIT_WRITE_FAILED: 'Tilgangen kunne ikke logges og gis derfor ikke',
+    AUDIT_CHAIN_BROKEN: 'Tilgangsloggen er endret: kjeden er brutt',
+    AUDIT_FIELD_TOO_LONG: 'En opplysning til tilgangsloggen er for lang',
+    AUDIT_ENTRY_INVALID: 'En post til tilgangsloggen er ufullstendig',
   },
 };

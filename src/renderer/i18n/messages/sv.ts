@@ -298,6 +298,11 @@ export const sv = {
     SEALED_NOT_REVEALABLE: 'Informationen kan inte öppnas enligt källans regler',
     ROLE_UNKNOWN: 'Din roll har ingen vyprofil i konfigurationen',
     INTERNAL: 'Ett oväntat fel inträffade',
+    AUDIT_UNAVAILABLE: 'Åtkomstloggen kan inte öppnas',
+    AUDIT_WRITE_FAILED: 'Åtkomsten kunde inte loggas och medges därför inte',
+    AUDIT_CHAIN_BROKEN: 'Åtkomstloggen har ändrats: kedjan är bruten',
+    AUDIT_FIELD_TOO_LONG: 'En uppgift till åtkomstloggen är för lång',
+    AUDIT_ENTRY_INVALID: 'En post till åtkomstloggen är ofullständig',
   } satisfies Record<ErrorCode, string>,
 };
 
