@@ -275,6 +275,7 @@ export type SourceState = z.output<typeof sourceStateSchema>;
 export type SourceStatus = z.output<typeof sourceStatusSchema>;
 export type CacheNotice = z.output<typeof cacheNoticeSchema>;
 export type SummaryView = z.output<typeof summaryViewSchema>;
+export type SealedNotice = z.output<typeof sealedNoticeSchema>;
 export type PatientHeader = z.output<typeof patientHeaderSchema>;
 export type Summary = z.output<typeof summarySchema>;
 

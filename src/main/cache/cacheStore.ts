@@ -29,6 +29,7 @@ export interface CachedSummary {
   patient: PatientHeader;
   sections: Sections;
   hiddenSealed: number;
+  sealed?: Summary['sealed'];
   retracted?: Summary['retracted'];
   coverage?: Summary['coverage'];
   sources: { sourceId: string; answeredAt: string; itemCount: number }[];

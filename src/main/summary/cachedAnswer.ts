@@ -81,6 +81,7 @@ export function fromMerged(
       generatedAt,
       fromCache: true,
       hiddenSealed: merged.hiddenSealed,
+      ...(merged.sealed ? { sealed: merged.sealed } : {}),
       ...(merged.retracted ? { retracted: merged.retracted } : {}),
       // Only sources still configured: one removed since is not asked again.
       ...(merged.coverage ? { coverage: merged.coverage.filter((c) => sources.some((s) => s.id === c.sourceId)) } : {}),
@@ -103,6 +104,7 @@ function toStored(summary: Summary, parts: readonly Contribution[]): CachedSumma
     patient: summary.patient,
     sections,
     hiddenSealed: summary.hiddenSealed,
+    ...(summary.sealed ? { sealed: summary.sealed } : {}),
     ...(summary.retracted ? { retracted: summary.retracted } : {}),
     ...(summary.coverage ? { coverage: summary.coverage } : {}),
     sources: parts.flatMap((p) =>

@@ -16,7 +16,7 @@
  * of the failed refresh: cached data is never presented as fresh.
  */
 import { randomUUID } from 'node:crypto';
-import type { CacheNotice, ClinicalItem, SourceStatus, Summary } from '../../shared/summary';
+import type { CacheNotice, ClinicalItem, SealedNotice, SourceStatus, Summary } from '../../shared/summary';
 import type { SourceSnapshot } from '../cache/cacheStore';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
@@ -48,6 +48,31 @@ export interface SummaryService {
   settled(): Promise<void>;
 }
 
+/**
+ * Which of a patient's items the asking user may see (sealed information,
+ * consent-only sources: src/main/access), and what they may be told of the
+ * rest. Applied to each source's items before the merge, at every build, so a
+ * reveal or a consent takes effect at the next update.
+ */
+export interface ItemPolicy {
+  apply(items: readonly ClinicalItem[]): { visible: ClinicalItem[]; hidden: number; notice?: SealedNotice };
+  /**
+   * Shows exactly what the shared stored summary shows (nothing revealed, no
+   * consent-only source opened): the cached merged summary may then be given
+   * as it is. Otherwise the answer is rebuilt from the sources' snapshots.
+   */
+  neutral: boolean;
+}
+
+/** Without an access policy (the CLI's files): every sealed item hidden and counted. */
+export const HIDE_SEALED: ItemPolicy = {
+  neutral: true,
+  apply(items) {
+    const visible = items.filter((i) => !i.sealed);
+    return { visible, hidden: items.length - visible.length };
+  },
+};
+
 /** One asking of the sources for one patient, shared by the opens that overlap it. */
 interface Run {
   id: string;
@@ -75,6 +100,10 @@ export function createSummaryService(deps: {
    * never a diff.
    */
   onUpdate?: (summary: Summary) => void;
+  /** The asking user's policy for a patient (default HIDE_SEALED). */
+  policy?: (query: PatientQuery) => ItemPolicy;
+  /** The policy the stored (shared) summary is built with; default HIDE_SEALED. */
+  neutralPolicy?: ItemPolicy;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
@@ -83,9 +112,18 @@ export function createSummaryService(deps: {
   const inFlight = new Map<string, Run>();
   const patientKey = (query: PatientQuery) => `${query.identifier.system ?? ''}|${query.identifier.value}`;
 
-  function build(query: PatientQuery, parts: Contribution[], notice: CacheNotice | undefined, refreshing: boolean): Summary {
+  const policyFor = (query: PatientQuery): ItemPolicy => deps.policy?.(query) ?? HIDE_SEALED;
+  const neutralPolicy = deps.neutralPolicy ?? HIDE_SEALED;
+
+  function build(
+    query: PatientQuery,
+    parts: Contribution[],
+    notice: CacheNotice | undefined,
+    refreshing: boolean,
+    policy: ItemPolicy = policyFor(query),
+  ): Summary {
     const items: ClinicalItem[] = parts.flatMap((p) => p.items);
-    const visible = items.filter((i) => !i.sealed);
+    const { visible, hidden, notice: sealed } = policy.apply(items);
     const now = clock.now();
     const merged = mergeSummary(visible, { now, ...deps.merge });
     return {
@@ -94,7 +132,8 @@ export function createSummaryService(deps: {
       sources: parts.map((p) => p.status),
       generatedAt: now.toISOString(),
       fromCache: parts.some((p) => p.status.state === 'cached'),
-      hiddenSealed: items.length - visible.length,
+      hiddenSealed: hidden,
+      ...(sealed ? { sealed } : {}),
       retracted: merged.retracted,
       coverage: coverageOf(parts),
       ...(refreshing ? { refreshing: true } : {}),
@@ -170,14 +209,17 @@ export function createSummaryService(deps: {
       try {
         const done = left === 0;
         const parts = sources.map((source, i) => partOf(source, outcomes[i]));
-        const summary = build(query, parts, notice, !done);
+        const policy = policyFor(query);
+        const summary = build(query, parts, notice, !done, policy);
         seq += 1;
         summary.progress = { openId: id, seq, final: done };
         if (done) {
           const answered: SourceSnapshot[] = outcomes.flatMap((o) =>
             o?.result ? [{ sourceId: o.status.sourceId, answeredAt: o.result.fetchedAt, subjects: o.result.subjects, items: o.result.items }] : [],
           );
-          const failedWrite = cache.write(query, answered, summary, parts);
+          // The stored summary is shared by every later open: it is built without this user's reveals or consents.
+          const stored = policy.neutral ? summary : build(query, parts, notice, false, neutralPolicy);
+          const failedWrite = cache.write(query, answered, stored, parts);
           if (failedWrite) summary.cache = failedWrite;
         }
         run.latest = summary;
@@ -242,7 +284,14 @@ export function createSummaryService(deps: {
     const running = inFlight.get(patientKey(query));
     // An open that overlaps a run under way joins it: the latest summary it handed out.
     if (running) return { answer: running.latest, fresh: running.final };
-    const { merged, snapshots, notice } = cache.read(query);
+    const read = cache.read(query);
+    let { merged, snapshots } = read;
+    const { notice } = read;
+    if (merged && !policyFor(query).neutral) {
+      // This user sees more (or less) than the shared summary: rebuild from the snapshots.
+      merged = undefined;
+      snapshots = cache.snapshots(query).snapshots;
+    }
     const cachedNotice = notice ?? { available: true };
     const now = clock.now();
     if (merged && isRecent(merged.sources, now)) {
