@@ -1,0 +1,203 @@
+/**
+ * A trend chart of one result series (uPlot on a canvas, ADR 0015): time along
+ * x, the value along y, the reference range as a band. Every point is drawn by
+ * us in a draw hook so abnormal values differ by SHAPE as well as colour:
+ * high ▲, low ▼, critical ◆ (larger, dark red), other abnormal ■, normal ●.
+ * The chart is an image with a text alternative (latest value, range, trend);
+ * the series table beside it is the accessible form of the data. The large
+ * chart names the point under the pointer: date, value, flag and its sources.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ResultSeries, SeriesPoint } from '../model/resultSeries';
+
+export type ChartSize = 'small' | 'large';
+
+const COLORS = {
+  line: '#1d5fa7',
+  normal: '#1d5fa7',
+  abnormal: '#b45309',
+  critical: '#a8211a',
+  band: 'rgba(44, 122, 63, 0.13)',
+  bandEdge: 'rgba(44, 122, 63, 0.45)',
+};
+
+export type PointShape = 'circle' | 'up' | 'down' | 'diamond' | 'square';
+
+/** The shape a point is drawn with: the same rule the legend and tests use. */
+export function pointShape(point: SeriesPoint): PointShape {
+  const a = point.abnormality;
+  if (!a || a.severity === 'normal' || a.severity === 'unknown') return 'circle';
+  if (a.severity === 'critical') return 'diamond';
+  return a.direction === 'high' ? 'up' : a.direction === 'low' ? 'down' : 'square';
+}
+
+function drawShape(ctx: CanvasRenderingContext2D, shape: PointShape, x: number, y: number, r: number): void {
+  ctx.beginPath();
+  switch (shape) {
+    case 'circle':
+      ctx.arc(x, y, r * 0.8, 0, Math.PI * 2);
+      break;
+    case 'up':
+      ctx.moveTo(x, y - r * 1.3);
+      ctx.lineTo(x + r * 1.2, y + r);
+      ctx.lineTo(x - r * 1.2, y + r);
+      break;
+    case 'down':
+      ctx.moveTo(x, y + r * 1.3);
+      ctx.lineTo(x + r * 1.2, y - r);
+      ctx.lineTo(x - r * 1.2, y - r);
+      break;
+    case 'diamond':
+      ctx.moveTo(x, y - r * 1.6);
+      ctx.lineTo(x + r * 1.4, y);
+      ctx.lineTo(x, y + r * 1.6);
+      ctx.lineTo(x - r * 1.4, y);
+      break;
+    case 'square':
+      ctx.rect(x - r, y - r, r * 2, r * 2);
+      break;
+  }
+  ctx.closePath();
+  ctx.fill();
+}
+
+function colorOf(shape: PointShape): string {
+  return shape === 'circle' ? COLORS.normal : shape === 'diamond' ? COLORS.critical : COLORS.abnormal;
+}
+
+export interface TrendChartProps {
+  series: ResultSeries;
+  size: ChartSize;
+  /** The text alternative: latest value, range, trend direction. */
+  label: string;
+  /** Words for the point under the pointer (large chart only). */
+  describePoint?: (point: SeriesPoint) => string;
+  /** Width in px; the large chart otherwise fills its box. */
+  width?: number;
+}
+
+export function TrendChart({ series, size, label, describePoint, width }: TrendChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const readout = useRef<HTMLParagraphElement>(null);
+  const describe = useRef(describePoint);
+  describe.current = describePoint;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el || series.points.length === 0) return;
+    const points = series.points;
+    const xs = points.map((p) => p.time / 1000);
+    const ys = points.map((p) => p.value);
+    const shapes = points.map(pointShape);
+    const small = size === 'small';
+    const w = width ?? (small ? 132 : Math.max(280, Math.min(el.clientWidth || 640, 900)));
+    const h = small ? 30 : 200;
+    const range = series.range;
+    const low = range?.low?.value;
+    const high = range?.high?.value;
+    const r = small ? 2.4 : 4;
+    const opts: uPlot.Options = {
+      width: w,
+      height: h,
+      padding: small ? [5, 5, 5, 5] : [12, 12, 0, 0],
+      legend: { show: false },
+      cursor: small ? { show: false } : { drag: { x: false, y: false }, points: { show: false } },
+      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      scales: {
+        x: { time: true },
+        y: {
+          range: (_u, min, max) => {
+            let lo = Math.min(min, low ?? min);
+            let hi = Math.max(max, high ?? max);
+            if (lo === hi) {
+              lo -= Math.abs(lo) * 0.1 || 1;
+              hi += Math.abs(hi) * 0.1 || 1;
+            }
+            const pad = (hi - lo) * 0.08;
+            return [lo - pad, hi + pad];
+          },
+        },
+      },
+      axes: small
+        ? [{ show: false }, { show: false }]
+        : [
+            { stroke: '#4b5563', grid: { stroke: '#eceef1' }, ticks: { stroke: '#d6dae0' } },
+            { stroke: '#4b5563', grid: { stroke: '#eceef1' }, ticks: { stroke: '#d6dae0' }, size: 56 },
+          ],
+      series: [{}, { stroke: COLORS.line, width: small ? 1.25 : 1.5, points: { show: false } }],
+      hooks: {
+        drawAxes: [
+          (u) => {
+            if (low === undefined && high === undefined) return;
+            const ctx = u.ctx;
+            const { left, top, width: bw, height: bh } = u.bbox;
+            const yHigh = high !== undefined ? u.valToPos(high, 'y', true) : top;
+            const yLow = low !== undefined ? u.valToPos(low, 'y', true) : top + bh;
+            const y0 = Math.max(top, Math.min(yHigh, yLow));
+            const y1 = Math.min(top + bh, Math.max(yHigh, yLow));
+            ctx.save();
+            ctx.fillStyle = COLORS.band;
+            ctx.fillRect(left, y0, bw, y1 - y0);
+            if (!small) {
+              ctx.strokeStyle = COLORS.bandEdge;
+              ctx.setLineDash([4, 4]);
+              ctx.lineWidth = 1;
+              ctx.beginPath();
+              if (high !== undefined) {
+                ctx.moveTo(left, yHigh);
+                ctx.lineTo(left + bw, yHigh);
+              }
+              if (low !== undefined) {
+                ctx.moveTo(left, yLow);
+                ctx.lineTo(left + bw, yLow);
+              }
+              ctx.stroke();
+            }
+            ctx.restore();
+          },
+        ],
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            ctx.save();
+            const dpr = uPlot.pxRatio;
+            // Many points on a sparkline: only the abnormal ones and the latest are marked.
+            const crowded = small && points.length > 24;
+            for (let i = 0; i < points.length; i++) {
+              const shape = shapes[i] as PointShape;
+              if (crowded && shape === 'circle' && i !== points.length - 1) continue;
+              const x = u.valToPos(xs[i] as number, 'x', true);
+              const y = u.valToPos(ys[i] as number, 'y', true);
+              ctx.fillStyle = colorOf(shape);
+              drawShape(ctx, shape, x, y, r * dpr);
+            }
+            ctx.restore();
+          },
+        ],
+        setCursor: small
+          ? []
+          : [
+              (u) => {
+                const i = u.cursor.idx;
+                const out = readout.current;
+                if (!out) return;
+                const point = i === null || i === undefined ? undefined : points[i];
+                out.textContent = point && describe.current ? describe.current(point) : '';
+              },
+            ],
+      },
+    };
+    const chart = new uPlot(opts, [xs, ys], el);
+    return () => chart.destroy();
+  }, [series, size, width]);
+
+  const shapesUsed = new Set(series.points.map(pointShape));
+  return (
+    <figure className={`trend trend--${size}`} data-testid={`trend-${size}`} data-shapes={[...shapesUsed].sort().join(' ')}>
+      <div ref={box} className="trend__plot" role="img" aria-label={label} />
+      {size === 'large' && <p ref={readout} className="trend__readout" aria-live="polite" data-testid="trend-readout" />}
+    </figure>
+  );
+}
