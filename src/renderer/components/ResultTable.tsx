@@ -6,6 +6,7 @@ import {
   abnormalityOf,
   buildSeries,
   filterSeries,
+  panelValue,
   timeOf,
   trendOf,
   type Abnormality,
@@ -32,6 +33,13 @@ function rangeWords(range: ReferenceRange, format: Format): string {
   if (range.low) return withUnit(`≥ ${n(range.low)}`);
   if (range.high) return withUnit(`≤ ${n(range.high)}`);
   return range.text ?? '';
+}
+
+/** The value as shown: a blood pressure panel as "138/78 mmHg", else the value as sent. */
+function valueText(item: SummaryItem, format: Format): string {
+  const panel = panelValue(item);
+  if (panel) return panel.text;
+  return item.value !== undefined ? format.value(item.value) : '–';
 }
 
 /** The same shapes the chart draws, in text: the table marks abnormal values by shape too. */
@@ -71,9 +79,9 @@ function isFlagged(item: SummaryItem): boolean {
 
 /** The chart's text alternative: latest value, range, trend direction, how many values over which years. */
 function chartLabel(series: ResultSeries, format: Format): string {
-  const { t, value, date } = format;
+  const { t, date } = format;
   const parts = [
-    t('results.chartLatest', { test: series.name, value: series.latest.value !== undefined ? value(series.latest.value) : '–' }),
+    t('results.chartLatest', { test: series.name, value: valueText(series.latest, format) }),
   ];
   if (series.range) parts.push(t('results.chartRange', { range: rangeWords(series.range, format) }));
   const trend = trendOf(series);
@@ -87,8 +95,8 @@ function chartLabel(series: ResultSeries, format: Format): string {
 }
 
 function pointWords(point: SeriesPoint, format: Format): string {
-  const { t, date, value } = format;
-  const v = point.item.value !== undefined ? value(point.item.value) : format.number(point.value);
+  const { t, date } = format;
+  const v = valueText(point.item, format);
   const flag = point.abnormality && point.abnormality.severity !== 'normal' && point.abnormality.severity !== 'unknown'
     ? ` ${shapeSymbol(point.abnormality)}`
     : '';
@@ -111,7 +119,7 @@ function ShapeLegend() {
 /** One value of a series in its full table: date, value, flag, source. */
 function SeriesValueRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps }) {
   const format = useFormat();
-  const { date, value, status, t } = format;
+  const { date, status, t } = format;
   return (
     <tr
       ref={rowProps.ref as Ref<HTMLTableRowElement>}
@@ -121,7 +129,7 @@ function SeriesValueRow({ item, rowProps }: { item: SummaryItem; rowProps: RowPr
     >
       <td className="series-row__date">{item.date ? <time dateTime={item.date}>{date(item.date)}</time> : '–'}</td>
       <td className={`series-row__value${isFlagged(item) ? ' is-flagged' : ''}`}>
-        {item.value !== undefined ? value(item.value) : '–'}
+        {valueText(item, format)}
         {item.status && item.status !== 'final' && !item.corrected && <span className="tag">{status(item.status)}</span>}
         <ItemTags item={item} />
         {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
@@ -148,7 +156,7 @@ function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrde
     <div className="series-detail" data-testid="series-detail">
       {series.points.length > 0 && (
         <>
-          <TrendChart series={series} size="large" label={chartLabel(series, format)} describePoint={describe} />
+          <TrendChart series={series} size="large" label={chartLabel(series, format)} describePoint={describe} formatDate={format.date} />
           <ShapeLegend />
         </>
       )}
@@ -194,7 +202,7 @@ function SeriesRows({
   rowProps: RowProps;
 }) {
   const format = useFormat();
-  const { t, date, value } = format;
+  const { t, date } = format;
   const item = series.latest;
   const range = series.range ?? referenceRangeOf(item);
   const abnormality = abnormalityOf(item);
@@ -238,7 +246,7 @@ function SeriesRows({
         <td className="result-row__trend">
           {series.points.length > 1 && <TrendChart series={series} size="small" label={chartLabel(series, format)} />}
         </td>
-        <td className={`result-row__value${isFlagged(item) ? ' is-flagged' : ''}`}>{item.value !== undefined ? value(item.value) : '–'}</td>
+        <td className={`result-row__value${isFlagged(item) ? ' is-flagged' : ''}`}>{valueText(item, format)}</td>
         <td className="result-row__range">{range ? rangeWords(range, format) : ''}</td>
         <td className="result-row__interpretation">
           <FlagCell item={item} />

@@ -23,6 +23,9 @@ const COLORS = {
   bandEdge: 'rgba(44, 122, 63, 0.45)',
 };
 
+/** Values marked on a sparkline: the latest ones. */
+const SPARK_MARKERS = 6;
+
 export type PointShape = 'circle' | 'up' | 'down' | 'diamond' | 'square';
 
 /** The shape a point is drawn with: the same rule the legend and tests use. */
@@ -74,11 +77,24 @@ export interface TrendChartProps {
   label: string;
   /** Words for the point under the pointer (large chart only). */
   describePoint?: (point: SeriesPoint) => string;
+  /** A date in the reader's language (ISO date in): the time axis' ticks. */
+  formatDate?: (iso: string) => string;
   /** Width in px; the large chart otherwise fills its box. */
   width?: number;
 }
 
-export function TrendChart({ series, size, label, describePoint, width }: TrendChartProps) {
+const YEAR_S = 365.25 * 86_400;
+
+/** Tick words: years over a long span, dates in the reader's language over a short one. */
+function tickWords(splits: number[], span: number, formatDate?: (iso: string) => string): string[] {
+  return splits.map((s) => {
+    const iso = new Date(s * 1000).toISOString();
+    if (span > 3 * YEAR_S || !formatDate) return iso.slice(0, 4);
+    return formatDate(iso.slice(0, 10));
+  });
+}
+
+export function TrendChart({ series, size, label, describePoint, formatDate, width }: TrendChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLParagraphElement>(null);
   const describe = useRef(describePoint);
@@ -123,7 +139,13 @@ export function TrendChart({ series, size, label, describePoint, width }: TrendC
       axes: small
         ? [{ show: false }, { show: false }]
         : [
-            { stroke: '#4b5563', grid: { stroke: '#eceef1' }, ticks: { stroke: '#d6dae0' } },
+            {
+              stroke: '#4b5563',
+              grid: { stroke: '#eceef1' },
+              ticks: { stroke: '#d6dae0' },
+              space: 90,
+              values: (u, splits) => tickWords(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0), formatDate),
+            },
             { stroke: '#4b5563', grid: { stroke: '#eceef1' }, ticks: { stroke: '#d6dae0' }, size: 56 },
           ],
       series: [{}, { stroke: COLORS.line, width: small ? 1.25 : 1.5, points: { show: false } }],
@@ -163,11 +185,12 @@ export function TrendChart({ series, size, label, describePoint, width }: TrendC
             const ctx = u.ctx;
             ctx.save();
             const dpr = uPlot.pxRatio;
-            // Many points on a sparkline: only the abnormal ones and the latest are marked.
-            const crowded = small && points.length > 24;
-            for (let i = 0; i < points.length; i++) {
+            // A sparkline of hundreds of values: markers on the most recent ones only, so
+            // the line stays readable; the large chart marks every value.
+            const from = small ? Math.max(0, points.length - SPARK_MARKERS) : 0;
+            for (let i = from; i < points.length; i++) {
               const shape = shapes[i] as PointShape;
-              if (crowded && shape === 'circle' && i !== points.length - 1) continue;
+              if (small && shape === 'circle' && i !== points.length - 1) continue;
               const x = u.valToPos(xs[i] as number, 'x', true);
               const y = u.valToPos(ys[i] as number, 'y', true);
               ctx.fillStyle = colorOf(shape);
@@ -191,7 +214,7 @@ export function TrendChart({ series, size, label, describePoint, width }: TrendC
     };
     const chart = new uPlot(opts, [xs, ys], el);
     return () => chart.destroy();
-  }, [series, size, width]);
+  }, [series, size, width, formatDate]);
 
   const shapesUsed = new Set(series.points.map(pointShape));
   return (

@@ -260,3 +260,25 @@ export function filterSeries(series: readonly ResultSeries[], text: string): Res
       s.latest.codes.some((c) => c.code?.toLowerCase() === needle),
   );
 }
+
+const SYSTOLIC = '8480-6';
+const DIASTOLIC = '8462-4';
+
+/**
+ * A panel's value as a clinician writes it. Blood pressure (systolic and
+ * diastolic LOINC components) reads "138/78 mmHg" rather than the components'
+ * English names; other panels are left to the caller (undefined).
+ */
+export function panelValue(item: SummaryItem): { text: string; systolic: number } | undefined {
+  if (item.section !== 'results' && item.section !== 'homeMeasurements' && item.section !== 'pregnancy') return undefined;
+  const components = item.details.components ?? [];
+  const quantity = (code: string) => {
+    const c = components.find((x) => x.codes.some((k) => k.system === LOINC && k.code === code));
+    return c && typeof c.value === 'object' ? c.value : undefined;
+  };
+  const sys = quantity(SYSTOLIC);
+  const dia = quantity(DIASTOLIC);
+  if (!sys || !dia) return undefined;
+  const unit = displayUnit(sys.unit ?? dia.unit);
+  return { text: `${sys.value}/${dia.value}${unit ? ` ${unit}` : ''}`, systolic: sys.value };
+}

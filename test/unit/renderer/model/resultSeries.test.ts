@@ -4,6 +4,7 @@ import {
   buildSeries,
   filterSeries,
   isLoincLongName,
+  panelValue,
   seriesName,
   trendOf,
 } from '../../../../src/renderer/model/resultSeries';
@@ -174,5 +175,22 @@ describe('trend and filter', () => {
     expect(filterSeries(series, 'kal').map((s) => s.name)).toEqual(['P-Kalium']);
     expect(filterSeries(series, '  ')).toHaveLength(2);
     expect(filterSeries(series, 'zzz')).toHaveLength(0);
+  });
+});
+
+describe('panelValue', () => {
+  it('writes a blood pressure panel as systolic/diastolic, not as its English component names', () => {
+    const bp: SummaryItem = {
+      ...result({ key: 'bp', code: '85354-9', text: 'Blodtryck' }),
+      value: 'Systolic blood pressure: 138 mmHg; Diastolic blood pressure: 78 mmHg',
+      details: {
+        components: [
+          { text: 'Systolic blood pressure', codes: [{ system: LOINC, code: '8480-6' }], value: { value: 138, unit: 'mm[Hg]' } },
+          { text: 'Diastolic blood pressure', codes: [{ system: LOINC, code: '8462-4' }], value: { value: 78, unit: 'mm[Hg]' } },
+        ],
+      },
+    };
+    expect(panelValue(bp)).toEqual({ text: '138/78 mm[Hg]', systolic: 138 });
+    expect(panelValue(result({ key: 'x', value: 1 }))).toBeUndefined();
   });
 });
