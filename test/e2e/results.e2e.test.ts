@@ -160,7 +160,7 @@ describe('results as series (heavy patient)', () => {
     expect(await page.getByTestId('trend-large').count()).toBeGreaterThanOrEqual(opened - 1);
     const elements = await page.evaluate(() => document.querySelectorAll('*').length);
     const values = await page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="series-table"]')].reduce((n, t) => n + Number(t.getAttribute('data-row-count') ?? 0), 0),
+      Array.from(document.querySelectorAll('[data-testid="series-table"]')).reduce((n, t) => n + Number(t.getAttribute('data-row-count') ?? 0), 0),
     );
     // Thousands of values are reachable; few are in the DOM.
     expect(values).toBeGreaterThan(2_000);

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type Ref } from 'react';
+import { memo, useCallback, useMemo, useState, type Ref } from 'react';
 import { displayUnit } from '../i18n/formatters';
 import { useFormat, type Format } from '../i18n/useFormat';
 import { interpretationOf, referenceRangeOf, type ReferenceRange } from '../model/itemDetails';
@@ -116,8 +116,17 @@ function ShapeLegend() {
   );
 }
 
+/** Rows re-render while scrolling only when what they show changed. */
+function sameRow<P extends { rowProps: RowProps }>(a: P, b: P): boolean {
+  for (const k of Object.keys(a) as (keyof P)[]) {
+    if (k === 'rowProps') continue;
+    if (a[k] !== b[k]) return false;
+  }
+  return a.rowProps.ref === b.rowProps.ref && a.rowProps['data-index'] === b.rowProps['data-index'];
+}
+
 /** One value of a series in its full table: date, value, flag, source. */
-function SeriesValueRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps }) {
+const SeriesValueRow = memo(function SeriesValueRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps }) {
   const format = useFormat();
   const { date, status, t } = format;
   return (
@@ -144,7 +153,7 @@ function SeriesValueRow({ item, rowProps }: { item: SummaryItem; rowProps: RowPr
       </td>
     </tr>
   );
-}
+}, sameRow);
 
 /** An opened series: the large chart, its legend, and every value in a virtualized table. */
 function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrder }) {
@@ -152,6 +161,10 @@ function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrde
   const { t } = format;
   const items = useMemo(() => (order === 'newest' ? series.items : [...series.items].reverse()), [series, order]);
   const describe = useCallback((p: SeriesPoint) => pointWords(p, format), [format]);
+  const renderRow = useCallback(
+    (item: SummaryItem, _i: number, rowProps: RowProps) => <SeriesValueRow item={item} rowProps={rowProps} />,
+    [],
+  );
   return (
     <div className="series-detail" data-testid="series-detail">
       {series.points.length > 0 && (
@@ -165,7 +178,7 @@ function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrde
         items={items}
         columns={SERIES_COLUMNS}
         getKey={(item) => item.key}
-        estimateSize={34}
+        estimateSize={30}
         maxHeight="320px"
         threshold={12}
         label={t('results.seriesLabel', { test: series.name, count: items.length })}
@@ -182,13 +195,13 @@ function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrde
             </tr>
           </thead>
         }
-        renderRow={(item, _i, rowProps) => <SeriesValueRow item={item} rowProps={rowProps} />}
+        renderRow={renderRow}
       />
     </div>
   );
 }
 
-function SeriesRows({
+const SeriesRows = memo(function SeriesRows({
   series,
   open,
   onToggle,
@@ -265,7 +278,7 @@ function SeriesRows({
       )}
     </tbody>
   );
-}
+}, sameRow);
 
 /**
  * A text answer or note (a nursing note, an assessment written out) rather
@@ -339,6 +352,12 @@ export function ResultTable({ items: all, renderAll = false }: { items: readonly
       }),
     [],
   );
+  const renderSeries = useCallback(
+    (s: ResultSeries, _i: number, rowProps: RowProps) => (
+      <SeriesRows series={s} open={open.has(s.key)} onToggle={toggle} order={order} rowProps={rowProps} />
+    ),
+    [open, order, toggle],
+  );
   return (
     <div className="results">
       {items.length > 0 && (
@@ -379,7 +398,7 @@ export function ResultTable({ items: all, renderAll = false }: { items: readonly
           items={shown}
           columns={COLUMNS}
           getKey={(s) => s.key}
-          estimateSize={64}
+          estimateSize={52}
           threshold={40}
           maxHeight="75vh"
           renderAll={renderAll}
@@ -400,9 +419,7 @@ export function ResultTable({ items: all, renderAll = false }: { items: readonly
               </tr>
             </thead>
           }
-          renderRow={(s, _i, rowProps) => (
-            <SeriesRows series={s} open={open.has(s.key)} onToggle={toggle} order={order} rowProps={rowProps} />
-          )}
+          renderRow={renderSeries}
         />
       )}
       <TextNotes items={notes} />

@@ -94,7 +94,84 @@ function tickWords(splits: number[], span: number, formatDate?: (iso: string) =>
   });
 }
 
-export function TrendChart({ series, size, label, describePoint, formatDate, width }: TrendChartProps) {
+/** The y range: the values and the reference range, with a little air. */
+function yRange(min: number, max: number, low: number | undefined, high: number | undefined): [number, number] {
+  let lo = Math.min(min, low ?? min);
+  let hi = Math.max(max, high ?? max);
+  if (lo === hi) {
+    lo -= Math.abs(lo) * 0.1 || 1;
+    hi += Math.abs(hi) * 0.1 || 1;
+  }
+  const pad = (hi - lo) * 0.08;
+  return [lo - pad, hi + pad];
+}
+
+const SPARK_W = 132;
+const SPARK_H = 30;
+
+/**
+ * The sparkline in a list row: drawn straight on one canvas (band, line, the
+ * latest values' shapes), not a uPlot instance — a row scrolled into view then
+ * costs one canvas and one draw, which keeps scrolling thousands of tests smooth
+ * (ADR 0015). Same shapes and colours as the large chart.
+ */
+function Sparkline({ series, label }: { series: ResultSeries; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx || series.points.length === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = SPARK_W * dpr;
+    canvas.height = SPARK_H * dpr;
+    ctx.scale(dpr, dpr);
+    const points = series.points;
+    const pad = 5;
+    const t0 = points[0]!.time;
+    const t1 = points[points.length - 1]!.time;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const p of points) {
+      if (p.value < min) min = p.value;
+      if (p.value > max) max = p.value;
+    }
+    const low = series.range?.low?.value;
+    const high = series.range?.high?.value;
+    const [y0, y1] = yRange(min, max, low, high);
+    const x = (t: number) => pad + (t1 === t0 ? (SPARK_W - 2 * pad) / 2 : ((t - t0) / (t1 - t0)) * (SPARK_W - 2 * pad));
+    const y = (v: number) => pad + (1 - (v - y0) / (y1 - y0)) * (SPARK_H - 2 * pad);
+    if (low !== undefined || high !== undefined) {
+      const top = high !== undefined ? y(high) : pad;
+      const bottom = low !== undefined ? y(low) : SPARK_H - pad;
+      ctx.fillStyle = COLORS.band;
+      ctx.fillRect(pad, Math.max(0, top), SPARK_W - 2 * pad, Math.min(SPARK_H, bottom) - Math.max(0, top));
+    }
+    ctx.strokeStyle = COLORS.line;
+    ctx.lineWidth = 1.25;
+    ctx.beginPath();
+    points.forEach((p, i) => (i === 0 ? ctx.moveTo(x(p.time), y(p.value)) : ctx.lineTo(x(p.time), y(p.value))));
+    ctx.stroke();
+    for (let i = Math.max(0, points.length - SPARK_MARKERS); i < points.length; i++) {
+      const p = points[i]!;
+      const shape = pointShape(p);
+      if (shape === 'circle' && i !== points.length - 1) continue;
+      ctx.fillStyle = colorOf(shape);
+      drawShape(ctx, shape, x(p.time), y(p.value), 2.4);
+    }
+  }, [series]);
+  const shapesUsed = new Set(series.points.map(pointShape));
+  return (
+    <figure className="trend trend--small" data-testid="trend-small" data-shapes={[...shapesUsed].sort().join(' ')}>
+      <canvas ref={ref} className="trend__plot" role="img" aria-label={label} style={{ width: SPARK_W, height: SPARK_H }} />
+    </figure>
+  );
+}
+
+export function TrendChart(props: TrendChartProps) {
+  return props.size === 'small' ? <Sparkline series={props.series} label={props.label} /> : <LargeChart {...props} />;
+}
+
+function LargeChart({ series, size, label, describePoint, formatDate, width }: TrendChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLParagraphElement>(null);
   const describe = useRef(describePoint);
@@ -124,16 +201,7 @@ export function TrendChart({ series, size, label, describePoint, formatDate, wid
       scales: {
         x: { time: true },
         y: {
-          range: (_u, min, max) => {
-            let lo = Math.min(min, low ?? min);
-            let hi = Math.max(max, high ?? max);
-            if (lo === hi) {
-              lo -= Math.abs(lo) * 0.1 || 1;
-              hi += Math.abs(hi) * 0.1 || 1;
-            }
-            const pad = (hi - lo) * 0.08;
-            return [lo - pad, hi + pad];
-          },
+          range: (_u, min, max) => yRange(min, max, low, high),
         },
       },
       axes: small

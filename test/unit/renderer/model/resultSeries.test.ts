@@ -180,8 +180,9 @@ describe('trend and filter', () => {
 
 describe('panelValue', () => {
   it('writes a blood pressure panel as systolic/diastolic, not as its English component names', () => {
-    const bp: SummaryItem = {
+    const bp = {
       ...result({ key: 'bp', code: '85354-9', text: 'Blodtryck' }),
+      section: 'results' as const,
       value: 'Systolic blood pressure: 138 mmHg; Diastolic blood pressure: 78 mmHg',
       details: {
         components: [
@@ -190,7 +191,7 @@ describe('panelValue', () => {
         ],
       },
     };
-    expect(panelValue(bp)).toEqual({ text: '138/78 mm[Hg]', systolic: 138 });
+    expect(panelValue(bp as SummaryItem)).toEqual({ text: '138/78 mm[Hg]', systolic: 138 });
     expect(panelValue(result({ key: 'x', value: 1 }))).toBeUndefined();
   });
 });
