@@ -178,7 +178,7 @@ function SeriesDetail({ series, order }: { series: ResultSeries; order: SortOrde
         items={items}
         columns={SERIES_COLUMNS}
         getKey={(item) => item.key}
-        estimateSize={30}
+        estimateSize={29}
         maxHeight="320px"
         threshold={12}
         label={t('results.seriesLabel', { test: series.name, count: items.length })}

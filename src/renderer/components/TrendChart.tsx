@@ -87,10 +87,12 @@ const YEAR_S = 365.25 * 86_400;
 
 /** Tick words: years over a long span, dates in the reader's language over a short one. */
 function tickWords(splits: number[], span: number, formatDate?: (iso: string) => string): string[] {
+  // uPlot places ticks on local calendar boundaries (1 January 00:00 here), so read them locally.
   return splits.map((s) => {
-    const iso = new Date(s * 1000).toISOString();
-    if (span > 3 * YEAR_S || !formatDate) return iso.slice(0, 4);
-    return formatDate(iso.slice(0, 10));
+    const d = new Date(s * 1000);
+    const year = String(d.getFullYear());
+    if (span > 3 * YEAR_S || !formatDate) return year;
+    return formatDate(`${year}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
   });
 }
 
@@ -171,7 +173,7 @@ export function TrendChart(props: TrendChartProps) {
   return props.size === 'small' ? <Sparkline series={props.series} label={props.label} /> : <LargeChart {...props} />;
 }
 
-function LargeChart({ series, size, label, describePoint, formatDate, width }: TrendChartProps) {
+function LargeChart({ series, label, describePoint, formatDate, width }: TrendChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const readout = useRef<HTMLParagraphElement>(null);
   const describe = useRef(describePoint);
@@ -184,19 +186,18 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
     const xs = points.map((p) => p.time / 1000);
     const ys = points.map((p) => p.value);
     const shapes = points.map(pointShape);
-    const small = size === 'small';
-    const w = width ?? (small ? 132 : Math.max(280, Math.min(el.clientWidth || 640, 900)));
-    const h = small ? 30 : 200;
+    const w = width ?? Math.max(280, Math.min(el.clientWidth || 640, 900));
+    const h = 200;
     const range = series.range;
     const low = range?.low?.value;
     const high = range?.high?.value;
-    const r = small ? 2.4 : 4;
+    const r = 4;
     const opts: uPlot.Options = {
       width: w,
       height: h,
-      padding: small ? [5, 5, 5, 5] : [12, 12, 0, 0],
+      padding: [12, 12, 0, 0],
       legend: { show: false },
-      cursor: small ? { show: false } : { drag: { x: false, y: false }, points: { show: false } },
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       scales: {
         x: { time: true },
@@ -204,9 +205,7 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
           range: (_u, min, max) => yRange(min, max, low, high),
         },
       },
-      axes: small
-        ? [{ show: false }, { show: false }]
-        : [
+      axes: [
             {
               stroke: '#4b5563',
               grid: { stroke: '#eceef1' },
@@ -216,7 +215,7 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
             },
             { stroke: '#4b5563', grid: { stroke: '#eceef1' }, ticks: { stroke: '#d6dae0' }, size: 56 },
           ],
-      series: [{}, { stroke: COLORS.line, width: small ? 1.25 : 1.5, points: { show: false } }],
+      series: [{}, { stroke: COLORS.line, width: 1.5, points: { show: false } }],
       hooks: {
         drawAxes: [
           (u) => {
@@ -230,7 +229,7 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
             ctx.save();
             ctx.fillStyle = COLORS.band;
             ctx.fillRect(left, y0, bw, y1 - y0);
-            if (!small) {
+            {
               ctx.strokeStyle = COLORS.bandEdge;
               ctx.setLineDash([4, 4]);
               ctx.lineWidth = 1;
@@ -253,12 +252,9 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
             const ctx = u.ctx;
             ctx.save();
             const dpr = uPlot.pxRatio;
-            // A sparkline of hundreds of values: markers on the most recent ones only, so
-            // the line stays readable; the large chart marks every value.
-            const from = small ? Math.max(0, points.length - SPARK_MARKERS) : 0;
-            for (let i = from; i < points.length; i++) {
+            // The large chart marks every value.
+            for (let i = 0; i < points.length; i++) {
               const shape = shapes[i] as PointShape;
-              if (small && shape === 'circle' && i !== points.length - 1) continue;
               const x = u.valToPos(xs[i] as number, 'x', true);
               const y = u.valToPos(ys[i] as number, 'y', true);
               ctx.fillStyle = colorOf(shape);
@@ -267,28 +263,26 @@ function LargeChart({ series, size, label, describePoint, formatDate, width }: T
             ctx.restore();
           },
         ],
-        setCursor: small
-          ? []
-          : [
-              (u) => {
-                const i = u.cursor.idx;
-                const out = readout.current;
-                if (!out) return;
-                const point = i === null || i === undefined ? undefined : points[i];
-                out.textContent = point && describe.current ? describe.current(point) : '';
-              },
-            ],
+        setCursor: [
+          (u) => {
+            const i = u.cursor.idx;
+            const out = readout.current;
+            if (!out) return;
+            const point = i === null || i === undefined ? undefined : points[i];
+            out.textContent = point && describe.current ? describe.current(point) : '';
+          },
+        ],
       },
     };
     const chart = new uPlot(opts, [xs, ys], el);
     return () => chart.destroy();
-  }, [series, size, width, formatDate]);
+  }, [series, width, formatDate]);
 
   const shapesUsed = new Set(series.points.map(pointShape));
   return (
-    <figure className={`trend trend--${size}`} data-testid={`trend-${size}`} data-shapes={[...shapesUsed].sort().join(' ')}>
+    <figure className="trend trend--large" data-testid="trend-large" data-shapes={[...shapesUsed].sort().join(' ')}>
       <div ref={box} className="trend__plot" role="img" aria-label={label} />
-      {size === 'large' && <p ref={readout} className="trend__readout" aria-live="polite" data-testid="trend-readout" />}
+      <p ref={readout} className="trend__readout" aria-live="polite" data-testid="trend-readout" />
     </figure>
   );
 }
