@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import type { SectionKey } from '../../shared/summary';
 import { useFormat } from '../i18n/useFormat';
 import {
@@ -12,6 +13,7 @@ import type { SummaryItem } from '../model/types';
 import { ConflictList } from './ConflictList';
 import { DoubleMedicationWarning, ItemHistory, ItemTags } from './ItemMarks';
 import { ItemProvenance } from './ItemProvenance';
+import type { RowProps } from './VirtualRows';
 
 const ABSENCE_SECTIONS: ReadonlySet<SectionKey> = new Set(['allergies', 'medications', 'problems', 'procedures']);
 
@@ -20,7 +22,7 @@ function sourceNames(item: SummaryItem): string {
 }
 
 /** A stated "none known" or "no information": a fact from a source, not an empty section. */
-function StatementRow({ item, contradicted }: { item: SummaryItem; contradicted: boolean }) {
+function StatementRow({ item, contradicted, rowProps }: { item: SummaryItem; contradicted: boolean; rowProps?: RowProps }) {
   const { t } = useFormat();
   const sources = sourceNames(item);
   const text = isStatedNoInformation(item)
@@ -29,7 +31,13 @@ function StatementRow({ item, contradicted }: { item: SummaryItem; contradicted:
       ? t(`items.absence.${item.section}`, { sources })
       : t('items.absence.other', { text: item.text, sources });
   return (
-    <li className="item item--statement" data-testid="summary-item" data-absence="true">
+    <li
+      ref={rowProps?.ref as Ref<HTMLLIElement> | undefined}
+      data-index={rowProps?.['data-index']}
+      className="item item--statement"
+      data-testid="summary-item"
+      data-absence="true"
+    >
       <p className="item__statement">{text}</p>
       {contradicted && <p className="item__warning">{t('items.absenceContradicted')}</p>}
       <ItemProvenance sources={item.sources} />
@@ -37,10 +45,19 @@ function StatementRow({ item, contradicted }: { item: SummaryItem; contradicted:
   );
 }
 
-export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryItem; contradicted?: boolean }) {
+export function ClinicalItemRow({
+  item,
+  contradicted = false,
+  rowProps,
+}: {
+  item: SummaryItem;
+  contradicted?: boolean;
+  /** Set when the row lives in a virtualized list: the list measures it. */
+  rowProps?: RowProps;
+}) {
   const { t, date, value, status } = useFormat();
   if (isStatedAbsence(item) || isStatedNoInformation(item)) {
-    return <StatementRow item={item} contradicted={contradicted} />;
+    return <StatementRow item={item} contradicted={contradicted} rowProps={rowProps} />;
   }
   const critical = isHighCriticality(item);
   const criticality = criticalityOf(item);
@@ -48,6 +65,8 @@ export function ClinicalItemRow({ item, contradicted = false }: { item: SummaryI
   const dosage = dosageText(item);
   return (
     <li
+      ref={rowProps?.ref as Ref<HTMLLIElement> | undefined}
+      data-index={rowProps?.['data-index']}
       className={`item${critical ? ' item--critical' : ''}${item.conflicts.length > 0 ? ' item--conflict' : ''}`}
       data-testid="summary-item"
     >
