@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AppError, ErrorCode, Result } from './errors';
+import { sessionViewSchema } from './session';
 import { cacheNoticeSchema, summarySchema } from './summary';
 
 /** Counts only: the settings view and `samsyn cache verify` never see patient data. */
@@ -35,6 +36,21 @@ export const samsynApi = {
   'cache.status': { request: z.object({}), response: cacheStatusSchema },
   /** "Töm cache": removes every cached patient snapshot. */
   'cache.clear': { request: z.object({}), response: z.object({ removed: z.number() }) },
+  /** Who is signed in, whether the screen is locked, and whom the sign-in view offers. */
+  'session.get': { request: z.object({}), response: sessionViewSchema },
+  /**
+   * Local directory: signs `userId` in at once. OpenID Connect: answers the
+   * authorization URL to open in the system browser; the session changes
+   * ('session.changed') when the browser comes back to the loopback redirect.
+   */
+  'session.signIn': {
+    request: z.object({ userId: z.string().min(1).max(200).optional() }),
+    response: z.object({ session: sessionViewSchema, authorizationUrl: z.string().url().optional() }),
+  },
+  'session.signOut': { request: z.object({}), response: sessionViewSchema },
+  'session.lock': { request: z.object({}), response: sessionViewSchema },
+  /** The renderer saw the user act (pointer, keys; throttled): restarts the idle lock's countdown. */
+  'session.activity': { request: z.object({}), response: z.object({}) },
 } as const;
 
 /**
@@ -44,6 +60,8 @@ export const samsynApi = {
  */
 export const samsynEvents = {
   'summary.updated': z.object({ summary: summarySchema }),
+  /** Signed in, out, switched or locked: the renderer clears every patient view on any change of user or lock. */
+  'session.changed': z.object({ session: sessionViewSchema }),
 } as const;
 
 export type SamsynApi = typeof samsynApi;

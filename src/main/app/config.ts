@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
+import { identitySettingsSchema, sessionSettingsSchema } from '../auth/identitySettings';
 import { BUILTIN_SOURCES, type BaseSourceSettings, type SourceRegistry } from '../sources/registry';
 
 const cacheSchema = z
@@ -49,6 +50,10 @@ const envelopeSchema = z.object({
   cache: cacheSchema,
   /** How the summary groups what it shows. */
   summary: summarySettingsSchema,
+  /** Who may sign in: the local directory (default: built-in synthetic users) or OpenID Connect. */
+  identity: identitySettingsSchema.optional(),
+  /** The shared workstation: the idle lock. */
+  session: sessionSettingsSchema.optional(),
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -77,6 +82,8 @@ export interface SamsynConfig {
   sources: SourceConfig[];
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
+  identity?: z.output<typeof identitySettingsSchema>;
+  session?: z.output<typeof sessionSettingsSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -197,6 +204,8 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     sources,
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
+    ...(envelope.data.identity ? { identity: envelope.data.identity } : {}),
+    ...(envelope.data.session ? { session: envelope.data.session } : {}),
     rejected,
   };
 }

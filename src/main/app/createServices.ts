@@ -5,6 +5,8 @@
  */
 import { CodedError, fail, ok, type ErrorCode } from '../../shared/errors';
 import { parsePatientInput } from '../../shared/identity';
+import { createIdentityProvider, idleLockSeconds } from '../auth/identitySettings';
+import { createSessionManager, type SessionManager, type Timers } from '../auth/sessionManager';
 import { createEventHub, type EventHub } from '../bridge/eventHub';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
@@ -23,6 +25,8 @@ export interface Services {
   handlers: AnswerHandlers;
   /** Pushed events for the transports (Electron IPC, the preview's event stream). */
   events: EventHub;
+  /** Who is signed in; patient commands need an unlocked session (issue 10). */
+  session: SessionManager;
 }
 
 /** A configured source that cannot run here: it answers every request with SOURCE_DISABLED and why. */
@@ -88,10 +92,28 @@ export function createServices(deps: {
   sources?: SourceAdapter[];
   /** The opened local cache (openCache); without it every summary is built live. */
   cache?: CacheHandle;
+  /** Defaults to a session over the configured identity provider (the built-in local directory without one). */
+  session?: SessionManager;
+  /** The idle lock's timers (tests). */
+  timers?: Timers;
 }): Services {
   const sources =
     deps.sources ?? createSourceAdapters(deps.config, { clock: deps.clock, logger: deps.logger }, deps.registry);
   const events = createEventHub();
+  const session =
+    deps.session ??
+    createSessionManager({
+      provider: createIdentityProvider(deps.config.identity, { clock: deps.clock, logger: deps.logger }),
+      clock: deps.clock,
+      logger: deps.logger,
+      idleLockSeconds: idleLockSeconds(deps.config.session),
+      ...(deps.timers ? { timers: deps.timers } : {}),
+    });
+  // The session generation each patient was last opened in: a fresh summary opened by an earlier
+  // user (or before a lock) is never pushed, nor anything while nobody is signed in and unlocked.
+  const openedIn = new Map<string, number>();
+  const patientKey = (id: { system?: string; value: string }) => `${id.system ?? ''}|${id.value}`;
+  session.onChange((view) => events.emit('session.changed', { session: view }));
   const summary = createSummaryService({
     sources,
     clock: deps.clock,
@@ -100,7 +122,11 @@ export function createServices(deps: {
     ...(deps.config.summary
       ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
       : {}),
-    onFresh: (fresh) => events.emit('summary.updated', { summary: fresh }),
+    onFresh: (fresh) => {
+      const now = session.active();
+      const openedAt = openedIn.get(patientKey(fresh.patient.identifier));
+      if (now.ok && (openedAt === undefined || openedAt === now.generation)) events.emit('summary.updated', { summary: fresh });
+    },
   });
   const handlers: AnswerHandlers = {
     'app.info': async () =>
@@ -110,12 +136,35 @@ export function createServices(deps: {
         sources: sources.map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
       }),
     'summary.open': async ({ patient }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
       const parsed = parsePatientInput(patient, { today: deps.clock.now() });
       if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
-      return ok((await summary.openWithRefresh(parsed.value)).answer);
+      openedIn.set(patientKey(parsed.value.identifier), signedIn.generation);
+      const { answer } = await summary.openWithRefresh(parsed.value);
+      // Signed out, switched or locked while the sources answered: the answer is dropped here.
+      if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
+      return ok(answer);
     },
     'cache.status': async () => cacheStatus(deps.cache),
     'cache.clear': async () => clearCache(deps.cache),
+    'session.get': async () => ok(session.view()),
+    'session.signIn': async (request) => {
+      const { authorizationUrl } = await session.signIn(request);
+      return ok({ session: session.view(), ...(authorizationUrl ? { authorizationUrl } : {}) });
+    },
+    'session.signOut': async () => {
+      session.signOut();
+      return ok(session.view());
+    },
+    'session.lock': async () => {
+      session.lock();
+      return ok(session.view());
+    },
+    'session.activity': async () => {
+      session.touch();
+      return ok({});
+    },
   };
-  return { summary, sources, handlers, events };
+  return { summary, sources, handlers, events, session };
 }

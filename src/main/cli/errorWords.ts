@@ -119,6 +119,14 @@ const WORDS: Record<CliCode, Words> = {
   CACHE_UNAVAILABLE: (p) =>
     p.reason === 'missing' ? 'there is no cache file in that folder' : `the cache cannot be opened${word(p.sqlite) ? ` (SQLite ${word(p.sqlite)})` : ''}`,
   INTERNAL: () => 'an internal error (run again with --verbose to see the log)',
+  AUTH_REQUIRED: () => 'nobody is signed in',
+  SESSION_LOCKED: () => 'the session is locked; sign in again',
+  SESSION_CHANGED: () => 'the signed-in user changed before the answer arrived',
+  AUTH_USER_UNKNOWN: () => 'no such user in the local directory (see --as)',
+  AUTH_FAILED: () => 'sign-in failed',
+  AUTH_CLAIMS_MISSING: (p) => `the identity provider did not send the ${word(p.claim) ?? 'required'} claim`,
+  AUTH_PROVIDER_UNREACHABLE: () => 'the identity provider could not be reached',
+  AUTH_TIMEOUT: () => 'sign-in was not completed in time',
 };
 
 /** An error the CLI itself tells apart (its code is not one of the app's). */

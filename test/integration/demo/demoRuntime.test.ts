@@ -12,6 +12,7 @@ import { startRuntime } from '../../../src/main/app/runtime';
 import { startDemoRuntime, type DemoRuntime } from '../../../src/main/demo/demoRuntime';
 import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
+import { signInForTest } from '../../fixtures/session';
 
 let runtime: DemoRuntime;
 let dataDir: string;
@@ -41,6 +42,7 @@ describe('runtime on the demo configuration', () => {
   });
 
   it('opens one summary from FHIR regions and HL7 v2 sources together', async () => {
+    await signInForTest(runtime.services);
     const answer = await runtime.services.handlers['summary.open']({ patient: '19121212-1212' });
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
@@ -63,6 +65,7 @@ describe('the product runtime on the demo configuration, without the demo', () =
       keyProvider: fileKeyProvider(join(productDir, 'cache.key'), { create: true }),
     });
     try {
+      await signInForTest(product.services);
       const answer = await product.services.handlers['summary.open']({ patient: '19121212-1212' });
       expect(answer.ok).toBe(true);
       if (!answer.ok) return;
