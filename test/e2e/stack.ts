@@ -65,7 +65,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const sources = options.sources(regions);
     const services = createServices({
-      config: { ...('config' in sources ? sources.config : { sources: [] }), ...options.session },
+      // A long idle lock unless the test sets one: a slow run must not lock the screen under a test.
+      config: { session: { idleLockMinutes: 60 }, ...('config' in sources ? sources.config : { sources: [] }), ...options.session },
       ...('adapters' in sources ? { sources: sources.adapters } : {}),
       ...(options.cache ? { cache: options.cache } : {}),
       clock: options.clock ?? { now: () => new Date() },

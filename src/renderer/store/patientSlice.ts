@@ -42,6 +42,8 @@ export interface PatientSlice {
   openPatient(text?: string): Promise<void>;
   /** A fresh summary pushed after a cached one: shown only if that patient is still selected. */
   receiveSummary(summary: SummaryView): void;
+  /** Sign-out, switch of user, lock: the patient leaves the screen and any answer on its way is ignored. */
+  clearPatient(): void;
 }
 
 function check(text: string, today: Date): InputCheck {
@@ -154,6 +156,11 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         if (current && !supersedes(answer.value, current)) set({ loading: false });
         else set({ loading: false, summary: answer.value });
       }
+    },
+
+    clearPatient() {
+      latestRequest += 1;
+      set({ input: '', check: { state: 'unchecked' }, selected: null, summary: null, loading: false, error: null });
     },
 
     receiveSummary(summary) {

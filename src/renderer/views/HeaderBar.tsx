@@ -1,5 +1,6 @@
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { PatientSearch } from '../components/PatientSearch';
+import { UserBanner } from '../components/UserBanner';
 import { useFormat } from '../i18n/useFormat';
 import { useSamsyn } from '../store/StoreProvider';
 
@@ -8,6 +9,8 @@ export function HeaderBar() {
   const settingsOpen = useSamsyn((s) => s.settingsOpen);
   const openSettings = useSamsyn((s) => s.openSettings);
   const closeSettings = useSamsyn((s) => s.closeSettings);
+  // Patient search and settings only for a signed-in, unlocked user.
+  const unlocked = useSamsyn((s) => Boolean(s.session?.user) && s.session?.locked === false);
   return (
     <header className="app-header">
       <a className="skip-link" href="#main">
@@ -17,8 +20,10 @@ export function HeaderBar() {
         <span className="app-header__name">{t('app.name')}</span>
         <span className="app-header__tagline">{t('app.tagline')}</span>
       </div>
-      <PatientSearch />
+      {unlocked && <PatientSearch />}
       <LanguageSwitch />
+      <UserBanner />
+      {unlocked && (
       <button
         type="button"
         className="button app-header__settings"
@@ -28,6 +33,7 @@ export function HeaderBar() {
       >
         {t('settings.open')}
       </button>
+      )}
     </header>
   );
 }
