@@ -66,6 +66,7 @@ export async function startRuntime(
     services,
     close: async () => {
       await services.summary.settled();
+      await services.session.close();
       cache?.close();
     },
   };

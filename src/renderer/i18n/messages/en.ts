@@ -240,7 +240,7 @@ export const en: Messages = {
     signOut: 'Sign out',
     lock: 'Lock',
     lockedTitle: 'The screen is locked',
-    lockedBody: 'Samsyn was locked for {{name}}. Patient information is hidden. Sign in again as the same or another user.',
+    lockedBody: 'Samsyn is locked for {{name}}. Patient information is hidden. Sign in again as the same or another user.',
     roles: { nurse: 'Nurse', municipalCare: 'Municipal care', dental: 'Dental care' },
   },
   errors: {

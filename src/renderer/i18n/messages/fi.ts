@@ -240,7 +240,7 @@ export const fi: Messages = {
     signOut: 'Kirjaudu ulos',
     lock: 'Lukitse',
     lockedTitle: 'Näyttö on lukittu',
-    lockedBody: 'Samsyn lukittiin käyttäjältä {{name}}. Potilastiedot on piilotettu. Kirjaudu uudelleen samana tai eri käyttäjänä.',
+    lockedBody: 'Samsyn on lukittu käyttäjältä {{name}}. Potilastiedot on piilotettu. Kirjaudu uudelleen samana tai eri käyttäjänä.',
     roles: { nurse: 'Sairaanhoitaja', municipalCare: 'Kunnallinen hoiva', dental: 'Hammashoito' },
   },
   errors: {

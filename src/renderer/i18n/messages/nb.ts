@@ -240,7 +240,7 @@ export const nb: Messages = {
     signOut: 'Logg ut',
     lock: 'Lås',
     lockedTitle: 'Skjermen er låst',
-    lockedBody: 'Samsyn ble låst for {{name}}. Pasientopplysningene er skjult. Logg inn igjen som samme eller en annen bruker.',
+    lockedBody: 'Samsyn er låst for {{name}}. Pasientopplysningene er skjult. Logg inn igjen som samme eller en annen bruker.',
     roles: { nurse: 'Sykepleier', municipalCare: 'Kommunal omsorg', dental: 'Tannhelse' },
   },
   errors: {

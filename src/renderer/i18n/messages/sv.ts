@@ -245,7 +245,7 @@ export const sv = {
     signOut: 'Logga ut',
     lock: 'Lås',
     lockedTitle: 'Skärmen är låst',
-    lockedBody: 'Samsyn låstes av {{name}}. Patientuppgifterna är dolda. Logga in igen som samma eller en annan användare.',
+    lockedBody: 'Samsyn är låst för {{name}}. Patientuppgifterna är dolda. Logga in igen som samma eller en annan användare.',
     roles: { nurse: 'Sjuksköterska', municipalCare: 'Kommunal omsorg', dental: 'Tandvård' },
   },
   errors: {
