@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { claimMappingSchema, mapClaims } from '../../../../src/main/auth/claimMapping';
 import { BUILTIN_LOCAL_USERS, createLocalDirectory } from '../../../../src/main/auth/localDirectory';
-import { identitySettingsSchema } from '../../../../src/main/auth/identitySettings';
+import { ConfigError, parseConfig, readConfig } from '../../../../src/main/app/config';
+import { identitySettingsSchema, idleLockSeconds } from '../../../../src/main/auth/identitySettings';
 import { signedInUserSchema } from '../../../../src/shared/session';
 
 const now = new Date('2026-11-30T08:00:00Z');
@@ -82,5 +83,39 @@ describe('local directory', () => {
     if (settings.provider !== 'local') throw new Error('local expected');
     const directory = createLocalDirectory({ users: settings.users, clock: { now: () => now } });
     expect(directory.users()!.map((u) => u.userId)).toEqual(['sam']);
+  });
+});
+
+describe('identity and session configuration', () => {
+  it('reads an OIDC identity with defaults and the idle lock', () => {
+    const config = parseConfig({
+      sources: [],
+      identity: { provider: 'oidc', issuer: 'https://idp.example', clientId: 'samsyn', claims: { role: 'helseid://claims/role' } },
+      session: { idleLockMinutes: 2 },
+    });
+    expect(config.identity).toMatchObject({
+      provider: 'oidc',
+      name: 'OpenID Connect',
+      scopes: ['openid', 'profile'],
+      claims: { userId: 'sub', role: 'helseid://claims/role', careUnitId: 'care_unit_id' },
+      signInTimeoutSeconds: 300,
+    });
+    expect(idleLockSeconds(config.session)).toBe(120);
+    expect(idleLockSeconds(parseConfig({ sources: [], session: { idleLockSeconds: 3 } }).session)).toBe(3);
+    expect(idleLockSeconds(parseConfig({ sources: [] }).session)).toBe(300);
+  });
+
+  it('refuses an identity block that is wrong, naming the path only', () => {
+    let caught: unknown;
+    try {
+      readConfig({ sources: [], identity: { provider: 'oidc', issuer: 'not a url', clientId: 'secret-client' } });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const text = (caught as ConfigError).describe();
+    expect(text).toContain('identity');
+    expect(text).not.toContain('not a url');
+    expect(text).not.toContain('secret-client');
   });
 });
