@@ -15,7 +15,8 @@ const nodePatterns = ['node:*', ...NODE_BUILTINS];
  * import its own layer and those below it, never one above.
  *   platform            clock, logger, paths
  *   sources, cache,     the services (summary uses sources and cache)
- *   summary, access     (access: role view profiles and their filter)
+ *   summary, access,    (access: role view profiles and their filter;
+ *   auth                 auth: identity providers and the session)
  *   bridge              dispatch, event hub, renderer files: shared by both transports
  *   app                 composition: configuration -> services
  *   preview, electron,  the transports and the command line
@@ -29,10 +30,10 @@ const ABOVE_SERVICES = [`${M}/bridge`, `${M}/app`, `${M}/preview`, `${M}/electro
 const layerZones = [
   {
     target: `${M}/platform`,
-    from: [`${M}/sources`, `${M}/cache`, `${M}/summary`, `${M}/access`, `${M}/sandbox`, ...ABOVE_SERVICES],
+    from: [`${M}/sources`, `${M}/cache`, `${M}/summary`, `${M}/access`, `${M}/sandbox`, `${M}/auth`, ...ABOVE_SERVICES],
     message: 'platform is the lowest layer: it imports no service.',
   },
-  ...['sources', 'cache', 'summary', 'access', 'sandbox'].map((folder) => ({
+  ...['sources', 'cache', 'summary', 'access', 'sandbox', 'auth'].map((folder) => ({
     target: `${M}/${folder}`,
     from: ABOVE_SERVICES,
     message: `${folder} is a service: it must not import bridge, app, preview, electron, cli or demo.`,
@@ -58,7 +59,7 @@ const layerZones = [
     message: 'app (composition) must not import a transport or the demo.',
   },
   {
-    target: [`${M}/platform`, `${M}/sources`, `${M}/cache`, `${M}/summary`, `${M}/access`, `${M}/bridge`, `${M}/app`, `${M}/preview`, `${M}/electron`, `${M}/cli`],
+    target: [`${M}/platform`, `${M}/sources`, `${M}/cache`, `${M}/summary`, `${M}/access`, `${M}/auth`, `${M}/bridge`, `${M}/app`, `${M}/preview`, `${M}/electron`, `${M}/cli`],
     from: `${M}/sandbox`,
     message: 'The product never imports the simulated systems: only the demo and tests compose them.',
   },

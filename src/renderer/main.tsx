@@ -22,7 +22,9 @@ function localStorageOrUndefined(): Storage | undefined {
 // Composition root: everything the renderer needs is created here, once.
 const storage = localStorageOrUndefined();
 const language = readLanguagePreference(storage);
-const store = createSamsynStore({ bridge: getBridge(), language });
+// OpenID Connect sign-in page: Electron's main process opens the system browser; the preview opens a tab.
+const openUrl = window.samsyn ? undefined : (url: string) => void window.open(url, '_blank', 'noopener');
+const store = createSamsynStore({ bridge: getBridge(), language, ...(openUrl ? { openUrl } : {}) });
 const i18n = createI18n(language);
 syncLanguage(store, i18n, document, storage);
 
@@ -39,3 +41,4 @@ createRoot(container).render(
 );
 
 void store.getState().loadAppInfo();
+void store.getState().loadSession();

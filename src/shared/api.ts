@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AppError, ErrorCode, Result } from './errors';
+import { accessPurposeSchema, sessionViewSchema } from './session';
 import { cacheNoticeSchema, summarySchema } from './summary';
 
 /** Counts only: the settings view and `samsyn cache verify` never see patient data. */
@@ -29,12 +30,50 @@ export const samsynApi = {
     request: z.object({
       /** A national id as typed, or an identifier token SYSTEM|VALUE. */
       patient: z.string().min(1).max(300),
+      /**
+       * The purpose, stated once per patient per session (ACCESS_PURPOSE_REQUIRED
+       * until it is): care within a care relationship, or an emergency with a reason.
+       */
+      purpose: accessPurposeSchema.optional(),
+      reason: z.string().max(500).optional(),
+      /** The patient consents to this care unit seeing their records from other providers. */
+      consent: z.boolean().optional(),
     }),
     response: summarySchema,
+  },
+  /** Opens a source's sealed information for the patient, on a stated basis and reason (logged). */
+  'summary.reveal': {
+    request: z.object({
+      patient: z.string().min(1).max(300),
+      sourceId: z.string().min(1).max(63),
+      basis: z.enum(['consent', 'emergency']),
+      reason: z.string().min(1).max(500),
+    }),
+    response: summarySchema,
+  },
+  /** The opened patient's summary, as the role received it, as an IPS document (logged as an export). */
+  'summary.export': {
+    request: z.object({ patient: z.string().min(1).max(300), format: z.literal('ips') }),
+    response: z.object({ fileName: z.string(), mediaType: z.string(), content: z.string() }),
   },
   'cache.status': { request: z.object({}), response: cacheStatusSchema },
   /** "Töm cache": removes every cached patient snapshot. */
   'cache.clear': { request: z.object({}), response: z.object({ removed: z.number() }) },
+  /** Who is signed in, whether the screen is locked, and whom the sign-in view offers. */
+  'session.get': { request: z.object({}), response: sessionViewSchema },
+  /**
+   * Local directory: signs `userId` in at once. OpenID Connect: answers the
+   * authorization URL to open in the system browser; the session changes
+   * ('session.changed') when the browser comes back to the loopback redirect.
+   */
+  'session.signIn': {
+    request: z.object({ userId: z.string().min(1).max(200).optional() }),
+    response: z.object({ session: sessionViewSchema, authorizationUrl: z.string().url().optional() }),
+  },
+  'session.signOut': { request: z.object({}), response: sessionViewSchema },
+  'session.lock': { request: z.object({}), response: sessionViewSchema },
+  /** The renderer saw the user act (pointer, keys; throttled): restarts the idle lock's countdown. */
+  'session.activity': { request: z.object({}), response: z.object({}) },
 } as const;
 
 /**
@@ -47,6 +86,8 @@ export const samsynApi = {
  */
 export const samsynEvents = {
   'summary.updated': z.object({ summary: summarySchema }),
+  /** Signed in, out, switched or locked: the renderer clears every patient view on any change of user or lock. */
+  'session.changed': z.object({ session: sessionViewSchema }),
 } as const;
 
 export type SamsynApi = typeof samsynApi;

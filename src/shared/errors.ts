@@ -77,6 +77,15 @@ export const ERROR_CODES = [
   'AUDIT_CHAIN_BROKEN',
   'AUDIT_FIELD_TOO_LONG',
   'AUDIT_ENTRY_INVALID',
+  // sign-in and the shared workstation (issue 10)
+  'AUTH_REQUIRED',
+  'SESSION_LOCKED',
+  'SESSION_CHANGED',
+  'AUTH_USER_UNKNOWN',
+  'AUTH_FAILED',
+  'AUTH_CLAIMS_MISSING',
+  'AUTH_PROVIDER_UNREACHABLE',
+  'AUTH_TIMEOUT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -29,3 +29,32 @@ export type SignedInUser = z.output<typeof signedInUserSchema>;
 export const ACCESS_PURPOSES = ['care', 'emergency'] as const;
 export const accessPurposeSchema = z.enum(ACCESS_PURPOSES);
 export type AccessPurpose = z.output<typeof accessPurposeSchema>;
+
+/** One user of the local directory as the sign-in view lists them: who they are, never a secret. */
+export const directoryEntrySchema = z.object({
+  userId: z.string().min(1).max(200),
+  displayName: z.string().min(1).max(200),
+  role: roleIdSchema,
+  careUnit: unitSchema,
+  organisation: unitSchema,
+});
+export type DirectoryEntry = z.output<typeof directoryEntrySchema>;
+
+/** Which kind of identity provider the installation uses. */
+export const IDENTITY_KINDS = ['local', 'oidc'] as const;
+
+/**
+ * The session as the renderer sees it ('session.get', pushed as 'session.changed').
+ * A locked session keeps its user (shown on the lock screen) but opens no patient.
+ */
+export const sessionViewSchema = z.object({
+  user: signedInUserSchema.optional(),
+  locked: z.boolean(),
+  provider: z.object({ kind: z.enum(IDENTITY_KINDS), name: z.string().min(1).max(200) }),
+  /** The local directory's users (local provider only). */
+  users: z.array(directoryEntrySchema).max(500).optional(),
+  /** An OpenID Connect sign-in is waiting for the browser to come back. */
+  pending: z.boolean(),
+  idleLockSeconds: z.number().positive(),
+});
+export type SessionView = z.output<typeof sessionViewSchema>;

@@ -11,6 +11,7 @@
  * including the sections parsed (what Electron's IPC pays) and the preview's
  * HTTP answer to the last byte.
  */
+import { signInForTest, stateCareFor } from '../fixtures/session';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
       out('first paint in preview: skipped (needs Chromium and `npm run build:renderer`)');
       return;
     }
+    await signInForTest(services);
+    await stateCareFor(services, heavy.identifier.value);
     const preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: rendererDir() });
     const http: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
       const response = await fetch(`${preview.origin}/api/invoke/summary.open`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${preview.token}` },
-        body: JSON.stringify({ patient: heavy.identifier.value }),
+        body: JSON.stringify({ patient: heavy.identifier.value, purpose: 'care' }),
       });
       const bytes = (await response.arrayBuffer()).byteLength;
       http.push(performance.now() - t0);

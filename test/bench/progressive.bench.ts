@@ -14,6 +14,7 @@
  * Each open waits for the previous one's sources to end first (otherwise it
  * would join that refresh and find its items already merged).
  */
+import { signInForTest, stateCareFor } from '../fixtures/session';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,11 @@ async function main(): Promise<void> {
   const withHung = servicesOver([...regions(), fhir('region-hung', 'Region Tyst', hung.url, HUNG_DEADLINE_MS)]);
   const live = servicesOver(regions());
   const cached = servicesOver(regions(), cache);
+  // Signed in, the purpose stated once per patient (as the dialog does), so timed opens are not asked.
+  for (const s of [withHung, live, cached]) {
+    await signInForTest(s);
+    for (const key of ['tolvan', 'heavy'] as const) await stateCareFor(s, sandboxPatient(key).identifier.value);
+  }
   const previews: PreviewServer[] = [];
   const browser = await launchBrowser();
   try {
@@ -122,7 +128,9 @@ async function main(): Promise<void> {
     const tolvan = sandboxPatient('tolvan').identifier.value;
     const firstUpdates: Summary[] = [];
     withHung.events.subscribe((event, payload) => {
-      if (event === 'summary.updated' && payload.summary.progress?.seq === 1) firstUpdates.push(payload.summary);
+      if (event !== 'summary.updated') return;
+      const { summary } = payload as { summary: Summary };
+      if (summary.progress?.seq === 1) firstUpdates.push(summary);
     });
     const ratios: number[] = [];
     const firsts: number[] = [];

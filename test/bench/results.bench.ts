@@ -9,6 +9,8 @@
  *     PerformanceObserver counts 'longtask' entries (tasks over 50 ms).
  * Needs /usr/bin/chromium and `npm run build:renderer`.
  */
+import { signInForTest } from '../fixtures/session';
+import { answerPurposeIfAsked } from '../e2e/stack';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -68,6 +70,7 @@ function syntheticSource(): SourceAdapter {
 
 async function withPreview(sources: SourceAdapter[], run: (page: Page) => Promise<void>): Promise<void> {
   const services = createServices({ config: { sources: [] }, sources, clock, logger, transport: 'preview', version: 'bench' });
+  await signInForTest(services);
   const preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: rendererDir() });
   const browser = await launchBrowser();
   try {
@@ -85,6 +88,7 @@ async function withPreview(sources: SourceAdapter[], run: (page: Page) => Promis
 async function open(page: Page, id: string): Promise<void> {
   await page.getByTestId('patient-input').fill(id);
   await page.getByTestId('patient-input').press('Enter');
+  await answerPurposeIfAsked(page);
   await page.getByTestId('result-series').first().waitFor({ timeout: 60_000 });
 }
 

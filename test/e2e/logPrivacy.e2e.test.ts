@@ -74,10 +74,10 @@ describe('diagnostics hold no patient data and no token', () => {
     try {
       const { handlers } = runtime.services;
       for (const id of patients) {
-        expect((await handlers['summary.open']({ patient: id })).ok).toBe(true);
+        expect((await handlers['summary.open']({ patient: id, purpose: 'care' })).ok).toBe(true);
         await runtime.services.summary.settled();
         // Again: from the cache, then refreshed.
-        expect((await handlers['summary.open']({ patient: id })).ok).toBe(true);
+        expect((await handlers['summary.open']({ patient: id, purpose: 'care' })).ok).toBe(true);
         await runtime.services.summary.settled();
         runtime.accessLog.log!.append({
           user: USER,
@@ -88,10 +88,10 @@ describe('diagnostics hold no patient data and no token', () => {
           outcome: { result: 'granted' },
         });
       }
-      await handlers['summary.open']({ patient: '19121212-1213' });
-      await handlers['summary.open']({ patient: '19121212-1212' });
+      await handlers['summary.open']({ patient: '19121212-1213', purpose: 'care' });
+      await handlers['summary.open']({ patient: '19121212-1212', purpose: 'care' });
       await handlers['summary.open']({ patient: `urn:oid:1.2.752.129.2.1.3.1|${TEST_IDS.se.tage.value}` });
-      await handlers['summary.open']({ patient: 'urn:oid:9.9.9|LOCAL-42' });
+      await handlers['summary.open']({ patient: 'urn:oid:9.9.9|LOCAL-42', purpose: 'care' });
       await runtime.services.summary.settled();
       await handlers['cache.status']({});
 
@@ -143,7 +143,7 @@ describe('diagnostics hold no patient data and no token', () => {
       transport: 'preview',
       version: '0.0.0',
     });
-    await unreachable.handlers['summary.open']({ patient: '19121212-1212' });
+    await unreachable.handlers['summary.open']({ patient: '19121212-1212', purpose: 'care' });
     await unreachable.summary.settled();
 
     // The command line: summarize FHIR and HL7 v2 files, a file about another patient, the cache and the access log.

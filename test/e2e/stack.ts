@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Clock } from '../../src/main/platform/clock';
 import type { SamsynConfig } from '../../src/main/app/config';
-import { createServices } from '../../src/main/app/createServices';
+import { createServices, type Services } from '../../src/main/app/createServices';
 import { rendererDir } from '../../src/main/platform/paths';
 import type { CacheHandle } from '../../src/main/cache/openCache';
 import { createLogger } from '../../src/main/platform/logger';
@@ -16,6 +16,7 @@ import { startPreviewServer, type PreviewServer } from '../../src/main/preview/p
 import { startFhirSandbox, type FhirSandbox } from '../../src/main/sandbox/fhirServer';
 import { startMllpSandbox, type MllpSandbox } from '../../src/main/sandbox/mllpServer';
 import type { SourceAdapter } from '../../src/main/sources/types';
+import { signInForTest } from '../fixtures/session';
 import { launchBrowser, type Browser } from './browser';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', 'test-results');
@@ -34,11 +35,16 @@ export interface StackOptions {
   sources: (regions: Regions) => { config: SamsynConfig } | { adapters: SourceAdapter[] };
   cache?: CacheHandle;
   clock?: Clock;
+  /** Sign-in and the idle lock (issue 10), added to the configuration. */
+  session?: Pick<SamsynConfig, 'identity' | 'session'>;
+  /** Start with the default test user signed in (default true): the patient tests need one. */
+  signedIn?: boolean;
 }
 
 export interface Stack extends Regions {
   preview: PreviewServer;
   page: Page;
+  services: Services;
   /** Stops everything started; `regionsStopped` when the test already closed the regions. */
   close(options?: { regionsStopped?: boolean }): Promise<void>;
 }
@@ -59,7 +65,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const sources = options.sources(regions);
     const services = createServices({
-      config: 'config' in sources ? sources.config : { sources: [] },
+      // A long idle lock unless the test sets one: a slow run must not lock the screen under a test.
+      config: { session: { idleLockMinutes: 60 }, ...('config' in sources ? sources.config : { sources: [] }), ...options.session },
       ...('adapters' in sources ? { sources: sources.adapters } : {}),
       ...(options.cache ? { cache: options.cache } : {}),
       clock: options.clock ?? { now: () => new Date() },
@@ -67,6 +74,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       transport: 'preview',
       version: '0.0.0-e2e',
     });
+    if (options.signedIn ?? true) await signInForTest(services);
     preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: rendererDir() });
     browser = await launchBrowser();
     const page = await browser.context.newPage();
@@ -76,9 +84,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...regions,
       preview,
       page,
+      services,
       close: async ({ regionsStopped = false } = {}) => {
         await started.browser.close();
         await started.preview.close();
+        await services.session.close();
         if (!regionsStopped) await stopRegions();
       },
     };
@@ -91,9 +101,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-/** Types a patient id into the search field and submits it, as a clinician does. */
+/**
+ * Types a patient id into the search field and submits it, as a clinician
+ * does; the first time the patient is opened in the session the purpose is
+ * asked (issue 10): ordinary care, with the care relationship confirmed.
+ */
 export async function openPatient(page: Page, text: string): Promise<void> {
   const input = page.getByTestId('patient-input');
   await input.fill(text);
   await input.press('Enter');
+  await answerPurposeIfAsked(page);
+}
+
+/** When the purpose is asked (the patient's first open in the session), answers: care, care relationship confirmed. */
+export async function answerPurposeIfAsked(page: Page): Promise<void> {
+  const dialog = page.getByTestId('purpose-dialog');
+  const asked = await dialog
+    .or(page.getByTestId('patient-banner'))
+    .or(page.getByTestId('summary-error'))
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .then(async () => dialog.isVisible())
+    .catch(() => false);
+  if (asked) {
+    await page.getByTestId('purpose-relationship').check();
+    await page.getByTestId('purpose-open').click();
+  }
 }

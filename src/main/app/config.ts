@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
 import { rolesConfigSchema } from '../access/roleProfiles';
 import { SEALED_LAWS, type SourceAccessRules } from '../access/sealedPolicy';
+import { identitySettingsSchema, sessionSettingsSchema } from '../auth/identitySettings';
 import { BUILTIN_SOURCES, type BaseSourceSettings, type SourceRegistry } from '../sources/registry';
 
 const cacheSchema = z
@@ -72,11 +73,17 @@ const envelopeSchema = z.object({
   summary: summarySettingsSchema,
   /** Role view profiles by role id, replacing or adding to the built-in nurse, municipalCare and dental (src/main/access/roleProfiles.ts). */
   roles: rolesConfigSchema,
+  /** Opening patients: how long a recorded patient consent lasts for the care unit (docs/adr/0017). */
+  access: z.object({ consentHours: z.number().positive().max(24 * 365).default(24) }).optional(),
   /**
    * The access log, an encrypted file of its own under the same installation
    * key as the cache. `dir` defaults to the app's data folder, like the cache's.
    */
   audit: auditSchema,
+  /** Who may sign in: the local directory (default: built-in synthetic users) or OpenID Connect. */
+  identity: identitySettingsSchema.optional(),
+  /** The shared workstation: the idle lock. */
+  session: sessionSettingsSchema.optional(),
 });
 
 /** The whole file's schema, every kind's entry included: for the generated JSON Schema and strict checks. */
@@ -106,7 +113,10 @@ export interface SamsynConfig {
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
   roles?: z.output<typeof rolesConfigSchema>;
+  access?: { consentHours: number };
   audit?: z.output<typeof auditSchema>;
+  identity?: z.output<typeof identitySettingsSchema>;
+  session?: z.output<typeof sessionSettingsSchema>;
   /** Source entries that failed their checks: shown as disabled sources, with their reason. */
   rejected?: RejectedSource[];
 }
@@ -234,7 +244,10 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
     ...(envelope.data.roles ? { roles: envelope.data.roles } : {}),
+    ...(envelope.data.access ? { access: envelope.data.access } : {}),
     ...(envelope.data.audit ? { audit: envelope.data.audit } : {}),
+    ...(envelope.data.identity ? { identity: envelope.data.identity } : {}),
+    ...(envelope.data.session ? { session: envelope.data.session } : {}),
     rejected,
   };
 }

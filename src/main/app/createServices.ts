@@ -5,7 +5,11 @@
  */
 import { CodedError, fail, ok, type ErrorCode } from '../../shared/errors';
 import { parsePatientInput } from '../../shared/identity';
+import type { SignedInUser } from '../../shared/session';
 import type { Summary } from '../../shared/summary';
+import type { AccessLog } from '../audit';
+import { createIdentityProvider, idleLockSeconds } from '../auth/identitySettings';
+import { createSessionManager, type SessionManager, type Timers } from '../auth/sessionManager';
 import { createEventHub, type EventHub } from '../bridge/eventHub';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
@@ -15,7 +19,10 @@ import { createLogger, type Logger } from '../platform/logger';
 import { BUILTIN_SOURCES, type SourceDeps, type SourceRegistry } from '../sources/registry';
 import type { SourceAdapter } from '../sources/types';
 import { createSummaryService, type SummaryService } from '../summary/summaryService';
+import { materializeSummary } from '../summary/summaryAnswer';
+import { toIpsBundle } from '../summary/ipsExport';
 import { pointsAtSandbox, type SamsynConfig, type SourceConfig } from './config';
+import { createPatientAccess } from './patientAccess';
 
 export interface Services {
   summary: SummaryService;
@@ -24,6 +31,8 @@ export interface Services {
   handlers: AnswerHandlers;
   /** Pushed events for the transports (Electron IPC, the preview's event stream). */
   events: EventHub;
+  /** Who is signed in; patient commands need an unlocked session (issue 10). */
+  session: SessionManager;
 }
 
 /** A configured source that cannot run here: it answers every request with SOURCE_DISABLED and why. */
@@ -89,17 +98,66 @@ export function createServices(deps: {
   sources?: SourceAdapter[];
   /** The opened local cache (openCache); without it every summary is built live. */
   cache?: CacheHandle;
+  /** Defaults to a session over the configured identity provider (the built-in local directory without one). */
+  session?: SessionManager;
+  /** The idle lock's timers (tests). */
+  timers?: Timers;
+  /**
+   * The access log (runtime.accessLog). Absent only where no log is kept
+   * (tests of other parts); present without `log` when it could not be
+   * opened, and then every patient access is refused (AUDIT_UNAVAILABLE).
+   */
+  accessLog?: { log?: AccessLog | undefined };
 }): Services {
   const sources =
     deps.sources ?? createSourceAdapters(deps.config, { clock: deps.clock, logger: deps.logger }, deps.registry);
   const events = createEventHub();
+  const session =
+    deps.session ??
+    createSessionManager({
+      provider: createIdentityProvider(deps.config.identity, { clock: deps.clock, logger: deps.logger }),
+      clock: deps.clock,
+      logger: deps.logger,
+      idleLockSeconds: idleLockSeconds(deps.config.session),
+      ...(deps.timers ? { timers: deps.timers } : {}),
+    });
+  // The session generation each patient was last opened in: a summary opened by an earlier
+  // user (or before a lock) is never pushed, nor anything while nobody is signed in and unlocked.
+  const openedIn = new Map<string, number>();
+  const patientKey = (id: { system?: string; value: string }) => `${id.system ?? ''}|${id.value}`;
+  const access = createPatientAccess({
+    config: deps.config,
+    clock: deps.clock,
+    logger: deps.logger,
+    currentUser: () => {
+      const active = session.active();
+      return active.ok ? active.user : undefined;
+    },
+    ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
+  });
+  let lastUser: SignedInUser | undefined;
+  session.onChange((view) => {
+    // A sign-out or a switch of user is logged, and every purpose and reveal is forgotten.
+    if (lastUser && lastUser.userId !== view.user?.userId) {
+      access.session(lastUser, 'session.signOut');
+      access.clear();
+    }
+    if (view.user && view.user.userId !== lastUser?.userId) access.session(view.user, 'session.signIn');
+    lastUser = view.user;
+    events.emit('session.changed', { session: view });
+  });
   /**
    * The one way out for every pushed summary (each source's update, the final
-   * one): filters that must see everything the renderer gets (the role filter,
-   * the signed-in session) go here.
+   * one): only to the session that opened the patient, and as its role may
+   * receive it (the role filter runs here, in main, before the bridge).
    */
   const deliver = (update: Summary): void => {
-    events.emit('summary.updated', { summary: update });
+    const now = session.active();
+    if (!now.ok) return;
+    const openedAt = openedIn.get(patientKey(update.patient.identifier));
+    if (openedAt !== undefined && openedAt !== now.generation) return;
+    const view = access.view(update, now.user);
+    if (view) events.emit('summary.updated', { summary: view });
   };
   const summary = createSummaryService({
     sources,
@@ -110,6 +168,8 @@ export function createServices(deps: {
       ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
       : {}),
     onUpdate: deliver,
+    policy: (query) => access.policy(query),
+    neutralPolicy: access.neutralPolicy,
   });
   const handlers: AnswerHandlers = {
     'app.info': async () =>
@@ -118,13 +178,69 @@ export function createServices(deps: {
         transport: deps.transport,
         sources: sources.map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
       }),
-    'summary.open': async ({ patient }) => {
+    'summary.open': async ({ patient, purpose, reason, consent }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
       const parsed = parsePatientInput(patient, { today: deps.clock.now() });
       if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
-      return ok((await summary.openWithRefresh(parsed.value)).answer);
+      const statement = purpose ? { purpose, ...(reason ? { reason } : {}), ...(consent ? { consent } : {}) } : undefined;
+      const refusal = access.open(signedIn.user, parsed.value, statement);
+      if (refusal) return fail(refusal);
+      openedIn.set(patientKey(parsed.value.identifier), signedIn.generation);
+      const { answer } = await summary.openWithRefresh(parsed.value);
+      // Signed out, switched or locked while the sources answered: the answer is dropped here.
+      if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
+      const view = access.viewAnswer(answer, signedIn.user);
+      return view ? ok(view) : fail('ROLE_UNKNOWN');
+    },
+    'summary.reveal': async ({ patient, sourceId, basis, reason }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
+      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const refusal = access.reveal(signedIn.user, parsed.value, sourceId, basis, reason);
+      if (refusal) return fail(refusal);
+      openedIn.set(patientKey(parsed.value.identifier), signedIn.generation);
+      const { answer } = await summary.openWithRefresh(parsed.value);
+      if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
+      const view = access.viewAnswer(answer, signedIn.user);
+      return view ? ok(view) : fail('ROLE_UNKNOWN');
+    },
+    'summary.export': async ({ patient }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
+      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      // Only a patient opened in this session (its purpose stated), and as the role received it.
+      const refused = access.open(signedIn.user, parsed.value) ?? access.record(signedIn.user, parsed.value, 'export', 'ips');
+      if (refused) return fail(refused);
+      const { answer, fresh } = await summary.openWithRefresh(parsed.value);
+      const whole = fresh ? await fresh : materializeSummary(answer);
+      if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
+      const view = access.view(whole, signedIn.user);
+      if (!view) return fail('ROLE_UNKNOWN');
+      const content = JSON.stringify(toIpsBundle(view, { exportedBy: `${signedIn.user.displayName}, ${signedIn.user.careUnit.name}` }), null, 2);
+      return ok({ fileName: `ips-${view.generatedAt.slice(0, 10)}.json`, mediaType: 'application/fhir+json', content });
     },
     'cache.status': async () => cacheStatus(deps.cache),
     'cache.clear': async () => clearCache(deps.cache),
+    'session.get': async () => ok(session.view()),
+    'session.signIn': async (request) => {
+      const { authorizationUrl } = await session.signIn(request);
+      return ok({ session: session.view(), ...(authorizationUrl ? { authorizationUrl } : {}) });
+    },
+    'session.signOut': async () => {
+      session.signOut();
+      return ok(session.view());
+    },
+    'session.lock': async () => {
+      session.lock();
+      return ok(session.view());
+    },
+    'session.activity': async () => {
+      session.touch();
+      return ok({});
+    },
   };
-  return { summary, sources, handlers, events };
+  return { summary, sources, handlers, events, session };
 }

@@ -6,17 +6,18 @@
  * access-log record for every open, reveal, consent, export and refusal.
  * A record that cannot be written refuses the access (AUDIT_*).
  */
-import type { ErrorCode } from '../../shared/errors';
+import { CodedError, type ErrorCode } from '../../shared/errors';
 import type { SignedInUser } from '../../shared/session';
 import type { Summary } from '../../shared/summary';
 import { createAccessContexts, type OpenStatement } from '../access/accessContexts';
-import { filterForRole } from '../access/roleFilter';
+import { filterForRole, isWholeView } from '../access/roleFilter';
 import { roleProfiles } from '../access/roleProfiles';
 import { applyAccessPolicy, DEFAULT_ACCESS_RULES, type AccessContext, type RevealBasis, type SourceAccessRules } from '../access/sealedPolicy';
 import type { AccessAction, AccessLog } from '../audit';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { PatientQuery } from '../sources/types';
+import { isPreserialized, materializeSummary, preserialized, type SummaryAnswer } from '../summary/summaryAnswer';
 import type { ItemPolicy } from '../summary/summaryService';
 import type { SamsynConfig } from './config';
 
@@ -27,6 +28,8 @@ export interface PatientAccess {
   readonly neutralPolicy: ItemPolicy;
   /** The summary as the user's role may receive it; undefined when the role has no profile. */
   view(summary: Summary, user: SignedInUser): Summary | undefined;
+  /** The same for an answer that may be pre-serialized: a whole view keeps the envelope (no parse, no copy). */
+  viewAnswer(answer: SummaryAnswer, user: SignedInUser): SummaryAnswer | undefined;
   /** An open of the patient: the purpose stated now or earlier in the session, logged. A refusal is logged too. */
   open(user: SignedInUser, query: PatientQuery, statement?: OpenStatement): ErrorCode | undefined;
   /** Opens a source's sealed items for the patient, when its law allows it; logged either way. */
@@ -78,20 +81,23 @@ export function createPatientAccess(deps: {
   ): ErrorCode | undefined {
     if (!deps.accessLog) return undefined;
     if (!deps.accessLog.log) return 'AUDIT_UNAVAILABLE';
-    const result = deps.accessLog.log.append({
+    const entry = {
       user: { userId: user.userId, displayName: user.displayName, role: user.role, careUnit: user.careUnit, organisation: user.organisation },
       ...(fields.query ? { patient: { ...(fields.query.identifier.system ? { system: fields.query.identifier.system } : {}), value: fields.query.identifier.value } } : {}),
       ...(fields.purpose ? { purpose: fields.purpose } : {}),
       ...(fields.reason ? { reason: fields.reason.trim().slice(0, 500) } : {}),
       action,
       ...(fields.what ? { what: fields.what.slice(0, 200) } : {}),
-      outcome: fields.refused ? { result: 'refused', code: fields.refused } : { result: 'granted' },
-    });
-    if (!result.ok) {
-      log.error({ code: result.error.code, action }, 'access log write failed');
-      return result.error.code;
+      outcome: fields.refused ? { result: 'refused' as const, code: fields.refused } : { result: 'granted' as const },
+    };
+    try {
+      deps.accessLog.log.append(entry);
+      return undefined;
+    } catch (err) {
+      const code: ErrorCode = err instanceof CodedError ? err.code : 'AUDIT_WRITE_FAILED';
+      log.error({ code, action }, 'access log write failed');
+      return code;
     }
-    return undefined;
   }
 
   function refuse(user: SignedInUser, query: PatientQuery | undefined, code: ErrorCode, what: string): ErrorCode {
@@ -108,6 +114,13 @@ export function createPatientAccess(deps: {
     view(summary, user) {
       const profile = profiles.get(user.role);
       return profile ? filterForRole(summary, profile) : undefined;
+    },
+    viewAnswer(answer, user) {
+      const profile = profiles.get(user.role);
+      if (!profile) return undefined;
+      if (!isPreserialized(answer)) return filterForRole(answer, profile);
+      if (isWholeView(profile)) return preserialized({ ...answer.head, view: { role: profile.id, sections: [...profile.sections], filtered: [] } }, answer.sectionsJson);
+      return filterForRole(materializeSummary(answer), profile);
     },
     open(user, query, statement) {
       if (!profiles.has(user.role)) return refuse(user, query, 'ROLE_UNKNOWN', 'open');

@@ -83,6 +83,7 @@ export async function startRuntime(
     accessLog,
     close: async () => {
       await services.summary.settled();
+      await services.session.close();
       cache?.close();
       accessLog.close();
     },

@@ -151,6 +151,14 @@ const WORDS: Record<CliCode, Words> = {
     `the access log's chain is broken at record ${num(p.seq) ?? '?'}${AUDIT_KINDS[String(p.kind)] ? `: ${AUDIT_KINDS[String(p.kind)]}` : ''}`,
   AUDIT_FIELD_TOO_LONG: (p) => `the access record's ${word(p.field) ?? 'detail'} is longer than ${num(p.max) ?? 'allowed'} characters`,
   AUDIT_ENTRY_INVALID: (p) => `the access record is incomplete or malformed${word(p.field) ? ` (${word(p.field)})` : ''}`,
+  AUTH_REQUIRED: () => 'nobody is signed in',
+  SESSION_LOCKED: () => 'the session is locked; sign in again',
+  SESSION_CHANGED: () => 'the signed-in user changed before the answer arrived',
+  AUTH_USER_UNKNOWN: () => 'no such user in the local directory (see --as)',
+  AUTH_FAILED: () => 'sign-in failed',
+  AUTH_CLAIMS_MISSING: (p) => `the identity provider did not send the ${word(p.claim) ?? 'required'} claim`,
+  AUTH_PROVIDER_UNREACHABLE: () => 'the identity provider could not be reached',
+  AUTH_TIMEOUT: () => 'sign-in was not completed in time',
 };
 
 /** An error the CLI itself tells apart (its code is not one of the app's). */

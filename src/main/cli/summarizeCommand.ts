@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../shared/errors';
+import { BUILTIN_LOCAL_USERS, CLI_USER, createLocalDirectory } from '../auth/localDirectory';
 import { parsePatientInput } from '../../shared/identity';
 import type { Identifier, Summary } from '../../shared/summary';
 import { createLogger } from '../platform/logger';
@@ -52,7 +53,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, json: { type: 'boolean', default: false }, format: { type: 'string' } },
+      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
@@ -68,6 +69,14 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + usage);
     return EXIT.usage;
   }
+  // No interactive sign-in here: a technical identity from the local directory (`--as`).
+  const directory = createLocalDirectory({ users: [CLI_USER, ...BUILTIN_LOCAL_USERS], clock: { now: io.now } });
+  const signIn = await directory.begin({ userId: parsed.values.as }).catch((err: unknown) => err as CodedError);
+  if (signIn instanceof CodedError || signIn.kind !== 'done') {
+    io.err(errorLine({ code: 'AUTH_USER_UNKNOWN' }, '--as') + usage);
+    return EXIT.usage;
+  }
+  createLogger('cli').info({ userId: signIn.user.userId, role: signIn.user.role }, 'summarize as');
   const query = parsePatientInput(parsed.values.patient, { today: io.now() });
   if (!query.ok) {
     io.err(errorLine(query.error, '--patient'));

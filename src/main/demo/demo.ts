@@ -67,7 +67,11 @@ async function main(): Promise<void> {
     return;
   }
   if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
-  const runtime = await startDemoRuntime({ configPath, transport: 'preview' });
+  const runtime = await startDemoRuntime({
+    configPath,
+    transport: 'preview',
+    identity: process.env.SAMSYN_DEMO_IDENTITY === 'oidc' ? 'oidc' : 'local',
+  });
   const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
   const preview = await startPreviewServer({
     handlers: runtime.services.handlers,
@@ -78,6 +82,11 @@ async function main(): Promise<void> {
   const out = process.stdout;
   out.write('\nSamsyn preview (no Electron binary here, so the browser preview runs instead)\n');
   out.write(`  Open: ${preview.url}\n`);
+  out.write(
+    runtime.identityProvider
+      ? `  Sign-in: sandbox OpenID Connect provider ${runtime.identityProvider.issuer} (synthetic users)\n`
+      : '  Sign-in: choose a synthetic user of the local directory (SAMSYN_DEMO_IDENTITY=oidc: the sandbox identity provider)\n',
+  );
   for (const s of runtime.config.sources) {
     const kind = BUILTIN_SOURCES.get(s.kind);
     out.write(`  Source: ${s.name} -> ${kind ? kind.endpoint(s) : s.kind}\n`);

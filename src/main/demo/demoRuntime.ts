@@ -6,13 +6,17 @@
  */
 import { dirname } from 'node:path';
 import { loadConfigFile } from '../app/config';
+import { oidcSettingsSchema } from '../auth/oidcProvider';
 import { startRuntime, type Runtime } from '../app/runtime';
 import type { KeyProvider } from '../cache/keyProvider';
 import type { Clock } from '../platform/clock';
+import { SANDBOX_SCOPES, startIdentitySandbox, type IdentitySandbox } from '../sandbox/identityProvider';
 import { startSandboxes, type StartedSandbox } from '../sandbox/sandboxRegistry';
 
 export interface DemoRuntime extends Runtime {
   sandboxes: StartedSandbox[];
+  /** The sandbox OpenID Connect provider, when the demo signs in through it. */
+  identityProvider?: IdentitySandbox;
 }
 
 export async function startDemoRuntime(options: {
@@ -21,21 +25,30 @@ export async function startDemoRuntime(options: {
   clock?: Clock;
   dataDir?: string;
   keyProvider?: KeyProvider;
+  /** 'oidc': sign in through the sandbox identity provider instead of the local directory (SAMSYN_DEMO_IDENTITY=oidc). */
+  identity?: 'local' | 'oidc';
 }): Promise<DemoRuntime> {
-  const { configPath, ...rest } = options;
+  const { configPath, identity, ...rest } = options;
   const started = await startSandboxes(loadConfigFile(configPath));
+  const idp = identity === 'oidc' ? await startIdentitySandbox() : undefined;
+  const config = idp
+    ? { ...started.config, identity: oidcSettingsSchema.parse({ provider: 'oidc', name: 'Sandbox-IdP', issuer: idp.issuer, clientId: idp.clientId, scopes: SANDBOX_SCOPES }) }
+    : started.config;
   try {
-    const runtime = await startRuntime({ ...rest, config: started.config, configDir: dirname(configPath) });
+    const runtime = await startRuntime({ ...rest, config, configDir: dirname(configPath) });
     return {
       ...runtime,
       sandboxes: started.sandboxes,
+      ...(idp ? { identityProvider: idp } : {}),
       close: async () => {
         await runtime.close();
         await started.close();
+        await idp?.close();
       },
     };
   } catch (err) {
     await started.close();
+    await idp?.close();
     throw err;
   }
 }

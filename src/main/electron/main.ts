@@ -117,7 +117,11 @@ async function main(): Promise<void> {
     // Only our own page may call the services.
     if (!isOurPage(event.senderFrame?.url)) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
     // IPC clones what it sends: a pre-serialized summary goes as plain data.
-    return materializeResult(await dispatch(handlers, String(command), request));
+    const result = materializeResult(await dispatch(handlers, String(command), request));
+    // OpenID Connect sign-in: the identity provider's page opens in the system browser (RFC 8252), never in our window.
+    const signInUrl = command === 'session.signIn' && result.ok ? (result.value as { authorizationUrl?: string }).authorizationUrl : undefined;
+    if (signInUrl && /^https?:\/\//.test(signInUrl)) void shell.openExternal(signInUrl);
+    return result;
   });
   createWindow();
   app.on('activate', () => {

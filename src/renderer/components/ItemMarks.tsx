@@ -17,6 +17,11 @@ export function ItemTags({ item }: { item: SummaryItem }) {
       )}
       {isUnconfirmed(item) && <span className="tag tag--unconfirmed">{t('items.unconfirmed')}</span>}
       {kind && <span className="tag tag--kind">{t(`items.recordKinds.${kind}`)}</span>}
+      {(item.relevance ?? []).map((kind) => (
+        <span key={kind} className="tag tag--relevance" data-testid="item-relevance" data-kind={kind}>
+          {t(`access.kinds.${kind}`)}
+        </span>
+      ))}
       {reconciliation && (
         <span className={`tag tag--reconciliation tag--${reconciliation.class}`} data-testid="item-reconciliation" data-class={reconciliation.class}>
           {t(`items.reconciliation.${reconciliation.class}`, { source: only })}

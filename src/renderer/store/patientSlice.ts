@@ -27,6 +27,13 @@ export interface SelectedPatient {
   display: string;
 }
 
+/** Why the patient is opened: stated once per patient per session (issue 10 item 4). */
+export interface PurposeStatement {
+  purpose: 'care' | 'emergency';
+  reason?: string;
+  consent?: boolean;
+}
+
 export interface PatientSlice {
   input: string;
   check: InputCheck;
@@ -37,17 +44,27 @@ export interface PatientSlice {
   error: AppError | null;
   /** When (local clock, ms) the shown patient was asked for: sources still pending count their wait from it. */
   openedAt: number | null;
+  /** The services asked why this patient is opened (care relationship or emergency) before answering. */
+  purposeNeeded: SelectedPatient | null;
   setInput(text: string): void;
   /** Validates the current input (called after a pause in typing). */
   checkInput(): InputCheck;
   /** Validates, then asks for the summary; a stale answer is dropped. */
-  openPatient(text?: string): Promise<void>;
+  openPatient(text?: string, statement?: PurposeStatement): Promise<void>;
+  /** Answers the purpose question for the patient asked for, and opens them. */
+  statePurpose(statement: PurposeStatement): Promise<void>;
+  /** Opens a source's sealed information on a basis and reason; the answer replaces the summary. */
+  reveal(sourceId: string, basis: 'consent' | 'emergency', reason: string): Promise<AppError | null>;
+  /** The shown patient as an IPS document, as the role received it (logged as an export). */
+  exportIps(): Promise<{ fileName: string; mediaType: string; content: string } | AppError>;
   /**
    * A summary pushed after the first answer (one per source ending, the last
    * final): shown only if that patient is still selected, it belongs to the
    * open shown, and it is newer than what is shown. Always whole: it replaces.
    */
   receiveSummary(summary: SummaryView): void;
+  /** Sign-out, switch of user, lock: the patient leaves the screen and any answer on its way is ignored. */
+  clearPatient(): void;
 }
 
 function check(text: string, today: Date): InputCheck {
@@ -126,6 +143,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     loading: false,
     error: null,
     openedAt: null,
+    purposeNeeded: null,
 
     setInput(text) {
       // A new keystroke makes the previous verdict stale; it is redone after a pause.
@@ -138,7 +156,34 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       return result;
     },
 
-    async openPatient(text) {
+    async statePurpose(statement) {
+      const asked = get().purposeNeeded;
+      if (!asked) return;
+      await get().openPatient(asked.query, statement);
+    },
+
+    async reveal(sourceId, basis, reason) {
+      const { selected } = get();
+      if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
+      const request = latestRequest;
+      const answer = await safeInvoke(bridge, 'summary.reveal', { patient: selected.query, sourceId, basis, reason });
+      if (request !== latestRequest) return null;
+      if (!answer.ok) return answer.error;
+      if (!isSamePatient(selected, answer.value)) return { code: 'PATIENT_MISMATCH' };
+      early = new Map();
+      answered = true;
+      set({ summary: answer.value, error: null });
+      return null;
+    },
+
+    async exportIps() {
+      const { selected } = get();
+      if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
+      const answer = await safeInvoke(bridge, 'summary.export', { patient: selected.query, format: 'ips' });
+      return answer.ok ? answer.value : answer.error;
+    },
+
+    async openPatient(text, statement) {
       const input = text ?? get().input;
       const result = check(input, now());
       // Whatever was asked before is superseded, valid or not.
@@ -157,17 +202,21 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
           loading: false,
           error: null,
           openedAt: null,
+          purposeNeeded: null,
         });
         return;
       }
       const selected = result.patient;
       // The previous patient's summary goes at once: it must never sit under the new header.
-      set({ input, check: result, selected, summary: null, error: null, loading: true, openedAt: Date.now() });
+      set({ input, check: result, selected, summary: null, error: null, loading: true, openedAt: Date.now(), purposeNeeded: null });
 
-      const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query });
+      const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query, ...(statement ?? {}) });
       if (request !== latestRequest) return;
 
-      if (!answer.ok) {
+      if (!answer.ok && answer.error.code === 'ACCESS_PURPOSE_REQUIRED') {
+        // Not an error: the clinician is asked why, once for this patient in this session.
+        set({ loading: false, purposeNeeded: selected });
+      } else if (!answer.ok) {
         set({ loading: false, error: answer.error });
       } else if (!isSamePatient(selected, answer.value)) {
         set({ loading: false, error: { code: 'PATIENT_MISMATCH' } });
@@ -181,6 +230,11 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         else if (current && !current.progress && !supersedes(answer.value, current)) set({ loading: false });
         else set({ loading: false, summary: answer.value });
       }
+    },
+
+    clearPatient() {
+      latestRequest += 1;
+      set({ input: '', check: { state: 'unchecked' }, selected: null, summary: null, loading: false, error: null, purposeNeeded: null });
     },
 
     receiveSummary(summary) {

@@ -8,6 +8,7 @@ import type { EventPayload, SamsynBridge } from '../../shared/api';
 import type { Language } from '../i18n/languages';
 import { createAppSlice } from './appSlice';
 import { createPatientSlice } from './patientSlice';
+import { createSessionSlice } from './sessionSlice';
 import { createSettingsSlice } from './settingsSlice';
 import type { SamsynState } from './sliceTypes';
 
@@ -22,6 +23,8 @@ export interface SamsynStoreOptions {
   language?: Language;
   /** The clock for identity validation (century of short numbers, future dates). */
   now?: () => Date;
+  /** Opens an identity provider's sign-in page (the preview opens a tab; Electron's main process opens the system browser). */
+  openUrl?: (url: string) => void;
 }
 
 export type SamsynStore = StoreApi<SamsynState>;
@@ -32,14 +35,19 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
   const patient = createPatientSlice(bridge, now);
   const settings = createSettingsSlice(bridge);
   const app = createAppSlice(bridge, options.language);
+  const session = createSessionSlice(bridge, options.openUrl ? { openUrl: options.openUrl } : {});
   const store = createStore<SamsynState>()((set, get) => ({
     ...patient(set, get),
     ...settings(set, get),
     ...app(set, get),
+    ...session(set, get),
   }));
   // The bridge has checked the payload against the event contract.
   bridge.on('summary.updated', (payload) => {
     store.getState().receiveSummary((payload as EventPayload<'summary.updated'>).summary);
+  });
+  bridge.on('session.changed', (payload) => {
+    store.getState().receiveSession((payload as EventPayload<'session.changed'>).session);
   });
   return store;
 }

@@ -1,9 +1,12 @@
 import { ConfiguredSources } from '../components/ConfiguredSources';
+import { PurposeDialog } from '../components/PurposeDialog';
 import { useFormat } from '../i18n/useFormat';
 import { useSamsyn } from '../store/StoreProvider';
 import { HeaderBar } from './HeaderBar';
 import { PatientSummaryView } from './PatientSummaryView';
 import { SettingsPanel } from './SettingsPanel';
+import { LockScreen, SignInView } from './SignInView';
+import { useActivityReporting } from './useActivityReporting';
 import { WelcomeView } from './WelcomeView';
 
 function LoadingView({ display }: { display: string }) {
@@ -35,18 +38,44 @@ function Footer() {
   );
 }
 
+/** Signed out: the sign-in view; locked: the lock screen. No patient view is mounted in either. */
+function SessionGate() {
+  const session = useSamsyn((s) => s.session);
+  useActivityReporting();
+  if (!session) return null;
+  if (!session.user) return <SignInView />;
+  if (session.locked) return <LockScreen />;
+  return <PatientArea />;
+}
+
 export function AppView() {
+  return (
+    <div className="app">
+      <HeaderBar />
+      <main id="main" className="app-main" tabIndex={-1}>
+        <SessionGate />
+      </main>
+      <Footer />
+    </div>
+  );
+}
+
+function PatientArea() {
   const { t, error } = useFormat();
   const selected = useSamsyn((s) => s.selected);
   const summary = useSamsyn((s) => s.summary);
   const loading = useSamsyn((s) => s.loading);
   const failure = useSamsyn((s) => s.error);
   const settingsOpen = useSamsyn((s) => s.settingsOpen);
+  const purposeNeeded = useSamsyn((s) => s.purposeNeeded);
+  const statePurpose = useSamsyn((s) => s.statePurpose);
+  const clearPatient = useSamsyn((s) => s.clearPatient);
   return (
-    <div className="app">
-      <HeaderBar />
-      <main id="main" className="app-main" tabIndex={-1}>
+    <>
         {settingsOpen && <SettingsPanel />}
+        {purposeNeeded && (
+          <PurposeDialog display={purposeNeeded.display} onSubmit={(statement) => void statePurpose(statement)} onCancel={clearPatient} />
+        )}
         {failure && (
           <p className="notice notice--error" role="alert" data-testid="summary-error">
             {t('patient.failed', { reason: error(failure.code) })}
@@ -55,8 +84,6 @@ export function AppView() {
         {!selected && <WelcomeView />}
         {selected && loading && <LoadingView display={selected.display} />}
         {selected && summary && !loading && <PatientSummaryView summary={summary} selected={selected} />}
-      </main>
-      <Footer />
-    </div>
+    </>
   );
 }

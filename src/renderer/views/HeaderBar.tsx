@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { PatientSearch } from '../components/PatientSearch';
 import { useStickyHeight } from '../components/useStickyHeight';
+import { UserBanner } from '../components/UserBanner';
 import { useFormat } from '../i18n/useFormat';
 import { useSamsyn } from '../store/StoreProvider';
 
@@ -13,6 +14,8 @@ export function HeaderBar() {
   const header = useRef<HTMLElement>(null);
   // The patient header sticks just below this one.
   useStickyHeight(header, '--app-header-height');
+  // Patient search and settings only for a signed-in, unlocked user.
+  const unlocked = useSamsyn((s) => Boolean(s.session?.user) && s.session?.locked === false);
   return (
     <header className="app-header" ref={header}>
       <a className="skip-link" href="#main">
@@ -22,8 +25,10 @@ export function HeaderBar() {
         <span className="app-header__name">{t('app.name')}</span>
         <span className="app-header__tagline">{t('app.tagline')}</span>
       </div>
-      <PatientSearch />
+      {unlocked && <PatientSearch />}
       <LanguageSwitch />
+      <UserBanner />
+      {unlocked && (
       <button
         type="button"
         className="button app-header__settings"
@@ -33,6 +38,7 @@ export function HeaderBar() {
       >
         {t('settings.open')}
       </button>
+      )}
     </header>
   );
 }

@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { useFormat } from '../i18n/useFormat';
 import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
 import { SectionIndex } from '../components/SectionIndex';
@@ -16,6 +17,8 @@ import { SECTIONS } from './sections';
  * where the recorded sex makes it meaningless, unless a source has pregnancy data.
  */
 export function offered(key: SectionKey, summary: SummaryView): boolean {
+  // A section outside the signed-in role's view was never sent: it is not shown as empty.
+  if (summary.view && !summary.view.sections.includes(key)) return false;
   if (key !== 'pregnancy') return true;
   return summary.patient.gender !== 'male' || summary.sections.pregnancy.length > 0;
 }
@@ -40,6 +43,14 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       names: new Map(summary.sources.map((s) => [s.sourceId, s.name])),
     };
   }, [summary.sources, summary.retracted, summary.coverage]);
+  const reveal = useSamsyn((s) => s.reveal);
+  const exportIps = useSamsyn((s) => s.exportIps);
+  const { t, error } = useFormat();
+  const [exported, setExported] = useState<string | null>(null);
+  // The role's order (summary.view), else IPS order.
+  const order = summary.view?.sections;
+  const panels = order ? order.flatMap((key) => SECTIONS.filter((c) => c.key === key)) : SECTIONS;
+  const filtered = summary.view?.filtered ?? [];
   return (
     <>
       <PatientBanner summary={summary} selected={selected} />
@@ -47,8 +58,52 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       <div className="summary-layout">
         <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} />
         <div className="summary-sections">
-          <SealedNotice count={summary.hiddenSealed} />
-          {SECTIONS.filter((config) => offered(config.key, summary)).map((config) => (
+          <div className="summary-actions">
+            <button
+              type="button"
+              data-testid="export-ips"
+              onClick={() => {
+                void exportIps().then((result) => {
+                  if ('code' in result) {
+                    setExported(error(result.code));
+                    return;
+                  }
+                  const url = URL.createObjectURL(new Blob([result.content], { type: result.mediaType }));
+                  const link = document.createElement('a');
+                  link.href = url;
+                  link.download = result.fileName;
+                  link.click();
+                  URL.revokeObjectURL(url);
+                  setExported(t('access.exported', { file: result.fileName }));
+                });
+              }}
+            >
+              {t('access.exportIps')}
+            </button>
+            {exported && (
+              <span role="status" data-testid="export-status">
+                {exported}
+              </span>
+            )}
+          </div>
+          {filtered.length > 0 && summary.view && (
+            <p className="role-note" role="note" data-testid="role-note">
+              {t('access.roleNote', {
+                role: t(`access.roles.${summary.view.role}`, { defaultValue: summary.view.role }),
+                sections: filtered.map((k) => t(`sections.titles.${k}`)).join(', '),
+              })}
+            </p>
+          )}
+          <SealedNotice
+            count={summary.hiddenSealed}
+            notice={summary.sealed}
+            names={context.names ?? new Map()}
+            onReveal={async (sourceId, basis, reason) => {
+              const problem = await reveal(sourceId, basis, reason);
+              return problem ? error(problem.code) : null;
+            }}
+          />
+          {panels.filter((config) => offered(config.key, summary)).map((config) => (
             <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>

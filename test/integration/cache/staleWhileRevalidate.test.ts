@@ -17,6 +17,8 @@ import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
 import type { Summary } from '../../../src/shared/summary';
 import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { sandboxQuery } from '../../fixtures/patientQuery';
+import { signInForTest } from '../../fixtures/session';
+import type { EventPayload } from '../../../src/shared/api';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-25T08:00:00Z');
@@ -57,8 +59,10 @@ beforeAll(async () => {
     transport: 'preview',
     version: 'test',
   });
+  // Fresh summaries are pushed only while someone is signed in (issue 10).
+  await signInForTest(services);
   services.events.subscribe((event, payload) => {
-    if (event === 'summary.updated') pushed.push(payload.summary as Summary);
+    if (event === 'summary.updated') pushed.push((payload as EventPayload<'summary.updated'>).summary);
   });
 });
 

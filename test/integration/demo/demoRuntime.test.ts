@@ -12,6 +12,7 @@ import { startRuntime } from '../../../src/main/app/runtime';
 import { startDemoRuntime, type DemoRuntime } from '../../../src/main/demo/demoRuntime';
 import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
 import { openFinal } from '../../fixtures/openFinal';
+import { signInForTest } from '../../fixtures/session';
 
 let runtime: DemoRuntime;
 let dataDir: string;
@@ -40,7 +41,22 @@ describe('runtime on the demo configuration', () => {
     }
   });
 
+  it('starts signed out and signs in as each local directory user (issue 10)', async () => {
+    const start = await runtime.services.handlers['session.get']({});
+    if (!start.ok) throw new Error(start.error.code);
+    expect(start.value.user).toBeUndefined();
+    expect(start.value.provider.kind).toBe('local');
+    const users = start.value.users ?? [];
+    expect(users.map((u) => u.role)).toEqual(expect.arrayContaining(['nurse', 'municipalCare', 'dental']));
+    for (const u of users) {
+      const signedIn = await runtime.services.handlers['session.signIn']({ userId: u.userId });
+      expect(signedIn.ok && signedIn.value.session.user).toMatchObject({ userId: u.userId, displayName: u.displayName, careUnit: u.careUnit, organisation: u.organisation });
+    }
+    await runtime.services.handlers['session.signOut']({});
+  });
+
   it('opens one summary from FHIR regions and HL7 v2 sources together', async () => {
+    await signInForTest(runtime.services);
     const answer = await openFinal(runtime.services, '19121212-1212');
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
@@ -63,6 +79,7 @@ describe('the product runtime on the demo configuration, without the demo', () =
       keyProvider: fileKeyProvider(join(productDir, 'cache.key'), { create: true }),
     });
     try {
+      await signInForTest(product.services);
       const answer = await openFinal(product.services, '19121212-1212');
       expect(answer.ok).toBe(true);
       if (!answer.ok) return;

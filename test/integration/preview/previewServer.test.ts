@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/platform/logger';
 import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
+import { signInForTest } from '../../fixtures/session';
 
 let server: PreviewServer;
 
@@ -21,6 +22,7 @@ beforeAll(async () => {
     transport: 'preview',
     version: '0.0.0-test',
   });
+  await signInForTest(services);
   server = await startPreviewServer({ handlers: services.handlers, staticDir });
 });
 

@@ -14,6 +14,7 @@ import { BUILTIN_SOURCE_KINDS, createSourceRegistry, defineSourceKind } from '..
 import { sourceIdSchema } from '../../../src/main/sources/sourceKind';
 import { CodedError } from '../../../src/shared/errors';
 import { openFinal } from '../../fixtures/openFinal';
+import { signInForTest } from '../../fixtures/session';
 
 const NOW = new Date('2026-11-29T10:00:00.000Z');
 const clock = { now: () => NOW };
@@ -84,6 +85,7 @@ describe('a source kind added through the registry', () => {
     const services = createServices({ config, registry, clock, logger: createLogger('test'), transport: 'preview', version: 'test' });
     const info = await services.handlers['app.info']({});
     expect(info.ok && info.value.sources).toEqual([{ id: 'echo', name: 'Ekot', kind: 'test-echo' }]);
+    await signInForTest(services);
     const answer = await openFinal(services, '19121212-1212');
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;

@@ -9,6 +9,7 @@ import { createServices } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/platform/logger';
 import type { SourceAdapter } from '../../../src/main/sources/types';
 import { openFinal } from '../../fixtures/openFinal';
+import { signInForTest } from '../../fixtures/session';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 
@@ -37,6 +38,7 @@ const pharmacy: SourceAdapter = {
 async function groupWith(settings: Record<string, unknown>) {
   const config = parseConfig({ sources: [], ...settings });
   const services = createServices({ config, sources: [pharmacy], clock: { now: () => NOW }, logger: createLogger('test'), transport: 'preview', version: 't' });
+  await signInForTest(services);
   const answer = await openFinal(services, '19121212-1212');
   if (!answer.ok) throw new Error(answer.error.code);
   return answer.final.sections.medications[0]?.group;

@@ -20,6 +20,7 @@ import { configJsonSchemaText } from '../../../../src/main/app/configSchema';
 import { createServices } from '../../../../src/main/app/createServices';
 import { createLogger } from '../../../../src/main/platform/logger';
 import { openFinal } from '../../../fixtures/openFinal';
+import { signInForTest } from '../../../fixtures/session';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const nord = { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: 'http://127.0.0.1:9/fhir' };
@@ -117,6 +118,7 @@ describe('the services with a rejected source', () => {
     const services = createServices({ config, clock, logger: createLogger('test'), transport: 'preview', version: 'test' });
     const info = await services.handlers['app.info']({});
     expect(info.ok && info.value.sources).toEqual([{ id: 'syd', name: 'Region Syd', kind: 'fhir-r4' }]);
+    await signInForTest(services);
     const answer = await openFinal(services, '19121212-1212');
     expect(answer.ok).toBe(true);
     if (!answer.ok) return;
