@@ -14,12 +14,13 @@ import { openCache, type CacheHandle } from '../../../src/main/cache/openCache';
 import { createLogger } from '../../../src/main/platform/logger';
 import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fhirServer';
 import { createFhirSource } from '../../../src/main/sources/fhir/fhirSource';
-import type { Summary } from '../../../src/shared/summary';
+import { SECTION_KEYS, type Summary } from '../../../src/shared/summary';
 import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { sandboxQuery } from '../../fixtures/patientQuery';
 import { signInForTest } from '../../fixtures/session';
 import type { EventPayload } from '../../../src/shared/api';
 
+const NURSE_VIEW = { role: 'nurse', sections: [...SECTION_KEYS], filtered: [] };
 const HOUR = 3_600_000;
 const START = Date.parse('2026-11-25T08:00:00Z');
 let offset = 0;
@@ -95,7 +96,8 @@ describe('stale-while-revalidate', () => {
     expect(summary.progress).toMatchObject({ openId: first.progress?.openId, final: true });
     expect(allItems(summary).every((i) => i.sources.every((p) => !p.cached))).toBe(true);
     await services.summary.settled();
-    expect(pushed.at(-1)).toEqual(summary);
+    // Pushed as the signed-in nurse's whole view.
+    expect(pushed.at(-1)).toEqual({ ...summary, view: NURSE_VIEW });
     expect(pushed.every((u) => u.progress?.openId === first.progress?.openId)).toBe(true);
     pushed.length = 0;
   });
@@ -120,7 +122,7 @@ describe('stale-while-revalidate', () => {
     expect(next?.sources.map((s) => s.state)).toEqual(['ok', 'ok']);
     expect(status(next as Summary, 'region-nord')?.fetchedAt).toBe(clock.now().toISOString());
     await services.summary.settled();
-    expect(pushed.at(-1)).toEqual(next);
+    expect(pushed.at(-1)).toEqual({ ...next, view: NURSE_VIEW });
   });
 
   it('a region that is down keeps its cached items, marked cached with age and the refresh error', async () => {
