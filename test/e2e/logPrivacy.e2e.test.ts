@@ -73,6 +73,8 @@ describe('diagnostics hold no patient data and no token', () => {
     const patients = [...SANDBOX_PATIENTS.map((p) => p.identifier.value), ...HL7_SANDBOX_PATIENTS.map((p) => p.value)];
     try {
       const { handlers } = runtime.services;
+      const { signInForTest } = await import('../fixtures/session');
+      await signInForTest(runtime.services);
       for (const id of patients) {
         expect((await handlers['summary.open']({ patient: id, purpose: 'care' })).ok).toBe(true);
         await runtime.services.summary.settled();

@@ -108,7 +108,8 @@ describe('results as series (heavy patient)', () => {
     expect(await table.getByTestId('series-row').first().getByTestId('item-provenance').innerText()).toContain('Region Nord');
     await detail.screenshot({ path: join(SCREENSHOTS, 'results-series-detail.png') });
 
-    // Hovering a point names its date, value and source.
+    // Hovering a point names its date, value and source (the chart brought clear of the sticky patient header first).
+    await canvas.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     const box = await canvas.boundingBox();
     if (!box) throw new Error('chart not laid out');
     await page.mouse.move(box.x + box.width - 40, box.y + box.height / 2);

@@ -75,6 +75,8 @@ export async function startRuntime(
     logger: log,
     transport: options.transport,
     version: appVersion(),
+    // Every access is logged; when the log cannot be opened, every patient access is refused.
+    accessLog,
   });
   log.info({ sources: config.sources.length }, 'runtime started');
   return {
