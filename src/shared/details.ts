@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { SectionKey } from './sections';
+import { sourceCountrySchema } from './sourceRoles';
 
 export const codingSchema = z.object({
   system: z.string().optional(),
@@ -85,6 +86,15 @@ export const medicationDetailsSchema = z.object({
   reason: texts,
   prescriptionNumber: text.optional(),
   placerOrder: text.optional(),
+  /** The record comes from this country's national medication list (a source with role nationalMedicationList). */
+  nationalList: sourceCountrySchema.optional(),
+  /** The last dispensing at a pharmacy: when and how much (a dispensed record, or the merge's newest of several). */
+  lastDispensed: text.optional(),
+  lastDispensedAmount: text.optional(),
+  /** How many dispensing records the item stands for (set by the merge for national dispensings). */
+  dispenseCount: z.number().int().optional(),
+  /** Dispensed in multi-dose packages (dosdispensering / multidose / annosjakelu). */
+  multiDose: z.boolean().optional(),
 });
 
 export const referenceRangeSchema = z.object({

@@ -18,7 +18,12 @@ import {
 export const SANDBOX_REGIONS = {
   nord: 'Region Nord',
   syd: 'Region Syd',
+  /** National services: a national medication list, home monitoring, maternity care. */
+  nll: 'Nationella läkemedelslistan',
 } as const;
+
+/** The care providers' regions (what the demo sandbox and e2e stack start as "the regions"). */
+export const CARE_REGIONS = ['nord', 'syd'] as const satisfies readonly SandboxRegion[];
 
 export type SandboxRegion = keyof typeof SANDBOX_REGIONS;
 
@@ -43,8 +48,8 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     name: 'Tolvan Tolvansson',
     country: 'SE',
     identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' },
-    regions: ['nord', 'syd'],
-    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items',
+    regions: ['nord', 'syd', 'nll'],
+    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items; the national medication list overlaps and disagrees with them',
   },
   {
     key: 'kari',

@@ -14,7 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createLogger } from '../platform/logger';
-import { loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
+import { CARE_REGIONS, loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
 import {
   capabilityStatement,
   DEFAULT_PAGE_SIZE,
@@ -261,7 +261,7 @@ export async function startDemoSandbox(
 ): Promise<DemoSandbox> {
   const regions: FhirSandbox[] = [];
   try {
-    for (const region of Object.keys(SANDBOX_REGIONS)) {
+    for (const region of CARE_REGIONS) {
       regions.push(await startFhirSandbox({ ...options, region, port: 0 }));
     }
   } catch (error) {

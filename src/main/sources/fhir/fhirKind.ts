@@ -1,6 +1,7 @@
 /** The FHIR R4 source kind: configuration, factory, listing and Bundle files. */
 import { z } from 'zod';
 import { CodedError } from '../../../shared/errors';
+import { sourceCountrySchema, sourceRoleSchema } from '../../../shared/sourceRoles';
 import { defineSourceKind, sourceIdSchema } from '../sourceKind';
 import { bundleToSourceResult } from './bundleSource';
 import { createFhirSource } from './fhirSource';
@@ -13,6 +14,13 @@ export const fhirSourceSchema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   pageSize: z.number().int().positive().max(1_000).optional(),
   enabled: z.boolean().default(true),
+  /** What the source is: a care provider (default), a national medication list, home monitoring, maternity care. */
+  role: sourceRoleSchema.optional(),
+  /** The country whose national service it is (required for a national medication list). */
+  country: sourceCountrySchema.optional(),
+}).refine((s) => s.role !== 'nationalMedicationList' || s.country !== undefined, {
+  message: 'a national medication list needs its country',
+  path: ['country'],
 });
 
 export type FhirSourceSettings = z.output<typeof fhirSourceSchema>;
@@ -27,6 +35,8 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       baseUrl: s.baseUrl,
       timeoutMs: s.timeoutMs,
       ...(s.pageSize ? { pageSize: s.pageSize } : {}),
+      ...(s.role ? { role: s.role } : {}),
+      ...(s.country ? { country: s.country } : {}),
       clock: deps.clock,
       logger: deps.logger,
     }),

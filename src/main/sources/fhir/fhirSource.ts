@@ -9,6 +9,7 @@
  */
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
+import type { SourceCountry, SourceRole } from '../../../shared/sourceRoles';
 import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
@@ -37,6 +38,9 @@ export interface FhirSourceConfig {
   /** Pages followed per search before the response is refused; default 200. */
   maxPages?: number;
   fetch?: typeof fetch;
+  /** What the source is (national medication list, home monitoring...): labels its items. */
+  role?: SourceRole;
+  country?: SourceCountry;
   /** Clock for `fetchedAt`; tests pass a fixed one. */
   clock?: Clock;
   logger?: Logger;
@@ -137,6 +141,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         sourceId: config.id,
         sourceName: config.name,
         fetchedAt,
+        ...(config.role ? { role: config.role } : {}),
+        ...(config.country ? { country: config.country } : {}),
         resolve: (reference) => {
           const local = onServer(reference, serverBase);
           return local ? included.get(local) : undefined;

@@ -30,6 +30,22 @@ export const en: Messages = {
     identifier: 'Identifier',
   },
   countries: { SE: 'Sweden', NO: 'Norway', FI: 'Finland' },
+  national: {
+    list: 'National medication list ({{country}})',
+    notIntake: 'A prescription or a pharmacy dispensing – does not show that the patient takes it',
+    multiDose: 'Multi-dose dispensing',
+    lastDispensed: 'Last dispensed {{date}}',
+    lastDispensedAmount: 'Last dispensed {{date}}: {{amount}}',
+    dispenseCount: '{{count}} dispensings',
+    careUnits: 'Also on the care unit list of: {{sources}}',
+    noCareUnit: 'On no care unit’s list',
+    match: {
+      both: 'National list: prescribed, dispensed {{date}}',
+      prescribed: 'National list: prescribed, no recent dispensing',
+      dispensed: 'National list: dispensed {{date}}, no valid prescription',
+      none: 'Not on the national medication list',
+    },
+  },
   welcome: {
     title: 'No patient selected',
     body: 'Enter the patient’s national identity number above and press Enter to gather one summary from all connected sources.',

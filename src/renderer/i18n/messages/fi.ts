@@ -30,6 +30,22 @@ export const fi: Messages = {
     identifier: 'Tunniste',
   },
   countries: { SE: 'Ruotsi', NO: 'Norja', FI: 'Suomi' },
+  national: {
+    list: 'Kansallinen lääkityslista ({{country}})',
+    notIntake: 'Resepti tai toimitus apteekista – ei osoita, että potilas käyttää lääkettä',
+    multiDose: 'Annosjakelu',
+    lastDispensed: 'Viimeksi toimitettu {{date}}',
+    lastDispensedAmount: 'Viimeksi toimitettu {{date}}: {{amount}}',
+    dispenseCount: '{{count}} toimitusta',
+    careUnits: 'Myös hoitoyksikön listalla: {{sources}}',
+    noCareUnit: 'Ei minkään hoitoyksikön listalla',
+    match: {
+      both: 'Kansallinen lista: määrätty, toimitettu {{date}}',
+      prescribed: 'Kansallinen lista: määrätty, ei ajankohtaista toimitusta',
+      dispensed: 'Kansallinen lista: toimitettu {{date}}, ei voimassa olevaa reseptiä',
+      none: 'Puuttuu kansalliselta lääkityslistalta',
+    },
+  },
   welcome: {
     title: 'Potilasta ei ole valittu',
     body: 'Kirjoita potilaan henkilötunnus yllä olevaan kenttään ja paina Enter, niin kaikkien liitettyjen lähteiden tiedot kootaan yhteen.',

@@ -30,6 +30,22 @@ export const nb: Messages = {
     identifier: 'Identifikator',
   },
   countries: { SE: 'Sverige', NO: 'Norge', FI: 'Finland' },
+  national: {
+    list: 'Nasjonal legemiddelliste ({{country}})',
+    notIntake: 'Resept eller utlevering på apotek – viser ikke at pasienten bruker legemiddelet',
+    multiDose: 'Multidose',
+    lastDispensed: 'Sist utlevert {{date}}',
+    lastDispensedAmount: 'Sist utlevert {{date}}: {{amount}}',
+    dispenseCount: '{{count}} utleveringer',
+    careUnits: 'Også i behandlers liste: {{sources}}',
+    noCareUnit: 'Finnes ikke i noen behandlers liste',
+    match: {
+      both: 'Nasjonal liste: forskrevet, utlevert {{date}}',
+      prescribed: 'Nasjonal liste: forskrevet, ingen aktuell utlevering',
+      dispensed: 'Nasjonal liste: utlevert {{date}}, ingen gyldig resept',
+      none: 'Mangler i nasjonal legemiddelliste',
+    },
+  },
   welcome: {
     title: 'Ingen pasient valgt',
     body: 'Skriv pasientens fødselsnummer ovenfor og trykk Enter for å hente en samlet oversikt fra alle tilkoblede kilder.',

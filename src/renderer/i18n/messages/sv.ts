@@ -35,6 +35,22 @@ export const sv = {
     identifier: 'Identifierare',
   },
   countries: { SE: 'Sverige', NO: 'Norge', FI: 'Finland' },
+  national: {
+    list: 'Nationella läkemedelslistan ({{country}})',
+    notIntake: 'Förskrivning eller uttag på apotek – visar inte att patienten tar läkemedlet',
+    multiDose: 'Dosdispensering',
+    lastDispensed: 'Senast uttaget {{date}}',
+    lastDispensedAmount: 'Senast uttaget {{date}}: {{amount}}',
+    dispenseCount: '{{count}} uttag',
+    careUnits: 'Även i vårdgivarens lista: {{sources}}',
+    noCareUnit: 'Finns inte i någon vårdgivares lista',
+    match: {
+      both: 'Nationella listan: förskrivet, uttaget {{date}}',
+      prescribed: 'Nationella listan: förskrivet, inget aktuellt uttag',
+      dispensed: 'Nationella listan: uttaget {{date}}, ingen giltig förskrivning',
+      none: 'Saknas i nationella läkemedelslistan',
+    },
+  },
   welcome: {
     title: 'Ingen patient vald',
     body: 'Skriv patientens personnummer ovan och tryck Enter för att hämta en samlad översikt från alla anslutna källor.',

@@ -10,6 +10,7 @@ import type {
   Encounter,
   Flag,
   Immunization,
+  MedicationDispense,
   MedicationRequest,
   MedicationStatement,
   Observation,
@@ -26,7 +27,7 @@ import { mapDocumentReference } from './documentReference';
 import { mapEncounter } from './encounter';
 import { mapFlag } from './flag';
 import { mapImmunization } from './immunization';
-import { mapMedicationRequest, mapMedicationStatement } from './medication';
+import { mapMedicationDispense, mapMedicationRequest, mapMedicationStatement } from './medication';
 import { mapObservation } from './observation';
 import { mapProcedure } from './procedure';
 
@@ -42,6 +43,7 @@ const MAPPERS = {
   AllergyIntolerance: mapAllergyIntolerance as MapperFor<AllergyIntolerance>,
   MedicationStatement: mapMedicationStatement as MapperFor<MedicationStatement>,
   MedicationRequest: mapMedicationRequest as MapperFor<MedicationRequest>,
+  MedicationDispense: mapMedicationDispense as MapperFor<MedicationDispense>,
   Condition: mapCondition as MapperFor<Condition>,
   Observation: mapObservation as MapperFor<Observation>,
   Immunization: mapImmunization as MapperFor<Immunization>,
