@@ -14,7 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createLogger } from '../platform/logger';
-import { CARE_REGIONS, loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
+import { CARE_REGIONS, loadRegionData, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
 import {
   capabilityStatement,
   DEFAULT_PAGE_SIZE,

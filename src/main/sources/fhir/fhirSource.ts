@@ -23,7 +23,7 @@ import {
   type SearchPages,
   toSourceError,
 } from './fhirHttp';
-import { MAPPED_RESOURCE_TYPES, type MapContext, mapFhirResource } from './mappers';
+import { type MapContext, mapFhirResource, searchedResourceTypes } from './mappers';
 import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
 export { bundleToSourceResult } from './bundleSource';
@@ -115,7 +115,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       }
 
       const jobs = patients.flatMap((p) =>
-        MAPPED_RESOURCE_TYPES.map((type) => ({ patientId: p.id as string, type })),
+        searchedResourceTypes(config.role).map((type) => ({ patientId: p.id as string, type })),
       );
       const answers = await mapWithLimit(jobs, CONCURRENT_REQUESTS, (job) =>
         search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`),

@@ -18,6 +18,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { CodedError } from '../../../../shared/errors';
+import type { SourceRole } from '../../../../shared/sourceRoles';
 import type { ClinicalItem } from '../../../../shared/summary';
 import { mapAllergyIntolerance } from './allergy';
 import { mapCarePlan } from './carePlan';
@@ -58,6 +59,17 @@ export type MappedResourceType = keyof typeof MAPPERS;
 
 /** The resource types that become summary items; the adapter searches exactly these. */
 export const MAPPED_RESOURCE_TYPES = Object.keys(MAPPERS) as readonly MappedResourceType[];
+
+/**
+ * The types a source of this role is searched for. Dispensings live in the
+ * national medication lists: a care provider's server is not asked for
+ * MedicationDispense, which many do not support (a 404 would fail the source).
+ */
+export function searchedResourceTypes(role: SourceRole | undefined): readonly MappedResourceType[] {
+  return role === 'nationalMedicationList'
+    ? MAPPED_RESOURCE_TYPES
+    : MAPPED_RESOURCE_TYPES.filter((type) => type !== 'MedicationDispense');
+}
 
 export function isMappedResourceType(type: string): type is MappedResourceType {
   return Object.prototype.hasOwnProperty.call(MAPPERS, type);
