@@ -103,10 +103,16 @@ export const referenceRangeSchema = z.object({
   text: text.optional(),
 });
 
+/** A value above or below the thresholds the source gave (a care plan's treatment range or a reference range). */
+export const outsideSchema = z.enum(['high', 'low']);
+
 export const componentSchema = z.object({
   text,
   codes: z.array(codingSchema),
   value: z.union([quantitySchema, z.string()]).optional(),
+  /** The component's own thresholds (blood pressure: systolic and diastolic apart). */
+  range: referenceRangeSchema.optional(),
+  outside: outsideSchema.optional(),
 });
 
 /** Who measured a home measurement: how the source said it was patient-generated. */
@@ -130,6 +136,10 @@ const observationShape = {
   order: text.optional(),
   placerOrder: text.optional(),
   fillerOrder: text.optional(),
+  /** The value (or a component's) lies outside the thresholds given. */
+  outside: outsideSchema.optional(),
+  /** Where the thresholds come from: the care plan (FHIR referenceRange type 'treatment') or a reference range. */
+  thresholds: z.enum(['carePlan', 'reference']).optional(),
 };
 
 export const resultDetailsSchema = z.object(observationShape);

@@ -20,6 +20,8 @@ export const SANDBOX_REGIONS = {
   syd: 'Region Syd',
   /** National services: a national medication list, home monitoring, maternity care. */
   nll: 'Nationella läkemedelslistan',
+  hemma: 'Digital hemmonitorering',
+  mvc: 'Barnmorskemottagningen Syd',
 } as const;
 
 /** The care providers' regions (what the demo sandbox and e2e stack start as "the regions"). */
@@ -48,8 +50,8 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     name: 'Tolvan Tolvansson',
     country: 'SE',
     identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' },
-    regions: ['nord', 'syd', 'nll'],
-    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items; the national medication list overlaps and disagrees with them',
+    regions: ['nord', 'syd', 'nll', 'hemma'],
+    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items; the national medication list overlaps and disagrees with them; four weeks of home monitoring',
   },
   {
     key: 'kari',
@@ -66,6 +68,14 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     identifier: { system: 'urn:oid:1.2.246.21', value: '010594Y9032' },
     regions: ['syd'],
     note: 'Finnish test henkilötunnus (DVV example, century sign Y, individual number 900–999); explicit "no known allergies"',
+  },
+  {
+    key: 'stina',
+    name: 'Stina Testsson',
+    country: 'SE',
+    identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '199001012385' },
+    regions: ['mvc'],
+    note: 'Pregnant (expected delivery 2027-03-10), RhD negative; four maternity check-ups with rising blood pressure and falling Hb',
   },
   {
     key: 'heavy',
