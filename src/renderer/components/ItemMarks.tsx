@@ -83,7 +83,7 @@ export function NationalListTags({ item }: { item: SummaryItem }) {
             {record.lastDispensedAmount
               ? t('national.lastDispensedAmount', { date: date(record.lastDispensed), amount: record.lastDispensedAmount })
               : t('national.lastDispensed', { date: date(record.lastDispensed) })}
-            {record.dispenseCount ? ` · ${t('national.dispenseCount', { count: record.dispenseCount })}` : ''}
+            {record.dispenseCount ? ` · ${t('national.dispenseCount', { dispensings: record.dispenseCount })}` : ''}
           </span>
         )}
         {item.careUnits && (

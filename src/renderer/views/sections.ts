@@ -6,6 +6,8 @@
 import type { ComponentType } from 'react';
 import { SECTIONS as SECTION_TABLE, type SectionKey } from '../../shared/sections';
 import { ClinicalItemList } from '../components/ClinicalItemList';
+import { HomeMeasurementsPanel } from '../components/HomeMeasurementsPanel';
+import { PregnancyCard } from '../components/PregnancyCard';
 import { ResultTable } from '../components/ResultTable';
 import type { SectionConfig } from '../components/SectionPanel';
 import type { SummaryItem } from '../model/types';
@@ -14,7 +16,8 @@ type SectionBody = ComponentType<{ items: readonly SummaryItem[] }>;
 
 const BODIES: Partial<Record<SectionKey, SectionBody>> = {
   results: ResultTable,
-  homeMeasurements: ResultTable,
+  homeMeasurements: HomeMeasurementsPanel,
+  pregnancy: PregnancyCard,
 };
 
 /** The summary's sections in IPS order; the screen shows exactly this list. */
