@@ -181,6 +181,8 @@ export function reconcileNationalList(sections: Sections): void {
       .filter((d): d is string => d !== undefined)
       .sort()
       .at(-1);
+    // A care unit's stopped medication is compared only where the list still has it (dispensed after stopping...).
+    if (matches.length === 0 && c.group !== 'current') continue;
     const entry = {
       prescribed: matches.some((m) => m.section === 'medications' && m.details.recordKind === 'prescribed'),
       dispensed: dispensed.length > 0,

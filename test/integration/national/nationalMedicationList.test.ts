@@ -91,6 +91,9 @@ describe('a national medication list beside the regions (sandbox on 127.0.0.1)',
     // Zopiclone: stopped in Region Syd in 2023, yet dispensed this month on a private prescription.
     const zopiclone = byAtc(s, 'N05CF01');
     expect(careUnit(zopiclone)[0]?.group).toBe('history');
+    expect(careUnit(zopiclone)[0]?.nationalList).toMatchObject({ prescribed: true, dispensed: true });
+    // Cefalexin: a finished course in Region Nord, not on the list; nothing to say about it.
+    expect(careUnit(byAtc(s, 'J01DB01'))[0]?.nationalList).toBeUndefined();
     const dispensed = national(zopiclone).find((i) => kindOf(i) === 'dispensed');
     expect(dispensed?.group).toBe('current');
     expect(dispensed?.careUnits).toEqual([]);
