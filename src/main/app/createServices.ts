@@ -114,6 +114,20 @@ export function createServices(deps: {
       if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
       return ok((await summary.openWithRefresh(parsed.value)).answer);
     },
+    'document.open': async ({ patient, sourceId, recordId }) => {
+      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const source = sources.find((s) => s.id === sourceId);
+      if (!source?.openDocument) return fail('DOCUMENT_NOT_FOUND');
+      try {
+        const doc = await source.openDocument(parsed.value, recordId, AbortSignal.timeout(source.timeoutMs));
+        const text = doc.contentType === 'application/pdf' ? {} : { text: new TextDecoder('utf-8').decode(doc.bytes) };
+        const pdf = doc.contentType === 'application/pdf' ? { base64: Buffer.from(doc.bytes).toString('base64') } : {};
+        return ok({ contentType: doc.contentType, ...(doc.title ? { title: doc.title } : {}), ...text, ...pdf });
+      } catch (err) {
+        return err instanceof CodedError ? fail(err.code, err.params) : fail('INTERNAL');
+      }
+    },
     'cache.status': async () => cacheStatus(deps.cache),
     'cache.clear': async () => clearCache(deps.cache),
   };

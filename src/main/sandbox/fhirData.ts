@@ -123,7 +123,8 @@ function isResource(value: unknown): value is FhirResource {
 
 /** The patient a clinical resource belongs to: its subject, or its patient for Allergy/Immunization. */
 export function patientIdOf(resource: FhirResource): string | undefined {
-  const ref = (resource.subject ?? resource.patient) as { reference?: unknown } | undefined;
+  // A Binary (document content) belongs to the patient of its securityContext.
+  const ref = (resource.subject ?? resource.patient ?? resource.securityContext) as { reference?: unknown } | undefined;
   const reference = typeof ref?.reference === 'string' ? ref.reference : undefined;
   const match = reference ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference) : null;
   return match?.[1];

@@ -153,6 +153,15 @@ export async function startFhirSandbox(options: FhirSandboxOptions): Promise<Fhi
       return;
     }
     if (type === undefined) throw new FhirRequestError(404, 'not-supported', 'no operation at the server root');
+    if (type === 'Binary' && id !== undefined && rest.length === 0) {
+      // Document content as its raw bytes, as a server answers an attachment URL.
+      const binary = data.byKey.get(`Binary/${id}`);
+      if (!binary || typeof binary.data !== 'string') throw new FhirRequestError(404, 'not-found', 'resource not found');
+      const bytes = Buffer.from(binary.data, 'base64');
+      res.writeHead(200, { 'Content-Type': String(binary.contentType ?? 'application/octet-stream'), 'Content-Length': bytes.length });
+      res.end(bytes);
+      return;
+    }
     if (type !== 'Patient' && !isCompartmentType(type)) {
       throw new FhirRequestError(404, 'not-supported', 'resource type not supported');
     }

@@ -48,6 +48,18 @@ export interface SourceAdapter {
   fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult>;
   /** What the source reports about itself (quarantined or skipped files, waiting ones), by code only. */
   health?(): SourceHealth;
+  /**
+   * A journal document's content (DocumentReference attachment), fetched on
+   * demand: only a record of the patient the query names, only from the
+   * source's own base URL or inline data, size-limited, allowed types only.
+   */
+  openDocument?(query: PatientQuery, recordId: string, signal: AbortSignal): Promise<DocumentContent>;
+}
+
+export interface DocumentContent {
+  contentType: 'text/plain' | 'text/html' | 'application/pdf';
+  bytes: Uint8Array;
+  title?: string;
 }
 
 export interface SourceHealth {

@@ -14,6 +14,8 @@ export const fhirSourceSchema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   pageSize: z.number().int().positive().max(1_000).optional(),
   enabled: z.boolean().default(true),
+  /** Largest journal document opened from this source, in bytes (default 5 MiB). */
+  maxDocumentBytes: z.number().int().positive().max(100 * 1024 * 1024).optional(),
   /** What the source is: a care provider (default), a national medication list, home monitoring, maternity care. */
   role: sourceRoleSchema.optional(),
   /** The country whose national service it is (required for a national medication list). */
@@ -36,6 +38,7 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       timeoutMs: s.timeoutMs,
       ...(s.pageSize ? { pageSize: s.pageSize } : {}),
       ...(s.role ? { role: s.role } : {}),
+      ...(s.maxDocumentBytes ? { maxDocumentBytes: s.maxDocumentBytes } : {}),
       ...(s.country ? { country: s.country } : {}),
       clock: deps.clock,
       logger: deps.logger,

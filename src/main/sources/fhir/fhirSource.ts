@@ -23,6 +23,7 @@ import {
   type SearchPages,
   toSourceError,
 } from './fhirHttp';
+import { fetchDocumentContent } from './documentContent';
 import { type MapContext, mapFhirResource, searchedResourceTypes } from './mappers';
 import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
@@ -38,6 +39,8 @@ export interface FhirSourceConfig {
   /** Pages followed per search before the response is refused; default 200. */
   maxPages?: number;
   fetch?: typeof fetch;
+  /** Largest document content opened (bytes); default 5 MiB. */
+  maxDocumentBytes?: number;
   /** What the source is (national medication list, home monitoring...): labels its items. */
   role?: SourceRole;
   country?: SourceCountry;
@@ -183,5 +186,6 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     kind: 'fhir-r4',
     timeoutMs: config.timeoutMs,
     fetchPatient,
+    openDocument: (query, recordId, signal) => fetchDocumentContent(http, query, recordId, signal, config.maxDocumentBytes),
   };
 }
