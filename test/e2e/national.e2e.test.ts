@@ -55,7 +55,7 @@ describe('national services in the browser preview', () => {
     const furosemide = meds.getByTestId('summary-item').filter({ hasText: 'Furosemid' }).filter({ has: page.getByTestId('national-match') });
     expect(await furosemide.first().getByTestId('national-match').getAttribute('data-match')).toBe('none');
     await meds.screenshot({ path: join(SCREENSHOTS, 'national-medication-list.png') });
-  });
+  }, 90_000);
 
   it('shows the home measurements with the latest values and the ones outside the care plan', async () => {
     const home = page.getByTestId('section-homeMeasurements');
@@ -64,6 +64,29 @@ describe('national services in the browser preview', () => {
     expect(await home.getByTestId('measured-by-patient').count()).toBe(1);
     expect(await home.getByTestId('home-latest').getByTestId('outside-threshold').count()).toBeGreaterThan(0);
     await home.getByTestId('home-measurements-summary').screenshot({ path: join(SCREENSHOTS, 'home-measurements.png') });
+  });
+
+  it('opens a discharge summary in a sandboxed frame, and names a refused document in words', async () => {
+    const docs = page.getByTestId('section-documents');
+    const discharge = docs.getByTestId('summary-item').filter({ hasText: 'Epikris' });
+    await discharge.first().waitFor();
+    expect(await discharge.first().getByTestId('document-type').innerText()).toBe('Epikris');
+    expect(await discharge.first().innerText()).toContain('Medicinkliniken, Sydkustens sjukhus');
+    await discharge.first().getByTestId('document-open').click();
+    const frame = discharge.first().getByTestId('document-frame');
+    await frame.waitFor();
+    // No script, no remote load: the frame is sandboxed and carries a default-src 'none' policy.
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    const body = page.frameLocator('[data-testid="document-frame"]').locator('body');
+    await expect.poll(() => body.innerText()).toContain('Hjärtsvikt, försämring');
+    expect(await page.frameLocator('[data-testid="document-frame"]').locator('#signed').innerText()).toContain('Dr. Johan Ek');
+    await discharge.first().screenshot({ path: join(SCREENSHOTS, 'discharge-summary.png') });
+
+    const radiology = docs.getByTestId('summary-item').filter({ hasText: 'Röntgenutlåtande' });
+    await radiology.first().getByTestId('document-open').click();
+    const refused = radiology.first().getByTestId('document-error');
+    await refused.waitFor();
+    expect(await refused.getAttribute('data-code')).toBe('DOCUMENT_URL_REFUSED');
   });
 
   it('opens the pregnant patient and shows gestational age today and the check-up trends', async () => {

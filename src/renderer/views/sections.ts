@@ -6,6 +6,7 @@
 import type { ComponentType } from 'react';
 import { SECTIONS as SECTION_TABLE, type SectionKey } from '../../shared/sections';
 import { ClinicalItemList } from '../components/ClinicalItemList';
+import { DocumentsPanel } from '../components/DocumentsPanel';
 import { HomeMeasurementsPanel } from '../components/HomeMeasurementsPanel';
 import { PregnancyCard } from '../components/PregnancyCard';
 import { ResultTable } from '../components/ResultTable';
@@ -18,6 +19,7 @@ const BODIES: Partial<Record<SectionKey, SectionBody>> = {
   results: ResultTable,
   homeMeasurements: HomeMeasurementsPanel,
   pregnancy: PregnancyCard,
+  documents: DocumentsPanel,
 };
 
 /** The summary's sections in IPS order; the screen shows exactly this list. */

@@ -94,6 +94,16 @@ export const en: Messages = {
       fundalHeight: 'Symphysis-fundal height',
     },
   },
+  documents: {
+    type: 'Type',
+    author: 'Author',
+    organisation: 'Organisation',
+    open: 'Open the document',
+    close: 'Close',
+    loading: 'Fetching the document from its source…',
+    viewer: 'Document',
+    pdfNotShown: 'PDF documents cannot be shown here yet',
+  },
   welcome: {
     title: 'No patient selected',
     body: 'Enter the patient’s national identity number above and press Enter to gather one summary from all connected sources.',

@@ -94,6 +94,16 @@ export const fi: Messages = {
       fundalHeight: 'Kohdunpohjan korkeus',
     },
   },
+  documents: {
+    type: 'Tyyppi',
+    author: 'Laatija',
+    organisation: 'Hoitoyksikkö',
+    open: 'Avaa asiakirja',
+    close: 'Sulje',
+    loading: 'Haetaan asiakirjaa lähteestä…',
+    viewer: 'Asiakirja',
+    pdfNotShown: 'PDF-asiakirjoja ei vielä voi näyttää tässä',
+  },
   welcome: {
     title: 'Potilasta ei ole valittu',
     body: 'Kirjoita potilaan henkilötunnus yllä olevaan kenttään ja paina Enter, niin kaikkien liitettyjen lähteiden tiedot kootaan yhteen.',

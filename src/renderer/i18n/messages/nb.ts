@@ -94,6 +94,16 @@ export const nb: Messages = {
       fundalHeight: 'Symfyse-fundus-mål',
     },
   },
+  documents: {
+    type: 'Type',
+    author: 'Forfatter',
+    organisation: 'Behandlingssted',
+    open: 'Åpne dokumentet',
+    close: 'Lukk',
+    loading: 'Henter dokumentet fra kilden…',
+    viewer: 'Dokument',
+    pdfNotShown: 'PDF-dokumenter kan ennå ikke vises her',
+  },
   welcome: {
     title: 'Ingen pasient valgt',
     body: 'Skriv pasientens fødselsnummer ovenfor og trykk Enter for å hente en samlet oversikt fra alle tilkoblede kilder.',

@@ -99,6 +99,16 @@ export const sv = {
       fundalHeight: 'Symfys-fundusmått',
     },
   },
+  documents: {
+    type: 'Typ',
+    author: 'Författare',
+    organisation: 'Vårdenhet',
+    open: 'Öppna dokumentet',
+    close: 'Stäng',
+    loading: 'Hämtar dokumentet från källan…',
+    viewer: 'Dokument',
+    pdfNotShown: 'PDF-dokument kan ännu inte visas här',
+  },
   welcome: {
     title: 'Ingen patient vald',
     body: 'Skriv patientens personnummer ovan och tryck Enter för att hämta en samlad översikt från alla anslutna källor.',
