@@ -85,3 +85,33 @@ describe('document.open against the sandbox', () => {
     }
   });
 });
+
+describe('document retention as a source setting', () => {
+  it('leaves out documents older than their type’s retention and keeps unlimited ones', async () => {
+    const { createSourceAdapters } = await import('../../../src/main/app/createServices');
+    const { createSummaryService } = await import('../../../src/main/summary/summaryService');
+    const { sandboxQuery } = await import('../../fixtures/patientQuery');
+    const now = new Date('2026-11-25T10:00:00Z');
+    const sources = createSourceAdapters({
+      sources: [
+        {
+          id: 'region-syd',
+          name: 'Region Syd',
+          kind: 'fhir-r4',
+          baseUrl: syd.url,
+          timeoutMs: 3_000,
+          enabled: true,
+          // Norway's rules: discharge summaries unlimited, radiology 5 years, referrals and lab 1 year; here shortened to 30 days for referrals and lab.
+          documentRetention: { '18842-5': 'unlimited', '18748-4': 1826, '57133-1': 30, '11502-2': 30 },
+        } as never,
+      ],
+    });
+    const service = createSummaryService({ sources, clock: { now: () => now }, logger: createLogger('test') });
+    const s = await service.open(sandboxQuery('tolvan', now));
+    const types = s.sections.documents.map((d) => d.codes[0]?.code);
+    expect(types).toContain('18842-5');
+    expect(types).toContain('18748-4');
+    expect(types).not.toContain('57133-1');
+    expect(types).not.toContain('11502-2');
+  });
+});

@@ -14,6 +14,13 @@ export const fhirSourceSchema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   pageSize: z.number().int().positive().max(1_000).optional(),
   enabled: z.boolean().default(true),
+  /**
+   * How long documents of each type are kept visible, by document type code
+   * (LOINC or the source's own): a number of days, or 'unlimited'. Older
+   * documents of a listed type are left out. E.g. Norway: discharge summaries
+   * unlimited, radiology 5 years, referrals and lab reports 1 year.
+   */
+  documentRetention: z.record(z.string().min(1), z.union([z.literal('unlimited'), z.number().int().positive()])).optional(),
   /** Largest journal document opened from this source, in bytes (default 5 MiB). */
   maxDocumentBytes: z.number().int().positive().max(100 * 1024 * 1024).optional(),
   /** What the source is: a care provider (default), a national medication list, home monitoring, maternity care. */
@@ -39,6 +46,7 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       ...(s.pageSize ? { pageSize: s.pageSize } : {}),
       ...(s.role ? { role: s.role } : {}),
       ...(s.maxDocumentBytes ? { maxDocumentBytes: s.maxDocumentBytes } : {}),
+      ...(s.documentRetention ? { documentRetention: s.documentRetention } : {}),
       ...(s.country ? { country: s.country } : {}),
       clock: deps.clock,
       logger: deps.logger,

@@ -39,6 +39,8 @@ export interface FhirSourceConfig {
   /** Pages followed per search before the response is refused; default 200. */
   maxPages?: number;
   fetch?: typeof fetch;
+  /** Days (or 'unlimited') documents of each type code stay visible; other types are not limited. */
+  documentRetention?: Record<string, number | 'unlimited'>;
   /** Largest document content opened (bytes); default 5 MiB. */
   maxDocumentBytes?: number;
   /** What the source is (national medication list, home monitoring...): labels its items. */
@@ -54,6 +56,18 @@ const DEFAULT_MAX_PAGES = 200;
 /** Enough to overlap round trips without looking like a flood to a regional server. */
 const CONCURRENT_REQUESTS = 4;
 
+
+const DAY_MS = 86_400_000;
+
+/** A document older than its type's retention (a source setting): left out of the summary. */
+export function pastRetention(item: ClinicalItem, retention: Record<string, number | 'unlimited'> | undefined, now: Date): boolean {
+  if (!retention || item.section !== 'documents' || !item.date) return false;
+  const limits = item.codes.map((c) => (c.code ? retention[c.code] : undefined)).filter((l) => l !== undefined);
+  if (limits.length === 0 || limits.includes('unlimited')) return false;
+  const days = Math.max(...(limits as number[]));
+  const at = Date.parse(item.date);
+  return !Number.isNaN(at) && at < now.getTime() - days * DAY_MS;
+}
 
 export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -163,7 +177,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         for (const resource of answer.matches) {
           for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
           const mapped = mapFhirResource(resource, ctx);
-          if (mapped) items.push(mapped);
+          if (mapped && !pastRetention(mapped, config.documentRetention, now())) items.push(mapped);
         }
       }
       log.info({
