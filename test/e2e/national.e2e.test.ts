@@ -55,6 +55,10 @@ describe('national services in the browser preview', () => {
     const furosemide = meds.getByTestId('summary-item').filter({ hasText: 'Furosemid' }).filter({ has: page.getByTestId('national-match') });
     expect(await furosemide.first().getByTestId('national-match').getAttribute('data-match')).toBe('none');
     await meds.screenshot({ path: join(SCREENSHOTS, 'national-medication-list.png') });
+    // The national services appear beside the regions, each with its own status.
+    await expect.poll(() => page.locator('[data-testid="source-status"][data-state="ok"]').count()).toBe(5);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, 'national-sources-tolvan.png') });
   }, 90_000);
 
   it('shows the home measurements with the latest values and the ones outside the care plan', async () => {
