@@ -74,6 +74,20 @@ export const samsynApi = {
   'session.lock': { request: z.object({}), response: sessionViewSchema },
   /** The renderer saw the user act (pointer, keys; throttled): restarts the idle lock's countdown. */
   'session.activity': { request: z.object({}), response: z.object({}) },
+  /** A journal document's content, fetched from the source that holds it (text and HTML as text, PDF as base64). */
+  'document.open': {
+    request: z.object({
+      patient: z.string().min(1).max(300),
+      sourceId: z.string().min(1).max(64),
+      recordId: z.string().min(1).max(200),
+    }),
+    response: z.object({
+      contentType: z.enum(['text/plain', 'text/html', 'application/pdf']),
+      title: z.string().optional(),
+      text: z.string().optional(),
+      base64: z.string().optional(),
+    }),
+  },
 } as const;
 
 /**

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { SectionKey } from './sections';
+import { sourceCountrySchema } from './sourceRoles';
 
 export const codingSchema = z.object({
   system: z.string().optional(),
@@ -85,6 +86,15 @@ export const medicationDetailsSchema = z.object({
   reason: texts,
   prescriptionNumber: text.optional(),
   placerOrder: text.optional(),
+  /** The record comes from this country's national medication list (a source with role nationalMedicationList). */
+  nationalList: sourceCountrySchema.optional(),
+  /** The last dispensing at a pharmacy: when and how much (a dispensed record, or the merge's newest of several). */
+  lastDispensed: text.optional(),
+  lastDispensedAmount: text.optional(),
+  /** How many dispensing records the item stands for (set by the merge for national dispensings). */
+  dispenseCount: z.number().int().optional(),
+  /** Dispensed in multi-dose packages (dosdispensering / multidose / annosjakelu). */
+  multiDose: z.boolean().optional(),
 });
 
 export const referenceRangeSchema = z.object({
@@ -93,10 +103,16 @@ export const referenceRangeSchema = z.object({
   text: text.optional(),
 });
 
+/** A value above or below the thresholds the source gave (a care plan's treatment range or a reference range). */
+export const outsideSchema = z.enum(['high', 'low']);
+
 export const componentSchema = z.object({
   text,
   codes: z.array(codingSchema),
   value: z.union([quantitySchema, z.string()]).optional(),
+  /** The component's own thresholds (blood pressure: systolic and diastolic apart). */
+  range: referenceRangeSchema.optional(),
+  outside: outsideSchema.optional(),
 });
 
 /** Who measured a home measurement: how the source said it was patient-generated. */
@@ -120,6 +136,10 @@ const observationShape = {
   order: text.optional(),
   placerOrder: text.optional(),
   fillerOrder: text.optional(),
+  /** The value (or a component's) lies outside the thresholds given. */
+  outside: outsideSchema.optional(),
+  /** Where the thresholds come from: the care plan (FHIR referenceRange type 'treatment') or a reference range. */
+  thresholds: z.enum(['carePlan', 'reference']).optional(),
 };
 
 export const resultDetailsSchema = z.object(observationShape);

@@ -25,6 +25,11 @@ export const ERROR_CODES = [
   'PATIENT_MISMATCH',
   'PATIENT_DEMOGRAPHICS_MISMATCH',
   'SOURCE_DISABLED',
+  // journal documents (document.open)
+  'DOCUMENT_NOT_FOUND',
+  'DOCUMENT_TOO_LARGE',
+  'DOCUMENT_TYPE_REFUSED',
+  'DOCUMENT_URL_REFUSED',
   // HL7 v2 sources (MLLP, batch folders, files)
   'HL7_CONNECTION_RESET',
   'HL7_FRAME_UNTERMINATED',

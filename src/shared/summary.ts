@@ -110,6 +110,16 @@ const mergedItemBase = z.object({
   doubleMedication: z.boolean().optional(),
   /** The item kinds the signed-in role's view profile raises (an anticoagulant for dental care...): ids from src/main/access/itemKinds.ts. */
   relevance: z.array(z.string()).optional(),
+  /**
+   * On a care unit's medication, when a national medication list answered:
+   * what the list holds current for the same substance (prescribed, dispensed,
+   * the last dispensing). Both false: the list has nothing current for it.
+   */
+  nationalList: z
+    .object({ prescribed: z.boolean(), dispensed: z.boolean(), lastDispensed: z.string().optional() })
+    .optional(),
+  /** On a national list's record: the care-unit sources whose own lists hold the same substance (names). */
+  careUnits: z.array(z.string()).optional(),
 });
 
 type ClinicalItemBase = z.output<typeof clinicalItemBase>;

@@ -222,6 +222,32 @@ export function createServices(deps: {
       const content = JSON.stringify(toIpsBundle(view, { exportedBy: `${signedIn.user.displayName}, ${signedIn.user.careUnit.name}` }), null, 2);
       return ok({ fileName: `ips-${view.generatedAt.slice(0, 10)}.json`, mediaType: 'application/fhir+json', content });
     },
+    'document.open': async ({ patient, sourceId, recordId }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
+      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const source = sources.find((s) => s.id === sourceId);
+      if (!source?.openDocument) return fail('DOCUMENT_NOT_FOUND');
+      // Only a document the user's own view of the patient lists: opened in this session (purpose stated),
+      // within the role's sections, not sealed unless revealed. A record id from anywhere else is not fetched.
+      const holds = (s: Summary) => s.sections.documents.some((i) => i.sources.some((p) => p.sourceId === sourceId && p.recordId === recordId));
+      const { answer, fresh } = await summary.openWithRefresh(parsed.value);
+      let whole = materializeSummary(answer);
+      if (!holds(whole) && fresh) whole = await fresh;
+      const view = access.view(whole, signedIn.user);
+      if (!view || !holds(view)) return fail('DOCUMENT_NOT_FOUND');
+      const refused = access.open(signedIn.user, parsed.value) ?? access.record(signedIn.user, parsed.value, 'document.view', sourceId);
+      if (refused) return fail(refused);
+      try {
+        const doc = await source.openDocument(parsed.value, recordId, AbortSignal.timeout(source.timeoutMs));
+        const text = doc.contentType === 'application/pdf' ? {} : { text: new TextDecoder('utf-8').decode(doc.bytes) };
+        const pdf = doc.contentType === 'application/pdf' ? { base64: Buffer.from(doc.bytes).toString('base64') } : {};
+        return ok({ contentType: doc.contentType, ...(doc.title ? { title: doc.title } : {}), ...text, ...pdf });
+      } catch (err) {
+        return err instanceof CodedError ? fail(err.code, err.params) : fail('INTERNAL');
+      }
+    },
     'cache.status': async () => cacheStatus(deps.cache),
     'cache.clear': async () => clearCache(deps.cache),
     'session.get': async () => ok(session.view()),

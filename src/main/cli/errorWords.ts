@@ -81,6 +81,10 @@ const WORDS: Record<CliCode, Words> = {
   PATIENT_DEMOGRAPHICS_MISMATCH: (p, w) =>
     `${w || 'the answer'} names the patient's number but its ${p.fields ?? 'birth date or sex'} contradicts what the number says`,
   SOURCE_DISABLED: (p, w) => `${w || 'the source'} is disabled${word(p.reason) ? ` (${word(p.reason)})` : ''}`,
+  DOCUMENT_NOT_FOUND: (_p, w) => `${w || 'the source'} holds no such document for this patient`,
+  DOCUMENT_TOO_LARGE: (p) => `the document is larger than ${num(p.maxBytes) ?? 'the limit of'} bytes`,
+  DOCUMENT_TYPE_REFUSED: () => 'the document is not plain text, HTML or PDF',
+  DOCUMENT_URL_REFUSED: () => "the document's address lies outside the source's base URL",
   HL7_CONNECTION_RESET: (_p, w) => `${w || 'the HL7 peer'} closed the connection`,
   HL7_FRAME_UNTERMINATED: (_p, w) => `${w || 'the HL7 peer'} sent an MLLP frame without its end`,
   HL7_NAK: (p, w) => `${w || 'the HL7 peer'} refused the query${word(p.ack) ? ` (${word(p.ack)})` : ''}`,

@@ -18,7 +18,14 @@ import {
 export const SANDBOX_REGIONS = {
   nord: 'Region Nord',
   syd: 'Region Syd',
+  /** National services: a national medication list, home monitoring, maternity care. */
+  nll: 'Nationella läkemedelslistan',
+  hemma: 'Digital hemmonitorering',
+  mvc: 'Barnmorskemottagningen Syd',
 } as const;
+
+/** The care providers' regions (what the demo sandbox and e2e stack start as "the regions"). */
+export const CARE_REGIONS = ['nord', 'syd'] as const satisfies readonly SandboxRegion[];
 
 export type SandboxRegion = keyof typeof SANDBOX_REGIONS;
 
@@ -43,8 +50,8 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     name: 'Tolvan Tolvansson',
     country: 'SE',
     identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' },
-    regions: ['nord', 'syd'],
-    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items',
+    regions: ['nord', 'syd', 'nll', 'hemma'],
+    note: 'In both regions: same penicillin allergy and apixaban recorded twice, plus region-specific items; the national medication list overlaps and disagrees with them; four weeks of home monitoring',
   },
   {
     key: 'kari',
@@ -61,6 +68,14 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     identifier: { system: 'urn:oid:1.2.246.21', value: '010594Y9032' },
     regions: ['syd'],
     note: 'Finnish test henkilötunnus (DVV example, century sign Y, individual number 900–999); explicit "no known allergies"',
+  },
+  {
+    key: 'stina',
+    name: 'Stina Testsson',
+    country: 'SE',
+    identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '199001012385' },
+    regions: ['mvc'],
+    note: 'Pregnant (expected delivery 2027-03-10), RhD negative; four maternity check-ups with rising blood pressure and falling Hb',
   },
   {
     key: 'heavy',
@@ -108,7 +123,8 @@ function isResource(value: unknown): value is FhirResource {
 
 /** The patient a clinical resource belongs to: its subject, or its patient for Allergy/Immunization. */
 export function patientIdOf(resource: FhirResource): string | undefined {
-  const ref = (resource.subject ?? resource.patient) as { reference?: unknown } | undefined;
+  // A Binary (document content) belongs to the patient of its securityContext.
+  const ref = (resource.subject ?? resource.patient ?? resource.securityContext) as { reference?: unknown } | undefined;
   const reference = typeof ref?.reference === 'string' ? ref.reference : undefined;
   const match = reference ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference) : null;
   return match?.[1];

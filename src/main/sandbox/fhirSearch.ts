@@ -19,6 +19,7 @@ export const COMPARTMENT_TYPES = {
   AllergyIntolerance: [],
   MedicationStatement: [],
   MedicationRequest: [],
+  MedicationDispense: [],
   Condition: [],
   Observation: ['category'],
   Immunization: [],

@@ -15,7 +15,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createLogger } from '../platform/logger';
-import { loadRegionData, SANDBOX_REGIONS, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
+import { CARE_REGIONS, loadRegionData, type FhirResource, type RegionData, type SandboxRegion } from './fhirData';
 import {
   capabilityStatement,
   DEFAULT_PAGE_SIZE,
@@ -159,6 +159,15 @@ export async function startFhirSandbox(options: FhirSandboxOptions): Promise<Fhi
       return;
     }
     if (type === undefined) throw new FhirRequestError(404, 'not-supported', 'no operation at the server root');
+    if (type === 'Binary' && id !== undefined && rest.length === 0) {
+      // Document content as its raw bytes, as a server answers an attachment URL.
+      const binary = data.byKey.get(`Binary/${id}`);
+      if (!binary || typeof binary.data !== 'string') throw new FhirRequestError(404, 'not-found', 'resource not found');
+      const bytes = Buffer.from(binary.data, 'base64');
+      res.writeHead(200, { 'Content-Type': String(binary.contentType ?? 'application/octet-stream'), 'Content-Length': bytes.length });
+      res.end(bytes);
+      return;
+    }
     if (type !== 'Patient' && !isCompartmentType(type)) {
       throw new FhirRequestError(404, 'not-supported', 'resource type not supported');
     }
@@ -278,7 +287,7 @@ export async function startDemoSandbox(
 ): Promise<DemoSandbox> {
   const regions: FhirSandbox[] = [];
   try {
-    for (const region of Object.keys(SANDBOX_REGIONS)) {
+    for (const region of CARE_REGIONS) {
       regions.push(await startFhirSandbox({ ...options, region, port: 0 }));
     }
   } catch (error) {

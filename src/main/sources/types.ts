@@ -53,6 +53,18 @@ export interface SourceAdapter {
    * system without asking about any patient. Throws CodedError on failure.
    */
   check?(signal: AbortSignal): Promise<SourceCheck>;
+  /**
+   * A journal document's content (DocumentReference attachment), fetched on
+   * demand: only a record of the patient the query names, only from the
+   * source's own base URL or inline data, size-limited, allowed types only.
+   */
+  openDocument?(query: PatientQuery, recordId: string, signal: AbortSignal): Promise<DocumentContent>;
+}
+
+export interface DocumentContent {
+  contentType: 'text/plain' | 'text/html' | 'application/pdf';
+  bytes: Uint8Array;
+  title?: string;
 }
 
 /** What a connection check found: small facts (FHIR version, software), never patient data. */

@@ -36,7 +36,14 @@ import {
   type SectionKey,
   type Sections,
 } from '../../shared/summary';
-import { annotateItem, dropLoneSingles, flagDoubleMedication, strengthOf, type AnnotateOptions } from './reconcile';
+import {
+  annotateItem,
+  dropLoneSingles,
+  flagDoubleMedication,
+  reconcileNationalList,
+  strengthOf,
+  type AnnotateOptions,
+} from './reconcile';
 
 export type MergeOptions = AnnotateOptions;
 
@@ -102,7 +109,15 @@ function factKeys(item: ClinicalItem): string[] {
   const when = isPointInTime(item.section) ? `@${item.date ?? ''}` : '';
   const codes = codeKeys(item.codes);
   const what = codes.length > 0 ? codes : [`text:${normalizeText(item.text)}`];
-  return what.map((w) => `${item.section}:${w}${when}`);
+  // A national list's record is another kind of fact than a care unit's: kept beside it, never merged into it.
+  const national = nationalListKey(item);
+  return what.map((w) => `${item.section}:${national}${w}${when}`);
+}
+
+/** `national:SE:dispensed:` for a national medication list's record, else ''. */
+function nationalListKey(item: ClinicalItem): string {
+  if (item.section !== 'medications' || !item.details.nationalList) return '';
+  return `national:${item.details.nationalList}:${item.details.recordKind}:`;
 }
 
 /** The stable key of an item alone: its smallest fact key (two items with a shared key are one fact). */
@@ -385,6 +400,7 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
   for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
   flagDoubleMedication(sections);
   dropLoneSingles(sections);
+  reconcileNationalList(sections);
   return { sections, retracted };
 }
 

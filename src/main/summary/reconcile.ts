@@ -6,6 +6,9 @@
  *    sources compare (identical / similar / single, by substance); possible
  *    double medication (two strengths of one substance current at once, or two
  *    current substances of a therapeutic group where that is a known risk).
+ *  - National medication lists: their records (prescriptions, dispensings)
+ *    stay apart from the care units' lists; each side is told what the other
+ *    holds for the same substance (reconcileNationalList).
  *  - Allergies: high criticality or anaphylaxis raises the item into critical
  *    information; resolved, refuted or inactive ones stay visible as inactive.
  *  - Problems: resolved, inactive or in remission are inactive.
@@ -66,6 +69,11 @@ function endOf(item: ClinicalItem): string | undefined {
 
 function medicationGroup(items: ClinicalItem[], options: AnnotateOptions): ItemGroup {
   if (items.some(isCurrentMedication)) return 'current';
+  return stoppedGroup(items, options);
+}
+
+/** Recently stopped or history, by the latest end of the records. */
+function stoppedGroup(items: ClinicalItem[], options: AnnotateOptions): ItemGroup {
   const now = (options.now ?? new Date()).getTime();
   const window = (options.recentlyStoppedDays ?? DEFAULT_RECENTLY_STOPPED_DAYS) * DAY_MS;
   const ends = items.map(endOf).filter((e): e is string => e !== undefined).map((e) => Date.parse(e)).filter((t) => !Number.isNaN(t));
@@ -81,6 +89,10 @@ function isAnaphylaxis(words: string): boolean {
 
 /** Annotates one merged item from the records behind it. */
 export function annotateItem(merged: MergedItem, items: ClinicalItem[], options: AnnotateOptions): void {
+  if (merged.section === 'medications' && merged.details.nationalList) {
+    annotateNational(merged, items, options);
+    return;
+  }
   if (merged.section === 'medications') {
     merged.group = medicationGroup(items, options);
     const sources = new Set(items.map((i) => i.provenance.sourceId));
@@ -107,19 +119,100 @@ export function annotateItem(merged: MergedItem, items: ClinicalItem[], options:
   }
 }
 
+function isNational(item: MergedItem | ClinicalItem): boolean {
+  return item.section === 'medications' && item.details.nationalList !== undefined;
+}
+
+/**
+ * A national list's record: a valid prescription is current; a dispensing
+ * counts as current while its last dispensing is within the recently-stopped
+ * window (it says the medicine was handed over, not that it is taken). Several
+ * dispensings of one medicine are one item carrying the newest date and amount.
+ */
+function annotateNational(merged: MergedItem, items: ClinicalItem[], options: AnnotateOptions): void {
+  if (merged.section !== 'medications') return;
+  const now = (options.now ?? new Date()).getTime();
+  const window = (options.recentlyStoppedDays ?? DEFAULT_RECENTLY_STOPPED_DAYS) * DAY_MS;
+  const atc = atcCodes(merged.codes)[0];
+  const named = merged.codes.find((c) => c.system === ATC && c.code?.toUpperCase() === atc);
+  if (atc) merged.reconciliation = { class: 'single', substance: named?.display ? `${atc} ${named.display}` : atc };
+  if (merged.details.recordKind === 'dispensed') {
+    const dispensings = items.filter((i) => i.section === 'medications' && i.details.lastDispensed !== undefined);
+    if (dispensings.length > 1) merged.details = { ...merged.details, dispenseCount: dispensings.length };
+    const last = Date.parse(merged.details.lastDispensed ?? merged.date ?? '');
+    merged.group = !Number.isNaN(last) && last >= now - window ? 'current' : 'history';
+    return;
+  }
+  const until = Date.parse(merged.details.validUntil ?? '');
+  const expired = !Number.isNaN(until) && until < now;
+  merged.group = !expired && items.some(isCurrentMedication) ? 'current' : stoppedGroup(items, options);
+}
+
+/** The keys a medication is compared by across the two kinds of list: its ATC codes, else its other codes, else its text. */
+function substanceKeys(item: MergedItem): string[] {
+  const atc = atcCodes(item.codes);
+  if (atc.length > 0) return atc.map((c) => `atc:${c}`);
+  const codes = item.codes.filter((c) => c.code).map((c) => `${c.system ?? ''}|${(c.code as string).trim().toUpperCase()}`);
+  return codes.length > 0 ? codes : [`text:${item.text.trim().toLowerCase()}`];
+}
+
+/**
+ * Places a national medication list beside the care units' lists: each care
+ * unit's medication says whether the national list holds the same substance
+ * prescribed and/or dispensed (and the last dispensing), and each national
+ * record names the care-unit sources that list it. Nothing is merged or hidden.
+ */
+export function reconcileNationalList(sections: Sections): void {
+  const national = sections.medications.filter(isNational);
+  if (national.length === 0) return;
+  const careUnits = sections.medications.filter((m) => !isNational(m) && m.details.absence === undefined);
+  const byKey = new Map<string, MergedItem[]>();
+  for (const n of national) {
+    if (n.group !== 'current') continue;
+    for (const key of substanceKeys(n)) byKey.set(key, [...(byKey.get(key) ?? []), n]);
+  }
+  const careByKey = new Map<string, MergedItem[]>();
+  for (const c of careUnits) for (const key of substanceKeys(c)) careByKey.set(key, [...(careByKey.get(key) ?? []), c]);
+  for (const c of careUnits) {
+    const matches = [...new Set(substanceKeys(c).flatMap((k) => byKey.get(k) ?? []))];
+    const dispensed = matches.filter((m) => m.section === 'medications' && m.details.recordKind === 'dispensed');
+    const last = dispensed
+      .map((m) => (m.section === 'medications' ? m.details.lastDispensed : undefined))
+      .filter((d): d is string => d !== undefined)
+      .sort()
+      .at(-1);
+    // A care unit's stopped medication is compared only where the list still has it (dispensed after stopping...).
+    if (matches.length === 0 && c.group !== 'current') continue;
+    const entry = {
+      prescribed: matches.some((m) => m.section === 'medications' && m.details.recordKind === 'prescribed'),
+      dispensed: dispensed.length > 0,
+      ...(last ? { lastDispensed: last } : {}),
+    };
+    c.nationalList = entry;
+  }
+  for (const n of national) {
+    const listing = substanceKeys(n).flatMap((k) => careByKey.get(k) ?? []).filter((c) => c.group === 'current' || c.group === undefined);
+    const names = [...new Set(listing.flatMap((c) => c.sources.map((p) => p.sourceName)))].sort();
+    n.careUnits = names;
+  }
+}
+
 /**
  * "Only in one source" says something only where another source has a
  * medication list to compare with: with one source, the mark is left out.
  */
 export function dropLoneSingles(sections: Sections): void {
-  const sources = new Set(sections.medications.flatMap((m) => m.sources.map((s) => s.sourceId)));
+  // A national list is not another care unit's list to compare with.
+  const careUnits = sections.medications.filter((m) => !isNational(m));
+  const sources = new Set(careUnits.flatMap((m) => m.sources.map((s) => s.sourceId)));
   if (sources.size > 1) return;
-  for (const m of sections.medications) if (m.reconciliation?.class === 'single') delete m.reconciliation;
+  for (const m of careUnits) if (m.reconciliation?.class === 'single') delete m.reconciliation;
 }
 
 /** Two current medications of one risky therapeutic group (or one substance) are flagged together. */
 export function flagDoubleMedication(sections: Sections): void {
-  const current = sections.medications.filter((m) => m.group === 'current');
+  // A national list's prescription or dispensing restates a therapy; it is not a second one.
+  const current = sections.medications.filter((m) => m.group === 'current' && !isNational(m));
   const keyed = current.flatMap((item) => {
     const keys = new Set<string>();
     for (const code of atcCodes(item.codes)) {

@@ -1,5 +1,5 @@
 import { useFormat } from '../i18n/useFormat';
-import { isUnconfirmed, recordKindOf } from '../model/itemDetails';
+import { isUnconfirmed, nationalListRecordOf, nationalMatchOf, recordKindOf } from '../model/itemDetails';
 import type { SummaryItem } from '../model/types';
 
 /** Marks that change how an item is read: corrected, unconfirmed, what kind of record, how sources compare. */
@@ -22,7 +22,8 @@ export function ItemTags({ item }: { item: SummaryItem }) {
           {t(`access.kinds.${kind}`)}
         </span>
       ))}
-      {reconciliation && (
+      <NationalListTags item={item} />
+      {reconciliation && !nationalListRecordOf(item) && (
         <span className={`tag tag--reconciliation tag--${reconciliation.class}`} data-testid="item-reconciliation" data-class={reconciliation.class}>
           {t(`items.reconciliation.${reconciliation.class}`, { source: only })}
         </span>
@@ -58,5 +59,59 @@ export function ItemHistory({ item }: { item: SummaryItem }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * A national medication list's record, labelled for what it is (list and
+ * country, prescription or dispensing, last dispensing, multi-dose) and never
+ * as "the patient takes this"; a care unit's medication, what the national
+ * list holds for it.
+ */
+export function NationalListTags({ item }: { item: SummaryItem }) {
+  const { t, date } = useFormat();
+  const record = nationalListRecordOf(item);
+  const match = nationalMatchOf(item);
+  if (record) {
+    return (
+      <>
+        <span className="tag tag--national" data-testid="national-list" data-country={record.country} title={t('national.notIntake')}>
+          {t('national.list', { country: record.country })}
+        </span>
+        {record.multiDose && (
+          <span className="tag tag--multidose" data-testid="multi-dose">
+            {t('national.multiDose')}
+          </span>
+        )}
+        {record.lastDispensed && (
+          <span className="tag tag--dispensed" data-testid="last-dispensed">
+            {record.lastDispensedAmount
+              ? t('national.lastDispensedAmount', { date: date(record.lastDispensed), amount: record.lastDispensedAmount })
+              : t('national.lastDispensed', { date: date(record.lastDispensed) })}
+            {record.dispenseCount ? ` · ${t('national.dispenseCount', { dispensings: record.dispenseCount })}` : ''}
+          </span>
+        )}
+        {item.careUnits && (
+          <span
+            className={`tag tag--care-units${item.careUnits.length === 0 ? ' tag--warning' : ''}`}
+            data-testid="national-care-units"
+          >
+            {item.careUnits.length === 0
+              ? t('national.noCareUnit')
+              : t('national.careUnits', { sources: item.careUnits.join(', ') })}
+          </span>
+        )}
+      </>
+    );
+  }
+  if (!match) return null;
+  return (
+    <span
+      className={`tag tag--national-match tag--national-${match}`}
+      data-testid="national-match"
+      data-match={match}
+    >
+      {t(`national.match.${match}`, { date: item.nationalList?.lastDispensed ? date(item.nationalList.lastDispensed) : '' })}
+    </span>
   );
 }

@@ -103,3 +103,37 @@ export function dosageText(item: SummaryItem): string | undefined {
   const parts = [item.details.dose, ...(item.details.dosage ?? [])].filter((t): t is string => !!t);
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
+
+/** What a national medication list says of one record: its country, last dispensing, multi-dose. */
+export interface NationalListRecord {
+  country: 'SE' | 'NO' | 'FI';
+  recordKind: 'prescribed' | 'dispensed' | 'administered' | 'stated';
+  lastDispensed?: string;
+  lastDispensedAmount?: string;
+  dispenseCount?: number;
+  multiDose: boolean;
+}
+
+/** The national-list facts of a medication from a national medication list; undefined for a care unit's record. */
+export function nationalListRecordOf(item: SummaryItem): NationalListRecord | undefined {
+  if (item.section !== 'medications' || !item.details.nationalList) return undefined;
+  const d = item.details;
+  return {
+    country: d.nationalList as NationalListRecord['country'],
+    recordKind: d.recordKind,
+    ...(d.lastDispensed ? { lastDispensed: d.lastDispensed } : {}),
+    ...(d.lastDispensedAmount ? { lastDispensedAmount: d.lastDispensedAmount } : {}),
+    ...(d.dispenseCount ? { dispenseCount: d.dispenseCount } : {}),
+    multiDose: d.multiDose === true,
+  };
+}
+
+/** How a care unit's medication compares with the national list: which words to show. */
+export function nationalMatchOf(item: SummaryItem): 'both' | 'prescribed' | 'dispensed' | 'none' | undefined {
+  const m = item.nationalList;
+  if (!m) return undefined;
+  if (m.prescribed && m.dispensed) return 'both';
+  if (m.prescribed) return 'prescribed';
+  if (m.dispensed) return 'dispensed';
+  return 'none';
+}

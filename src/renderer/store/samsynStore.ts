@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventPayload, SamsynBridge } from '../../shared/api';
 import type { Language } from '../i18n/languages';
 import { createAppSlice } from './appSlice';
+import { createDocumentSlice } from './documentSlice';
 import { createPatientSlice } from './patientSlice';
 import { createSessionSlice } from './sessionSlice';
 import { createSettingsSlice } from './settingsSlice';
@@ -41,6 +42,7 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
     ...settings(set, get),
     ...app(set, get),
     ...session(set, get),
+    ...createDocumentSlice(bridge)(set, get),
   }));
   // The bridge has checked the payload against the event contract.
   bridge.on('summary.updated', (payload) => {

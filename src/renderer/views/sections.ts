@@ -6,6 +6,9 @@
 import type { ComponentType } from 'react';
 import { SECTIONS as SECTION_TABLE, type SectionKey } from '../../shared/sections';
 import { ClinicalItemList } from '../components/ClinicalItemList';
+import { DocumentsPanel } from '../components/DocumentsPanel';
+import { HomeMeasurementsPanel } from '../components/HomeMeasurementsPanel';
+import { PregnancyCard } from '../components/PregnancyCard';
 import { ResultTable } from '../components/ResultTable';
 import type { SectionConfig } from '../components/SectionPanel';
 import type { SummaryItem } from '../model/types';
@@ -14,7 +17,9 @@ type SectionBody = ComponentType<{ items: readonly SummaryItem[] }>;
 
 const BODIES: Partial<Record<SectionKey, SectionBody>> = {
   results: ResultTable,
-  homeMeasurements: ResultTable,
+  homeMeasurements: HomeMeasurementsPanel,
+  pregnancy: PregnancyCard,
+  documents: DocumentsPanel,
 };
 
 /** The summary's sections in IPS order; the screen shows exactly this list. */

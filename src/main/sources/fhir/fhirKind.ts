@@ -1,6 +1,7 @@
 /** The FHIR R4 source kind: configuration, factory, listing and Bundle files. */
 import { z } from 'zod';
 import { CodedError } from '../../../shared/errors';
+import { sourceCountrySchema, sourceRoleSchema } from '../../../shared/sourceRoles';
 import { defineSourceKind, sourceIdSchema } from '../sourceKind';
 import { bundleToSourceResult } from './bundleSource';
 import { createFhirSource } from './fhirSource';
@@ -16,7 +17,25 @@ export const fhirSourceSchema = z.object({
   /** TLS settings for an https baseUrl: the CA to trust, and a client certificate for mutual TLS. */
   tls: fhirTlsSchema.optional(),
   enabled: z.boolean().default(true),
-}).refine((s) => !s.tls || /^https:\/\//i.test(s.baseUrl), { message: 'tls needs an https baseUrl', path: ['tls'] });
+  /**
+   * How long documents of each type are kept visible, by document type code
+   * (LOINC or the source's own): a number of days, or 'unlimited'. Older
+   * documents of a listed type are left out. E.g. Norway: discharge summaries
+   * unlimited, radiology 5 years, referrals and lab reports 1 year.
+   */
+  documentRetention: z.record(z.string().min(1), z.union([z.literal('unlimited'), z.number().int().positive()])).optional(),
+  /** Largest journal document opened from this source, in bytes (default 5 MiB). */
+  maxDocumentBytes: z.number().int().positive().max(100 * 1024 * 1024).optional(),
+  /** What the source is: a care provider (default), a national medication list, home monitoring, maternity care. */
+  role: sourceRoleSchema.optional(),
+  /** The country whose national service it is (required for a national medication list). */
+  country: sourceCountrySchema.optional(),
+})
+  .refine((s) => !s.tls || /^https:\/\//i.test(s.baseUrl), { message: 'tls needs an https baseUrl', path: ['tls'] })
+  .refine((s) => s.role !== 'nationalMedicationList' || s.country !== undefined, {
+  message: 'a national medication list needs its country',
+  path: ['country'],
+});
 
 export type FhirSourceSettings = z.output<typeof fhirSourceSchema>;
 
@@ -31,6 +50,10 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       timeoutMs: s.timeoutMs,
       ...(s.pageSize ? { pageSize: s.pageSize } : {}),
       ...(s.tls ? { fetch: tlsFetch(readTlsMaterial(s.tls)) } : {}),
+      ...(s.role ? { role: s.role } : {}),
+      ...(s.maxDocumentBytes ? { maxDocumentBytes: s.maxDocumentBytes } : {}),
+      ...(s.documentRetention ? { documentRetention: s.documentRetention } : {}),
+      ...(s.country ? { country: s.country } : {}),
       clock: deps.clock,
       logger: deps.logger,
     }),

@@ -9,6 +9,7 @@
  */
 import type { CapabilityStatement, Patient, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
+import type { SourceCountry, SourceRole } from '../../../shared/sourceRoles';
 import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
@@ -23,7 +24,8 @@ import {
   type SearchPages,
   toSourceError,
 } from './fhirHttp';
-import { MAPPED_RESOURCE_TYPES, type MapContext, mapFhirResource } from './mappers';
+import { fetchDocumentContent } from './documentContent';
+import { type MapContext, mapFhirResource, searchedResourceTypes } from './mappers';
 import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
 export { bundleToSourceResult } from './bundleSource';
@@ -38,6 +40,13 @@ export interface FhirSourceConfig {
   /** Pages followed per search before the response is refused; default 200. */
   maxPages?: number;
   fetch?: typeof fetch;
+  /** Days (or 'unlimited') documents of each type code stay visible; other types are not limited. */
+  documentRetention?: Record<string, number | 'unlimited'>;
+  /** Largest document content opened (bytes); default 5 MiB. */
+  maxDocumentBytes?: number;
+  /** What the source is (national medication list, home monitoring...): labels its items. */
+  role?: SourceRole;
+  country?: SourceCountry;
   /** Clock for `fetchedAt`; tests pass a fixed one. */
   clock?: Clock;
   logger?: Logger;
@@ -48,6 +57,18 @@ const DEFAULT_MAX_PAGES = 200;
 /** Enough to overlap round trips without looking like a flood to a regional server. */
 const CONCURRENT_REQUESTS = 4;
 
+
+const DAY_MS = 86_400_000;
+
+/** A document older than its type's retention (a source setting): left out of the summary. */
+export function pastRetention(item: ClinicalItem, retention: Record<string, number | 'unlimited'> | undefined, now: Date): boolean {
+  if (!retention || item.section !== 'documents' || !item.date) return false;
+  const limits = item.codes.map((c) => (c.code ? retention[c.code] : undefined)).filter((l) => l !== undefined);
+  if (limits.length === 0 || limits.includes('unlimited')) return false;
+  const days = Math.max(...(limits as number[]));
+  const at = Date.parse(item.date);
+  return !Number.isNaN(at) && at < now.getTime() - days * DAY_MS;
+}
 
 export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
   const baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -112,7 +133,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       }
 
       const jobs = patients.flatMap((p) =>
-        MAPPED_RESOURCE_TYPES.map((type) => ({ patientId: p.id as string, type })),
+        searchedResourceTypes(config.role).map((type) => ({ patientId: p.id as string, type })),
       );
       const answers = await mapWithLimit(jobs, CONCURRENT_REQUESTS, (job) =>
         search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`),
@@ -138,6 +159,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         sourceId: config.id,
         sourceName: config.name,
         fetchedAt,
+        ...(config.role ? { role: config.role } : {}),
+        ...(config.country ? { country: config.country } : {}),
         resolve: (reference) => {
           const local = onServer(reference, serverBase);
           return local ? included.get(local) : undefined;
@@ -155,7 +178,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         for (const resource of answer.matches) {
           for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
           const mapped = mapFhirResource(resource, ctx);
-          if (mapped) items.push(mapped);
+          if (mapped && !pastRetention(mapped, config.documentRetention, now())) items.push(mapped);
         }
       }
       log.info({
@@ -195,5 +218,6 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     timeoutMs: config.timeoutMs,
     fetchPatient,
     check,
+    openDocument: (query, recordId, signal) => fetchDocumentContent(http, query, recordId, signal, config.maxDocumentBytes),
   };
 }

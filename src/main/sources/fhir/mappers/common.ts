@@ -14,12 +14,16 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import type { StatedAbsence } from '../../../../shared/details';
+import type { SourceCountry, SourceRole } from '../../../../shared/sourceRoles';
 import type { Coding, Provenance, Quantity } from '../../../../shared/summary';
 import { firstText, nonEmpty, provenance, type SourceContext } from '../../common/items';
 
 export { compact, firstText, item, nonEmpty, texts } from '../../common/items';
 
 export interface MapContext extends SourceContext {
+  /** What the source is (configuration `role`); a care provider when not given. */
+  role?: SourceRole;
+  country?: SourceCountry;
   /**
    * Resolves a reference to another resource of the same response (a bundle
    * entry by fullUrl, an `_include`d Medication...). `owner` is the resource

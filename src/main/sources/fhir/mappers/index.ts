@@ -10,6 +10,7 @@ import type {
   Encounter,
   Flag,
   Immunization,
+  MedicationDispense,
   MedicationRequest,
   MedicationStatement,
   Observation,
@@ -17,6 +18,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { CodedError } from '../../../../shared/errors';
+import type { SourceRole } from '../../../../shared/sourceRoles';
 import type { ClinicalItem } from '../../../../shared/summary';
 import { mapAllergyIntolerance } from './allergy';
 import { mapCarePlan } from './carePlan';
@@ -26,7 +28,7 @@ import { mapDocumentReference } from './documentReference';
 import { mapEncounter } from './encounter';
 import { mapFlag } from './flag';
 import { mapImmunization } from './immunization';
-import { mapMedicationRequest, mapMedicationStatement } from './medication';
+import { mapMedicationDispense, mapMedicationRequest, mapMedicationStatement } from './medication';
 import { mapObservation } from './observation';
 import { mapProcedure } from './procedure';
 
@@ -42,6 +44,7 @@ const MAPPERS = {
   AllergyIntolerance: mapAllergyIntolerance as MapperFor<AllergyIntolerance>,
   MedicationStatement: mapMedicationStatement as MapperFor<MedicationStatement>,
   MedicationRequest: mapMedicationRequest as MapperFor<MedicationRequest>,
+  MedicationDispense: mapMedicationDispense as MapperFor<MedicationDispense>,
   Condition: mapCondition as MapperFor<Condition>,
   Observation: mapObservation as MapperFor<Observation>,
   Immunization: mapImmunization as MapperFor<Immunization>,
@@ -56,6 +59,17 @@ export type MappedResourceType = keyof typeof MAPPERS;
 
 /** The resource types that become summary items; the adapter searches exactly these. */
 export const MAPPED_RESOURCE_TYPES = Object.keys(MAPPERS) as readonly MappedResourceType[];
+
+/**
+ * The types a source of this role is searched for. Dispensings live in the
+ * national medication lists: a care provider's server is not asked for
+ * MedicationDispense, which many do not support (a 404 would fail the source).
+ */
+export function searchedResourceTypes(role: SourceRole | undefined): readonly MappedResourceType[] {
+  return role === 'nationalMedicationList'
+    ? MAPPED_RESOURCE_TYPES
+    : MAPPED_RESOURCE_TYPES.filter((type) => type !== 'MedicationDispense');
+}
 
 export function isMappedResourceType(type: string): type is MappedResourceType {
   return Object.prototype.hasOwnProperty.call(MAPPERS, type);

@@ -2,6 +2,7 @@ import type {
   CodeableConcept,
   Dosage,
   Medication,
+  MedicationDispense,
   MedicationRequest,
   MedicationStatement,
   Reference,
@@ -24,7 +25,26 @@ import {
   referenceDisplay,
   referenceDisplays,
   resolveReference,
+  toQuantity,
 } from './common';
+
+/** v3 ActPharmacySupplyType codes that mean multi-dose (unit-dose / daily-fill) dispensing. */
+const MULTI_DOSE_SUPPLY = new Set(['UD', 'DF', 'UDE']);
+/** A MedicationRequest.category code a national list uses for a multi-dose prescription. */
+const MULTI_DOSE_CATEGORY = new Set(['multi-dose', 'multidose', 'dosdispensering']);
+
+function anyCode(concepts: (CodeableConcept | undefined)[], codes: ReadonlySet<string>): boolean {
+  return concepts.some((cc) => (cc?.coding ?? []).some((c) => c.code !== undefined && codes.has(c.code)));
+}
+
+/** The national list a record comes from, when its source is declared one. */
+function nationalOf(ctx: MapContext): { nationalList?: NonNullable<MapContext['country']> } {
+  return ctx.role === 'nationalMedicationList' && ctx.country ? { nationalList: ctx.country } : {};
+}
+
+function amountText(q: { value: number; unit?: string | undefined } | undefined): string | undefined {
+  return q ? `${q.value}${q.unit ? ` ${q.unit}` : ''}` : undefined;
+}
 
 interface MedicationFacts {
   concept: CodeableConcept | undefined;
@@ -105,8 +125,38 @@ export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): Cli
       validUntil: periodEnd(validity),
       requester: referenceDisplay(r.requester),
       reason: [...conceptTexts(r.reasonCode), ...referenceDisplays(r.reasonReference)],
+      ...nationalOf(ctx),
+      ...(anyCode(r.category ?? [], MULTI_DOSE_CATEGORY) ? { multiDose: true } : {}),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.authoredOn, ctx),
+  });
+}
+
+/**
+ * A dispensing at a pharmacy: proof that the medicine was handed over, when and
+ * how much, never that the patient takes it.
+ */
+export function mapMedicationDispense(r: MedicationDispense, ctx: MapContext): ClinicalItemOf<'medications'> {
+  const med = medicationFacts(r, r.medicationCodeableConcept, r.medicationReference, ctx);
+  const handedOver = firstText(r.whenHandedOver, r.whenPrepared);
+  return item({
+    section: 'medications',
+    codes: codingsOf(med.concept),
+    text: med.text ?? 'Medication (unspecified)',
+    status: r.status,
+    date: handedOver,
+    details: {
+      recordKind: 'dispensed',
+      dosage: dosageTexts(r.dosageInstruction),
+      route: dosageRoute(r.dosageInstruction),
+      form: med.form,
+      lastDispensed: handedOver,
+      lastDispensedAmount: amountText(toQuantity(r.quantity)),
+      ...nationalOf(ctx),
+      ...(anyCode([r.type], MULTI_DOSE_SUPPLY) ? { multiDose: true } : {}),
+    },
+    sealed: isSealed(r.meta),
+    provenance: provenanceOf(r, handedOver, ctx),
   });
 }

@@ -1,5 +1,13 @@
-import type { CodeableConcept, Meta, Observation, ObservationComponent as FhirComponent, Reference } from '@medplum/fhirtypes';
-import type { ObservationComponent } from '../../../../shared/details';
+import type {
+  CodeableConcept,
+  Meta,
+  Observation,
+  ObservationComponent as FhirComponent,
+  ObservationReferenceRange,
+  Reference,
+} from '@medplum/fhirtypes';
+import type { ObservationComponent, ReferenceRange } from '../../../../shared/details';
+import type { SourceRole } from '../../../../shared/sourceRoles';
 import type { ClinicalItemOf, Quantity } from '../../../../shared/summary';
 import {
   codingsOf,
@@ -75,10 +83,45 @@ function hasSelfTag(meta: Meta | undefined): boolean {
  * (laboratory, vital signs, uncategorised, social history...) is a result with
  * its category kept, so nothing the source holds disappears.
  */
-export function observationSection(r: Observation): ObservationSection {
+export function observationSection(r: Observation, role?: SourceRole): ObservationSection {
   if (isPregnancy(r.code)) return 'pregnancy';
-  if (selfReportedReason(r)) return 'homeMeasurements';
+  // A maternity-care record's check-ups (blood pressure, weight, Hb, urine...) belong to the pregnancy.
+  if (role === 'maternityCare') return 'pregnancy';
+  if (role === 'homeMonitoring' || selfReportedReason(r)) return 'homeMeasurements';
   return 'results';
+}
+
+const RANGE_MEANING = 'http://terminology.hl7.org/CodeSystem/referencerange-meaning';
+
+function mapRange(rr: ObservationReferenceRange): ReferenceRange {
+  const low = toQuantity(rr.low);
+  const high = toQuantity(rr.high);
+  const text = firstText(rr.text, rangeText({ ...(rr.low ? { low: rr.low } : {}), ...(rr.high ? { high: rr.high } : {}) }));
+  return { ...(text ? { text } : {}), ...(low ? { low } : {}), ...(high ? { high } : {}) };
+}
+
+/** A care plan's treatment range (referenceRange.type 'treatment'), else the first range with a bound. */
+function thresholdRange(ranges: ObservationReferenceRange[] | undefined): ObservationReferenceRange | undefined {
+  const list = ranges ?? [];
+  return (
+    list.find((rr) => (rr.type?.coding ?? []).some((c) => c.code === 'treatment' && (c.system === undefined || c.system === RANGE_MEANING))) ??
+    list.find((rr) => rr.low?.value !== undefined || rr.high?.value !== undefined)
+  );
+}
+
+function isCarePlanRange(rr: ObservationReferenceRange | undefined): boolean {
+  return (rr?.type?.coding ?? []).some((c) => c.code === 'treatment');
+}
+
+/** Above or below a range, comparing numbers only (a unit the range does not share is not compared). */
+function outsideOf(value: Quantity | string | undefined, rr: ObservationReferenceRange | undefined): 'high' | 'low' | undefined {
+  if (!rr || value === undefined || typeof value === 'string') return undefined;
+  const low = toQuantity(rr.low);
+  const high = toQuantity(rr.high);
+  const sameUnit = (q: Quantity) => !q.unit || !value.unit || q.unit === value.unit;
+  if (high && sameUnit(high) && value.value > high.value) return 'high';
+  if (low && sameUnit(low) && value.value < low.value) return 'low';
+  return undefined;
 }
 
 type ValueSource = Pick<
@@ -121,10 +164,14 @@ function formatValue(value: Quantity | string): string {
 
 function mapComponent(c: FhirComponent): ObservationComponent {
   const value = observationValue(c);
+  const rr = thresholdRange(c.referenceRange);
+  const outside = outsideOf(value, rr);
   return {
     text: conceptText(c.code) ?? 'Component',
     codes: codingsOf(c.code),
     ...(value !== undefined ? { value } : {}),
+    ...(rr ? { range: mapRange(rr) } : {}),
+    ...(outside ? { outside } : {}),
   };
 }
 
@@ -142,12 +189,7 @@ export function mapObservation(r: Observation, ctx: MapContext): ObservationItem
   }
   const details = {
     category: (r.category ?? []).map((c) => conceptCode(c)).filter((c): c is string => c !== undefined),
-    referenceRange: (r.referenceRange ?? []).map((rr) => {
-      const low = toQuantity(rr.low);
-      const high = toQuantity(rr.high);
-      const text = firstText(rr.text, rangeText({ ...(rr.low ? { low: rr.low } : {}), ...(rr.high ? { high: rr.high } : {}) }));
-      return { ...(text ? { text } : {}), ...(low ? { low } : {}), ...(high ? { high } : {}) };
-    }),
+    referenceRange: (r.referenceRange ?? []).map(mapRange),
     interpretation: (r.interpretation ?? []).flatMap((i) => codingsOf(i)),
     components,
     specimen: referenceDisplay(r.specimen),
@@ -166,13 +208,22 @@ export function mapObservation(r: Observation, ctx: MapContext): ObservationItem
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.issued, ctx),
   };
-  const section = observationSection(r);
+  const section = observationSection(r, ctx.role);
+  if (section === 'results') return item({ ...fields, section, details });
+  // Home measurements and check-ups: the value (or a component) against the care plan's thresholds.
+  const rr = thresholdRange(r.referenceRange);
+  const outside = outsideOf(value, rr) ?? components.find((c) => c.outside)?.outside;
+  const anyRange = rr ?? (r.component ?? []).map((c) => thresholdRange(c.referenceRange)).find((x) => x !== undefined);
+  const thresholds = {
+    ...(outside ? { outside } : {}),
+    ...(anyRange ? { thresholds: isCarePlanRange(anyRange) ? ('carePlan' as const) : ('reference' as const) } : {}),
+  };
   if (section === 'homeMeasurements') {
     return item({
       ...fields,
       section,
-      details: { ...details, selfReported: selfReportedReason(r), device: referenceDisplay(r.device) },
+      details: { ...details, ...thresholds, selfReported: selfReportedReason(r), device: referenceDisplay(r.device) },
     });
   }
-  return section === 'pregnancy' ? item({ ...fields, section, details }) : item({ ...fields, section, details });
+  return item({ ...fields, section, details: { ...details, ...thresholds } });
 }

@@ -1,0 +1,107 @@
+import { useFormat } from '../i18n/useFormat';
+import type { SummaryItem } from '../model/types';
+import { useSamsyn } from '../store/StoreProvider';
+import { ItemProvenance } from './ItemProvenance';
+import { ItemTags } from './ItemMarks';
+
+/** A document's record at a source that can be opened: a FHIR DocumentReference with an attachment. */
+function openable(item: SummaryItem): { sourceId: string; recordId: string } | undefined {
+  if (item.section !== 'documents' || (item.details.attachments ?? []).length === 0) return undefined;
+  const p = item.sources.find((s) => s.recordId.startsWith('DocumentReference/'));
+  return p ? { sourceId: p.sourceId, recordId: p.recordId } : undefined;
+}
+
+/**
+ * Journal documents: type, author, organisation and date, each opened in the
+ * app on demand. HTML is shown in a sandboxed frame that runs no script and
+ * loads nothing remote; plain text as text.
+ */
+export function DocumentsPanel({ items }: { items: readonly SummaryItem[] }) {
+  const { t, date } = useFormat();
+  const opened = useSamsyn((s) => s.openDocument);
+  const show = useSamsyn((s) => s.showDocument);
+  return (
+    <ul className="documents" data-testid="documents">
+      {items.map((item) => {
+        const target = openable(item);
+        const details = item.section === 'documents' ? item.details : undefined;
+        const isOpen = target && opened && opened.sourceId === target.sourceId && opened.recordId === target.recordId;
+        return (
+          <li key={item.key} className="documents__item" data-testid="summary-item">
+            <div className="documents__head">
+              <span className="documents__title">{item.text}</span>
+              <ItemTags item={item} />
+              {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
+              {item.date && <time className="documents__date" dateTime={item.date}>{date(item.date)}</time>}
+            </div>
+            <dl className="documents__facts">
+              {details?.type && (
+                <div>
+                  <dt>{t('documents.type')}</dt>
+                  <dd data-testid="document-type">{details.type}</dd>
+                </div>
+              )}
+              {details?.authors && details.authors.length > 0 && (
+                <div>
+                  <dt>{t('documents.author')}</dt>
+                  <dd>{details.authors.join(', ')}</dd>
+                </div>
+              )}
+              {details?.custodian && (
+                <div>
+                  <dt>{t('documents.organisation')}</dt>
+                  <dd>{details.custodian}</dd>
+                </div>
+              )}
+            </dl>
+            <ItemProvenance sources={item.sources} />
+            {target && !isOpen && (
+              <button type="button" className="link-button" data-testid="document-open" onClick={() => void show(target.sourceId, target.recordId)}>
+                {t('documents.open')}
+              </button>
+            )}
+            {isOpen && <DocumentViewer />}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Shown inside an HTML document's frame: nothing may load or run. */
+const FRAME_POLICY = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`;
+
+export function DocumentViewer() {
+  const { t, error } = useFormat();
+  const doc = useSamsyn((s) => s.openDocument);
+  const close = useSamsyn((s) => s.closeDocument);
+  if (!doc) return null;
+  return (
+    <section className="document-viewer" data-testid="document-viewer" data-state={doc.state} aria-label={doc.content?.title ?? t('documents.viewer')}>
+      <div className="document-viewer__bar">
+        <strong>{doc.content?.title ?? t('documents.viewer')}</strong>
+        <button type="button" className="link-button" data-testid="document-close" onClick={close}>
+          {t('documents.close')}
+        </button>
+      </div>
+      {doc.state === 'loading' && <p>{t('documents.loading')}</p>}
+      {doc.state === 'failed' && (
+        <p className="notice notice--warning" role="alert" data-testid="document-error" data-code={doc.error?.code}>
+          {error(doc.error?.code ?? 'INTERNAL')}
+        </p>
+      )}
+      {doc.content?.contentType === 'text/plain' && <pre className="document-viewer__text" data-testid="document-text">{doc.content.text}</pre>}
+      {doc.content?.contentType === 'text/html' && (
+        <iframe
+          className="document-viewer__frame"
+          data-testid="document-frame"
+          title={doc.content.title ?? t('documents.viewer')}
+          sandbox=""
+          referrerPolicy="no-referrer"
+          srcDoc={`${FRAME_POLICY}${doc.content.text ?? ''}`}
+        />
+      )}
+      {doc.content?.contentType === 'application/pdf' && <p data-testid="document-pdf">{t('documents.pdfNotShown')}</p>}
+    </section>
+  );
+}
