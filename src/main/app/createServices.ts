@@ -212,7 +212,7 @@ export function createServices(deps: {
       const parsed = parsePatientInput(patient, { today: deps.clock.now() });
       if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
       // Only a patient opened in this session (its purpose stated), and as the role received it.
-      const refused = access.open(signedIn.user, parsed.value) ?? access.record(signedIn.user, parsed.value, 'export', 'ips');
+      const refused = access.requirePurpose(signedIn.user, parsed.value, 'export') ?? access.record(signedIn.user, parsed.value, 'export', 'ips');
       if (refused) return fail(refused);
       const { answer, fresh } = await summary.openWithRefresh(parsed.value);
       const whole = fresh ? await fresh : materializeSummary(answer);
@@ -231,14 +231,16 @@ export function createServices(deps: {
       if (!source?.openDocument) return fail('DOCUMENT_NOT_FOUND');
       // Only a document the user's own view of the patient lists: opened in this session (purpose stated),
       // within the role's sections, not sealed unless revealed. A record id from anywhere else is not fetched.
+      const unstated = access.requirePurpose(signedIn.user, parsed.value, 'document');
+      if (unstated) return fail(unstated);
       const holds = (s: Summary) => s.sections.documents.some((i) => i.sources.some((p) => p.sourceId === sourceId && p.recordId === recordId));
       const { answer, fresh } = await summary.openWithRefresh(parsed.value);
       let whole = materializeSummary(answer);
       if (!holds(whole) && fresh) whole = await fresh;
       const view = access.view(whole, signedIn.user);
       if (!view || !holds(view)) return fail('DOCUMENT_NOT_FOUND');
-      const refused = access.open(signedIn.user, parsed.value) ?? access.record(signedIn.user, parsed.value, 'document.view', sourceId);
-      if (refused) return fail(refused);
+      const unlogged = access.record(signedIn.user, parsed.value, 'document.view', sourceId);
+      if (unlogged) return fail(unlogged);
       try {
         const doc = await source.openDocument(parsed.value, recordId, AbortSignal.timeout(source.timeoutMs));
         const text = doc.contentType === 'application/pdf' ? {} : { text: new TextDecoder('utf-8').decode(doc.bytes) };

@@ -32,6 +32,8 @@ export interface PatientAccess {
   viewAnswer(answer: SummaryAnswer, user: SignedInUser): SummaryAnswer | undefined;
   /** An open of the patient: the purpose stated now or earlier in the session, logged. A refusal is logged too. */
   open(user: SignedInUser, query: PatientQuery, statement?: OpenStatement): ErrorCode | undefined;
+  /** The purpose is stated for this patient in this session (an export, a document view): a refusal is logged. */
+  requirePurpose(user: SignedInUser, query: PatientQuery, what: string): ErrorCode | undefined;
   /** Opens a source's sealed items for the patient, when its law allows it; logged either way. */
   reveal(user: SignedInUser, query: PatientQuery, sourceId: string, basis: RevealBasis, reason: string): ErrorCode | undefined;
   /** One record for an export, a print or a document view; refused when it cannot be written. */
@@ -141,6 +143,10 @@ export function createPatientAccess(deps: {
         purpose: ctx.purpose,
         ...(emergency && statement?.reason ? { reason: statement.reason } : {}),
       });
+    },
+    requirePurpose(user, query, what) {
+      if (!profiles.has(user.role)) return refuse(user, query, 'ROLE_UNKNOWN', what);
+      return contexts.context(user.careUnit.id, keyOf(query)) ? undefined : refuse(user, query, 'ACCESS_PURPOSE_REQUIRED', what);
     },
     reveal(user, query, sourceId, basis, reason) {
       if (!rules.has(sourceId)) return refuse(user, query, 'SEALED_NOT_REVEALABLE', 'reveal');

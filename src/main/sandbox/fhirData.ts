@@ -22,6 +22,9 @@ export const SANDBOX_REGIONS = {
   nll: 'Nationella läkemedelslistan',
   hemma: 'Digital hemmonitorering',
   mvc: 'Barnmorskemottagningen Syd',
+  /** A Norwegian and a Finnish provider, each with sealed records under its own country's rules (issue 10). */
+  vest: 'Helse Vest',
+  hus: 'HUS Helsinki',
 } as const;
 
 /** The care providers' regions (what the demo sandbox and e2e stack start as "the regions"). */
@@ -58,16 +61,16 @@ export const SANDBOX_PATIENTS: readonly SandboxPatient[] = [
     name: 'Kari Nordmann',
     country: 'NO',
     identifier: { system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: '14838512470' },
-    regions: ['nord'],
-    note: 'Norwegian synthetic fødselsnummer (month + 80); peanut anaphylaxis and a critical-information flag',
+    regions: ['nord', 'vest'],
+    note: 'Norwegian synthetic fødselsnummer (month + 80); peanut anaphylaxis and a critical-information flag; sealed (sperret) records at Helse Vest',
   },
   {
     key: 'matti',
     name: 'Matti Meikäläinen',
     country: 'FI',
     identifier: { system: 'urn:oid:1.2.246.21', value: '010594Y9032' },
-    regions: ['syd'],
-    note: 'Finnish test henkilötunnus (DVV example, century sign Y, individual number 900–999); explicit "no known allergies"',
+    regions: ['syd', 'hus'],
+    note: 'Finnish test henkilötunnus (DVV example, century sign Y, individual number 900–999); explicit "no known allergies"; a record under luovutuskielto at HUS',
   },
   {
     key: 'stina',
