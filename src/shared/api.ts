@@ -102,6 +102,12 @@ export const samsynEvents = {
   'summary.updated': z.object({ summary: summarySchema }),
   /** Signed in, out, switched or locked: the renderer clears every patient view on any change of user or lock. */
   'session.changed': z.object({ session: sessionViewSchema }),
+  /**
+   * Launch in patient context (a samsyn:// link or --patient from the journal
+   * system): the renderer opens this patient as if typed, purpose question
+   * included. Sent only to a signed-in, unlocked session; held until then.
+   */
+  'launch.patient': z.object({ patient: z.string().min(1).max(300) }),
 } as const;
 
 export type SamsynApi = typeof samsynApi;

@@ -22,6 +22,7 @@ import { createSummaryService, type SummaryService } from '../summary/summarySer
 import { materializeSummary } from '../summary/summaryAnswer';
 import { toIpsBundle } from '../summary/ipsExport';
 import { pointsAtSandbox, type SamsynConfig, type SourceConfig } from './config';
+import type { LaunchRequest } from './launchContext';
 import { createPatientAccess } from './patientAccess';
 
 export interface Services {
@@ -29,6 +30,11 @@ export interface Services {
   sources: SourceAdapter[];
   /** One handler per command; a summary may travel as a pre-serialized envelope (see bridge/dispatch). */
   handlers: AnswerHandlers;
+  /**
+   * Launch in patient context: opens the patient in the signed-in session, or
+   * waits for a sign-in or unlock (issue 12 item 6).
+   */
+  launch(request: LaunchRequest): void;
   /** Pushed events for the transports (Electron IPC, the preview's event stream). */
   events: EventHub;
   /** Who is signed in; patient commands need an unlocked session (issue 10). */
@@ -136,6 +142,13 @@ export function createServices(deps: {
     ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
   });
   let lastUser: SignedInUser | undefined;
+  /** A launch in patient context that waits for someone to sign in (or unlock). */
+  let pendingLaunch: string | undefined;
+  const deliverLaunch = () => {
+    if (pendingLaunch === undefined || !session.active().ok) return;
+    events.emit('launch.patient', { patient: pendingLaunch });
+    pendingLaunch = undefined;
+  };
   session.onChange((view) => {
     // A sign-out or a switch of user is logged, and every purpose and reveal is forgotten.
     if (lastUser && lastUser.userId !== view.user?.userId) {
@@ -145,6 +158,7 @@ export function createServices(deps: {
     if (view.user && view.user.userId !== lastUser?.userId) access.session(view.user, 'session.signIn');
     lastUser = view.user;
     events.emit('session.changed', { session: view });
+    deliverLaunch();
   });
   /**
    * The one way out for every pushed summary (each source's update, the final
@@ -238,7 +252,12 @@ export function createServices(deps: {
       let whole = materializeSummary(answer);
       if (!holds(whole) && fresh) whole = await fresh;
       const view = access.view(whole, signedIn.user);
-      if (!view || !holds(view)) return fail('DOCUMENT_NOT_FOUND');
+      if (!view || !holds(view)) {
+        // The source that would hold it did not answer: say so, rather than "not found".
+        const status = whole.sources.find((s) => s.sourceId === sourceId);
+        if (status && !whole.fromCache && (status.state === 'failed' || status.state === 'timeout')) return fail(status.error ?? 'SOURCE_UNREACHABLE');
+        return fail('DOCUMENT_NOT_FOUND');
+      }
       const unlogged = access.record(signedIn.user, parsed.value, 'document.view', sourceId);
       if (unlogged) return fail(unlogged);
       try {
@@ -270,5 +289,16 @@ export function createServices(deps: {
       return ok({});
     },
   };
-  return { summary, sources, handlers, events, session };
+  return {
+    summary,
+    sources,
+    handlers,
+    events,
+    session,
+    launch(request) {
+      // The id was validated like a typed one (launchContext.ts); the session and role stay as they are.
+      pendingLaunch = request.patient;
+      deliverLaunch();
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { dispatch, materializeResult } from '../bridge/dispatch';
 import { resolveConfigPath } from '../app/config';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
+import { launchFromArgs } from '../app/launchContext';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createLogger } from '../platform/logger';
 import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
@@ -127,6 +128,42 @@ async function main(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
+  // Launched in a patient's context: on start, and from every later launch (the single instance receives them).
+  launchFrom(process.argv);
+  for (const url of earlyUrls.splice(0)) launchFrom([url]);
+}
+
+/** URLs macOS hands over before the runtime is up. */
+const earlyUrls: string[] = [];
+
+/** A samsyn://patient/<id> link or --patient ID in argv: validated, then opened in the signed-in session (or when one signs in). */
+function launchFrom(argv: readonly string[]): void {
+  const launch = launchFromArgs(argv, new Date());
+  if (!launch) return;
+  if (!launch.ok) {
+    log.warn({ code: launch.error.code }, 'launch in patient context refused');
+    return;
+  }
+  runtime?.services.launch(launch.value);
+  const win = BrowserWindow.getAllWindows()[0];
+  if (win) {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+}
+
+// One instance: a second launch (a link clicked in the journal system) is handed to the running one.
+const primary = app.requestSingleInstanceLock();
+if (!primary) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv) => launchFrom(argv));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (runtime) launchFrom([url]);
+    else earlyUrls.push(url);
+  });
+  app.setAsDefaultProtocolClient('samsyn');
 }
 
 app.on('window-all-closed', () => {
@@ -137,7 +174,9 @@ app.on('will-quit', () => {
   void runtime?.close();
 });
 
-main().catch((err: unknown) => {
-  log.fatal({ err: (err as Error)?.name ?? typeof err }, 'start-up failed');
-  app.exit(1);
-});
+if (primary) {
+  main().catch((err: unknown) => {
+    log.fatal({ err: (err as Error)?.name ?? typeof err }, 'start-up failed');
+    app.exit(1);
+  });
+}

@@ -1,8 +1,10 @@
+import type { Ref } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import type { SummaryItem } from '../model/types';
 import { useSamsyn } from '../store/StoreProvider';
 import { ItemProvenance } from './ItemProvenance';
 import { ItemTags } from './ItemMarks';
+import { VirtualRows, type RowProps } from './VirtualRows';
 
 /** A document's record at a source that can be opened: a FHIR DocumentReference with an attachment. */
 function openable(item: SummaryItem): { sourceId: string; recordId: string } | undefined {
@@ -17,54 +19,72 @@ function openable(item: SummaryItem): { sourceId: string; recordId: string } | u
  * loads nothing remote; plain text as text.
  */
 export function DocumentsPanel({ items }: { items: readonly SummaryItem[] }) {
+  const { t } = useFormat();
+  // Thousands of documents keep only the visible rows in the DOM (issue 11 item 6).
+  return (
+    <div data-testid="documents">
+      <VirtualRows
+        kind="list"
+        items={items}
+        getKey={(item) => item.key}
+        estimateSize={120}
+        label={t('sections.listLabel', { count: items.length })}
+        listClassName="documents"
+        testId="item-list"
+        renderRow={(item, _i, rowProps) => <DocumentRow item={item} rowProps={rowProps} />}
+      />
+    </div>
+  );
+}
+
+function DocumentRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps }) {
   const { t, date } = useFormat();
   const opened = useSamsyn((s) => s.openDocument);
   const show = useSamsyn((s) => s.showDocument);
+  const target = openable(item);
+  const details = item.section === 'documents' ? item.details : undefined;
+  const isOpen = target && opened && opened.sourceId === target.sourceId && opened.recordId === target.recordId;
   return (
-    <ul className="documents" data-testid="documents">
-      {items.map((item) => {
-        const target = openable(item);
-        const details = item.section === 'documents' ? item.details : undefined;
-        const isOpen = target && opened && opened.sourceId === target.sourceId && opened.recordId === target.recordId;
-        return (
-          <li key={item.key} className="documents__item" data-testid="summary-item">
-            <div className="documents__head">
-              <span className="documents__title">{item.text}</span>
-              <ItemTags item={item} />
-              {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
-              {item.date && <time className="documents__date" dateTime={item.date}>{date(item.date)}</time>}
-            </div>
-            <dl className="documents__facts">
-              {details?.type && (
-                <div>
-                  <dt>{t('documents.type')}</dt>
-                  <dd data-testid="document-type">{details.type}</dd>
-                </div>
-              )}
-              {details?.authors && details.authors.length > 0 && (
-                <div>
-                  <dt>{t('documents.author')}</dt>
-                  <dd>{details.authors.join(', ')}</dd>
-                </div>
-              )}
-              {details?.custodian && (
-                <div>
-                  <dt>{t('documents.organisation')}</dt>
-                  <dd>{details.custodian}</dd>
-                </div>
-              )}
-            </dl>
-            <ItemProvenance sources={item.sources} />
-            {target && !isOpen && (
-              <button type="button" className="link-button" data-testid="document-open" onClick={() => void show(target.sourceId, target.recordId)}>
-                {t('documents.open')}
-              </button>
-            )}
-            {isOpen && <DocumentViewer />}
-          </li>
-        );
-      })}
-    </ul>
+    <li
+      className="documents__item"
+      data-testid="summary-item"
+      ref={rowProps.ref as Ref<HTMLLIElement> | undefined}
+      data-index={rowProps['data-index']}
+    >
+      <div className="documents__head">
+        <span className="documents__title">{item.text}</span>
+        <ItemTags item={item} />
+        {item.sealed && <span className="tag tag--sealed">{t('items.sealed')}</span>}
+        {item.date && <time className="documents__date" dateTime={item.date}>{date(item.date)}</time>}
+      </div>
+      <dl className="documents__facts">
+        {details?.type && (
+          <div>
+            <dt>{t('documents.type')}</dt>
+            <dd data-testid="document-type">{details.type}</dd>
+          </div>
+        )}
+        {details?.authors && details.authors.length > 0 && (
+          <div>
+            <dt>{t('documents.author')}</dt>
+            <dd>{details.authors.join(', ')}</dd>
+          </div>
+        )}
+        {details?.custodian && (
+          <div>
+            <dt>{t('documents.organisation')}</dt>
+            <dd>{details.custodian}</dd>
+          </div>
+        )}
+      </dl>
+      <ItemProvenance sources={item.sources} />
+      {target && !isOpen && (
+        <button type="button" className="link-button" data-testid="document-open" onClick={() => void show(target.sourceId, target.recordId)}>
+          {t('documents.open')}
+        </button>
+      )}
+      {isOpen && <DocumentViewer />}
+    </li>
   );
 }
 

@@ -51,5 +51,9 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
   bridge.on('session.changed', (payload) => {
     store.getState().receiveSession((payload as EventPayload<'session.changed'>).session);
   });
+  // Launched in a patient's context: opened exactly as if typed (validated, purpose asked, logged).
+  bridge.on('launch.patient', (payload) => {
+    void store.getState().openPatient((payload as EventPayload<'launch.patient'>).patient);
+  });
   return store;
 }

@@ -62,7 +62,17 @@ describe('runtime on the demo configuration', () => {
     if (!answer.ok) return;
     const summary = answer.final;
     const states = Object.fromEntries(summary.sources.map((s) => [s.sourceId, s.state]));
-    expect(states).toEqual({ 'region-nord': 'ok', 'region-syd': 'ok', 'nll-se': 'ok', hemmonitorering: 'ok', 'mvc-syd': 'ok', 'kommun-vast': 'ok', 'lab-ost-files': 'ok' });
+    expect(states).toEqual({
+      'region-nord': 'ok',
+      'region-syd': 'ok',
+      'helse-vest': 'ok',
+      hus: 'ok',
+      'nll-se': 'ok',
+      hemmonitorering: 'ok',
+      'mvc-syd': 'ok',
+      'kommun-vast': 'ok',
+      'lab-ost-files': 'ok',
+    });
     const kinds = new Set(Object.values(summary.sections).flat().flatMap((i) => i.sources.map((p) => p.sourceId)));
     expect(kinds.has('kommun-vast')).toBe(true);
     expect(kinds.has('region-nord')).toBe(true);

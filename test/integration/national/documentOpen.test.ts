@@ -3,6 +3,7 @@
  * 127.0.0.1: only the asking patient's own document, only from the source's
  * own base URL or inline data, size-limited, allowed types only; coded errors.
  */
+import { signInForTest, stateCareFor } from '../../fixtures/session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../../src/main/app/createServices';
 import { createLogger } from '../../../src/main/platform/logger';
@@ -27,6 +28,10 @@ beforeAll(async () => {
     transport: 'preview',
     version: '0.0.0-test',
   });
+  // A document opens only for a signed-in user who opened the patient (purpose stated) and whose view lists it.
+  await signInForTest(services);
+  await stateCareFor(services, tolvan);
+  await stateCareFor(services, sandboxPatient('matti').identifier.value);
 });
 
 afterAll(async () => {
@@ -65,6 +70,19 @@ describe('document.open against the sandbox', () => {
     const answer = await open('DocumentReference/syd-doc-e0b8-101', tolvan, 'syd-small');
     expect(answer.ok).toBe(false);
     expect(!answer.ok && answer.error.code).toBe('DOCUMENT_TOO_LARGE');
+  });
+
+  it('opens nothing for someone signed out, or for a patient not opened in the session', async () => {
+    const stina = sandboxPatient('stina').identifier.value;
+    expect(await open('DocumentReference/syd-doc-e0b8-101', stina)).toEqual({ ok: false, error: { code: 'ACCESS_PURPOSE_REQUIRED' } });
+    await services.handlers['session.signOut']({});
+    try {
+      expect(await open('DocumentReference/syd-doc-e0b8-101')).toEqual({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    } finally {
+      await signInForTest(services);
+      await stateCareFor(services, tolvan);
+      await stateCareFor(services, sandboxPatient('matti').identifier.value);
+    }
   });
 
   it('never gives one patient another patient’s document, nor anything but a DocumentReference', async () => {
