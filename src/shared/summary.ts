@@ -239,6 +239,8 @@ export const sealedNoticeSchema = z.object({
   revealed: z.array(z.string()),
   /** Sources that gave nothing because the patient's consent is not recorded. */
   consentNeeded: z.array(z.string()),
+  /** Opened as an emergency (nödöppning, nødrett, hätätilanne): marked on the screen and in the log. */
+  emergency: z.boolean().optional(),
 });
 
 export const summarySchema = z.object({

@@ -53,6 +53,8 @@ export interface SealedNotice {
   revealed: string[];
   /** Sources that withheld every item because the patient's consent is not recorded. */
   consentNeeded: string[];
+  /** The patient was opened as an emergency. */
+  emergency?: boolean;
 }
 
 /** Why a reveal is refused, or undefined when the law allows it on this basis. */
@@ -114,5 +116,8 @@ export function applyAccessPolicy(
   }
   let hidden = 0;
   for (const n of hiddenBySource.values()) hidden += n;
-  return { visible, notice: { hidden, holders, revealed: [...revealed], consentNeeded: [...consentNeeded] } };
+  return {
+    visible,
+    notice: { hidden, holders, revealed: [...revealed], consentNeeded: [...consentNeeded], ...(ctx.purpose === 'emergency' ? { emergency: true } : {}) },
+  };
 }

@@ -108,7 +108,10 @@ function toStored(summary: Summary, parts: readonly Contribution[]): CachedSumma
     ...(summary.retracted ? { retracted: summary.retracted } : {}),
     ...(summary.coverage ? { coverage: summary.coverage } : {}),
     sources: parts.flatMap((p) =>
-      p.status.fetchedAt ? [{ sourceId: p.sourceId, answeredAt: p.status.fetchedAt, itemCount: p.status.itemCount }] : [],
+      p.status.fetchedAt
+        ? // The count the summary shows (what its policy hid is not counted), not the source's raw count.
+          [{ sourceId: p.sourceId, answeredAt: p.status.fetchedAt, itemCount: summary.sources.find((s) => s.sourceId === p.sourceId)?.itemCount ?? p.status.itemCount }]
+        : [],
     ),
   };
 }

@@ -129,7 +129,7 @@ export function createSummaryService(deps: {
     return {
       patient: patientHeader(query, parts),
       sections: merged.sections,
-      sources: parts.map((p) => p.status),
+      sources: withVisibleCounts(parts, visible),
       generatedAt: now.toISOString(),
       fromCache: parts.some((p) => p.status.state === 'cached'),
       hiddenSealed: hidden,
@@ -139,6 +139,16 @@ export function createSummaryService(deps: {
       ...(refreshing ? { refreshing: true } : {}),
       ...(notice ? { cache: notice } : {}),
     };
+  }
+
+  /**
+   * Each source's item count as the user sees it: what the policy hid is not
+   * counted (a Finnish source's sealed records must not show as a count).
+   */
+  function withVisibleCounts(parts: readonly Contribution[], visible: readonly ClinicalItem[]): SourceStatus[] {
+    const counts = new Map<string, number>();
+    for (const item of visible) counts.set(item.provenance.sourceId, (counts.get(item.provenance.sourceId) ?? 0) + 1);
+    return parts.map((p) => (p.items.length === 0 ? p.status : { ...p.status, itemCount: counts.get(p.sourceId) ?? 0 }));
   }
 
   function deliver(summary: Summary): void {

@@ -57,10 +57,10 @@ export function PurposeDialog({ display, onSubmit, onCancel }: { display: string
       </label>
       <p className="purpose-dialog__logged">{t('access.purpose.logged')}</p>
       <div className="purpose-dialog__actions">
-        <button type="submit" disabled={!ready} data-testid="purpose-open">
+        <button type="submit" className="button button--primary" disabled={!ready} data-testid="purpose-open">
           {t('access.purpose.open')}
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" className="button" onClick={onCancel}>
           {t('access.purpose.cancel')}
         </button>
       </div>

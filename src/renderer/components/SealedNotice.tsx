@@ -51,7 +51,8 @@ export function SealedNotice({
                   type="button"
                   onClick={() => {
                     setOpen(h.sourceId);
-                    setBasis(h.revealableWith[0] ?? 'consent');
+                    // Opened as an emergency: the emergency basis first, where the source's law allows it.
+                    setBasis(notice?.emergency && h.revealableWith.includes('emergency') ? 'emergency' : (h.revealableWith[0] ?? 'consent'));
                     setProblem(null);
                   }}
                   data-testid="sealed-reveal"

@@ -71,7 +71,9 @@ export function SectionPanel({
       ? t('sections.emptyPending', { sources: waitingFor.join(', ') })
       : context.unanswered.length > 0
       ? t('sections.emptySomeFailed', { sources: context.unanswered.join(', ') })
-      : t('sections.empty');
+      : (context.coverage ?? []).some((c) => c.sections[config.key] === 'noneOfKind')
+        ? t('sections.emptyNoneOfKind')
+        : t('sections.empty');
   const classes = [
     'section',
     config.priority ? 'section--priority' : '',

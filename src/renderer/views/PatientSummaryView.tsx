@@ -61,6 +61,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
           <div className="summary-actions">
             <button
               type="button"
+              className="button"
               data-testid="export-ips"
               onClick={() => {
                 void exportIps().then((result) => {
@@ -86,6 +87,11 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               </span>
             )}
           </div>
+          {summary.sealed?.emergency && (
+            <p className="notice notice--error" role="note" data-testid="emergency-access">
+              {t('access.emergencyOpen')}
+            </p>
+          )}
           {filtered.length > 0 && summary.view && (
             <p className="role-note" role="note" data-testid="role-note">
               {t('access.roleNote', {

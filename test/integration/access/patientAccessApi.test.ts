@@ -211,6 +211,13 @@ describe('sealed information per source country', () => {
     expect(codes(matti, 'problems')).toContain('I48.0');
     expect(matti.hiddenSealed).toBe(0);
     expect(matti.sealed?.holders).toEqual([]);
+    // Not even as a count: HUS's status counts only the records shown, live and from the cache.
+    expect(matti.sources.find((s) => s.sourceId === 'hus')?.itemCount).toBe(2);
+    const again = await openFinal(services, MATTI);
+    if (!again.ok) throw new Error(again.error.code);
+    expect(again.first.fromCache).toBe(true);
+    expect(again.first.sources.find((s) => s.sourceId === 'hus')?.itemCount).toBe(2);
+    expect(again.first.hiddenSealed).toBe(0);
     expect(JSON.stringify(matti)).not.toContain('F10.2');
     // Never revealable, with or without consent; the answer is the same whether HUS holds anything sealed or not.
     expect(await services.handlers['summary.reveal']({ patient: MATTI, sourceId: 'hus', basis: 'consent', reason: 'Potilas suostuu' })).toEqual({
