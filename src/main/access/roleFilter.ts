@@ -57,8 +57,15 @@ export function filterForRole(summary: Summary, profile: RoleProfile): Summary {
         }),
     ),
   }));
+  // Each source's count of records the role received: not of what it holds in sections the role never sees.
+  const received = new Map<string, number>();
+  for (const key of SECTION_KEYS) {
+    for (const item of sections[key]) for (const p of item.sources) received.set(p.sourceId, (received.get(p.sourceId) ?? 0) + 1);
+  }
+  const sources = summary.sources.map((s) => (s.itemCount > 0 ? { ...s, itemCount: received.get(s.sourceId) ?? 0 } : s));
   return {
     ...summary,
+    sources,
     sections: sections as Sections,
     ...(retracted ? { retracted } : {}),
     ...(coverage ? { coverage } : {}),

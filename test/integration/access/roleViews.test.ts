@@ -68,6 +68,12 @@ describe('role views over real summaries', () => {
     for (const section of ['immunizations', 'encounters', 'documents', 'carePlans', 'pregnancy', 'homeMeasurements'] as const) {
       expect(view.sections[section]).toEqual([]);
     }
+    // Source counts are of what the role received, not of everything each source holds.
+    for (const status of view.sources) {
+      const received = Object.values(view.sections).flat().flatMap((i) => i.sources).filter((p) => p.sourceId === status.sourceId).length;
+      expect(status.itemCount).toBe(received);
+      expect(status.itemCount).toBeLessThan(s.sources.find((x) => x.sourceId === status.sourceId)?.itemCount ?? 0);
+    }
     expect(view.view).toEqual({
       role: 'dental',
       sections: ['alerts', 'allergies', 'medications', 'problems', 'procedures', 'results'],
