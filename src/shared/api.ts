@@ -51,6 +51,8 @@ export const samsynApi = {
     }),
     response: summarySchema,
   },
+  /** The user prints (or saves as PDF) the summary on screen: logged before the print dialog opens. */
+  'summary.print': { request: z.object({ patient: z.string().min(1).max(300) }), response: z.object({}) },
   /** The opened patient's summary, as the role received it, as an IPS document (logged as an export). */
   'summary.export': {
     request: z.object({ patient: z.string().min(1).max(300), format: z.literal('ips') }),

@@ -69,6 +69,27 @@ describe('launch in patient context, purpose and the dental view', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'access-dental-view.png'), fullPage: true });
   });
 
+  it('prints exactly what is shown, every row, with who printed it and when', async () => {
+    // Chromium's print dialog is replaced by a probe that records what the page holds at print time.
+    await page.evaluate(`(() => {
+      window.__printed = [];
+      window.print = () => window.__printed.push({
+        virtual: document.querySelectorAll('[data-virtual="true"]').length,
+        header: document.querySelector('[data-testid="print-header"]').textContent,
+      });
+    })()`);
+    await page.getByTestId('print').click();
+    await expect.poll(() => page.evaluate('window.__printed.length')).toBe(1);
+    const printed = (await page.evaluate('window.__printed[0]')) as { virtual: number; header: string };
+    expect(printed.virtual).toBe(0);
+    expect(printed.header).toMatch(/Utskrift av Maria Berg, Folktandvården Syd/);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('print-header').isVisible()).toBe(true);
+    expect(await page.getByTestId('print').isVisible()).toBe(false);
+    await page.screenshot({ path: join(SCREENSHOTS, 'access-print-media.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   it('an emergency open needs a reason before it can be sent', async () => {
     await page.getByTestId('patient-input').fill('198112189876');
     await page.getByTestId('patient-input').press('Enter');

@@ -172,6 +172,24 @@ describe('results as series (heavy patient)', () => {
     expect(elements).toBeLessThan(ELEMENT_BOUND);
     await page.screenshot({ path: join(SCREENSHOTS, 'results-heavy-all-open.png'), fullPage: true });
   });
+
+  it('prints every row of every long list, not the visible window', async () => {
+    expect(await page.locator('[data-virtual="true"]').count()).toBeGreaterThan(0);
+    await page.evaluate(`(() => {
+      window.__printed = [];
+      window.print = () => window.__printed.push({
+        virtual: document.querySelectorAll('[data-virtual="true"]').length,
+        rows: document.querySelectorAll('[data-testid="series-row"]').length,
+      });
+    })()`);
+    await page.getByTestId('print').click();
+    await expect.poll(() => page.evaluate('window.__printed.length')).toBe(1);
+    const printed = (await page.evaluate('window.__printed[0]')) as { virtual: number; rows: number };
+    expect(printed.virtual).toBe(0);
+    expect(printed.rows).toBeGreaterThan(2_000);
+    // After printing, the lists are windowed again.
+    await expect.poll(() => page.locator('[data-virtual="true"]').count()).toBeGreaterThan(0);
+  });
 });
 
 describe('series names', () => {

@@ -220,6 +220,14 @@ export function createServices(deps: {
       const view = access.viewAnswer(answer, signedIn.user);
       return view ? ok(view) : fail('ROLE_UNKNOWN');
     },
+    'summary.print': async ({ patient }) => {
+      const signedIn = session.active();
+      if (!signedIn.ok) return fail(signedIn.code);
+      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const refused = access.requirePurpose(signedIn.user, parsed.value, 'print') ?? access.record(signedIn.user, parsed.value, 'print', 'summary');
+      return refused ? fail(refused) : ok({});
+    },
     'summary.export': async ({ patient }) => {
       const signedIn = session.active();
       if (!signedIn.ok) return fail(signedIn.code);

@@ -8,6 +8,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type ReactElement, type ReactNode, type Ref } from 'react';
+import { useSamsyn } from '../store/StoreProvider';
 
 /** Rows up to this count are rendered plainly: virtualizing a short list buys nothing. */
 export const VIRTUAL_THRESHOLD = 30;
@@ -132,7 +133,9 @@ function Windowed<T>(props: VirtualTableProps<T> | VirtualListProps<T>) {
 }
 
 export function VirtualRows<T>(props: VirtualTableProps<T> | VirtualListProps<T>) {
-  if (props.renderAll || props.items.length <= (props.threshold ?? VIRTUAL_THRESHOLD)) {
+  // Printing prints exactly what is shown, every row of it: the window is lifted.
+  const printing = useSamsyn((s) => s.printing);
+  if (printing || props.renderAll || props.items.length <= (props.threshold ?? VIRTUAL_THRESHOLD)) {
     return (
       <div className={`vrows vrows--all${props.className ? ` ${props.className}` : ''}`} data-testid={props.testId} data-virtual="false">
         <Wrapper props={props}>{plainRows(props)}</Wrapper>

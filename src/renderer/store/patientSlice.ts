@@ -46,6 +46,12 @@ export interface PatientSlice {
   openedAt: number | null;
   /** The services asked why this patient is opened (care relationship or emergency) before answering. */
   purposeNeeded: SelectedPatient | null;
+  /** Printing: every virtual list renders all its rows, the print header shows who printed and when. */
+  printing: boolean;
+  /** When (ISO) the current print was started. */
+  printedAt: string | null;
+  /** Logs the print, then prints what is on screen (Chromium's print; Save as PDF there). */
+  print(): Promise<AppError | null>;
   setInput(text: string): void;
   /** Validates the current input (called after a pause in typing). */
   checkInput(): InputCheck;
@@ -144,6 +150,24 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     error: null,
     openedAt: null,
     purposeNeeded: null,
+    printing: false,
+    printedAt: null,
+
+    async print() {
+      const { selected } = get();
+      if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
+      const logged = await safeInvoke(bridge, 'summary.print', { patient: selected.query });
+      if (!logged.ok) return logged.error;
+      set({ printing: true, printedAt: now().toISOString() });
+      // Two frames: every row rendered and laid out before the print snapshot.
+      await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+      try {
+        window.print();
+      } finally {
+        set({ printing: false });
+      }
+      return null;
+    },
 
     setInput(text) {
       // A new keystroke makes the previous verdict stale; it is redone after a pause.

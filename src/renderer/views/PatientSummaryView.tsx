@@ -45,7 +45,10 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   }, [summary.sources, summary.retracted, summary.coverage]);
   const reveal = useSamsyn((s) => s.reveal);
   const exportIps = useSamsyn((s) => s.exportIps);
-  const { t, error } = useFormat();
+  const print = useSamsyn((s) => s.print);
+  const printedAt = useSamsyn((s) => s.printedAt);
+  const user = useSamsyn((s) => s.session?.user);
+  const { t, error, dateTime: formatDateTime } = useFormat();
   const [exported, setExported] = useState<string | null>(null);
   // The role's order (summary.view), else IPS order.
   const order = summary.view?.sections;
@@ -53,6 +56,14 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const filtered = summary.view?.filtered ?? [];
   return (
     <>
+      {/* On paper only: who printed it, and when (the access log has it too). */}
+      <p className="print-header" data-testid="print-header">
+        {t('access.printedBy', {
+          user: user ? `${user.displayName}, ${user.careUnit.name}, ${user.organisation.name}` : '',
+          time: printedAt ? formatDateTime(printedAt) : '',
+          generated: formatDateTime(summary.generatedAt),
+        })}
+      </p>
       <PatientBanner summary={summary} selected={selected} />
       <SourceStatusBar sources={summary.sources} openedAt={openedAt} />
       <div className="summary-layout">
@@ -80,6 +91,18 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               }}
             >
               {t('access.exportIps')}
+            </button>
+            <button
+              type="button"
+              className="button"
+              data-testid="print"
+              onClick={() => {
+                void print().then((problem) => {
+                  if (problem) setExported(error(problem.code));
+                });
+              }}
+            >
+              {t('access.print')}
             </button>
             {exported && (
               <span role="status" data-testid="export-status">

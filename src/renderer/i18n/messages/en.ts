@@ -402,6 +402,8 @@ export const en: Messages = {
     basis: 'Basis',
     bases: { consent: "The patient's consent", emergency: 'Emergency' },
     emergencyOpen: 'Emergency access: you opened the patient without a care relationship because care cannot wait. The access and its reason are logged and can be reviewed.',
+    print: 'Print / PDF',
+    printedBy: 'Printed by {{user}} · {{time}} · summary compiled {{generated}} · the access is logged',
     exportIps: 'Save as IPS',
     exported: 'Saved as {{file}} (logged)',
   },

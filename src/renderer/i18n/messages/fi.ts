@@ -402,6 +402,8 @@ export const fi: Messages = {
     basis: 'Peruste',
     bases: { consent: 'Potilaan suostumus', emergency: 'Hätätilanne' },
     emergencyOpen: 'Hätätilanne: avasit potilaan ilman hoitosuhdetta hätätilanteen vuoksi. Käyttö ja peruste on kirjattu ja voidaan tarkastaa.',
+    print: 'Tulosta / PDF',
+    printedBy: 'Tulostanut {{user}} · {{time}} · yhteenveto koottu {{generated}} · käyttö on kirjattu',
     exportIps: 'Tallenna IPS-muodossa',
     exported: 'Tallennettu: {{file}} (kirjattu)',
   },

@@ -402,6 +402,8 @@ export const nb: Messages = {
     basis: 'Grunnlag',
     bases: { consent: 'Pasientens samtykke', emergency: 'Nødrett' },
     emergencyOpen: 'Nødrett: du har åpnet pasienten uten behandlingsforhold fordi situasjonen krever det. Tilgangen og begrunnelsen er logget og kan kontrolleres.',
+    print: 'Skriv ut / PDF',
+    printedBy: 'Utskrift av {{user}} · {{time}} · oversikten satt sammen {{generated}} · tilgangen er logget',
     exportIps: 'Lagre som IPS',
     exported: 'Lagret som {{file}} (logget)',
   },

@@ -407,6 +407,8 @@ export const sv = {
     basis: 'Grund',
     bases: { consent: 'Patientens samtycke', emergency: 'Nödsituation' },
     emergencyOpen: 'Nödöppning: du har öppnat patienten utan vårdrelation på grund av en nödsituation. Åtkomsten och skälet är loggade och kan granskas.',
+    print: 'Skriv ut / PDF',
+    printedBy: 'Utskrift av {{user}} · {{time}} · översikten sammanställd {{generated}} · åtkomsten är loggad',
     exportIps: 'Spara som IPS',
     exported: 'Sparad som {{file}} (loggat)',
   },
