@@ -138,9 +138,12 @@ export function createPatientAccess(deps: {
       const ctx = contexts.context(unit, keyOf(query));
       if (!ctx) return refuse(user, query, 'ACCESS_PURPOSE_REQUIRED', 'open');
       const emergency = ctx.purpose === 'emergency';
+      // Which sections the open showed: the role's view (what a citizen's extract says was seen).
+      const sections = profiles.get(user.role)?.sections.join(',') ?? '';
       return append(user, emergency ? 'emergency.open' : 'patient.open', {
         query,
         purpose: ctx.purpose,
+        what: `sections ${sections}`.slice(0, 200),
         ...(emergency && statement?.reason ? { reason: statement.reason } : {}),
       });
     },

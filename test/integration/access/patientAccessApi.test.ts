@@ -135,6 +135,8 @@ describe('purpose, emergency and the access log', () => {
       ['emergency.open', 'granted', undefined],
     ]);
     expect(records[2]?.reason).toBe('Bevisstløs ved ankomst');
+    // The sections the open showed (the nurse's view: all of them).
+    expect(records[2]?.what).toMatch(/^sections alerts,allergies,medications,problems,results/);
     expect(records[2]?.user.careUnit.name).toBe('Nordbyen legekontor');
     await services.summary.settled();
   });
