@@ -16,6 +16,7 @@
  * Never logs a message (they carry identifiers).
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { Hl7Message } from '@medplum/core';
 import { Hl7Connection } from '@medplum/hl7';
@@ -49,6 +50,8 @@ export interface MllpSandboxOptions {
   /** Record groups per reply before a DSC continuation; default 1000. */
   pageSize?: number;
   now?: () => Date;
+  /** Serve MLLP over TLS with this key and certificate; with `ca` and `requestCert`, mutual TLS. */
+  tls?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer; requestCert?: boolean };
 }
 
 export interface MllpSandbox {
@@ -103,7 +106,7 @@ export async function startMllpSandbox(options: MllpSandboxOptions): Promise<Mll
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const server = net.createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -118,7 +121,20 @@ export async function startMllpSandbox(options: MllpSandboxOptions): Promise<Mll
         socket.destroy();
       }
     });
-  });
+  };
+  const server = options.tls
+    ? tls.createServer(
+        {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ...(options.tls.ca ? { ca: options.tls.ca } : {}),
+          ...(options.tls.requestCert ? { requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        onSocket,
+      )
+    : net.createServer(onSocket);
+  // A client refused during the TLS handshake is the expected outcome of a mutual-TLS test.
+  server.on('tlsClientError', () => undefined);
 
   function findRecord(value: string, authorities: string[]): Hl7PatientRecord | undefined {
     return records.find((r) =>

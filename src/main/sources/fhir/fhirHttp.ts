@@ -4,7 +4,7 @@
  */
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
-import { isTlsFailure } from './fhirTls';
+import { isTlsFailure } from '../common/tls';
 
 export interface FhirHttp {
   /** Base URL without a trailing slash. */

@@ -5,7 +5,7 @@ import { sourceCountrySchema, sourceRoleSchema } from '../../../shared/sourceRol
 import { defineSourceKind, sourceIdSchema } from '../sourceKind';
 import { bundleToSourceResult } from './bundleSource';
 import { createFhirSource } from './fhirSource';
-import { fhirTlsSchema, readTlsMaterial, tlsFetch } from './fhirTls';
+import { tlsSettingsSchema, readTlsMaterial, tlsFetch } from '../common/tls';
 
 export const fhirSourceSchema = z.object({
   id: sourceIdSchema,
@@ -15,7 +15,7 @@ export const fhirSourceSchema = z.object({
   timeoutMs: z.number().int().positive().max(120_000).default(8_000),
   pageSize: z.number().int().positive().max(1_000).optional(),
   /** TLS settings for an https baseUrl: the CA to trust, and a client certificate for mutual TLS. */
-  tls: fhirTlsSchema.optional(),
+  tls: tlsSettingsSchema.optional(),
   enabled: z.boolean().default(true),
   /**
    * How long documents of each type are kept visible, by document type code

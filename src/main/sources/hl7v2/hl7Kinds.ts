@@ -6,12 +6,14 @@
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { CodedError } from '../../../shared/errors';
 import { defineSourceKind, type BaseSourceSettings } from '../sourceKind';
 import { readHl7File, selectForPatient } from './hl7File';
 import { batchSourceSchema, mllpSourceSchema, type BatchSourceSettings, type MllpSourceSettings } from './hl7SourceConfig';
 import { isHl7Bytes } from './hl7Text';
 import type { SourceAdapter, SourceCheck } from '../types';
+import { isTlsFailure, readTlsMaterial, type TlsMaterial } from '../common/tls';
 
 /**
  * An adapter whose implementation module is imported at its first request, so
@@ -39,13 +41,13 @@ function loadedOnFirstUse(
   };
 }
 
-/** An MLLP peer is checked by opening a TCP connection and closing it: no message is sent. */
-function tcpCheck(host: string, port: number) {
+/** An MLLP peer is checked by opening a TCP (or TLS) connection and closing it: no message is sent. */
+function tcpCheck(host: string, port: number, material?: TlsMaterial) {
   return (signal: AbortSignal): Promise<SourceCheck> =>
     new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CodedError('SOURCE_TIMEOUT'));
       const started = performance.now();
-      const socket = net.connect({ host, port });
+      const socket = material ? tls.connect({ host, port, ...material }) : net.connect({ host, port });
       const done = (err?: CodedError) => {
         signal.removeEventListener('abort', onAbort);
         socket.destroy();
@@ -54,8 +56,8 @@ function tcpCheck(host: string, port: number) {
       };
       const onAbort = () => done(new CodedError('SOURCE_TIMEOUT'));
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => done());
-      socket.once('error', () => done(new CodedError('SOURCE_UNREACHABLE')));
+      socket.once(material ? 'secureConnect' : 'connect', () => done());
+      socket.once('error', (err: NodeJS.ErrnoException) => done(new CodedError(isTlsFailure(err.code) ? 'SOURCE_TLS_FAILED' : 'SOURCE_UNREACHABLE')));
     });
 }
 
@@ -85,6 +87,8 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
   create(s, deps) {
     if (typeof s.port !== 'number') throw new CodedError('SOURCE_DISABLED', { reason: 'sandbox' });
     const port = s.port;
+    // PEM files are read now: a missing one disables the source with the setting's path.
+    const material = s.tls ? readTlsMaterial(s.tls) : undefined;
     return loadedOnFirstUse(
       s,
       async () =>
@@ -99,10 +103,11 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
           ...(s.limit ? { limit: s.limit } : {}),
           ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
           ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
+          ...(material ? { tls: material } : {}),
           clock: deps.clock,
           logger: deps.logger,
         }),
-      tcpCheck(s.host, port),
+      tcpCheck(s.host, port, material),
     );
   },
   endpoint: (s) => `mllp://${s.host}:${s.port}`,

@@ -4,6 +4,7 @@
  * starts itself (demo, tests).
  */
 import { z } from 'zod';
+import { tlsSettingsSchema } from '../common/tls';
 import { sourceIdSchema } from '../sourceKind';
 
 const sandboxRef = z.string().regex(/^sandbox:[a-z0-9-]+$/);
@@ -57,6 +58,8 @@ export const mllpSourceSchema = z.object({
    */
   defaultAuthority: defaultAuthoritySchema.optional(),
   confidentiality: confidentialitySchema,
+  /** MLLP over TLS: the CA the peer's certificate must chain to, and a client certificate for mutual TLS. */
+  tls: tlsSettingsSchema.optional(),
   enabled: z.boolean().default(true),
 });
 

@@ -9,6 +9,7 @@ import type { ClinicalItem } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult, SubjectIdentity } from '../types';
+import type { TlsMaterial } from '../common/tls';
 import { type Hl7MapContext, mapHl7Message } from './hl7Map';
 import { defaultAuthoritySystem, withDefaultAuthority } from './mappers/patient';
 import { buildQuery, type Hl7Profile, type Hl7QueryKind } from './hl7Query';
@@ -21,6 +22,8 @@ export interface MllpSourceConfig {
   name: string;
   /** The profile's sealed-information markers. */
   confidentiality?: Hl7MapContext['confidentiality'];
+  /** MLLP over TLS: the CA, and a client certificate for mutual TLS. */
+  tls?: TlsMaterial;
   host: string;
   port: number;
   timeoutMs: number;
@@ -46,7 +49,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
   async function fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
     const started = performance.now();
     const session = await MllpSession.open(
-      { host: config.host, port: config.port, version: config.profile.version },
+      { host: config.host, port: config.port, version: config.profile.version, ...(config.tls ? { tls: config.tls } : {}) },
       signal,
     );
     try {

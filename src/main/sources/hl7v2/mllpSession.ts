@@ -18,6 +18,7 @@
  *    answer has nowhere to go.
  */
 import type { Socket } from 'node:net';
+import { isTlsFailure, type TlsMaterial } from '../common/tls';
 import { Batch, Client, MLLPCodec, type Connection, type Message } from 'node-hl7-client';
 import { CodedError, type ErrorCode } from '../../../shared/errors';
 import { createLogger } from '../../platform/logger';
@@ -32,6 +33,8 @@ export interface MllpTarget {
   port: number;
   /** HL7 version the library pins on every sent message's MSH-12. */
   version: string;
+  /** MLLP over TLS (and mutual TLS): the source's CA and client certificate. */
+  tls?: TlsMaterial;
 }
 
 interface Pending {
@@ -46,6 +49,7 @@ function abortError(signal: AbortSignal): CodedError {
 
 function networkCode(err: unknown): ErrorCode {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (isTlsFailure(code)) return 'SOURCE_TLS_FAILED';
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'HL7_CONNECTION_RESET';
   return 'SOURCE_UNREACHABLE';
 }
@@ -74,6 +78,7 @@ export class MllpSession {
           host: target.host,
           version: target.version as never,
           connectionTimeout: LIBRARY_MAX_CONNECTION_MS,
+          ...(target.tls ? { tls: { ...target.tls } } : {}),
         });
         connection = client.createConnection(
           { port: target.port, waitAck: false, maxConnectionAttempts: 1, version: target.version as never },

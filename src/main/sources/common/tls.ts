@@ -1,5 +1,6 @@
 /**
- * TLS and mutual TLS for a FHIR source (issue 12 item 4): the CA certificates
+ * TLS and mutual TLS for a source — FHIR over HTTPS, HL7 v2 over MLLP/TLS
+ * (issue 12 item 4): the CA certificates
  * to trust for this source (they replace the system's roots for it, so a
  * region's own CA pins its servers) and a client certificate and key for
  * servers that require one. PEM files are read when the source is created: a
@@ -12,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CodedError } from '../../../shared/errors';
 
-export const fhirTlsSchema = z
+export const tlsSettingsSchema = z
   .object({
     /** PEM file of the CA certificates this source's server certificates must chain to. */
     caFile: z.string().min(1).optional(),
@@ -30,9 +31,9 @@ export const fhirTlsSchema = z
     path: ['keyFile'],
   });
 
-export type FhirTlsSettings = z.output<typeof fhirTlsSchema>;
+export type TlsSettings = z.output<typeof tlsSettingsSchema>;
 
-interface TlsMaterial {
+export interface TlsMaterial {
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;
@@ -48,7 +49,7 @@ function readPem(file: string | undefined, setting: string): Buffer | undefined 
   }
 }
 
-export function readTlsMaterial(tls: FhirTlsSettings, env: NodeJS.ProcessEnv = process.env): TlsMaterial {
+export function readTlsMaterial(tls: TlsSettings, env: NodeJS.ProcessEnv = process.env): TlsMaterial {
   const passphrase = tls.keyPassphraseEnv ? env[tls.keyPassphraseEnv] : undefined;
   const ca = readPem(tls.caFile, 'caFile');
   const cert = readPem(tls.certFile, 'certFile');
