@@ -48,10 +48,14 @@ const DENTAL_KINDS = [
 export const BUILTIN_PROFILES: Readonly<Record<'nurse' | 'municipalCare' | 'dental', RoleProfile>> = {
   /** Regional or primary care nurse: everything, in IPS order. */
   nurse: { id: 'nurse', sections: [...SECTION_KEYS] },
-  /** Home and elderly care: current medications, care plans, home measurements, alerts and recent contacts first. */
+  /**
+   * Home and elderly care: after the critical sections (alerts, allergies),
+   * home measurements lead (issue 15), then current medications, care plans
+   * and recent contacts.
+   */
   municipalCare: {
     id: 'municipalCare',
-    sections: ['alerts', 'allergies', 'medications', 'carePlans', 'homeMeasurements', 'encounters', 'problems', 'immunizations', 'results', 'documents'],
+    sections: ['alerts', 'allergies', 'homeMeasurements', 'medications', 'carePlans', 'encounters', 'problems', 'immunizations', 'results', 'documents'],
   },
   /**
    * Dental clinic: allergies and what changes dental treatment — anticoagulants

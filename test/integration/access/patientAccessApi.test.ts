@@ -83,7 +83,7 @@ describe('each role receives its own view, from the main process', () => {
     expect(codes(dental, 'results')).toEqual(['6301-6']);
 
     const homeCare = await openAs('erik.homecare', TOLVAN);
-    expect(homeCare.view?.sections.slice(0, 5)).toEqual(['alerts', 'allergies', 'medications', 'carePlans', 'homeMeasurements']);
+    expect(homeCare.view?.sections.slice(0, 5)).toEqual(['alerts', 'allergies', 'homeMeasurements', 'medications', 'carePlans']);
     expect(homeCare.sections.procedures).toEqual([]);
   });
 

@@ -104,7 +104,7 @@ describe('role views over real summaries', () => {
   it('municipal care receives its sections in its order and nothing of pregnancy or procedures', () => {
     const s = summary('tolvan');
     const view = filterForRole(s, BUILTIN_PROFILES.municipalCare);
-    expect(view.view?.sections.slice(0, 6)).toEqual(['alerts', 'allergies', 'medications', 'carePlans', 'homeMeasurements', 'encounters']);
+    expect(view.view?.sections.slice(0, 6)).toEqual(['alerts', 'allergies', 'homeMeasurements', 'medications', 'carePlans', 'encounters']);
     expect(view.sections.medications).toEqual(s.sections.medications);
     expect(view.sections.carePlans).toEqual(s.sections.carePlans);
     expect(s.sections.procedures.length).toBeGreaterThan(0);
