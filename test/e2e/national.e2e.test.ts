@@ -104,6 +104,10 @@ describe('national services in the browser preview', () => {
     expect(await card.getByTestId('blood-group').innerText()).toContain('RhD negativ');
     expect(await card.getByTestId('pregnancy-checkups').getByTestId('latest-value').count()).toBe(6);
     expect(await card.getByTestId('pregnancy-history').innerText()).toContain('Missfall');
+    // The check-ups as series with a trend (sparkline) each, in the pregnancy section.
+    const series = page.getByTestId('section-pregnancy').getByTestId('result-series');
+    expect(await series.count()).toBeGreaterThanOrEqual(3);
+    expect(await page.getByTestId('section-pregnancy').locator('canvas').count()).toBeGreaterThanOrEqual(3);
     await card.screenshot({ path: join(SCREENSHOTS, 'pregnancy-card.png') });
   });
 });

@@ -7,8 +7,8 @@ const ARROWS = { up: '↑', down: '↓', same: '→' } as const;
 /**
  * The latest value of each measurement with its date, the value before it and
  * a trend arrow; values outside the thresholds marked in words, never by colour
- * alone. TODO(TrendChart): show `row.points` in the shared TrendChart
- * (src/renderer/components/TrendChart.tsx) beside each row once it lands.
+ * alone. The trend charts themselves are the series table's (ResultTable,
+ * TrendChart) shown below it by the home-measurement and pregnancy panels.
  */
 export function LatestValuesTable({ rows, label, testId }: { rows: readonly (TrendRow & { label?: string })[]; label: string; testId: string }) {
   const { t, date, value } = useFormat();

@@ -4,6 +4,7 @@ import { gestationalAge, pregnancyFacts } from '../model/pregnancy';
 import type { SummaryItem } from '../model/types';
 import { ClinicalItemList } from './ClinicalItemList';
 import { LatestValuesTable } from './LatestValuesTable';
+import { ResultTable } from './ResultTable';
 
 /**
  * What a midwife and an emergency clinician need at a glance: status, expected
@@ -11,6 +12,9 @@ import { LatestValuesTable } from './LatestValuesTable';
  * antibodies, and the latest check-ups with their trend. Every record stays
  * listed below the card.
  */
+/** A measured check-up value (a number, or components such as blood pressure): drawn as a trend. */
+const isMeasured = (item: SummaryItem) => (typeof item.value === 'object' && item.value !== null) || (item.section === 'pregnancy' && (item.details.components ?? []).length > 0);
+
 export function PregnancyCard({ items }: { items: readonly SummaryItem[] }) {
   const { t, date, value } = useFormat();
   const now = useNow();
@@ -80,7 +84,9 @@ export function PregnancyCard({ items }: { items: readonly SummaryItem[] }) {
           />
         </section>
       )}
-      <ClinicalItemList items={items} />
+      {/* The check-ups as series with their trend charts (the shared results view); the rest as items. */}
+      <ResultTable items={items.filter(isMeasured)} />
+      <ClinicalItemList items={items.filter((i) => !isMeasured(i))} />
     </>
   );
 }

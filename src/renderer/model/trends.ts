@@ -1,8 +1,7 @@
 /**
  * Latest value per measurement, with the one before it and which way it went:
  * what the home-measurement section and the pregnancy card show as a compact
- * table until the shared trend chart plugs in (TODO(TrendChart): hand `points`
- * to the chart from src/renderer/components/TrendChart.tsx when it lands).
+ * table above their series and trend charts (ResultTable, TrendChart).
  */
 import type { Quantity } from '../../shared/summary';
 import type { SummaryItem } from './types';
