@@ -88,6 +88,8 @@ export const samsynApi = {
       title: z.string().optional(),
       text: z.string().optional(),
       base64: z.string().optional(),
+      /** The source did not answer: this is the copy kept when it was last opened, at this time. */
+      cachedAt: z.string().optional(),
     }),
   },
 } as const;

@@ -13,6 +13,7 @@ import { createSessionManager, type SessionManager, type Timers } from '../auth/
 import { createEventHub, type EventHub } from '../bridge/eventHub';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
+import type { CachedDocument } from '../cache/cacheStore';
 import type { CacheHandle } from '../cache/openCache';
 import { systemClock, type Clock } from '../platform/clock';
 import { createLogger, type Logger } from '../platform/logger';
@@ -90,6 +91,15 @@ export function createSourceAdapters(
     ),
   );
   return [...configured, ...rejected];
+}
+
+/** A source that did not answer: a document kept in the cache is given instead. */
+const SOURCE_DOWN = new Set<ErrorCode>(['SOURCE_UNREACHABLE', 'SOURCE_TIMEOUT', 'SOURCE_HTTP_ERROR', 'SOURCE_TLS_FAILED', 'SOURCE_BAD_RESPONSE']);
+
+/** A document's content for the bridge: text as text, PDF as base64; `cachedAt` when it comes from the cache. */
+function documentAnswer(doc: { contentType: 'text/plain' | 'text/html' | 'application/pdf'; title?: string; bytes: Uint8Array }, cachedAt?: string) {
+  const body = doc.contentType === 'application/pdf' ? { base64: Buffer.from(doc.bytes).toString('base64') } : { text: new TextDecoder('utf-8').decode(doc.bytes) };
+  return { contentType: doc.contentType, ...(doc.title ? { title: doc.title } : {}), ...body, ...(cachedAt ? { cachedAt } : {}) };
 }
 
 export function createServices(deps: {
@@ -270,10 +280,23 @@ export function createServices(deps: {
       if (unlogged) return fail(unlogged);
       try {
         const doc = await source.openDocument(parsed.value, recordId, AbortSignal.timeout(source.timeoutMs));
-        const text = doc.contentType === 'application/pdf' ? {} : { text: new TextDecoder('utf-8').decode(doc.bytes) };
-        const pdf = doc.contentType === 'application/pdf' ? { base64: Buffer.from(doc.bytes).toString('base64') } : {};
-        return ok({ contentType: doc.contentType, ...(doc.title ? { title: doc.title } : {}), ...text, ...pdf });
+        try {
+          deps.cache?.store?.writeDocument(parsed.value.identifier, sourceId, recordId, { ...doc, storedAt: deps.clock.now().toISOString() });
+        } catch (err) {
+          deps.logger.warn({ code: err instanceof CodedError ? err.code : 'CACHE_UNAVAILABLE' }, 'document not kept in the cache');
+        }
+        return ok(documentAnswer(doc));
       } catch (err) {
+        // The source did not answer: the copy kept when the document was last opened, with its age.
+        if (err instanceof CodedError && SOURCE_DOWN.has(err.code)) {
+          let kept: CachedDocument | undefined;
+          try {
+            kept = deps.cache?.store?.readDocument(parsed.value.identifier, sourceId, recordId);
+          } catch {
+            kept = undefined;
+          }
+          if (kept) return ok(documentAnswer(kept, kept.storedAt));
+        }
         return err instanceof CodedError ? fail(err.code, err.params) : fail('INTERNAL');
       }
     },

@@ -88,6 +88,10 @@ export interface CacheStore {
    * summary when given, in one transaction: both or neither.
    */
   write(identifier: Identifier, snapshots: readonly SourceSnapshot[], merged?: CachedSummary): void;
+  /** Keeps an opened document's content (replacing an earlier copy). */
+  writeDocument(identifier: Identifier, sourceId: string, recordId: string, doc: CachedDocument): void;
+  /** The kept copy of a document, unless past retention. */
+  readDocument(identifier: Identifier, sourceId: string, recordId: string): CachedDocument | undefined;
   /** Removes snapshots older than the retention time; returns how many. */
   purgeExpired(reason?: string): number;
   /** "Töm cache": removes every snapshot; returns how many. */
@@ -96,6 +100,14 @@ export interface CacheStore {
   /** PRAGMA integrity_check lines ('ok' when sound). */
   integrityCheck(): string[];
   close(): void;
+}
+
+/** A journal document's content as kept: what the source gave, and when it was kept. */
+export interface CachedDocument {
+  contentType: 'text/plain' | 'text/html' | 'application/pdf';
+  title?: string;
+  bytes: Uint8Array;
+  storedAt: string;
 }
 
 interface Row {
@@ -136,6 +148,14 @@ export function createCacheStore(deps: {
   const deleteMergedOlder = db.prepare<[number]>('DELETE FROM merged_summary WHERE answered_ms < ?');
   const deleteMergedAll = db.prepare('DELETE FROM merged_summary');
   const logPurge = db.prepare<[string, string, number]>('INSERT INTO purge_log (purged_at, reason, removed) VALUES (?, ?, ?)');
+  const upsertDocument = db.prepare<[string, string, string, number, string, string | null, Buffer]>(
+    'INSERT OR REPLACE INTO document (patient_key, source_id, record_id, stored_ms, content_type, title, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectDocument = db.prepare<[string, string, string, number], { stored_ms: number; content_type: string; title: string | null; body: Buffer }>(
+    'SELECT stored_ms, content_type, title, body FROM document WHERE patient_key = ? AND source_id = ? AND record_id = ? AND stored_ms >= ?',
+  );
+  const deleteDocumentsOlder = db.prepare<[number]>('DELETE FROM document WHERE stored_ms < ?');
+  const deleteDocumentsAll = db.prepare('DELETE FROM document');
 
   const writeAll = db.transaction((key: string, snapshots: readonly SourceSnapshot[], merged?: CachedSummary) => {
     for (const s of snapshots) {
@@ -149,8 +169,13 @@ export function createCacheStore(deps: {
   });
 
   const purge = db.transaction((statement: 'older' | 'all', reason: string): number => {
-    if (statement === 'all') deleteMergedAll.run();
-    else deleteMergedOlder.run(cutoff());
+    if (statement === 'all') {
+      deleteMergedAll.run();
+      deleteDocumentsAll.run();
+    } else {
+      deleteMergedOlder.run(cutoff());
+      deleteDocumentsOlder.run(cutoff());
+    }
     const removed = statement === 'all' ? deleteAll.run().changes : deleteOlder.run(cutoff()).changes;
     logPurge.run(clock.now().toISOString(), reason, removed);
     return removed;
@@ -190,6 +215,21 @@ export function createCacheStore(deps: {
         logger.error('cached summary unreadable');
         return undefined;
       }
+    },
+    writeDocument(identifier, sourceId, recordId, doc) {
+      coded(() =>
+        upsertDocument.run(deps.patientKey(identifier), sourceId, recordId, Date.parse(doc.storedAt), doc.contentType, doc.title ?? null, Buffer.from(doc.bytes)),
+      );
+    },
+    readDocument(identifier, sourceId, recordId) {
+      const row = coded(() => selectDocument.get(deps.patientKey(identifier), sourceId, recordId, cutoff()));
+      if (!row) return undefined;
+      return {
+        contentType: row.content_type as CachedDocument['contentType'],
+        ...(row.title ? { title: row.title } : {}),
+        bytes: row.body,
+        storedAt: new Date(row.stored_ms).toISOString(),
+      };
     },
     write(identifier, snapshots, merged) {
       if (snapshots.length > 0 || merged) coded(() => writeAll(deps.patientKey(identifier), snapshots, merged));

@@ -76,7 +76,28 @@ export function migrateToVersion4(db: Database): void {
   );
 }
 
-export const MIGRATIONS: readonly Migration[] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4];
+/**
+ * v5: journal documents opened in the app, kept like the snapshots (same
+ * retention, cleared with "Töm cache") so a document opens when its source is
+ * down (issue 15 item 2). Keyed by the patient's HMAC key, source and record.
+ */
+export function migrateToVersion5(db: Database): void {
+  db.exec(`
+    CREATE TABLE document (
+      patient_key  TEXT NOT NULL,
+      source_id    TEXT NOT NULL,
+      record_id    TEXT NOT NULL,
+      stored_ms    INTEGER NOT NULL,
+      content_type TEXT NOT NULL,
+      title        TEXT,
+      body         BLOB NOT NULL,
+      PRIMARY KEY (patient_key, source_id, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX document_stored_ms ON document (stored_ms);
+  `);
+}
+
+export const MIGRATIONS: readonly Migration[] = [migrateToVersion1, migrateToVersion2, migrateToVersion3, migrateToVersion4, migrateToVersion5];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {

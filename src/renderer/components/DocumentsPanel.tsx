@@ -92,7 +92,7 @@ function DocumentRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps
 const FRAME_POLICY = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`;
 
 export function DocumentViewer() {
-  const { t, error } = useFormat();
+  const { t, error, dateTime } = useFormat();
   const doc = useSamsyn((s) => s.openDocument);
   const close = useSamsyn((s) => s.closeDocument);
   if (!doc) return null;
@@ -108,6 +108,11 @@ export function DocumentViewer() {
       {doc.state === 'failed' && (
         <p className="notice notice--warning" role="alert" data-testid="document-error" data-code={doc.error?.code}>
           {error(doc.error?.code ?? 'INTERNAL')}
+        </p>
+      )}
+      {doc.content?.cachedAt && (
+        <p className="notice" role="note" data-testid="document-cached">
+          {t('documents.cached', { time: dateTime(doc.content.cachedAt) })}
         </p>
       )}
       {doc.content?.contentType === 'text/plain' && <pre className="document-viewer__text" data-testid="document-text">{doc.content.text}</pre>}

@@ -133,3 +133,44 @@ describe('document retention as a source setting', () => {
     expect(types).not.toContain('11502-2');
   });
 });
+
+describe('a document opened once opens from the encrypted cache when its source is down', () => {
+  it('keeps the copy, marks it with its age, and forgets it with "Töm cache"', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openCache } = await import('../../../src/main/cache/openCache');
+    const dir = mkdtempSync(join(tmpdir(), 'samsyn-doc-cache-'));
+    const clock = { now: () => new Date('2026-11-25T10:00:00Z') };
+    const cache = openCache({ dir, keyProvider: { kind: 'test', getKey: () => Buffer.alloc(32, 5) }, clock, logger: createLogger('test') });
+    const cached = createServices({
+      config: { sources: [{ id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 3_000, enabled: true }] } as never,
+      clock,
+      logger: createLogger('test'),
+      transport: 'preview',
+      version: '0.0.0-test',
+      cache,
+    });
+    try {
+      await signInForTest(cached);
+      await stateCareFor(cached, tolvan);
+      const request = { patient: tolvan, sourceId: 'region-syd', recordId: 'DocumentReference/syd-doc-e0b8-101' };
+      const live = await cached.handlers['document.open'](request);
+      expect(live.ok && live.value.cachedAt).toBe(undefined);
+      syd.setFault('down');
+      const kept = await cached.handlers['document.open'](request);
+      expect(kept.ok).toBe(true);
+      if (!kept.ok) return;
+      expect(kept.value.cachedAt).toBe('2026-11-25T10:00:00.000Z');
+      expect(kept.value.text).toContain('Hjärtsvikt, försämring');
+      await cached.handlers['cache.clear']({});
+      const gone = await cached.handlers['document.open'](request);
+      expect(gone.ok).toBe(false);
+    } finally {
+      syd.setFault('none');
+      await cached.summary.settled();
+      cache.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -95,6 +95,7 @@ export const en: Messages = {
     },
   },
   documents: {
+    cached: 'The source does not answer: this is the copy from {{time}} in the local cache',
     type: 'Type',
     author: 'Author',
     organisation: 'Organisation',

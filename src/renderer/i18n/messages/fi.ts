@@ -95,6 +95,7 @@ export const fi: Messages = {
     },
   },
   documents: {
+    cached: 'Lähde ei vastaa: tämä on paikallisen välimuistin kopio ajalta {{time}}',
     type: 'Tyyppi',
     author: 'Laatija',
     organisation: 'Hoitoyksikkö',

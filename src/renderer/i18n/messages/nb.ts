@@ -95,6 +95,7 @@ export const nb: Messages = {
     },
   },
   documents: {
+    cached: 'Kilden svarer ikke: dette er kopien fra {{time}} i den lokale hurtigbufferen',
     type: 'Type',
     author: 'Forfatter',
     organisation: 'Behandlingssted',

@@ -100,6 +100,7 @@ export const sv = {
     },
   },
   documents: {
+    cached: 'Källan svarar inte: detta är kopian från {{time}} i den lokala cachen',
     type: 'Typ',
     author: 'Författare',
     organisation: 'Vårdenhet',
