@@ -91,6 +91,13 @@ describe('national services in the browser preview', () => {
     const refused = radiology.first().getByTestId('document-error');
     await refused.waitFor();
     expect(await refused.getAttribute('data-code')).toBe('DOCUMENT_URL_REFUSED');
+
+    // A PDF report opens in the platform's viewer from a blob: URL the page made, never the source's address.
+    const pdf = docs.getByTestId('summary-item').filter({ hasText: 'Bilddiagnostik' });
+    await pdf.first().getByTestId('document-open').click();
+    const pdfFrame = pdf.first().getByTestId('document-pdf');
+    await pdfFrame.waitFor();
+    expect(await pdfFrame.getAttribute('src')).toMatch(/^blob:/);
   });
 
   it('opens the pregnant patient and shows gestational age today and the check-up trends', async () => {

@@ -75,6 +75,8 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      // Chromium's PDF viewer, for journal documents shown from blob: URLs the page makes (rendererFiles.ts CSP).
+      plugins: true,
     },
   });
   win.once('ready-to-show', () => win.show());

@@ -1,4 +1,4 @@
-import type { Ref } from 'react';
+import { useEffect, useMemo, type Ref } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import type { SummaryItem } from '../model/types';
 import { useSamsyn } from '../store/StoreProvider';
@@ -91,6 +91,20 @@ function DocumentRow({ item, rowProps }: { item: SummaryItem; rowProps: RowProps
 /** Shown inside an HTML document's frame: nothing may load or run. */
 const FRAME_POLICY = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`;
 
+/**
+ * A PDF in the platform's viewer (Chromium's, in Electron and the preview),
+ * from bytes the main process fetched and size-checked: a blob: URL made in
+ * the page, never the source's address, revoked when the viewer closes.
+ */
+function PdfFrame({ base64, title }: { base64: string; title: string }) {
+  const url = useMemo(() => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  }, [base64]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return <iframe className="document-viewer__frame" title={title} src={url} data-testid="document-pdf" />;
+}
+
 export function DocumentViewer() {
   const { t, error, dateTime } = useFormat();
   const doc = useSamsyn((s) => s.openDocument);
@@ -126,7 +140,9 @@ export function DocumentViewer() {
           srcDoc={`${FRAME_POLICY}${doc.content.text ?? ''}`}
         />
       )}
-      {doc.content?.contentType === 'application/pdf' && <p data-testid="document-pdf">{t('documents.pdfNotShown')}</p>}
+      {doc.content?.contentType === 'application/pdf' && doc.content.base64 !== undefined && (
+        <PdfFrame base64={doc.content.base64} title={doc.content.title ?? t('documents.viewer')} />
+      )}
     </section>
   );
 }

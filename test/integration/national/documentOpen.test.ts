@@ -56,6 +56,14 @@ describe('document.open against the sandbox', () => {
     expect(answer.ok && answer.value.text).toContain('hjärtsviktsmottagningen');
   });
 
+  it('opens a PDF report from inline data as its bytes (base64), for the platform viewer', async () => {
+    const answer = await open('DocumentReference/syd-doc-e0b8-105');
+    expect(answer.ok && answer.value.contentType).toBe('application/pdf');
+    const bytes = answer.ok ? Buffer.from(answer.value.base64 ?? '', 'base64') : Buffer.alloc(0);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(answer.ok && answer.value.text).toBe(undefined);
+  });
+
   it('refuses an attachment URL outside the source’s base URL without fetching it', async () => {
     const answer = await open('DocumentReference/syd-doc-e0b8-103');
     expect(answer).toEqual({ ok: false, error: { code: 'DOCUMENT_URL_REFUSED' } });

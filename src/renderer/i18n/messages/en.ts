@@ -103,7 +103,6 @@ export const en: Messages = {
     close: 'Close',
     loading: 'Fetching the document from its source…',
     viewer: 'Document',
-    pdfNotShown: 'PDF documents cannot be shown here yet',
   },
   welcome: {
     title: 'No patient selected',

@@ -103,7 +103,6 @@ export const fi: Messages = {
     close: 'Sulje',
     loading: 'Haetaan asiakirjaa lähteestä…',
     viewer: 'Asiakirja',
-    pdfNotShown: 'PDF-asiakirjoja ei vielä voi näyttää tässä',
   },
   welcome: {
     title: 'Potilasta ei ole valittu',

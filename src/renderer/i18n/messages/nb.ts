@@ -103,7 +103,6 @@ export const nb: Messages = {
     close: 'Lukk',
     loading: 'Henter dokumentet fra kilden…',
     viewer: 'Dokument',
-    pdfNotShown: 'PDF-dokumenter kan ennå ikke vises her',
   },
   welcome: {
     title: 'Ingen pasient valgt',

@@ -108,7 +108,6 @@ export const sv = {
     close: 'Stäng',
     loading: 'Hämtar dokumentet från källan…',
     viewer: 'Dokument',
-    pdfNotShown: 'PDF-dokument kan ännu inte visas här',
   },
   welcome: {
     title: 'Ingen patient vald',
