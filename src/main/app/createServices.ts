@@ -195,6 +195,14 @@ export function createServices(deps: {
     policy: (query) => access.policy(query),
     neutralPolicy: access.neutralPolicy,
   });
+  /** Every patient command starts here: a signed-in, unlocked user, and the patient's id as valid as typed. */
+  function patientRequest(patient: string) {
+    const signedIn = session.active();
+    if (!signedIn.ok) return fail(signedIn.code);
+    const parsed = parsePatientInput(patient, { today: deps.clock.now() });
+    if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+    return ok({ signedIn, parsed });
+  }
   const handlers: AnswerHandlers = {
     'app.info': async () =>
       ok({
@@ -203,10 +211,9 @@ export function createServices(deps: {
         sources: sources.map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
       }),
     'summary.open': async ({ patient, purpose, reason, consent }) => {
-      const signedIn = session.active();
-      if (!signedIn.ok) return fail(signedIn.code);
-      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
-      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
       const statement = purpose ? { purpose, ...(reason ? { reason } : {}), ...(consent ? { consent } : {}) } : undefined;
       const refusal = access.open(signedIn.user, parsed.value, statement);
       if (refusal) return fail(refusal);
@@ -218,10 +225,9 @@ export function createServices(deps: {
       return view ? ok(view) : fail('ROLE_UNKNOWN');
     },
     'summary.reveal': async ({ patient, sourceId, basis, reason }) => {
-      const signedIn = session.active();
-      if (!signedIn.ok) return fail(signedIn.code);
-      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
-      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
       const refusal = access.reveal(signedIn.user, parsed.value, sourceId, basis, reason);
       if (refusal) return fail(refusal);
       openedIn.set(patientKey(parsed.value.identifier), signedIn.generation);
@@ -231,18 +237,16 @@ export function createServices(deps: {
       return view ? ok(view) : fail('ROLE_UNKNOWN');
     },
     'summary.print': async ({ patient }) => {
-      const signedIn = session.active();
-      if (!signedIn.ok) return fail(signedIn.code);
-      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
-      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
       const refused = access.requirePurpose(signedIn.user, parsed.value, 'print') ?? access.record(signedIn.user, parsed.value, 'print', 'summary');
       return refused ? fail(refused) : ok({});
     },
     'summary.export': async ({ patient }) => {
-      const signedIn = session.active();
-      if (!signedIn.ok) return fail(signedIn.code);
-      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
-      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
       // Only a patient opened in this session (its purpose stated), and as the role received it.
       const refused = access.requirePurpose(signedIn.user, parsed.value, 'export') ?? access.record(signedIn.user, parsed.value, 'export', 'ips');
       if (refused) return fail(refused);
@@ -255,10 +259,9 @@ export function createServices(deps: {
       return ok({ fileName: `ips-${view.generatedAt.slice(0, 10)}.json`, mediaType: 'application/fhir+json', content });
     },
     'document.open': async ({ patient, sourceId, recordId }) => {
-      const signedIn = session.active();
-      if (!signedIn.ok) return fail(signedIn.code);
-      const parsed = parsePatientInput(patient, { today: deps.clock.now() });
-      if (!parsed.ok) return fail(parsed.error.code, parsed.error.params);
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
       const source = sources.find((s) => s.id === sourceId);
       if (!source?.openDocument) return fail('DOCUMENT_NOT_FOUND');
       // Only a document the user's own view of the patient lists: opened in this session (purpose stated),
