@@ -27,6 +27,19 @@ export function PatientSearch() {
     inputRef.current?.focus();
   }, []);
 
+  // Ctrl+K (⌘K) from anywhere: to the patient search, its text selected for the next id.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        inputRef.current?.focus();
+        inputRef.current?.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     void openPatient(input);
@@ -56,6 +69,7 @@ export function PatientSearch() {
           value={input}
           aria-invalid={invalid}
           aria-describedby={`${messageId} ${hintId}`}
+          aria-keyshortcuts="Control+K Meta+K"
           onChange={(event) => setInput(event.target.value)}
         />
         <button type="submit" className="button button--primary" data-testid="open-patient">

@@ -50,7 +50,7 @@ export function SignInChoice() {
                   type="button"
                   className="button sign-in__user"
                   onClick={() => void signIn(u.userId)}
-                  aria-label={t('session.signInAs', { name: u.displayName })}
+                  // Its name is what it shows (name, role, unit, organisation): a label that differs fails WCAG 2.5.3.
                   data-testid={`sign-in-user-${u.userId}`}
                 >
                   <strong>{u.displayName}</strong>
