@@ -66,6 +66,9 @@ describe('launch in patient context, purpose and the dental view', () => {
     expect(text).not.toContain('Metoprolol');
     expect(text).not.toContain('Zopiklon');
     expect(await page.getByTestId('section-immunizations').count()).toBe(0);
+    // The index lists the role's sections in the role's order.
+    const index = await page.locator('.section-index a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    expect(index).toEqual(['#section-alerts', '#section-allergies', '#section-medications', '#section-problems', '#section-procedures', '#section-results']);
     await page.screenshot({ path: join(SCREENSHOTS, 'access-dental-view.png'), fullPage: true });
   });
 

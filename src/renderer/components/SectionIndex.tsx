@@ -3,13 +3,22 @@ import { SECTIONS, type SectionKey } from '../../shared/sections';
 import type { SummaryView } from '../model/types';
 import { countEntries } from './SectionPanel';
 
-/** A compact table of contents: every section with its count, one key press away. */
-export function SectionIndex({ sections, offered = () => true }: { sections: SummaryView['sections']; offered?: (key: SectionKey) => boolean }) {
+/** A compact table of contents: every section with its count, one key press away, in the role's order when it has one. */
+export function SectionIndex({
+  sections,
+  offered = () => true,
+  order,
+}: {
+  sections: SummaryView['sections'];
+  offered?: (key: SectionKey) => boolean;
+  order?: readonly SectionKey[] | undefined;
+}) {
   const { t } = useFormat();
+  const listed = order ? order.flatMap((key) => SECTIONS.filter((s) => s.key === key)) : SECTIONS;
   return (
     <nav className="section-index" aria-label={t('sections.navLabel')}>
       <ul>
-        {SECTIONS.filter((config) => offered(config.key)).map((config) => {
+        {listed.filter((config) => offered(config.key)).map((config) => {
           const count = countEntries(sections[config.key]);
           return (
             <li key={config.key} className={count === 0 ? 'is-empty' : undefined}>

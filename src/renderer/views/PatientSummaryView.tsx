@@ -67,7 +67,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       <PatientBanner summary={summary} selected={selected} />
       <SourceStatusBar sources={summary.sources} openedAt={openedAt} />
       <div className="summary-layout">
-        <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} />
+        <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} order={order} />
         <div className="summary-sections">
           <div className="summary-actions">
             <button
