@@ -5,11 +5,10 @@
  * commit and anchor), the next writer appends on, and every record a writer
  * reported as committed is there, unchanged, at its seq.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleWriter, runAndKill as runWriterAndKill } from '../../fixtures/killableWriter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccessLog } from '../../../src/main/audit/accessLog';
 import { createLogger } from '../../../src/main/platform/logger';
@@ -17,54 +16,18 @@ import { createLogger } from '../../../src/main/platform/logger';
 const KEY = Buffer.alloc(32, 0x5a);
 const ROUNDS = 15;
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-audit-kill-'));
-const root = join(__dirname, '..', '..', '..');
 const writer = join(dir, 'auditWriter.cjs');
 
 // Bundled once, as the cache's crash test does; the native driver and the logger load from node_modules.
 beforeAll(() => {
-  buildSync({
-    entryPoints: [join(__dirname, 'auditWriter.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['better-sqlite3-multiple-ciphers', 'pino'],
-    outfile: writer,
-    logLevel: 'silent',
-  });
+  bundleWriter(join(__dirname, 'auditWriter.ts'), writer);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the writer until it has committed at least `minCommits`, then a random few ms more, then SIGKILL. */
-function runAndKill(start: number, minCommits: number): Promise<Array<{ seq: number; n: number }>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dir, KEY.toString('hex'), String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-    });
-    const committed: Array<{ seq: number; n: number }> = [];
-    let buffer = '';
-    let killing = false;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^committed (\d+) (\d+)$/.exec(line);
-        if (m) committed.push({ seq: Number(m[1]), n: Number(m[2]) });
-      }
-      if (!killing && committed.length >= minCommits) {
-        killing = true;
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
-      }
-    });
-    child.on('close', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited ${code}: ${stderr.slice(0, 500)}`));
-      else resolve(committed);
-    });
-  });
+async function runAndKill(start: number, minCommits: number): Promise<Array<{ seq: number; n: number }>> {
+  return (await runWriterAndKill(writer, [dir, KEY.toString('hex'), String(start)], minCommits)).map((fields) => ({ seq: Number(fields[0]), n: Number(fields[1]) }));
 }
 
 const openLog = () => openAccessLog({ dir, keyProvider: { kind: 'test', getKey: () => KEY }, clock: { now: () => new Date() }, logger: createLogger('test') });

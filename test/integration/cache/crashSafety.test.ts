@@ -4,11 +4,10 @@
  * random moments, 20 times; then the cache must open cleanly (integrity_check)
  * and hold every summary the child reported as committed, intact.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleWriter, runAndKill as runWriterAndKill } from '../../fixtures/killableWriter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCacheDatabase } from '../../../src/main/cache/cacheDatabase';
 import { createCacheStore } from '../../../src/main/cache/cacheStore';
@@ -25,51 +24,14 @@ const writer = join(dir, 'crashWriter.cjs');
 // Bundled once (tsx would spend a second per start on 20 starts); the native
 // driver and the logger stay external and load from the project's node_modules.
 beforeAll(() => {
-  buildSync({
-    entryPoints: [join(root, 'test', 'fixtures', 'cache', 'crashWriter.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    external: ['better-sqlite3-multiple-ciphers', 'pino'],
-    outfile: writer,
-    logLevel: 'silent',
-  });
+  bundleWriter(join(root, 'test', 'fixtures', 'cache', 'crashWriter.ts'), writer);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the writer until it has committed at least `minCommits`, then a random few ms more, then SIGKILL. */
-function runAndKill(start: number, minCommits: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dir, KEY.toString('hex'), String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
-    });
-    const committed: number[] = [];
-    let buffer = '';
-    let killing = false;
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) {
-        const m = /^committed (\d+)$/.exec(line);
-        if (m) committed.push(Number(m[1]));
-      }
-      if (!killing && committed.length >= minCommits) {
-        killing = true;
-        // Somewhere inside a later write, not on a boundary we chose.
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 15));
-      }
-    });
-    // 'close', not 'exit': every line the child wrote before dying is read first.
-    child.on('close', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited ${code}: ${stderr.slice(0, 500)}`));
-      else resolve(committed);
-    });
-  });
+async function runAndKill(start: number, minCommits: number): Promise<number[]> {
+  return (await runWriterAndKill(writer, [dir, KEY.toString('hex'), String(start)], minCommits)).map((fields) => Number(fields[0]));
 }
 
 describe('crash safety', () => {
