@@ -24,7 +24,7 @@ export function isHl7SandboxRegion(value: string): value is Hl7SandboxRegion {
 /** Patients the HL7 sandbox holds (for the demo's list); numbers are official test numbers. */
 export const HL7_SANDBOX_PATIENTS = [
   { key: 'tolvan', name: 'Tolvan Tolvansson', value: '191212121212', regions: ['vast'], note: 'also in Region Nord and Syd (FHIR)' },
-  { key: 'elsa', name: 'Elsa Provsson', value: '201701012393', regions: ['vast'], note: 'only in Kommun Väst (HL7 v2) and the lab drop folder' },
+  { key: 'elsa', name: 'Elsa Provsson', value: '201701022384', regions: ['vast'], note: 'only in Kommun Väst (HL7 v2) and the lab drop folder' },
 ] as const;
 
 export interface Hl7PatientRecord {

@@ -12,15 +12,32 @@ import { useSamsyn } from '../store/StoreProvider';
 import type { SelectedPatient } from '../store/samsynStore';
 import { SECTIONS } from './sections';
 
+/** Below this age (in whole years at the time the summary was compiled) a pregnancy section is not offered. */
+export const PREGNANCY_MIN_AGE_YEARS = 10;
+
+/** Whole years from an ISO birth date to an ISO date-time; undefined when either is unreadable. */
+function ageInYears(birthDate: string | undefined, at: string): number | undefined {
+  const birth = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate ?? '');
+  const now = /^(\d{4})-(\d{2})-(\d{2})/.exec(at);
+  if (!birth || !now) return undefined;
+  const years = Number(now[1]) - Number(birth[1]);
+  const beforeBirthday = Number(now[2]) * 100 + Number(now[3]) < Number(birth[2]) * 100 + Number(birth[3]);
+  return beforeBirthday ? years - 1 : years;
+}
+
 /**
- * Whether a section is offered for this patient: the pregnancy section is not,
- * where the recorded sex makes it meaningless, unless a source has pregnancy data.
+ * Whether a section is offered for this patient: the pregnancy section is not
+ * where the recorded sex or the age makes it meaningless (a male patient, a
+ * child under ten), unless a source has pregnancy data — then it is always shown.
  */
 export function offered(key: SectionKey, summary: SummaryView): boolean {
   // A section outside the signed-in role's view was never sent: it is not shown as empty.
   if (summary.view && !summary.view.sections.includes(key)) return false;
   if (key !== 'pregnancy') return true;
-  return summary.patient.gender !== 'male' || summary.sections.pregnancy.length > 0;
+  if (summary.sections.pregnancy.length > 0) return true;
+  if (summary.patient.gender === 'male') return false;
+  const age = ageInYears(summary.patient.birthDate, summary.generatedAt);
+  return age === undefined || age >= PREGNANCY_MIN_AGE_YEARS;
 }
 
 /**

@@ -77,6 +77,21 @@ describe('runtime on the demo configuration', () => {
     expect(kinds.has('kommun-vast')).toBe(true);
     expect(kinds.has('region-nord')).toBe(true);
   });
+
+  it("shows Elsa (a girl's official test number) from HL7 v2 with her sex, her anaphylaxis as critical, and no pregnancy data", async () => {
+    await signInForTest(runtime.services);
+    const answer = await openFinal(runtime.services, '20170102-2384');
+    expect(answer.ok).toBe(true);
+    if (!answer.ok) return;
+    const summary = answer.final;
+    // Her number implies a girl born 2017-01-02: her records agree, so no source is rejected for demographics.
+    expect(summary.sources.find((s) => s.sourceId === 'kommun-vast')).toMatchObject({ state: 'ok' });
+    expect(summary.sources.filter((s) => s.error === 'PATIENT_DEMOGRAPHICS_MISMATCH')).toEqual([]);
+    expect(summary.patient).toMatchObject({ gender: 'female', birthDate: '2017-01-02' });
+    const peanut = summary.sections.allergies.find((i) => /jordnöt|peanut/i.test(i.text));
+    expect(peanut?.critical).toBe(true);
+    expect(summary.sections.pregnancy).toEqual([]);
+  });
 });
 
 describe('the product runtime on the demo configuration, without the demo', () => {

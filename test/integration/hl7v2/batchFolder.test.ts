@@ -20,7 +20,7 @@ import { guardIdentity } from '../../../src/main/summary/identityGuard';
 
 const FIXTURES = join(__dirname, '../../fixtures/hl7');
 const TOLVAN: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' } };
-const ELSA: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '201701012393' } };
+const ELSA: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '201701022384' } };
 const signal = () => new AbortController().signal;
 
 describe('HL7 v2 batch drop folder', () => {

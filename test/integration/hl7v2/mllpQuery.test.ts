@@ -6,7 +6,7 @@ import type { PatientQuery } from '../../../src/main/sources/types';
 import { guardIdentity } from '../../../src/main/summary/identityGuard';
 
 const TOLVAN: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' } };
-const NOBODY: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '201701012393' } };
+const NOBODY: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '201701022384' } };
 
 function source(port: number, query: 'QBP^Q11' | 'QRY^A19' = 'QBP^Q11', version = '2.5') {
   return createMllpQuerySource({

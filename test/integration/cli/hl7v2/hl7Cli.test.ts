@@ -14,7 +14,7 @@ describe('samsyn with HL7 v2 files', () => {
       'Bedömning',
       'CRP',
     ]);
-    expect(JSON.stringify(summary)).not.toContain('201701012393');
+    expect(JSON.stringify(summary)).not.toContain('201701022384');
   });
 
   it('matches --patient AUTHORITY|ID against PID-3', async () => {

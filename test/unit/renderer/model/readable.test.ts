@@ -3,9 +3,9 @@ import { displayUnit, formatQuantity } from '../../../../src/renderer/i18n/forma
 import { offered } from '../../../../src/renderer/views/PatientSummaryView';
 import { emptySections, type Summary } from '../../../../src/shared/summary';
 
-const summary = (gender: string | undefined, pregnancy = 0): Summary =>
+const summary = (gender: string | undefined, pregnancy = 0, birthDate?: string): Summary =>
   ({
-    patient: { identifier: { value: '1' }, ...(gender ? { gender } : {}) },
+    patient: { identifier: { value: '1' }, ...(gender ? { gender } : {}), ...(birthDate ? { birthDate } : {}) },
     sections: { ...emptySections(), pregnancy: Array.from({ length: pregnancy }, () => ({}) as never) },
     sources: [],
     generatedAt: '2026-11-29T10:00:00Z',
@@ -29,6 +29,16 @@ describe('sections offered', () => {
     expect(offered('pregnancy', summary('female'))).toBe(true);
     expect(offered('pregnancy', summary(undefined))).toBe(true);
     expect(offered('allergies', summary('male'))).toBe(true);
+  });
+
+  it('leaves out pregnancy for a child under ten unless a source has pregnancy data', () => {
+    // Compiled 2026-11-29: born 2017-01-02 is 9, born 2016-11-29 turned 10 that day.
+    expect(offered('pregnancy', summary('female', 0, '2017-01-02'))).toBe(false);
+    expect(offered('pregnancy', summary('female', 1, '2017-01-02'))).toBe(true);
+    expect(offered('pregnancy', summary('female', 0, '2016-11-30'))).toBe(false);
+    expect(offered('pregnancy', summary('female', 0, '2016-11-29'))).toBe(true);
+    expect(offered('pregnancy', summary('female', 0, '1990-01-01'))).toBe(true);
+    expect(offered('pregnancy', summary(undefined, 0, 'not a date'))).toBe(true);
   });
 });
 
