@@ -62,6 +62,14 @@ export const allergyDetailsSchema = z.object({
   reportedAt: text.optional(),
   /** HL7 IAM-6 action code, as sent. */
   action: text.optional(),
+  /**
+   * When an inactive, resolved or refuted allergy got that status, and what the
+   * date is: `abatement` (FHIR's allergyintolerance-abatement extension),
+   * `statused` (HL7 IAM-20) or `lastUpdated` (the record's last change — all a
+   * source without either says; shown as that, never as the refute date).
+   */
+  statusDate: text.optional(),
+  statusDateKind: z.enum(['abatement', 'statused', 'lastUpdated']).optional(),
 });
 
 /** What kind of record a medication item is: it changes what it proves. */

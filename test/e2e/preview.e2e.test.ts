@@ -56,6 +56,11 @@ describe('browser preview', () => {
     expect(provenance).toContain('Region Syd');
     expect(provenance).toMatch(/\d{4}-\d{2}-\d{2}|\d{1,2} [a-zåäö]+\.? \d{4}/i);
 
+    // A refuted allergy stays visible, apart and dated by when it was refuted (issue 9 item 4).
+    const refuted = page.getByTestId('section-allergies').getByTestId('summary-item').filter({ hasText: 'Sulfonamider' });
+    expect(await refuted.count()).toBe(1);
+    expect(await refuted.getByTestId('status-date').innerText()).toMatch(/^Avskriven (2021-03-02|2 mars 2021)$/);
+
     const chips = page.getByTestId('source-status');
     expect(await chips.count()).toBe(2);
     expect(await page.locator('[data-testid="source-status"][data-state="ok"]').count()).toBe(2);

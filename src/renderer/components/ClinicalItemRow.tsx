@@ -45,6 +45,26 @@ function StatementRow({ item, contradicted, rowProps }: { item: SummaryItem; con
   );
 }
 
+const STATUS_DATE_KEYS: ReadonlySet<string> = new Set(['refuted', 'resolved', 'inactive']);
+
+/**
+ * When an allergy stopped being current ("Avskriven 2021-03-02"): de-labelling
+ * is clinically important, so the date says what it is — the source's own
+ * status date, or only the record's last change when that is all it gave.
+ */
+function StatusDate({ item }: { item: SummaryItem }) {
+  const { t, date } = useFormat();
+  if (item.section !== 'allergies' || !item.details.statusDate) return null;
+  const kind = item.details.statusDateKind === 'lastUpdated'
+    ? 'lastUpdated'
+    : item.status && STATUS_DATE_KEYS.has(item.status) ? item.status : 'other';
+  return (
+    <p className="item__detail" data-testid="status-date">
+      {t(`items.statusDate.${kind}`, { date: date(item.details.statusDate) })}
+    </p>
+  );
+}
+
 export function ClinicalItemRow({
   item,
   contradicted = false,
@@ -90,6 +110,7 @@ export function ClinicalItemRow({
         )}
       </div>
       {reactions && <p className="item__detail">{t('items.reaction', { text: reactions })}</p>}
+      <StatusDate item={item} />
       {dosage && <p className="item__detail">{t('items.dosage', { text: dosage })}</p>}
       <DoubleMedicationWarning item={item} />
       <ConflictList item={item} />

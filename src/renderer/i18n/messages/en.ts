@@ -225,6 +225,7 @@ export const en: Messages = {
     reconciliation: { identical: 'Same in every source', similar: 'Differs between sources', single: 'Only in {{source}}' },
     doubleMedication: 'Possible double medication – check',
     criticality: { high: 'High risk', low: 'Low risk', 'unable-to-assess': 'Risk not assessed' },
+    statusDate: { refuted: 'Refuted {{date}}', resolved: 'Resolved {{date}}', inactive: 'Inactive since {{date}}', other: 'Status set {{date}}', lastUpdated: 'Record last changed {{date}}' },
     reaction: 'Reaction: {{text}}',
     dosage: 'Dosage: {{text}}',
     referenceRange: 'Ref. {{range}}',

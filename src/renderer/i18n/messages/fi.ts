@@ -225,6 +225,7 @@ export const fi: Messages = {
     reconciliation: { identical: 'Sama kaikissa lähteissä', similar: 'Eroaa lähteiden välillä', single: 'Vain lähteessä {{source}}' },
     doubleMedication: 'Mahdollinen päällekkäinen lääkitys – tarkista',
     criticality: { high: 'Suuri riski', low: 'Pieni riski', 'unable-to-assess': 'Riskiä ei arvioitu' },
+    statusDate: { refuted: 'Kumottu {{date}}', resolved: 'Päättynyt {{date}}', inactive: 'Ei voimassa {{date}} alkaen', other: 'Tila asetettu {{date}}', lastUpdated: 'Tietue viimeksi muutettu {{date}}' },
     reaction: 'Reaktio: {{text}}',
     dosage: 'Annostus: {{text}}',
     referenceRange: 'Viitearvo {{range}}',

@@ -225,6 +225,7 @@ export const nb: Messages = {
     reconciliation: { identical: 'Likt i alle kilder', similar: 'Ulikt mellom kilder', single: 'Bare i {{source}}' },
     doubleMedication: 'Mulig dobbeltmedisinering – kontroller',
     criticality: { high: 'Høy risiko', low: 'Lav risiko', 'unable-to-assess': 'Risiko ikke vurdert' },
+    statusDate: { refuted: 'Avkreftet {{date}}', resolved: 'Opphørt {{date}}', inactive: 'Inaktiv siden {{date}}', other: 'Status satt {{date}}', lastUpdated: 'Posten sist endret {{date}}' },
     reaction: 'Reaksjon: {{text}}',
     dosage: 'Dosering: {{text}}',
     referenceRange: 'Ref. {{range}}',

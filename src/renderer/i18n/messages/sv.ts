@@ -230,6 +230,7 @@ export const sv = {
     reconciliation: { identical: 'Lika i alla källor', similar: 'Skiljer sig mellan källor', single: 'Endast i {{source}}' },
     doubleMedication: 'Möjlig dubbelmedicinering – kontrollera',
     criticality: { high: 'Hög risk', low: 'Låg risk', 'unable-to-assess': 'Risk ej bedömd' },
+    statusDate: { refuted: 'Avskriven {{date}}', resolved: 'Upphörd {{date}}', inactive: 'Inaktiv sedan {{date}}', other: 'Status satt {{date}}', lastUpdated: 'Posten senast ändrad {{date}}' },
     reaction: 'Reaktion: {{text}}',
     dosage: 'Dosering: {{text}}',
     referenceRange: 'Ref. {{range}}',

@@ -14,17 +14,34 @@ import {
   provenanceOf,
 } from './common';
 
+const ABATEMENT = 'http://hl7.org/fhir/StructureDefinition/allergyintolerance-abatement';
+const NOT_CURRENT = new Set(['inactive', 'resolved', 'refuted']);
+
+/**
+ * When an allergy stopped being current: the abatement extension's date (a
+ * dateTime, or a Period's end, else its start); else, for an allergy that is
+ * not current, the record's last change, labelled as such.
+ */
+function statusDateOf(r: AllergyIntolerance, status: string | undefined): { statusDate?: string; statusDateKind?: 'abatement' | 'lastUpdated' } {
+  const ext = (r.extension ?? []).find((e) => e.url === ABATEMENT);
+  const abated = firstText(ext?.valueDateTime, ext?.valuePeriod?.end, ext?.valuePeriod?.start);
+  if (abated) return { statusDate: abated, statusDateKind: 'abatement' };
+  if (status && NOT_CURRENT.has(status) && r.meta?.lastUpdated) return { statusDate: r.meta.lastUpdated, statusDateKind: 'lastUpdated' };
+  return {};
+}
+
 export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): ClinicalItemOf<'allergies'> {
   const reactions = (r.reaction ?? []).map((reaction) => ({
     manifestations: conceptTexts(reaction.manifestation),
     ...(reaction.severity ? { severity: reaction.severity } : {}),
     ...(conceptText(reaction.substance) ? { substance: conceptText(reaction.substance) } : {}),
   }));
+  const status = clinicalOrVerificationStatus(r.clinicalStatus, r.verificationStatus);
   return item({
     section: 'allergies',
     codes: codingsOf(r.code),
     text: conceptText(r.code) ?? 'Allergy or intolerance (unspecified)',
-    status: clinicalOrVerificationStatus(r.clinicalStatus, r.verificationStatus),
+    status,
     date: firstText(r.onsetDateTime, r.onsetPeriod?.start, r.recordedDate),
     details: {
       criticality: r.criticality,
@@ -35,6 +52,7 @@ export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): C
       reactions,
       absence: absenceKind(r.code),
       lastOccurrence: r.lastOccurrence,
+      ...statusDateOf(r, status),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.recordedDate, ctx),

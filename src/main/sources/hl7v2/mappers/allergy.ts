@@ -92,6 +92,12 @@ export function mapIam(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'all
     status: ACTION_STATUS[action] ?? clinical?.status ?? 'active',
     date: hl7Date(seg.get(11)) ?? hl7Date(seg.get(13)),
     recordId: `IAM/${nonEmpty(seg.get(7)) ?? nonEmpty(seg.get(1)) ?? seg.position}`,
-    details: { action: nonEmpty(action), reportedAt: hl7Date(seg.get(13)), verificationStatus: clinical?.verification },
+    details: {
+      action: nonEmpty(action),
+      reportedAt: hl7Date(seg.get(13)),
+      verificationStatus: clinical?.verification,
+      // IAM-20 "statused at": when IAM-17's clinical status was set.
+      ...(hl7Date(seg.get(20)) ? { statusDate: hl7Date(seg.get(20)), statusDateKind: 'statused' as const } : {}),
+    },
   });
 }

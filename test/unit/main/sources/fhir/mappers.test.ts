@@ -55,6 +55,25 @@ describe('AllergyIntolerance', () => {
     expect(item.provenance.recordedAt).toBe('2022-08-01T12:00:00+02:00');
   });
 
+  it('dates a refuted allergy by its abatement, or by its last change labelled as such, never an active one', () => {
+    const base = { resourceType: 'AllergyIntolerance', id: 'a', patient: { reference: 'Patient/p' }, code: { text: 'Sulfa' } } as const;
+    const refuted = {
+      ...base,
+      meta: { lastUpdated: '2022-01-01T00:00:00Z' },
+      clinicalStatus: { coding: [{ code: 'inactive' }] },
+      verificationStatus: { coding: [{ code: 'refuted' }] },
+    };
+    const ext = (value: Record<string, unknown>) => [{ url: 'http://hl7.org/fhir/StructureDefinition/allergyintolerance-abatement', ...value }];
+    const abated = mapFhirResource({ ...refuted, extension: ext({ valueDateTime: '2021-03-02' }) }, ctx);
+    expect(abated?.details).toMatchObject({ statusDate: '2021-03-02', statusDateKind: 'abatement' });
+    const period = mapFhirResource({ ...refuted, extension: ext({ valuePeriod: { start: '2020-01-01', end: '2021-04-01' } }) }, ctx);
+    expect(period?.details).toMatchObject({ statusDate: '2021-04-01', statusDateKind: 'abatement' });
+    const undated = mapFhirResource(refuted, ctx);
+    expect(undated?.details).toMatchObject({ statusDate: '2022-01-01T00:00:00Z', statusDateKind: 'lastUpdated' });
+    const active = mapFhirResource({ ...base, meta: { lastUpdated: '2022-01-01T00:00:00Z' }, clinicalStatus: { coding: [{ code: 'active' }] } }, ctx);
+    expect(active?.details).not.toHaveProperty('statusDate');
+  });
+
   it('falls back to the code when there is neither text nor display', () => {
     const item = mapFhirResource(
       {

@@ -94,6 +94,16 @@ describe('allergies', () => {
     expect(active?.provenance.recordId).toBe('IAM/ALG-1');
     expect(deleted).toMatchObject({ status: 'entered-in-error', codes: [{ system: 'http://www.whocc.no/atc', code: 'J01CE' }] });
   });
+
+  it('dates an inactive IAM allergy by IAM-20 (statused at)', () => {
+    const [inactive, undated] = map(
+      PID,
+      'IAM|1|DA|J01E^Sulfonamider^WC|MO||U|ALG-3||||20090514||||||I^Inaktiv|||20210302',
+      'IAM|2|DA|J01CE^Penicilliner^WC|MO||U|ALG-4||||20100101||||||C^Bekräftad',
+    ).items;
+    expect(inactive).toMatchObject({ status: 'inactive', date: '2009-05-14', details: { statusDate: '2021-03-02', statusDateKind: 'statused' } });
+    expect(undated?.details).not.toHaveProperty('statusDate');
+  });
 });
 
 describe('medications and immunizations', () => {
