@@ -6,6 +6,8 @@
  */
 export const CODE_SYSTEMS = {
   atc: { uri: 'http://www.whocc.no/atc', aliases: ['urn:oid:2.16.840.1.113883.6.73', 'urn:oid:1.2.752.129.2.2.3.1.1'], hl7: ['WC', 'ATC'] },
+  /** Läkemedelsverket's product id (NPL-id), as Swedish systems and the national medication list send it. */
+  nplId: { uri: 'urn:oid:1.2.752.129.2.1.5.1', aliases: [], hl7: ['NPL', 'NPL-ID'] },
   snomed: { uri: 'http://snomed.info/sct', aliases: ['urn:oid:2.16.840.1.113883.6.96'], hl7: ['SCT', 'SNM', 'SNOMED', 'SNOMED-CT'] },
   loinc: { uri: 'http://loinc.org', aliases: ['urn:oid:2.16.840.1.113883.6.1'], hl7: ['LN', 'LOINC'] },
   icd10: { uri: 'http://hl7.org/fhir/sid/icd-10', aliases: ['urn:oid:2.16.840.1.113883.6.3'], hl7: ['I10', 'ICD-10', 'ICD10'] },

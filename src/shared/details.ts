@@ -16,6 +16,8 @@ export const codingSchema = z.object({
   system: z.string().optional(),
   code: z.string().optional(),
   display: z.string().optional(),
+  /** Samsyn added this coding from a configured table (a national drug code's ATC); the source did not state it. */
+  mapped: z.literal(true).optional(),
 });
 
 export const quantitySchema = z.object({

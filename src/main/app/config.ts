@@ -73,6 +73,12 @@ const envelopeSchema = z.object({
   summary: summarySettingsSchema,
   /** Role view profiles by role id, replacing or adding to the built-in nurse, municipalCare and dental (src/main/access/roleProfiles.ts). */
   roles: rolesConfigSchema,
+  /**
+   * Terminology: CSV tables mapping national drug codes (NPL-id, FEST, VNR) to
+   * ATC, so one substance is recognised across sources (src/main/summary/drugCodes.ts).
+   * Paths are relative to this file's folder.
+   */
+  terminology: z.object({ drugCodeMaps: z.array(z.string().min(1)).max(20).default([]) }).optional(),
   /** Opening patients: how long a recorded patient consent lasts for the care unit (docs/adr/0017). */
   access: z.object({ consentHours: z.number().positive().max(24 * 365).default(24) }).optional(),
   /**
@@ -112,6 +118,7 @@ export interface SamsynConfig {
   sources: SourceConfig[];
   cache?: z.output<typeof cacheSchema>;
   summary?: z.output<typeof summarySettingsSchema>;
+  terminology?: { drugCodeMaps: string[] };
   roles?: z.output<typeof rolesConfigSchema>;
   access?: { consentHours: number };
   audit?: z.output<typeof auditSchema>;
@@ -243,6 +250,7 @@ export function readConfig(raw: unknown, registry: SourceRegistry = BUILTIN_SOUR
     sources,
     ...(envelope.data.cache ? { cache: envelope.data.cache } : {}),
     ...(envelope.data.summary ? { summary: envelope.data.summary } : {}),
+    ...(envelope.data.terminology ? { terminology: envelope.data.terminology } : {}),
     ...(envelope.data.roles ? { roles: envelope.data.roles } : {}),
     ...(envelope.data.access ? { access: envelope.data.access } : {}),
     ...(envelope.data.audit ? { audit: envelope.data.audit } : {}),

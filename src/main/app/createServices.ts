@@ -19,6 +19,7 @@ import { systemClock, type Clock } from '../platform/clock';
 import { createLogger, type Logger } from '../platform/logger';
 import { BUILTIN_SOURCES, type SourceDeps, type SourceRegistry } from '../sources/registry';
 import type { SourceAdapter } from '../sources/types';
+import type { DrugCodeMap } from '../summary/drugCodes';
 import { createSummaryService, type SummaryService } from '../summary/summaryService';
 import { materializeSummary } from '../summary/summaryAnswer';
 import { toIpsBundle } from '../summary/ipsExport';
@@ -124,6 +125,8 @@ export function createServices(deps: {
    * opened, and then every patient access is refused (AUDIT_UNAVAILABLE).
    */
   accessLog?: { log?: AccessLog | undefined };
+  /** National drug codes → ATC (config `terminology.drugCodeMaps`, loaded by the runtime). */
+  drugCodes?: DrugCodeMap;
 }): Services {
   const sources =
     deps.sources ?? createSourceAdapters(deps.config, { clock: deps.clock, logger: deps.logger }, deps.registry);
@@ -188,6 +191,7 @@ export function createServices(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'summary' }),
     ...(deps.cache ? { cache: deps.cache } : {}),
+    ...(deps.drugCodes ? { drugCodes: deps.drugCodes } : {}),
     ...(deps.config.summary
       ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
       : {}),

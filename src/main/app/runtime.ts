@@ -13,6 +13,8 @@ import { defaultKeyProvider, type KeyProvider } from '../cache/keyProvider';
 import { systemClock, type Clock } from '../platform/clock';
 import { createLogger } from '../platform/logger';
 import { projectRoot } from '../platform/paths';
+import { type DrugCodeMap, loadDrugCodeMaps } from '../summary/drugCodes';
+import { CodedError } from '../../shared/errors';
 import { loadConfigFile, type SamsynConfig } from './config';
 import { createServices, type Services } from './createServices';
 
@@ -37,6 +39,23 @@ export function appVersion(): string {
 
 /** Where the configuration comes from: a file, or one already loaded (relative paths resolve against configDir). */
 export type ConfigSource = { configPath: string } | { config: SamsynConfig; configDir: string };
+
+/**
+ * The configured drug-code tables. A table that cannot be read or is broken is
+ * left out with its code in the log (no patient data is in it) and the app
+ * starts; `samsyn config check` fails on it, so it is never only in a log.
+ */
+function loadConfiguredDrugCodes(config: SamsynConfig, configDir: string): DrugCodeMap | undefined {
+  const paths = config.terminology?.drugCodeMaps ?? [];
+  if (paths.length === 0) return undefined;
+  try {
+    return loadDrugCodeMaps(paths, configDir);
+  } catch (err) {
+    const coded = err instanceof CodedError ? err.toAppError() : { code: 'TERMINOLOGY_INVALID' };
+    log.warn({ error: coded }, 'drug-code table refused; substances are compared by the codes sources send');
+    return undefined;
+  }
+}
 
 export async function startRuntime(
   options: ConfigSource & {
@@ -68,8 +87,10 @@ export async function startRuntime(
     clock,
     logger: log.child({ component: 'audit' }),
   });
+  const drugCodes = loadConfiguredDrugCodes(config, configDir);
   const services = createServices({
     config,
+    ...(drugCodes ? { drugCodes } : {}),
     ...(cache ? { cache } : {}),
     clock,
     logger: log,

@@ -5,9 +5,10 @@
  * broken source is listed (the app shows it as disabled), a file wrong as a
  * whole is one error.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, resolveConfigPath } from '../app/config';
+import { loadDrugCodeMaps } from '../summary/drugCodes';
 import { defaultDataDir } from '../cache/configuredCache';
 import { defaultConfigPath, projectRoot } from '../platform/paths';
 import type { CliIo } from './cliIo';
@@ -46,6 +47,16 @@ export async function runConfigCommand(args: string[], io: CliIo, usage: string)
   for (const r of config.rejected ?? []) {
     io.out(`  disabled  ${r.id ?? `entry ${r.index + 1}`}${r.kind ? ` (${r.kind})` : ''}\n`);
     io.err(`samsyn: CONFIG_INVALID: ${found.path}: ${r.path}: ${r.message}\n`);
+  }
+  const tables = config.terminology?.drugCodeMaps ?? [];
+  if (tables.length > 0) {
+    try {
+      const map = loadDrugCodeMaps(tables, dirname(found.path));
+      io.out(`  ok        drug-code tables: ${tables.length}, ${map.size} codes\n`);
+    } catch (err) {
+      io.err(errorLine(toCliError(err), 'a drug-code table'));
+      return EXIT.invalid;
+    }
   }
   return config.rejected?.length ? EXIT.invalid : EXIT.ok;
 }

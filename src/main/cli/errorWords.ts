@@ -120,6 +120,8 @@ const WORDS: Record<CliCode, Words> = {
     return 'the arguments do not fit the command';
   },
   CONFIG_INVALID: (p, w) => `${w || 'the configuration'} is not valid${word(p.reason) ? ` (${word(p.reason)})` : ''}`,
+  TERMINOLOGY_INVALID: (p) =>
+    `a drug-code table${num(p.table) ? ` (table ${num(p.table)})` : ''} is not valid${num(p.line) ? ` at line ${num(p.line)}` : ''}${word(p.reason) ? ` (${word(p.reason)})` : ''}${word(p.limit) ? ` (limit ${word(p.limit)} ${num(p.max) ?? ''})` : ''}`,
   BRIDGE_UNKNOWN_COMMAND: () => 'unknown bridge command',
   BRIDGE_BAD_REQUEST: () => 'the request does not fit the command',
   BRIDGE_UNAUTHORIZED: () => 'the request carries no valid token',

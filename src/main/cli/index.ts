@@ -29,13 +29,15 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
       for HL7 v2, SYSTEM is PID-3's assigning authority (namespace or universal id).
       --format json (or --json) prints the Summary as JSON; --format ips as an International
       Patient Summary (FHIR R4 document Bundle); --verbose writes diagnostics (JSON lines) to stderr.
+      --drug-codes CSV: a table of national drug codes to ATC (header system,code,atc[,display]),
+      so one substance coded differently by two files is recognised as one; repeatable.
       --as USER: the command line has no interactive sign-in; it acts as a user of the local
       directory (default 'cli', a technical identity with the nurse role).
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);

@@ -13,6 +13,7 @@ import { createLogger } from '../platform/logger';
 import { BUILTIN_SOURCES } from '../sources/registry';
 import type { SourceAdapter, SourceResult } from '../sources/types';
 import { toIpsBundle } from '../summary/ipsExport';
+import { type DrugCodeMap, loadDrugCodeMaps } from '../summary/drugCodes';
 import { createSummaryService } from '../summary/summaryService';
 import { firstSegmentLine, jsonErrorPosition, readInputFile, type CliIo } from './cliIo';
 import { CliFailure, errorLine, toCliError } from './errorWords';
@@ -53,7 +54,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' } },
+      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
@@ -94,7 +95,15 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
       return EXIT.badFile;
     }
   }
-  const service = createSummaryService({ sources, clock: { now: io.now }, logger: createLogger('cli') });
+  let drugCodes: DrugCodeMap | undefined;
+  try {
+    const tables = parsed.values['drug-codes'] ?? [];
+    if (tables.length > 0) drugCodes = loadDrugCodeMaps(tables, process.cwd());
+  } catch (err) {
+    io.err(errorLine(toCliError(err), '--drug-codes'));
+    return EXIT.badFile;
+  }
+  const service = createSummaryService({ sources, clock: { now: io.now }, logger: createLogger('cli'), ...(drugCodes ? { drugCodes } : {}) });
   const summary: Summary = await service.open(query.value);
   if (format === 'ips') io.out(JSON.stringify(toIpsBundle(summary), null, 2) + '\n');
   else io.out(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));

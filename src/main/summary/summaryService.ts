@@ -24,6 +24,7 @@ import type { PatientQuery, SourceAdapter } from '../sources/types';
 import { askSource, type Outcome } from './askSource';
 import { cachedStatus, createCacheAccess, fromMerged, fromSnapshot, type Contribution, type SummaryCache } from './cachedAnswer';
 import { coverageOf } from './coverage';
+import { type DrugCodeMap, withMappedAtc } from './drugCodes';
 import { mergeSummary } from './merge';
 import { patientHeader } from './patientHeader';
 import { isPreserialized, materializeSummary, preserialized, type SummaryAnswer } from './summaryAnswer';
@@ -104,6 +105,8 @@ export function createSummaryService(deps: {
   policy?: (query: PatientQuery) => ItemPolicy;
   /** The policy the stored (shared) summary is built with; default HIDE_SEALED. */
   neutralPolicy?: ItemPolicy;
+  /** National drug codes → ATC: a drug item without ATC gets the mapped one before the merge (drugCodes.ts). */
+  drugCodes?: DrugCodeMap;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
@@ -122,7 +125,7 @@ export function createSummaryService(deps: {
     refreshing: boolean,
     policy: ItemPolicy = policyFor(query),
   ): Summary {
-    const items: ClinicalItem[] = parts.flatMap((p) => p.items);
+    const items: ClinicalItem[] = withMappedAtc(parts.flatMap((p) => p.items), deps.drugCodes);
     const { visible, hidden, notice: sealed } = policy.apply(items);
     const now = clock.now();
     const merged = mergeSummary(visible, { now, ...deps.merge });

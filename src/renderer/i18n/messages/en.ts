@@ -451,6 +451,7 @@ export const en: Messages = {
     FILE_NOT_FHIR_BUNDLE: 'The file is not a FHIR Bundle',
     CLI_USAGE: 'The command was used incorrectly',
     CONFIG_INVALID: 'Samsyn’s settings are invalid – contact your system administrator',
+    TERMINOLOGY_INVALID: 'The drug-code table is invalid – contact your system administrator',
     BRIDGE_UNKNOWN_COMMAND: 'The program did not recognise the request – restart Samsyn',
     BRIDGE_BAD_REQUEST: 'The request could not be processed',
     BRIDGE_UNAUTHORIZED: 'The session is not authorised – restart Samsyn',

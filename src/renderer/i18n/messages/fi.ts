@@ -451,6 +451,7 @@ export const fi: Messages = {
     FILE_NOT_FHIR_BUNDLE: 'Tiedosto ei ole FHIR Bundle',
     CLI_USAGE: 'Komentoa käytettiin väärin',
     CONFIG_INVALID: 'Samsynin asetukset ovat virheelliset – ota yhteys järjestelmän ylläpitoon',
+    TERMINOLOGY_INVALID: 'Lääkekooditaulukko on virheellinen – ota yhteys järjestelmän ylläpitoon',
     BRIDGE_UNKNOWN_COMMAND: 'Ohjelma ei tunnista pyyntöä – käynnistä Samsyn uudelleen',
     BRIDGE_BAD_REQUEST: 'Pyyntöä ei voitu käsitellä',
     BRIDGE_UNAUTHORIZED: 'Istunnolla ei ole käyttöoikeutta – käynnistä Samsyn uudelleen',

@@ -451,6 +451,7 @@ export const nb: Messages = {
     FILE_NOT_FHIR_BUNDLE: 'Filen er ikke en FHIR Bundle',
     CLI_USAGE: 'Kommandoen ble brukt feil',
     CONFIG_INVALID: 'Innstillingene for Samsyn er feil – kontakt systemforvaltningen',
+    TERMINOLOGY_INVALID: 'Tabellen over legemiddelkoder er feil – kontakt systemforvaltningen',
     BRIDGE_UNKNOWN_COMMAND: 'Programmet kjenner ikke igjen forespørselen – start Samsyn på nytt',
     BRIDGE_BAD_REQUEST: 'Forespørselen kunne ikke behandles',
     BRIDGE_UNAUTHORIZED: 'Økten mangler tilgang – start Samsyn på nytt',

@@ -456,6 +456,7 @@ export const sv = {
     FILE_NOT_FHIR_BUNDLE: 'Filen är inte en FHIR Bundle',
     CLI_USAGE: 'Kommandot användes på fel sätt',
     CONFIG_INVALID: 'Inställningarna för Samsyn är felaktiga – kontakta systemförvaltningen',
+    TERMINOLOGY_INVALID: 'Tabellen över läkemedelskoder är felaktig – kontakta systemförvaltningen',
     BRIDGE_UNKNOWN_COMMAND: 'Programmet känner inte igen begäran – starta om Samsyn',
     BRIDGE_BAD_REQUEST: 'Begäran kunde inte behandlas',
     BRIDGE_UNAUTHORIZED: 'Sessionen saknar behörighet – starta om Samsyn',

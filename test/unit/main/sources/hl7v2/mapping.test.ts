@@ -117,7 +117,8 @@ describe('medications and immunizations', () => {
     expect(item).toMatchObject({
       section: 'medications',
       codes: [
-        { system: 'NPL', code: '20110318000016' },
+        // HL7 v2's "NPL" is Läkemedelsverket's NPL-id, the system FHIR sources name by its OID.
+        { system: 'urn:oid:1.2.752.129.2.1.5.1', code: '20110318000016' },
         { system: 'http://www.whocc.no/atc', code: 'B01AF02', display: 'apixaban' },
       ],
       text: 'Eliquis 5 mg',
