@@ -105,7 +105,7 @@ describe('H8 patient data left readable on disk or in logs', () => {
 
     const onDisk = files(dir);
     expect(onDisk.length).toBeGreaterThan(0);
-    expect(onDisk.map((f) => [f.slice(dir.length), found(readFileSync(f))]).filter(([, hits]) => hits.length > 0)).toEqual([]);
+    expect(onDisk.map((f) => ({ file: f.slice(dir.length), hits: found(readFileSync(f)) })).filter((f) => f.hits.length > 0)).toEqual([]);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.some((l) => l.includes('"msg":"stray"'))).toBe(true);
     expect(lines.filter((l) => found(Buffer.from(l)).length > 0)).toEqual([]);
