@@ -3,7 +3,7 @@
  * merged away. Two sources (a FHIR region and an HL7 drop folder) both speak
  * of Tolvan: every record either sent reaches exactly one shown item, with
  * its value unchanged; the same allergy from both is one item naming both
- * sources; two results of the same test at different times stay two.
+ * sources; results of the same test at different times stay apart, even when alike.
  * Control: the merge's fact keys (events keyed by their time; src/main/summary/merge.ts factKeys).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ beforeAll(async () => {
     'allergies.hl7': hl7Message('A1', 'AL1|1|DA|764146007^Penicillin^SCT|SV|Urtikaria', 'AL1|2|MA|111088007^Latex^SCT|MO|Eksem'),
     'hb-march.hl7': hl7Message('R1', `OBX|1|NM|${HB}||113|g/L|117-153|L|||F|||20260301080000+0100`),
     'hb-june.hl7': hl7Message('R2', `OBX|1|NM|${HB}||131|g/L|117-153|N|||F|||20260601080000+0100`),
+    // The same value again three months later: another measurement, not the same one.
+    'hb-september.hl7': hl7Message('R3', `OBX|1|NM|${HB}||131|g/L|117-153|N|||F|||20260901080000+0100`),
   });
 });
 afterAll(async () => {
@@ -47,11 +49,12 @@ describe('H4 allergy, medication or result lost, altered or merged away', () => 
     expect(s.sections.allergies.filter((i) => i.codes.some((c) => c.code === '111088007'))).toHaveLength(1);
     // Medications from the region, all still there.
     expect(s.sections.medications.length).toBeGreaterThan(0);
-    // Two Hb values at two times: two items, each with its own value.
+    // Three Hb measurements at three times (two alike): three items, each with its own value.
     const hb = s.sections.results.filter((i) => i.codes.some((c) => c.code === '718-7') && i.sources.some((p) => p.sourceId === 'lab'));
     expect(hb.map((i) => [i.date?.slice(0, 10), i.value]).sort()).toEqual([
       ['2026-03-01', { value: 113, unit: 'g/L' }],
       ['2026-06-01', { value: 131, unit: 'g/L' }],
+      ['2026-09-01', { value: 131, unit: 'g/L' }],
     ]);
   });
 });
