@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 /**
  * Evidence for SAFETY.md: for each hazard, remove its control (a local edit of
  * the product source), run the hazard's test, record that it fails and the
@@ -75,7 +76,7 @@ if (execFileSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf
   process.exit(2);
 }
 
-const strip = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
+const strip = (s) => s.replace(new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g'), '');
 let broken = 0;
 console.log('| hazard | control removed (file) | test | result with the control removed |');
 console.log('| --- | --- | --- | --- |');

@@ -4,7 +4,7 @@
  * ordinary care they are hidden and only counted; an emergency needs a stated
  * reason; a reveal needs a declared emergency; only then are they shown.
  * Controls: the sealed-item policy (src/main/access/sealedPolicy.ts) and the reason required for an emergency
- * (src/main/access/accessContexts.ts, src/main/app/patientAccess.ts).
+ * (src/main/access/accessContexts.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
