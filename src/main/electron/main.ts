@@ -12,11 +12,22 @@ import { join } from 'node:path';
 import { dispatch, materializeResult } from '../bridge/dispatch';
 import { resolveConfigPath } from '../app/config';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
-import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
+import { mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { launchFromArgs } from '../app/launchContext';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createLogger } from '../platform/logger';
 import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  INDEX_URL,
+  isOurPage,
+  permissionGranted,
+  preventNavigation,
+  rendererHeaders,
+  windowOpenDecision,
+  windowOptions,
+} from './hardening';
 
 const log = createLogger('electron');
 const INVOKE_CHANNEL = 'samsyn:invoke';
@@ -24,34 +35,18 @@ const EVENT_CHANNEL = 'samsyn:event';
 
 let runtime: Runtime | undefined;
 
-const SCHEME = 'samsyn';
-const APP_ORIGIN = `${SCHEME}://app`;
-const INDEX_URL = `${APP_ORIGIN}/index.html`;
-
 // Must happen before the app is ready.
-protocol.registerSchemesAsPrivileged([
-  { scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
-
-function isOurPage(url: string | undefined): boolean {
-  return url?.split('#')[0] === INDEX_URL;
-}
+protocol.registerSchemesAsPrivileged([...APP_SCHEME_PRIVILEGES]);
 
 function serveRenderer(): void {
   const root = rendererDir();
-  protocol.handle(SCHEME, async (request) => {
+  protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === 'app' ? resolveRendererFile(root, url.pathname) : undefined;
     if (!file) return new Response(null, { status: 404 });
     try {
       const body = await readFile(file);
-      return new Response(body, {
-        headers: {
-          'Content-Type': mimeTypeOf(file),
-          'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-          'X-Content-Type-Options': 'nosniff',
-        },
-      });
+      return new Response(body, { headers: rendererHeaders(mimeTypeOf(file)) });
     } catch {
       return new Response(null, { status: 404 });
     }
@@ -59,26 +54,8 @@ function serveRenderer(): void {
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 860,
-    minWidth: 900,
-    minHeight: 600,
-    title: 'Samsyn',
-    show: false,
-    webPreferences: {
-      preload: join(__dirname, 'preload.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      // Chromium's PDF viewer, for journal documents shown from blob: URLs the page makes (rendererFiles.ts CSP).
-      plugins: true,
-    },
-  });
+  // Every window's options and web preferences: hardening.ts (tested without Electron).
+  const win = new BrowserWindow(windowOptions(join(__dirname, 'preload.js')));
   win.once('ready-to-show', () => win.show());
   void win.loadURL(INDEX_URL);
   return win;
@@ -86,14 +63,21 @@ function createWindow(): BrowserWindow {
 
 function harden(): void {
   // No remote content: every permission request (camera, notifications...) is refused.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionGranted(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionGranted(permission));
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-navigate', (event, url) => {
+      if (preventNavigation(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (preventNavigation(url)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       // Links to public web pages open in the system browser, never inside the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
+      const decision = windowOpenDecision(url);
+      if (decision.openExternally) void shell.openExternal(url);
+      return { action: decision.action };
     });
   });
 }
