@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   const bytes = scaleSyntheaBundle(readFileSync(FIXTURE, 'utf8'), TARGET_BYTES);
   const parsedOnce = JSON.parse(bytes.toString('utf8')) as { entry: unknown[] };
   process.stdout.write(`input: ${(bytes.length / 1024 / 1024).toFixed(2)} MB, ${parsedOnce.entry.length} entries (Johnnie679 scaled)\n`);
-  const ctx = { sourceId: 'synthea', sourceName: 'Synthea', fetchedAt: '2026-11-29T10:00:00Z' };
+  // The bundle's own patient (its Synthea identifier), as the CLI is asked for it.
+  const identifier = { system: 'https://github.com/synthetichealth/synthea', value: '2cd30bd6-3a87-4191-af90-6daa70f58f55' };
+  const ctx = { sourceId: 'synthea', sourceName: 'Synthea', fetchedAt: '2026-11-29T10:00:00Z', identifier };
   const read = FHIR_SOURCE_KIND.files?.read;
   if (!read) throw new Error('fhir-r4 kind reads no files');
   const items = (read(bytes, ctx) as { items: unknown[] }).items.length;
