@@ -12,13 +12,16 @@
  *    (heap after a full GC, before and after the open).
  *  - `fhir-only`: the product runtime (no demo, no sandbox module beyond one
  *    FHIR sandbox region to answer) with a configuration of FHIR sources only,
- *    the heavy patient opened; then which large libraries the process loaded.
+ *    the heavy patient opened; then which large libraries the process loaded,
+ *    and the heap the services keep for the open patient (heap after a full
+ *    GC before and after the open, the sandbox's data generated beforehand).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Services } from '../../src/main/app/createServices';
 import type { Summary } from '../../src/shared/summary';
+import { sandboxQuery } from '../fixtures/patientQuery';
 import { signInForTest, stateCareFor } from '../fixtures/session';
 
 /** Libraries a FHIR-only configuration does not need (uplot is the renderer's). */
@@ -96,6 +99,7 @@ async function demo(dir: string): Promise<void> {
 
 async function fhirOnly(dir: string): Promise<void> {
   const { startFhirSandbox } = await import('../../src/main/sandbox/fhirServer');
+  const { createFhirSource } = await import('../../src/main/sources/fhir/fhirSource');
   const { startRuntime } = await import('../../src/main/app/runtime');
   const { fileKeyProvider } = await import('../../src/main/cache/keyProvider');
   const nord = await startFhirSandbox({ region: 'nord' });
@@ -103,9 +107,18 @@ async function fhirOnly(dir: string): Promise<void> {
   writeFileSync(configPath, JSON.stringify({ sources: [{ id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, pageSize: 500 }] }));
   const runtime = await startRuntime({ configPath, transport: 'preview', dataDir: dir, keyProvider: fileKeyProvider(join(dir, 'cache.key')) });
   try {
+    // Warm-up outside the services: the sandbox generates and keeps the heavy patient's
+    // resources, the adapter's modules load. What the heap gains after this is what
+    // the services keep for the open patient.
+    const warm = createFhirSource({ id: 'warm-up', name: 'Warm-up', baseUrl: nord.url, timeoutMs: 60_000, pageSize: 500 });
+    await warm.fetchPatient(sandboxQuery('heavy', new Date()), new AbortController().signal);
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
     const summary = await openHeavy(runtime.services);
+    gc();
+    const heapAfter = process.memoryUsage().heapUsed;
     const loaded = loadedPackages();
-    process.stdout.write(`${JSON.stringify({ items: itemCount(summary), loaded: LARGE_LIBRARIES.filter((l) => loaded.has(l)) })}\n`);
+    process.stdout.write(`${JSON.stringify({ items: itemCount(summary), heapBefore, heapAfter, loaded: LARGE_LIBRARIES.filter((l) => loaded.has(l)) })}\n`);
   } finally {
     await runtime.close();
     await nord.close();
