@@ -143,12 +143,19 @@ export function mergeKey(item: ClinicalItem): string {
   return factKeys(item)[0] as string;
 }
 
+/** The groups of facts: per item its group's root, the group's size (at its root) and smallest key (at its root). */
+interface FactGroups {
+  root: Int32Array;
+  size: Int32Array;
+  key: string[];
+}
+
 /**
  * Union-find over items, joined by any shared fact key; each group with its
- * smallest key, groups in the order of their first item. Typed arrays and one
- * key map: no per-item closures or per-group map entries (a hot path).
+ * smallest key. Typed arrays and one key map: no per-item closures, and no
+ * group object or list for the many facts only one record states (a hot path).
  */
-function groupByFact(items: readonly ClinicalItem[]): { key: string; items: ClinicalItem[] }[] {
+function groupByFact(items: readonly ClinicalItem[]): FactGroups {
   const n = items.length;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
@@ -168,23 +175,15 @@ function groupByFact(items: readonly ClinicalItem[]): { key: string; items: Clin
       }
     }
   }
-  const slot = new Int32Array(n).fill(-1);
-  const groups: { key: string; items: ClinicalItem[] }[] = [];
+  const size = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const root = findRoot(parent, i);
-    const item = items[i] as ClinicalItem;
-    const key = smallest[i] as string;
-    const at = slot[root] as number;
-    if (at < 0) {
-      slot[root] = groups.length;
-      groups.push({ key, items: [item] });
-    } else {
-      const group = groups[at] as { key: string; items: ClinicalItem[] };
-      group.items.push(item);
-      if (key < group.key) group.key = key;
-    }
+    const r = findRoot(parent, i);
+    parent[i] = r;
+    size[r] = (size[r] as number) + 1;
+    // The group's key is its smallest: kept at the root (the root is the group's first item, its own key seen first).
+    if (r !== i && (smallest[i] as string) < (smallest[r] as string)) smallest[r] = smallest[i] as string;
   }
-  return groups;
+  return { root: parent, size, key: smallest };
 }
 
 function findRoot(parent: Int32Array, i: number): number {
@@ -432,14 +431,24 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
   // Identical records are one record: among the retracted ones (counted once) and within each group below.
   for (const item of withoutExactDuplicates(retractedItems)) retracted[item.section] = (retracted[item.section] ?? 0) + 1;
   const sections = emptySections();
-  for (const found of groupByFact(kept)) {
-    const groupKey = found.key;
-    if (found.items.length === 1) {
-      const merged = single(groupKey, found.items[0] as ClinicalItem, options);
+  const groups = groupByFact(kept);
+  // Facts one record states become items at once; larger groups are gathered first (in the order of their first record).
+  const gathered = new Map<number, ClinicalItem[]>();
+  for (let i = 0; i < kept.length; i++) {
+    const item = kept[i] as ClinicalItem;
+    const root = groups.root[i] as number;
+    if (groups.size[root] === 1) {
+      const merged = single(groups.key[i] as string, item, options);
       (sections[merged.section] as MergedItem[]).push(merged);
       continue;
     }
-    const group = withoutExactDuplicates(found.items);
+    const list = gathered.get(root);
+    if (list) list.push(item);
+    else gathered.set(root, [item]);
+  }
+  for (const [root, found] of gathered) {
+    const groupKey = groups.key[root] as string;
+    const group = withoutExactDuplicates(found);
     if (group.length === 1) {
       const merged = single(groupKey, group[0] as ClinicalItem, options);
       (sections[merged.section] as MergedItem[]).push(merged);
