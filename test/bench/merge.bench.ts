@@ -86,8 +86,8 @@ async function main(): Promise<void> {
   report({ name: 'merge.items-10000', value: medians.get(10_000) as number, unit: 'ms' });
   report({ name: 'merge.items-50000', value: medians.get(50_000) as number, unit: 'ms', atMost: 250 });
   const exponent = (a: number, b: number) => Math.log((medians.get(b) as number) / (medians.get(a) as number)) / Math.log(b / a);
-  report({ name: 'merge.scaling-exponent-10k-50k', value: exponent(10_000, 50_000), unit: '', atMost: 1.1 });
-  report({ name: 'merge.scaling-exponent-1k-10k', value: exponent(1_000, 10_000), unit: '' });
+  report({ name: 'merge.exponent-10k-50k', value: exponent(10_000, 50_000), unit: '', atMost: 1.1 });
+  report({ name: 'merge.exponent-1k-10k', value: exponent(1_000, 10_000), unit: '' });
 }
 
 void main();

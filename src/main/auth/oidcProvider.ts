@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { z } from 'zod';
 import { CodedError } from '../../shared/errors';
 import type { SignedInUser } from '../../shared/session';
@@ -52,22 +52,31 @@ export interface OidcIdentityProvider extends IdentityProvider {
   holdsTokens(): boolean;
 }
 
+let openidClient: Promise<typeof Oidc> | undefined;
+
+/** openid-client, imported at the first sign-in through a provider: a local-directory installation never loads it. */
+function loadOpenidClient(): Promise<typeof Oidc> {
+  return (openidClient ??= import('openid-client'));
+}
+
 export function createOidcIdentityProvider(settings: OidcSettings, deps: { clock: Clock; logger: Logger }): OidcIdentityProvider {
   const log = deps.logger.child({ component: 'auth.oidc' });
   const issuer = new URL(settings.issuer);
-  let discovered: Promise<oidc.Configuration> | undefined;
+  let discovered: Promise<Oidc.Configuration> | undefined;
   let pending: Pending | undefined;
   // The one place tokens live: main-process memory, this closure.
   let tokens: { accessToken: string; refreshToken?: string; idToken?: string } | undefined;
 
-  function configuration(): Promise<oidc.Configuration> {
-    discovered ??= oidc
-      .discovery(
-        issuer,
-        settings.clientId,
-        settings.clientSecret,
-        settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
-        { ...(isLoopbackIssuer(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}), timeout: 15 },
+  function configuration(): Promise<Oidc.Configuration> {
+    discovered ??= loadOpenidClient()
+      .then((oidc) =>
+        oidc.discovery(
+          issuer,
+          settings.clientId,
+          settings.clientSecret,
+          settings.clientSecret ? oidc.ClientSecretPost(settings.clientSecret) : oidc.None(),
+          { ...(isLoopbackIssuer(issuer) ? { execute: [oidc.allowInsecureRequests] } : {}), timeout: 15 },
+        ),
       )
       .catch((err: unknown) => {
         discovered = undefined;
@@ -84,6 +93,7 @@ export function createOidcIdentityProvider(settings: OidcSettings, deps: { clock
   async function begin(): Promise<SignInStart> {
     cancelPending();
     const config = await configuration();
+    const oidc = await loadOpenidClient();
     const verifier = oidc.randomPKCECodeVerifier();
     const challenge = await oidc.calculatePKCECodeChallenge(verifier);
     const state = oidc.randomState();
@@ -150,10 +160,11 @@ export function createOidcIdentityProvider(settings: OidcSettings, deps: { clock
   }
 
   async function redeem(
-    config: oidc.Configuration,
+    config: Oidc.Configuration,
     callback: URL,
     checks: { verifier: string; state: string; nonce: string },
   ): Promise<SignedInUser> {
+    const oidc = await loadOpenidClient();
     const response = await oidc.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: checks.verifier,
       expectedState: checks.state,

@@ -10,7 +10,7 @@ import { oidcSettingsSchema } from '../auth/oidcProvider';
 import { startRuntime, type Runtime } from '../app/runtime';
 import type { KeyProvider } from '../cache/keyProvider';
 import type { Clock } from '../platform/clock';
-import { SANDBOX_SCOPES, startIdentitySandbox, type IdentitySandbox } from '../sandbox/identityProvider';
+import type { IdentitySandbox } from '../sandbox/identityProvider';
 import { startSandboxes, type StartedSandbox } from '../sandbox/sandboxRegistry';
 
 export interface DemoRuntime extends Runtime {
@@ -30,10 +30,16 @@ export async function startDemoRuntime(options: {
 }): Promise<DemoRuntime> {
   const { configPath, identity, ...rest } = options;
   const started = await startSandboxes(loadConfigFile(configPath));
-  const idp = identity === 'oidc' ? await startIdentitySandbox() : undefined;
-  const config = idp
-    ? { ...started.config, identity: oidcSettingsSchema.parse({ provider: 'oidc', name: 'Sandbox-IdP', issuer: idp.issuer, clientId: idp.clientId, scopes: SANDBOX_SCOPES }) }
-    : started.config;
+  // The sandbox identity provider (oidc-provider and its dependencies) is loaded only when the demo signs in through it.
+  const sandboxIdp = identity === 'oidc' ? await import('../sandbox/identityProvider.js') : undefined;
+  const idp = sandboxIdp ? await sandboxIdp.startIdentitySandbox() : undefined;
+  const config =
+    idp && sandboxIdp
+      ? {
+          ...started.config,
+          identity: oidcSettingsSchema.parse({ provider: 'oidc', name: 'Sandbox-IdP', issuer: idp.issuer, clientId: idp.clientId, scopes: sandboxIdp.SANDBOX_SCOPES }),
+        }
+      : started.config;
   try {
     const runtime = await startRuntime({ ...rest, config, configDir: dirname(configPath) });
     return {

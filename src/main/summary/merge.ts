@@ -78,8 +78,21 @@ function normalizeText(text: string): string {
 
 const collator = new Intl.Collator('sv');
 
+/** normalizeSystem per distinct system string, once: a merge sees a handful of systems over thousands of codes. */
+const systemCache = new Map<string, string>();
+function cachedSystem(system: string | undefined): string {
+  const s = system ?? '';
+  let normalized = systemCache.get(s);
+  if (normalized === undefined) {
+    normalized = normalizeSystem(s);
+    // Bounded: input systems are data; past this size, normalize without remembering.
+    if (systemCache.size < 1024) systemCache.set(s, normalized);
+  }
+  return normalized;
+}
+
 function codeKey(c: Coding): string {
-  return `${normalizeSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`;
+  return `${cachedSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`;
 }
 
 function codeKeys(codes: Coding[]): string[] {
@@ -90,7 +103,7 @@ function codeKeys(codes: Coding[]): string[] {
   }
   return codes
     .filter((c) => c.code && c.code.trim() !== '')
-    .map((c) => `${normalizeSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`)
+    .map(codeKey)
     .sort();
 }
 
@@ -102,16 +115,21 @@ export function valueToString(value: Quantity | string | undefined): string | un
 
 /** The identity keys of one item: each code (or its text), at its time for events. */
 function factKeys(item: ClinicalItem): string[] {
-  if (isPointInTime(item.section) && !item.date) {
+  const event = isPointInTime(item.section);
+  if (event && !item.date) {
     // No time: nothing says this is the same event as another one.
     return [`${item.section}:record:${item.provenance.sourceId}|${item.provenance.recordId}`];
   }
-  const when = isPointInTime(item.section) ? `@${item.date ?? ''}` : '';
-  const codes = codeKeys(item.codes);
-  const what = codes.length > 0 ? codes : [`text:${normalizeText(item.text)}`];
+  const when = event ? `@${item.date ?? ''}` : '';
   // A national list's record is another kind of fact than a care unit's: kept beside it, never merged into it.
-  const national = nationalListKey(item);
-  return what.map((w) => `${item.section}:${national}${w}${when}`);
+  const prefix = `${item.section}:${nationalListKey(item)}`;
+  // One code (the common case): one key, no intermediate arrays or closures.
+  const only = item.codes.length === 1 ? (item.codes[0] as Coding) : undefined;
+  if (only?.code && only.code.trim() !== '') return [`${prefix}${codeKey(only)}${when}`];
+  const codes = codeKeys(item.codes);
+  if (codes.length === 0) return [`${prefix}text:${normalizeText(item.text)}${when}`];
+  for (let k = 0; k < codes.length; k++) codes[k] = `${prefix}${codes[k] as string}${when}`;
+  return codes;
 }
 
 /** `national:SE:dispensed:` for a national medication list's record, else ''. */
@@ -125,55 +143,80 @@ export function mergeKey(item: ClinicalItem): string {
   return factKeys(item)[0] as string;
 }
 
-/** Union-find over items, joined by any shared fact key; each group with its smallest key. */
-function groupByFact(items: readonly ClinicalItem[]): { key: string; items: ClinicalItem[] }[] {
-  const parent = items.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i] as number] as number;
-      i = parent[i] as number;
-    }
-    return i;
-  };
+/** The groups of facts: per item its group's root, the group's size (at its root) and smallest key (at its root). */
+interface FactGroups {
+  root: Int32Array;
+  size: Int32Array;
+  key: string[];
+}
+
+/**
+ * Union-find over items, joined by any shared fact key; each group with its
+ * smallest key. Typed arrays and one key map: no per-item closures, and no
+ * group object or list for the many facts only one record states (a hot path).
+ */
+function groupByFact(items: readonly ClinicalItem[]): FactGroups {
+  const n = items.length;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
   const owner = new Map<string, number>();
-  const smallest: string[] = [];
-  items.forEach((item, i) => {
-    const keys = factKeys(item);
+  const smallest: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const keys = factKeys(items[i] as ClinicalItem);
     smallest[i] = keys[0] as string;
-    for (const key of keys) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k] as string;
       const j = owner.get(key);
       if (j === undefined) owner.set(key, i);
       else {
-        const a = find(i);
-        const b = find(j);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+        const a = findRoot(parent, i);
+        const b = findRoot(parent, j);
+        if (a !== b) parent[a > b ? a : b] = a > b ? b : a;
       }
     }
-  });
-  const groups = new Map<number, { key: string; items: ClinicalItem[] }>();
-  items.forEach((item, i) => {
-    const root = find(i);
-    const key = smallest[i] as string;
-    const group = groups.get(root);
-    if (!group) groups.set(root, { key, items: [item] });
-    else {
-      group.items.push(item);
-      if (key < group.key) group.key = key;
-    }
-  });
-  return [...groups.values()];
+  }
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = findRoot(parent, i);
+    parent[i] = r;
+    size[r] = (size[r] as number) + 1;
+    // The group's key is its smallest: kept at the root (the root is the group's first item, its own key seen first).
+    if (r !== i && (smallest[i] as string) < (smallest[r] as string)) smallest[r] = smallest[i] as string;
+  }
+  return { root: parent, size, key: smallest };
+}
+
+function findRoot(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) {
+    const up = parent[parent[i] as number] as number;
+    parent[i] = up;
+    i = up;
+  }
+  return i;
+}
+
+/** Descending string order (a hoisted helper: a closure per comparison is measurable in a 50,000-item sort). */
+function desc(x: string, y: string): number {
+  return x === y ? 0 : x < y ? 1 : -1;
 }
 
 /** A total order on records, so every choice below is independent of input order. */
 function byRecency(a: ClinicalItem, b: ClinicalItem): number {
   // Newest first by date, then recorded date, then source and record id: no arrays per comparison (a hot path).
-  const desc = (x: string, y: string) => (x === y ? 0 : x < y ? 1 : -1);
   return (
     desc(a.date ?? '', b.date ?? '') ||
     desc(a.provenance.recordedAt ?? '', b.provenance.recordedAt ?? '') ||
     desc(a.provenance.sourceId, b.provenance.sourceId) ||
     desc(a.provenance.recordId, b.provenance.recordId)
   );
+}
+
+/** Ascending by source, then record id (the order of an item's `sources`): the same order as comparing recordKey strings. */
+function byRecord(a: ClinicalItem, b: ClinicalItem): number {
+  const x = a.provenance;
+  const y = b.provenance;
+  if (x.sourceId !== y.sourceId) return recordKey(a) < recordKey(b) ? -1 : 1;
+  return x.recordId < y.recordId ? -1 : x.recordId > y.recordId ? 1 : 0;
 }
 
 function recordKey(item: ClinicalItem): string {
@@ -315,7 +358,7 @@ function buildItem(key: string, items: ClinicalItem[], replaced: ClinicalItem[],
     key,
     codes,
     sealed: items.some((i) => i.sealed),
-    sources: [...items].sort((a, b) => (recordKey(a) < recordKey(b) ? -1 : 1)).map((i) => i.provenance),
+    sources: [...items].sort(byRecord).map((i) => i.provenance),
     conflicts: conflictsOf(items),
   } as MergedItem;
   if (items.some((i) => i.status !== undefined && CORRECTION.has(i.status))) merged.corrected = true;
@@ -354,6 +397,9 @@ function byDateDesc(a: MergedItem, b: MergedItem): number {
 
 /** The same record delivered twice (same source, same record id, same content) is one record. */
 function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] {
+  // Identical records have identical fact keys, so they share a group; a
+  // group of one has nothing to compare (most items: no map entry for them).
+  if (items.length < 2) return items as ClinicalItem[];
   const bySource = new Map<string, Map<string, ClinicalItem[]>>();
   const out: ClinicalItem[] = [];
   for (const item of items) {
@@ -377,12 +423,32 @@ function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] 
 export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptions = {}): MergeResult {
   const retracted: Partial<Record<SectionKey, number>> = {};
   const kept: ClinicalItem[] = [];
-  for (const item of withoutExactDuplicates(input)) {
-    if (isRetracted(item)) retracted[item.section] = (retracted[item.section] ?? 0) + 1;
+  const retractedItems: ClinicalItem[] = [];
+  for (const item of input) {
+    if (isRetracted(item)) retractedItems.push(item);
     else kept.push(item);
   }
+  // Identical records are one record: among the retracted ones (counted once) and within each group below.
+  for (const item of withoutExactDuplicates(retractedItems)) retracted[item.section] = (retracted[item.section] ?? 0) + 1;
   const sections = emptySections();
-  for (const { key: groupKey, items: group } of groupByFact(kept)) {
+  const groups = groupByFact(kept);
+  // Facts one record states become items at once; larger groups are gathered first (in the order of their first record).
+  const gathered = new Map<number, ClinicalItem[]>();
+  for (let i = 0; i < kept.length; i++) {
+    const item = kept[i] as ClinicalItem;
+    const root = groups.root[i] as number;
+    if (groups.size[root] === 1) {
+      const merged = single(groups.key[i] as string, item, options);
+      (sections[merged.section] as MergedItem[]).push(merged);
+      continue;
+    }
+    const list = gathered.get(root);
+    if (list) list.push(item);
+    else gathered.set(root, [item]);
+  }
+  for (const [root, found] of gathered) {
+    const groupKey = groups.key[root] as string;
+    const group = withoutExactDuplicates(found);
     if (group.length === 1) {
       const merged = single(groupKey, group[0] as ClinicalItem, options);
       (sections[merged.section] as MergedItem[]).push(merged);
@@ -390,12 +456,18 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
     }
     const { current, replacedBy } = applyCorrections(group);
     const split = lanes(current);
-    split.forEach((lane, n) => {
+    for (let n = 0; n < split.length; n++) {
+      const lane = split[n] as ClinicalItem[];
       const key = split.length > 1 ? `${groupKey}#${valueToString(lane[0]?.value) ?? n}` : groupKey;
       // What a correction replaced stays with that correction, in exactly one item.
-      const merged = buildItem(key, lane, lane.flatMap((i) => replacedBy.get(i) ?? []), options);
+      const replaced: ClinicalItem[] = [];
+      for (const i of lane) {
+        const r = replacedBy.get(i);
+        if (r) for (const x of r) replaced.push(x);
+      }
+      const merged = buildItem(key, lane, replaced, options);
       (sections[merged.section] as MergedItem[]).push(merged);
-    });
+    }
   }
   for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
   flagDoubleMedication(sections);

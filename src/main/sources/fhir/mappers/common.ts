@@ -70,23 +70,44 @@ const LOINC_SYSTEM = 'http://loinc.org';
  */
 export function conceptText(cc: CodeableConcept | undefined): string | undefined {
   if (!cc) return undefined;
+  const text = nonEmpty(cc.text);
+  if (text) return text;
+  // Three passes over the codings in that order; no intermediate arrays (every mapped resource comes here).
   const codings = cc.coding ?? [];
-  return firstText(
-    cc.text,
-    ...codings.filter((c) => c.system !== LOINC_SYSTEM).map((c) => c.display),
-    ...codings.filter((c) => c.system === LOINC_SYSTEM).map((c) => c.display),
-    ...codings.map((c) => c.code),
-  );
+  for (const c of codings) {
+    if (c.system === LOINC_SYSTEM) continue;
+    const t = nonEmpty(c.display);
+    if (t) return t;
+  }
+  for (const c of codings) {
+    if (c.system !== LOINC_SYSTEM) continue;
+    const t = nonEmpty(c.display);
+    if (t) return t;
+  }
+  for (const c of codings) {
+    const t = nonEmpty(c.code);
+    if (t) return t;
+  }
+  return undefined;
 }
 
 export function conceptTexts(concepts: CodeableConcept[] | undefined): string[] {
-  return (concepts ?? []).map(conceptText).filter((t): t is string => t !== undefined);
+  const out: string[] = [];
+  for (const cc of concepts ?? []) {
+    const t = conceptText(cc);
+    if (t !== undefined) out.push(t);
+  }
+  return out;
 }
 
 /** The code of a status-like concept (clinicalStatus, verificationStatus). */
 export function conceptCode(cc: CodeableConcept | undefined): string | undefined {
   if (!cc) return undefined;
-  return firstText(...(cc.coding ?? []).map((c) => c.code), cc.text);
+  for (const c of cc.coding ?? []) {
+    const t = nonEmpty(c.code);
+    if (t) return t;
+  }
+  return nonEmpty(cc.text);
 }
 
 export function hasCode(cc: CodeableConcept | undefined, system: string, codes: ReadonlySet<string>): boolean {

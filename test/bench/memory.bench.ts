@@ -1,0 +1,60 @@
+/**
+ * Memory benchmark (npm run bench; not part of the tests), each figure from a
+ * child process of its own (memoryChild.ts, `node --expose-gc --import tsx`),
+ * so nothing this process loaded counts:
+ *  - memory.demo-heavy-rss: peak RSS of the demo (demo runtime with its
+ *    sandboxes in the same process, as `npm run demo` runs them, services,
+ *    cache, preview server; under tsx as the demo runs) after opening the
+ *    heavy patient through the services. Target < 150 MB.
+ *  - memory.bytes-per-item: what the services keep per merged item of the
+ *    open heavy patient (FHIR-only configuration, one region): heap after a
+ *    full GC after the open minus before it (sandbox data already generated,
+ *    modules loaded), over the items (info). The demo's own heap delta (which
+ *    also holds its sandboxes' generated data and the HL7 client loaded at the
+ *    first MLLP query) is printed beside it.
+ *  - memory.hl7-client-loaded: whether node-hl7-client (or @medplum/hl7) is
+ *    loaded in a FHIR-only configuration after opening a patient (1 = loaded;
+ *    must be 0).
+ *  - memory.large-libs-loaded: how many of node-hl7-client, @medplum/hl7,
+ *    @medplum/core, openid-client, oidc-provider and uplot are loaded there
+ *    (target 0; the names are printed).
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { report } from './report';
+
+const MB = 1024 * 1024;
+
+function child(mode: 'demo' | 'fhir-only'): Record<string, unknown> {
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'memoryChild.ts'), mode], {
+    encoding: 'utf8',
+    env: { ...process.env, SAMSYN_LOG_LEVEL: 'warn' },
+    maxBuffer: 64 * MB,
+  });
+  if (run.status !== 0) throw new Error(`memoryChild ${mode} failed: ${run.stderr}`);
+  const line = run.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{') && (l.includes('"peakRss"') || l.includes('"loaded"')));
+  if (!line) throw new Error(`memoryChild ${mode} printed no figures`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+function main(): void {
+  const demo = child('demo') as { peakRss: number; rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; items: number; records: number; bytes: number };
+  process.stdout.write(
+    `demo: peak RSS ${(demo.peakRss / MB).toFixed(1)} MB; before the open RSS ${(demo.rssBefore / MB).toFixed(1)} MB, heap ${(demo.heapBefore / MB).toFixed(1)} MB; ` +
+      `after RSS ${(demo.rssAfter / MB).toFixed(1)} MB, heap ${(demo.heapAfter / MB).toFixed(1)} MB; ${demo.items} items from ${demo.records} records, summary JSON ${(demo.bytes / MB).toFixed(2)} MB\n`,
+  );
+  report({ name: 'memory.demo-heavy-rss', value: demo.peakRss / MB, unit: 'MB', atMost: 150 });
+  process.stdout.write(`demo heap after the open minus before, per item: ${((demo.heapAfter - demo.heapBefore) / demo.items).toFixed(0)} B\n`);
+  const fhir = child('fhir-only') as { loaded: string[]; items: number; heapBefore: number; heapAfter: number };
+  process.stdout.write(`FHIR-only: heap ${(fhir.heapBefore / MB).toFixed(1)} MB before the open, ${(fhir.heapAfter / MB).toFixed(1)} MB after, ${fhir.items} items\n`);
+  report({ name: 'memory.bytes-per-item', value: (fhir.heapAfter - fhir.heapBefore) / fhir.items, unit: 'B' });
+  process.stdout.write(`FHIR-only configuration, heavy patient open (${fhir.items} items): large libraries loaded: ${fhir.loaded.join(', ') || 'none'}\n`);
+  const hl7 = fhir.loaded.some((l) => l === 'node-hl7-client' || l === '@medplum/hl7');
+  report({ name: 'memory.hl7-client-loaded', value: hl7 ? 1 : 0, unit: '', atMost: 0 });
+  report({ name: 'memory.large-libs-loaded', value: fhir.loaded.length, unit: '', atMost: 0 });
+}
+
+main();
