@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/main/app/config';
 import { startStack, type Stack } from './stack';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,13 +34,14 @@ beforeAll(async () => {
     signedIn: false,
     mllp: true,
     sources: ({ nord, syd, vast }) => ({
-      config: {
+      // parseConfig fills each kind's defaults (the HL7 profile of the MLLP source).
+      config: parseConfig({
         sources: [
           { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
           { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', host: '127.0.0.1', port: vast?.port ?? 0, timeoutMs: 15_000, enabled: true },
+          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast?.port, timeoutMs: 15_000 },
         ],
-      },
+      }),
     }),
   });
   ({ page } = stack);

@@ -113,7 +113,9 @@ export function ReconciliationTable({
       </p>
     );
   }
-  const summary = t('recon.summary', { rows: rows.length, similar: counts.similar, single: counts.single, identical: counts.identical });
+  // Only the kinds present: "3 substanser: 1 skiljer sig, 2 lika i alla källor".
+  const kinds = (['similar', 'single', 'identical'] as const).filter((k) => counts[k] > 0).map((k) => t(`recon.parts.${k}`, { count: counts[k] }));
+  const summary = `${t('recon.substances', { count: rows.length })}: ${kinds.join(', ')}`;
   return (
     <div className="recon" data-testid="reconciliation">
       <p className="recon__summary" data-testid="recon-summary">

@@ -56,9 +56,10 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const panels = order ? order.flatMap((key) => SECTIONS.filter((c) => c.key === key)) : SECTIONS;
   const filtered = summary.view?.filtered ?? [];
   const viewUser = useViewUser();
+  const desktop = useSamsyn((s) => s.appInfo?.transport === 'electron');
   const shown = panels.filter((config) => offered(config.key, summary));
   const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
-  const printOut = (output?: 'pdf') => {
+  const printOut = (output?: 'paper' | 'pdf') => {
     void print(output).then((problem) => {
       if (problem) setExported(error(problem.code));
     });
@@ -106,12 +107,22 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
             >
               {t('access.exportIps')}
             </button>
-            <button type="button" className="button" data-testid="print" onClick={() => printOut()}>
-              {t('access.print')}
-            </button>
-            <button type="button" className="button" data-testid="save-pdf" onClick={() => printOut('pdf')}>
-              {t('layout.savePdf')}
-            </button>
+            {desktop ? (
+              <>
+                {/* The desktop app: the system's print dialog, or a PDF saved where the user chooses. */}
+                <button type="button" className="button" data-testid="print" onClick={() => printOut('paper')}>
+                  {t('layout.printPaper')}
+                </button>
+                <button type="button" className="button" data-testid="save-pdf" onClick={() => printOut('pdf')}>
+                  {t('layout.savePdf')}
+                </button>
+              </>
+            ) : (
+              // The preview: Chromium's print dialog, "Save as PDF" one of its destinations.
+              <button type="button" className="button" data-testid="print" onClick={() => printOut()}>
+                {t('access.print')}
+              </button>
+            )}
             <span className="summary-actions__fold">
               <button type="button" className="button button--link" data-testid="expand-all" onClick={() => foldAll('open')}>
                 {t('layout.expandAll')}
