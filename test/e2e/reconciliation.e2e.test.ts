@@ -79,7 +79,7 @@ describe('medication reconciliation (nurse)', () => {
     expect(await eliquis.locator('[data-source="region-nord"] [data-field="strength"] dd').innerText()).toMatch(/2\.5 mg/);
     // The double medication comes first among the current ones.
     expect(await page.getByTestId('recon-row').first().innerText()).toContain('Eliquis');
-    expect(await table.getByTestId('recon-summary').innerText()).toMatch(/^\d+ substanser: \d+ skiljer sig(, \d+ bara i en källa)?(, \d+ lika i alla källor)? · 1 möjlig dubbelmedicinering$/);
+    expect(await table.getByTestId('recon-summary').innerText()).toMatch(/^\d+ substanser: \d+ skiljer sig(, \d+ bara i en källa)?(, \d+ stämmer överens)? · 1 möjlig dubbelmedicinering$/);
     await medications.screenshot({ path: join(SCREENSHOTS, 'reconciliation-nurse.png') });
   });
 
@@ -87,7 +87,7 @@ describe('medication reconciliation (nurse)', () => {
     const groups = await page.getByTestId('recon-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
     const firstStopped = groups.findIndex((g) => g !== 'current' && g !== 'none');
     if (firstStopped >= 0) expect(groups.slice(firstStopped).every((g) => g !== 'current')).toBe(true);
-    expect(await page.getByTestId('recon-group').first().innerText()).toBe('Aktuella');
+    expect(await page.getByTestId('recon-group').first().innerText()).toBe('Aktuell');
     // Cells a source has nothing for say so to a screen reader.
     const absent = page.locator('[data-testid="recon-cell"][data-absent="true"]').first();
     if ((await absent.count()) > 0) expect(await absent.locator('.visually-hidden').innerText()).toMatch(/^Finns inte i /);
@@ -120,7 +120,7 @@ describe('collapsible sections', () => {
     // The button's name carries the count for a screen reader.
     expect(await toggle.innerText()).toContain('Läkemedel');
     expect(await toggle.evaluate((b) => b.textContent)).toMatch(/\d+ aktuell/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'sections-collapsed.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'sections-collapsed.png') });
   });
 
   it('collapse all and expand all; the section index opens a folded section', async () => {
@@ -169,7 +169,7 @@ describe('the same view for other roles', () => {
     await medications.getByTestId('medication-view-reconcile').click();
     await medications.getByTestId('reconciliation').waitFor();
     expect(await row('Eliquis').getAttribute('data-class')).toBe('similar');
-    await page.screenshot({ path: join(SCREENSHOTS, 'reconciliation-homecare.png'), fullPage: true });
+    await medications.screenshot({ path: join(SCREENSHOTS, 'reconciliation-homecare.png') });
     // Another user starts from the defaults: nothing folded by the previous user.
     expect(await page.locator('.section__body[hidden]').count()).toBe(0);
   });
@@ -183,6 +183,6 @@ describe('the same view for other roles', () => {
     const text = await medications.innerText();
     expect(text).toContain('Eliquis');
     expect(text).not.toContain('Metoprolol');
-    await page.screenshot({ path: join(SCREENSHOTS, 'reconciliation-dental.png'), fullPage: true });
+    await medications.screenshot({ path: join(SCREENSHOTS, 'reconciliation-dental.png') });
   });
 });

@@ -64,16 +64,19 @@ function RowHeader({ row, sources }: { row: ReconRow; sources: readonly ReconSou
       {row.substance && <span className="recon__substance">{row.substance}</span>}
       <span className="recon__marks">
         <span className={`tag recon__group${stopped ? ' recon__group--stopped' : ''}`} data-testid="recon-group">
-          {t(`sections.groups.${row.group === 'none' ? 'current' : row.group}`)}
+          {t(`recon.groups.${row.group === 'none' ? 'current' : row.group}`)}
         </span>
         {row.national ? (
           <span className="tag tag--national">{t('recon.national')}</span>
         ) : (
           <span className={`tag tag--${row.class}`} data-testid="recon-class">
-            <span aria-hidden="true">{row.class === 'identical' ? '= ' : row.class === 'similar' ? '≠ ' : '1 '}</span>
+            {row.class === 'similar' && <span aria-hidden="true">{'≠ '}</span>}
+            {row.class === 'identical' && <span aria-hidden="true">{'= '}</span>}
             {row.class === 'similar'
               ? t('recon.differsIn', { fields: row.differing.map((f) => t(`recon.fields.${f}`).toLowerCase()).join(', ') })
-              : t(`items.reconciliation.${row.class}`, { source: only })}
+              : row.class === 'identical'
+                ? t('recon.identicalIn', { count: row.cells.size })
+                : t('recon.onlyIn', { source: only })}
           </span>
         )}
         {row.recordKind && <span className="tag tag--kind">{t(`items.recordKinds.${row.recordKind}`)}</span>}
