@@ -1,8 +1,9 @@
 /**
  * Issue 11 item 8: an automated axe-core check (injected into the page;
  * @axe-core/playwright needs Node 22) on the sign-in view, the start page, a
- * summary, the results view and the purpose dialog. Fails on any serious or
- * critical violation (WCAG 2.1 A and AA rules).
+ * summary, the results view, the purpose dialog, the medication
+ * reconciliation view and the summary with every section collapsed. Fails on
+ * any serious or critical violation (WCAG 2.1 A and AA rules).
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -78,6 +79,24 @@ describe('axe-core: no serious or critical violations', () => {
     await toggle.click();
     await page.getByTestId('series-detail').first().waitFor();
     expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('on the medication reconciliation view (Kommun Väst answered: three source columns)', async () => {
+    const medications = page.getByTestId('section-medications');
+    await medications.getByTestId('medication-view-reconcile').click();
+    await medications.getByTestId('reconciliation').waitFor();
+    expect(await medications.getByTestId('recon-source').count()).toBe(3);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('with every section collapsed, and expanded again', async () => {
+    await page.getByTestId('collapse-all').click();
+    expect(await page.locator('.section__body[hidden]').count()).toBeGreaterThan(3);
+    expect(await seriousViolations()).toEqual([]);
+    await page.getByTestId('expand-all').click();
+    expect(await page.locator('.section__body[hidden]').count()).toBe(0);
+    expect(await seriousViolations()).toEqual([]);
+    await page.getByTestId('section-medications').getByTestId('medication-view-list').click();
   });
 
   it('reaches the patient search from anywhere with Ctrl+K, and the sections by Tab with a visible focus', async () => {
