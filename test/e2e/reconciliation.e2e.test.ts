@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/main/app/config';
+import { HEAVY_PATIENT_PERSONNUMMER } from '../../src/main/sandbox/heavyPatient';
 import { openPatient, SCREENSHOTS, startStack, type Stack } from './stack';
 
 let stack: Stack;
@@ -184,5 +185,33 @@ describe('the same view for other roles', () => {
     expect(text).toContain('Eliquis');
     expect(text).not.toContain('Metoprolol');
     await medications.screenshot({ path: join(SCREENSHOTS, 'reconciliation-dental.png') });
+  });
+});
+
+describe('the heavy patient', () => {
+  it('reconciles every medication row of twelve years of care, virtualized once long, every row when printed', async () => {
+    await signOut();
+    await page.getByTestId('sign-in-user-anna.nurse').click();
+    await openPatient(page, HEAVY_PATIENT_PERSONNUMMER);
+    await page.getByTestId('patient-banner').waitFor();
+    await expect.poll(() => page.locator('[data-state="pending"]').count(), { timeout: 60_000 }).toBe(0);
+    const medications = page.getByTestId('section-medications');
+    await medications.getByTestId('medication-view-reconcile').click();
+    const table = medications.getByTestId('recon-table');
+    await table.waitFor();
+    const summary = await medications.getByTestId('recon-summary').innerText();
+    const total = Number(/^(\d+)/.exec(summary)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    const virtual = (await table.getAttribute('data-virtual')) === 'true';
+    if (virtual) expect(Number(await table.getAttribute('data-row-count'))).toBe(total);
+    else expect(await medications.getByTestId('recon-row').count()).toBe(total);
+    await medications.screenshot({ path: join(SCREENSHOTS, 'reconciliation-heavy.png') });
+    await page.evaluate(`(() => {
+      window.__printed = [];
+      window.print = () => window.__printed.push(document.querySelectorAll('[data-testid="recon-row"]').length);
+    })()`);
+    await page.getByTestId('print').click();
+    await expect.poll(() => page.evaluate('window.__printed.length')).toBe(1);
+    expect(await page.evaluate('window.__printed[0]')).toBe(total);
   });
 });

@@ -445,8 +445,8 @@ export const en: Messages = {
     marks: {
       critical_one: '{{count}} critical',
       critical_other: '{{count}} critical',
-      conflicts_one: '{{count}} disputed',
-      conflicts_other: '{{count}} disputed',
+      conflicts_one: '{{count}} where sources disagree',
+      conflicts_other: '{{count}} where sources disagree',
       doubleMedication_one: '{{count}} possible double medication',
       doubleMedication_other: '{{count}} possible double medications',
     },

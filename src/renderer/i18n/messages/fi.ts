@@ -445,8 +445,8 @@ export const fi: Messages = {
     marks: {
       critical_one: '{{count}} kriittinen',
       critical_other: '{{count}} kriittistä',
-      conflicts_one: '{{count}} ristiriita',
-      conflicts_other: '{{count}} ristiriitaa',
+      conflicts_one: '{{count}} ristiriita lähteiden välillä',
+      conflicts_other: '{{count}} ristiriitaa lähteiden välillä',
       doubleMedication_one: '{{count}} mahdollinen päällekkäinen lääkitys',
       doubleMedication_other: '{{count}} mahdollista päällekkäistä lääkitystä',
     },

@@ -445,8 +445,8 @@ export const nb: Messages = {
     marks: {
       critical_one: '{{count}} kritisk',
       critical_other: '{{count}} kritiske',
-      conflicts_one: '{{count}} uenige',
-      conflicts_other: '{{count}} uenige',
+      conflicts_one: '{{count}} der kildene er uenige',
+      conflicts_other: '{{count}} der kildene er uenige',
       doubleMedication_one: '{{count}} mulig dobbeltmedisinering',
       doubleMedication_other: '{{count}} mulige dobbeltmedisineringer',
     },

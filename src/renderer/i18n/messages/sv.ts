@@ -450,8 +450,8 @@ export const sv = {
     marks: {
       critical_one: '{{count}} kritisk',
       critical_other: '{{count}} kritiska',
-      conflicts_one: '{{count}} oense',
-      conflicts_other: '{{count}} oense',
+      conflicts_one: '{{count}} där källorna är oense',
+      conflicts_other: '{{count}} där källorna är oense',
       doubleMedication_one: '{{count}} möjlig dubbelmedicinering',
       doubleMedication_other: '{{count}} möjliga dubbelmedicineringar',
     },
