@@ -73,11 +73,18 @@ export function strengthOf(text: string): string | undefined {
   return `${(m[1] as string).replace(',', '.')} ${(m[2] as string).toLowerCase()}${m[3] ? `/${m[3].toLowerCase()}` : ''}`;
 }
 
+/** International units as written on the pack: the merge compares "ie" and "e" in lower case. */
+export function displayStrength(value: string): string {
+  return value.replace(/(^|[\s/])(ie|e)(?=$|[\s/])/g, (_m, before: string, unit: string) => `${before}${unit.toUpperCase()}`);
+}
+
 function mergedValue(item: SummaryItem, field: ReconField): string | undefined {
   if (item.section !== 'medications') return undefined;
   switch (field) {
-    case 'strength':
-      return strengthOf(item.text);
+    case 'strength': {
+      const strength = strengthOf(item.text);
+      return strength === undefined ? undefined : displayStrength(strength);
+    }
     case 'dose':
       return item.details.dose;
     case 'form':
@@ -114,7 +121,7 @@ function rowOf(item: SummaryItem): ReconRow {
     for (const field of RECON_FIELDS) {
       const conflict = conflicts.get(field);
       if (conflict) {
-        values[field] = conflict.values.filter((v) => v.sourceId === sourceId).map((v) => v.value);
+        values[field] = conflict.values.filter((v) => v.sourceId === sourceId).map((v) => (field === 'strength' ? displayStrength(v.value) : v.value));
         differs.push(field);
       } else {
         const v = mergedValue(item, field);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileTable, strengthOf } from '../../../../src/renderer/model/reconciliation';
+import { displayStrength, reconcileTable, strengthOf } from '../../../../src/renderer/model/reconciliation';
 import { sectionMarks } from '../../../../src/renderer/model/sectionMarks';
 import type { SummaryItem } from '../../../../src/renderer/model/types';
 
@@ -103,6 +103,10 @@ describe('medication reconciliation table', () => {
     expect(strengthOf('Eliquis 2,5 mg filmdragerad tablett')).toBe('2.5 mg');
     expect(strengthOf('Insulin 100 E/ml')).toBe('100 e/ml');
     expect(strengthOf('Alvedon')).toBeUndefined();
+    // Shown as on the pack.
+    expect(displayStrength('100 e/ml')).toBe('100 E/ml');
+    expect(displayStrength('800 ie')).toBe('800 IE');
+    expect(displayStrength('2.5 mg')).toBe('2.5 mg');
   });
 
   it('handles thousands of rows (the heavy patient) in one pass', () => {
