@@ -52,7 +52,12 @@ export const samsynApi = {
     response: summarySchema,
   },
   /** The user prints (or saves as PDF) the summary on screen: logged before the print dialog opens. */
-  'summary.print': { request: z.object({ patient: z.string().min(1).max(300) }), response: z.object({}) },
+  'summary.print': {
+    // output: the desktop app prints (paper) or saves a PDF itself once logged; absent, the renderer prints (Chromium's dialog).
+    request: z.object({ patient: z.string().min(1).max(300), output: z.enum(['paper', 'pdf']).optional() }),
+    // printed: the desktop app printed it; saved: a PDF was written (false: the save was cancelled).
+    response: z.object({ printed: z.boolean().optional(), saved: z.boolean().optional() }),
+  },
   /** The opened patient's summary, as the role received it, as an IPS document (logged as an export). */
   'summary.export': {
     request: z.object({ patient: z.string().min(1).max(300), format: z.literal('ips') }),

@@ -92,6 +92,8 @@ export const ERROR_CODES = [
   'AUTH_CLAIMS_MISSING',
   'AUTH_PROVIDER_UNREACHABLE',
   'AUTH_TIMEOUT',
+  // print and save as PDF (desktop app)
+  'PRINT_SAVE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,12 +1,14 @@
 /**
  * Issue 11 item 8: an automated axe-core check (injected into the page;
  * @axe-core/playwright needs Node 22) on the sign-in view, the start page, a
- * summary, the results view and the purpose dialog. Fails on any serious or
- * critical violation (WCAG 2.1 A and AA rules).
+ * summary, the results view, the purpose dialog, the medication
+ * reconciliation view and the summary with every section collapsed. Fails on
+ * any serious or critical violation (WCAG 2.1 A and AA rules).
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/main/app/config';
 import { startStack, type Stack } from './stack';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,13 +35,14 @@ beforeAll(async () => {
     signedIn: false,
     mllp: true,
     sources: ({ nord, syd, vast }) => ({
-      config: {
+      // parseConfig fills each kind's defaults (the HL7 profile of the MLLP source).
+      config: parseConfig({
         sources: [
           { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
           { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', host: '127.0.0.1', port: vast?.port ?? 0, timeoutMs: 15_000, enabled: true },
+          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast?.port, timeoutMs: 15_000 },
         ],
-      },
+      }),
     }),
   });
   ({ page } = stack);
@@ -76,6 +79,24 @@ describe('axe-core: no serious or critical violations', () => {
     await toggle.click();
     await page.getByTestId('series-detail').first().waitFor();
     expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('on the medication reconciliation view (Kommun Väst answered: three source columns)', async () => {
+    const medications = page.getByTestId('section-medications');
+    await medications.getByTestId('medication-view-reconcile').click();
+    await medications.getByTestId('reconciliation').waitFor();
+    expect(await medications.getByTestId('recon-source').count()).toBe(3);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('with every section collapsed, and expanded again', async () => {
+    await page.getByTestId('collapse-all').click();
+    expect(await page.locator('.section__body[hidden]').count()).toBeGreaterThan(3);
+    expect(await seriousViolations()).toEqual([]);
+    await page.getByTestId('expand-all').click();
+    expect(await page.locator('.section__body[hidden]').count()).toBe(0);
+    expect(await seriousViolations()).toEqual([]);
+    await page.getByTestId('section-medications').getByTestId('medication-view-list').click();
   });
 
   it('reaches the patient search from anywhere with Ctrl+K, and the sections by Tab with a visible focus', async () => {

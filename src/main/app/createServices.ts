@@ -240,11 +240,14 @@ export function createServices(deps: {
       const view = access.viewAnswer(answer, signedIn.user);
       return view ? ok(view) : fail('ROLE_UNKNOWN');
     },
-    'summary.print': async ({ patient }) => {
+    'summary.print': async ({ patient, output }) => {
       const asked = patientRequest(patient);
       if (!asked.ok) return asked;
       const { signedIn, parsed } = asked.value;
-      const refused = access.requirePurpose(signedIn.user, parsed.value, 'print') ?? access.record(signedIn.user, parsed.value, 'print', 'summary');
+      // A saved PDF leaves the app: logged as an export.
+      const refused =
+        access.requirePurpose(signedIn.user, parsed.value, 'print') ??
+        (output === 'pdf' ? access.record(signedIn.user, parsed.value, 'export', 'pdf') : access.record(signedIn.user, parsed.value, 'print', 'summary'));
       return refused ? fail(refused) : ok({});
     },
     'summary.export': async ({ patient }) => {

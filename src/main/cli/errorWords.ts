@@ -165,6 +165,7 @@ const WORDS: Record<CliCode, Words> = {
   AUTH_CLAIMS_MISSING: (p) => `the identity provider did not send the ${word(p.claim) ?? 'required'} claim`,
   AUTH_PROVIDER_UNREACHABLE: () => 'the identity provider could not be reached',
   AUTH_TIMEOUT: () => 'sign-in was not completed in time',
+  PRINT_SAVE_FAILED: () => 'the PDF file could not be saved',
 };
 
 /** An error the CLI itself tells apart (its code is not one of the app's). */

@@ -6,8 +6,8 @@
  * than file://, so the page has a real origin of its own, every response carries
  * the CSP as a header, and nothing else on disk is reachable from the page.
  */
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dispatch, materializeResult } from '../bridge/dispatch';
 import { resolveConfigPath } from '../app/config';
@@ -28,6 +28,7 @@ import {
   windowOpenDecision,
   windowOptions,
 } from './hardening';
+import { PAPER_OPTIONS, PDF_OPTIONS, printOutputOf, saveDialogOptions, withPdfExtension, type PrintOutput } from './printing';
 
 const log = createLogger('electron');
 const INVOKE_CHANNEL = 'samsyn:invoke';
@@ -59,6 +60,31 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   void win.loadURL(INDEX_URL);
   return win;
+}
+
+/**
+ * Prints the page as the renderer laid it out for print (it asked after
+ * rendering every row): paper through the system dialog, or a PDF into a file
+ * the user chooses. The access log already holds the print or export.
+ */
+async function printOut(contents: WebContents, output: PrintOutput): Promise<{ ok: true; value: { printed: true; saved?: boolean } } | { ok: false; error: { code: 'PRINT_SAVE_FAILED' } }> {
+  if (output === 'paper') {
+    await new Promise<void>((resolve) => contents.print(PAPER_OPTIONS, () => resolve()));
+    return { ok: true, value: { printed: true } };
+  }
+  const win = BrowserWindow.fromWebContents(contents);
+  const options = saveDialogOptions(app.getPath('documents'), new Date());
+  const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  if (choice.canceled || !choice.filePath) return { ok: true, value: { printed: true, saved: false } };
+  try {
+    const pdf = await contents.printToPDF(PDF_OPTIONS);
+    await writeFile(withPdfExtension(choice.filePath), pdf, { mode: 0o600 });
+  } catch (err) {
+    // The path may name the patient (the user typed it): only the error's kind is logged.
+    log.warn({ err: (err as Error)?.name ?? typeof err }, 'saving the PDF failed');
+    return { ok: false, error: { code: 'PRINT_SAVE_FAILED' } };
+  }
+  return { ok: true, value: { printed: true, saved: true } };
 }
 
 function harden(): void {
@@ -105,6 +131,9 @@ async function main(): Promise<void> {
     if (!isOurPage(event.senderFrame?.url)) return { ok: false, error: { code: 'BRIDGE_UNAUTHORIZED' } };
     // IPC clones what it sends: a pre-serialized summary goes as plain data.
     const result = materializeResult(await dispatch(handlers, String(command), request));
+    // Print and save as PDF: logged by the command, then printed here from the page the renderer prepared.
+    const output = result.ok ? printOutputOf(command, request) : undefined;
+    if (output) return printOut(event.sender, output);
     // OpenID Connect sign-in: the identity provider's page opens in the system browser (RFC 8252), never in our window.
     const signInUrl = command === 'session.signIn' && result.ok ? (result.value as { authorizationUrl?: string }).authorizationUrl : undefined;
     if (signInUrl && /^https?:\/\//.test(signInUrl)) void shell.openExternal(signInUrl);

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import type { PurposeStatement } from '../store/patientSlice';
+import { useDialogFocus } from './useDialogFocus';
 
 /**
  * Why this patient is opened (issue 10 item 4): asked once per patient per
@@ -15,11 +16,15 @@ export function PurposeDialog({ display, onSubmit, onCancel }: { display: string
   const [reason, setReason] = useState('');
   const [consent, setConsent] = useState(false);
   const ready = purpose === 'care' ? relationship : reason.trim().length >= 3;
+  const ref = useRef<HTMLFormElement>(null);
+  // Modal: focus starts inside, Tab stays inside, Escape cancels (nothing of the patient is fetched).
+  useDialogFocus(ref, onCancel);
   return (
     <form
+      ref={ref}
       className="purpose-dialog"
       role="dialog"
-      aria-modal="false"
+      aria-modal="true"
       aria-labelledby="purpose-title"
       data-testid="purpose-dialog"
       onSubmit={(e) => {
@@ -60,7 +65,7 @@ export function PurposeDialog({ display, onSubmit, onCancel }: { display: string
         <button type="submit" className="button button--primary" disabled={!ready} data-testid="purpose-open">
           {t('access.purpose.open')}
         </button>
-        <button type="button" className="button" onClick={onCancel}>
+        <button type="button" className="button" onClick={onCancel} data-testid="purpose-cancel">
           {t('access.purpose.cancel')}
         </button>
       </div>

@@ -8,10 +8,13 @@ export function SectionIndex({
   sections,
   offered = () => true,
   order,
+  onGo,
 }: {
   sections: SummaryView['sections'];
   offered?: (key: SectionKey) => boolean;
   order?: readonly SectionKey[] | undefined;
+  /** Going to a section opens it, if it was folded. */
+  onGo?: (key: SectionKey) => void;
 }) {
   const { t } = useFormat();
   const listed = order ? order.flatMap((key) => SECTIONS.filter((s) => s.key === key)) : SECTIONS;
@@ -22,7 +25,7 @@ export function SectionIndex({
           const count = countEntries(sections[config.key]);
           return (
             <li key={config.key} className={count === 0 ? 'is-empty' : undefined}>
-              <a href={`#section-${config.key}`}>
+              <a href={`#section-${config.key}`} onClick={() => onGo?.(config.key)}>
                 <span>{t(config.titleKey)}</span>
                 <span className="section-index__count">{count}</span>
               </a>

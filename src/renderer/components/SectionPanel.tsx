@@ -4,6 +4,9 @@ import { isCountedEntry } from '../model/itemDetails';
 import type { ComponentType } from 'react';
 import type { SectionKey } from '../../shared/sections';
 import type { SummaryItem } from '../model/types';
+import { sectionMarks } from '../model/sectionMarks';
+import { useSamsyn } from '../store/StoreProvider';
+import { useViewState } from './viewState';
 
 /** One section on screen: its row of the section table and the component for its items. */
 export interface SectionConfig {
@@ -50,6 +53,36 @@ function CoverageLine({ section, context }: { section: SectionKey; context: Sect
   );
 }
 
+/** The view-state key of a section's folded state. */
+export function collapsedKey(section: SectionKey): string {
+  return `collapsed:${section}`;
+}
+
+/** Critical, disputed and double-medication counts, in words: shown folded or not. */
+function HeaderMarks({ items }: { items: readonly SummaryItem[] }) {
+  const { t } = useFormat();
+  const marks = sectionMarks(items);
+  return (
+    <>
+      {marks.critical > 0 && (
+        <span className="tag tag--critical" data-testid="section-mark-critical">
+          {t('layout.marks.critical', { count: marks.critical })}
+        </span>
+      )}
+      {marks.doubleMedication > 0 && (
+        <span className="tag tag--warning" data-testid="section-mark-double">
+          {t('layout.marks.doubleMedication', { count: marks.doubleMedication })}
+        </span>
+      )}
+      {marks.conflicts > 0 && (
+        <span className="tag tag--similar" data-testid="section-mark-conflicts">
+          {t('layout.marks.conflicts', { count: marks.conflicts })}
+        </span>
+      )}
+    </>
+  );
+}
+
 export function SectionPanel({
   config,
   items,
@@ -82,19 +115,51 @@ export function SectionPanel({
   ]
     .filter(Boolean)
     .join(' ');
+  const [folded, setFolded] = useViewState<'open' | 'closed'>(collapsedKey(config.key), 'open');
+  // Print prints every section open, whatever is folded on screen.
+  const printing = useSamsyn((s) => s.printing);
+  const collapsed = folded === 'closed' && !printing;
+  const bodyId = `section-${config.key}-body`;
+  const countLabel = t('layout.count', { count: entries });
   return (
     <section
       id={`section-${config.key}`}
-      className={classes}
+      className={`${classes}${collapsed ? ' section--collapsed' : ''}`}
       data-testid={`section-${config.key}`}
+      data-collapsed={collapsed || undefined}
       aria-labelledby={headingId}
       tabIndex={-1}
     >
       <header className="section__header">
-        <h2 id={headingId} className="section__title">
-          {t(config.titleKey)}
-        </h2>
-        {entries > 0 && <span className="section__count">{entries}</span>}
+        {items.length === 0 ? (
+          <h2 id={headingId} className="section__title">
+            {t(config.titleKey)}
+          </h2>
+        ) : (
+          <h2 id={headingId} className="section__title">
+            <button
+              type="button"
+              className="section__toggle"
+              aria-expanded={!collapsed}
+              aria-controls={bodyId}
+              data-testid="section-toggle"
+              onClick={() => setFolded(collapsed ? 'open' : 'closed')}
+            >
+              <span className="section__chevron" aria-hidden="true">
+                {collapsed ? '▸' : '▾'}
+              </span>
+              {t(config.titleKey)}
+              {entries > 0 && <span className="visually-hidden">{`, ${countLabel}`}</span>}
+            </button>
+          </h2>
+        )}
+        {entries > 0 && (
+          <span className="section__count" aria-hidden="true" data-testid="section-count">
+            {entries}
+          </span>
+        )}
+        <HeaderMarks items={items} />
+        {collapsed && <span className="section__folded">{t('layout.folded')}</span>}
       </header>
       {items.length === 0 ? (
         <>
@@ -107,7 +172,9 @@ export function SectionPanel({
           <CoverageLine section={config.key} context={context} />
         </>
       ) : (
-        <Body items={items} />
+        <div id={bodyId} className="section__body" hidden={collapsed}>
+          <Body items={items} />
+        </div>
       )}
       {(context.retracted?.[config.key] ?? 0) > 0 && (
         <p className="section__retracted" data-testid="section-retracted">

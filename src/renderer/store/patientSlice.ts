@@ -50,8 +50,12 @@ export interface PatientSlice {
   printing: boolean;
   /** When (ISO) the current print was started. */
   printedAt: string | null;
-  /** Logs the print, then prints what is on screen (Chromium's print; Save as PDF there). */
-  print(): Promise<AppError | null>;
+  /**
+   * Logs the print, then prints what is on screen: the desktop app prints to
+   * paper or saves a PDF from main (`output`); otherwise Chromium's print
+   * dialog (Save as PDF there).
+   */
+  print(output?: 'paper' | 'pdf'): Promise<AppError | null>;
   setInput(text: string): void;
   /** Validates the current input (called after a pause in typing). */
   checkInput(): InputCheck;
@@ -153,16 +157,17 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     printing: false,
     printedAt: null,
 
-    async print() {
+    async print(output) {
       const { selected } = get();
       if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
-      const logged = await safeInvoke(bridge, 'summary.print', { patient: selected.query });
-      if (!logged.ok) return logged.error;
+      // Every row rendered and laid out first (two frames): the desktop app prints from main as soon as the print is logged.
       set({ printing: true, printedAt: now().toISOString() });
-      // Two frames: every row rendered and laid out before the print snapshot.
-      await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
       try {
-        window.print();
+        await new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+        const logged = await safeInvoke(bridge, 'summary.print', { patient: selected.query, ...(output ? { output } : {}) });
+        if (!logged.ok) return logged.error;
+        // The preview (and a plain print): Chromium's own print dialog, where "Save as PDF" is a destination.
+        if (!logged.value.printed) window.print();
       } finally {
         set({ printing: false });
       }

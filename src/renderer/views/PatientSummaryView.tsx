@@ -3,7 +3,8 @@ import { useFormat } from '../i18n/useFormat';
 import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
 import { SectionIndex } from '../components/SectionIndex';
-import { SectionPanel, type SectionContext } from '../components/SectionPanel';
+import { collapsedKey, SectionPanel, type SectionContext } from '../components/SectionPanel';
+import { setViewStates, useViewUser } from '../components/viewState';
 import { SourceStatusBar } from '../components/SourceStatusBar';
 import type { SectionKey } from '../../shared/sections';
 import { isFailing } from '../model/sourceStates';
@@ -71,6 +72,15 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const order = summary.view?.sections;
   const panels = order ? order.flatMap((key) => SECTIONS.filter((c) => c.key === key)) : SECTIONS;
   const filtered = summary.view?.filtered ?? [];
+  const viewUser = useViewUser();
+  const desktop = useSamsyn((s) => s.appInfo?.transport === 'electron');
+  const shown = panels.filter((config) => offered(config.key, summary));
+  const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
+  const printOut = (output?: 'paper' | 'pdf') => {
+    void print(output).then((problem) => {
+      if (problem) setExported(error(problem.code));
+    });
+  };
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
@@ -84,7 +94,12 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       <PatientBanner summary={summary} selected={selected} />
       <SourceStatusBar sources={summary.sources} openedAt={openedAt} />
       <div className="summary-layout">
-        <SectionIndex sections={summary.sections} offered={(key) => offered(key, summary)} order={order} />
+        <SectionIndex
+          sections={summary.sections}
+          offered={(key) => offered(key, summary)}
+          order={order}
+          onGo={(key) => setViewStates(viewUser, [[collapsedKey(key), 'open']])}
+        />
         <div className="summary-sections">
           <div className="summary-actions">
             <button
@@ -109,18 +124,30 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
             >
               {t('access.exportIps')}
             </button>
-            <button
-              type="button"
-              className="button"
-              data-testid="print"
-              onClick={() => {
-                void print().then((problem) => {
-                  if (problem) setExported(error(problem.code));
-                });
-              }}
-            >
-              {t('access.print')}
-            </button>
+            {desktop ? (
+              <>
+                {/* The desktop app: the system's print dialog, or a PDF saved where the user chooses. */}
+                <button type="button" className="button" data-testid="print" onClick={() => printOut('paper')}>
+                  {t('layout.printPaper')}
+                </button>
+                <button type="button" className="button" data-testid="save-pdf" onClick={() => printOut('pdf')}>
+                  {t('layout.savePdf')}
+                </button>
+              </>
+            ) : (
+              // The preview: Chromium's print dialog, "Save as PDF" one of its destinations.
+              <button type="button" className="button" data-testid="print" onClick={() => printOut()}>
+                {t('access.print')}
+              </button>
+            )}
+            <span className="summary-actions__fold">
+              <button type="button" className="button button--link" data-testid="expand-all" onClick={() => foldAll('open')}>
+                {t('layout.expandAll')}
+              </button>
+              <button type="button" className="button button--link" data-testid="collapse-all" onClick={() => foldAll('closed')}>
+                {t('layout.collapseAll')}
+              </button>
+            </span>
             {exported && (
               <span role="status" data-testid="export-status">
                 {exported}
@@ -149,7 +176,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
-          {panels.filter((config) => offered(config.key, summary)).map((config) => (
+          {shown.map((config) => (
             <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>

@@ -10,7 +10,15 @@ export function SettingsPanel() {
   const clearCache = useSamsyn((s) => s.clearCache);
   const close = useSamsyn((s) => s.closeSettings);
   return (
-    <section className="settings-panel" aria-labelledby="settings-title" data-testid="settings-panel">
+    <section
+      className="settings-panel"
+      aria-labelledby="settings-title"
+      data-testid="settings-panel"
+      // Escape closes the panel from any of its controls.
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') close();
+      }}
+    >
       <div className="settings-panel__head">
         <h2 id="settings-title">{t('settings.title')}</h2>
         <button type="button" className="button" onClick={close} data-testid="settings-close">

@@ -8,6 +8,7 @@ import { SECTIONS as SECTION_TABLE, type SectionKey } from '../../shared/section
 import { ClinicalItemList } from '../components/ClinicalItemList';
 import { DocumentsPanel } from '../components/DocumentsPanel';
 import { HomeMeasurementsPanel } from '../components/HomeMeasurementsPanel';
+import { MedicationsPanel } from '../components/MedicationsPanel';
 import { PregnancyCard } from '../components/PregnancyCard';
 import { ResultTable } from '../components/ResultTable';
 import type { SectionConfig } from '../components/SectionPanel';
@@ -20,6 +21,7 @@ const BODIES: Partial<Record<SectionKey, SectionBody>> = {
   homeMeasurements: HomeMeasurementsPanel,
   pregnancy: PregnancyCard,
   documents: DocumentsPanel,
+  medications: MedicationsPanel,
 };
 
 /** The summary's sections in IPS order; the screen shows exactly this list. */

@@ -114,6 +114,20 @@ describe('each role receives its own view, from the main process', () => {
     const records = log.forPatient({ system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' });
     expect(records.some((r) => r.action === 'export' && r.user.role === 'dental')).toBe(true);
   });
+
+  it('a print is logged as a print, a PDF saved by the desktop app as an export (issue 11 item 9)', async () => {
+    await signInForTest(services, 'maria.dental');
+    await services.handlers['summary.open']({ patient: TOLVAN, purpose: 'care' });
+    const patient = { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' };
+    const before = log.forPatient(patient).length;
+    expect(await services.handlers['summary.print']({ patient: TOLVAN })).toEqual({ ok: true, value: {} });
+    expect(await services.handlers['summary.print']({ patient: TOLVAN, output: 'pdf' })).toEqual({ ok: true, value: {} });
+    const added = log.forPatient(patient).slice(before);
+    expect(added.map((r) => [r.action, r.what])).toEqual([
+      ['print', 'summary'],
+      ['export', 'pdf'],
+    ]);
+  });
 });
 
 describe('purpose, emergency and the access log', () => {
