@@ -156,6 +156,16 @@ describe('collapsible sections', () => {
     expect(printed.header).toMatch(/Utskrift av Anna/);
     // Back on screen, the sections are folded as the user left them.
     expect(await page.locator('.section__body[hidden]').count()).toBeGreaterThan(3);
+    // Print media: folded sections are printed open, without the switch or the fold links.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('section-medications').locator('.section__body').isVisible()).toBe(true);
+    expect(await page.getByTestId('medication-view-switch').isVisible()).toBe(false);
+    // The title is inside the fold button; buttons are not printed, the title is.
+    expect(await page.getByTestId('section-medications').locator('h2').innerText()).toMatch(/^Läkemedel/);
+    expect(await page.getByTestId('section-medications').getByTestId('section-toggle').isVisible()).toBe(true);
+    expect(await page.getByTestId('collapse-all').isVisible()).toBe(false);
+    await page.getByTestId('section-medications').screenshot({ path: join(SCREENSHOTS, 'reconciliation-print-media.png') });
+    await page.emulateMedia({ media: 'screen' });
     // The preview has one print button (Chromium's dialog saves PDFs); the desktop app's PDF button is its own.
     expect(await page.getByTestId('save-pdf').count()).toBe(0);
     await page.getByTestId('expand-all').click();
