@@ -86,12 +86,15 @@ describe('medication reconciliation (nurse)', () => {
 
   it('keeps current and stopped apart, each row saying which', async () => {
     const groups = await page.getByTestId('recon-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
+    // Tolvan has stopped medications (cefalexin, zopiklon): after every current one, each labelled.
     const firstStopped = groups.findIndex((g) => g !== 'current' && g !== 'none');
-    if (firstStopped >= 0) expect(groups.slice(firstStopped).every((g) => g !== 'current')).toBe(true);
+    expect(firstStopped).toBeGreaterThan(0);
+    expect(groups.slice(firstStopped).every((g) => g !== 'current')).toBe(true);
     expect(await page.getByTestId('recon-group').first().innerText()).toBe('Aktuell');
+    expect(await page.getByTestId('recon-group').nth(firstStopped).innerText()).toMatch(/^(Tidigare|Nyligen utsatt)$/);
     // Cells a source has nothing for say so to a screen reader.
     const absent = page.locator('[data-testid="recon-cell"][data-absent="true"]').first();
-    if ((await absent.count()) > 0) expect(await absent.locator('.visually-hidden').innerText()).toMatch(/^Finns inte i /);
+    expect(await absent.locator('.visually-hidden').textContent()).toMatch(/^Finns inte i /);
   });
 
   it('remembers the view for the session: back to the list, then reconciliation again after another patient', async () => {
