@@ -86,12 +86,15 @@ describe('medication reconciliation (nurse)', () => {
 
   it('keeps current and stopped apart, each row saying which', async () => {
     const groups = await page.getByTestId('recon-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group')));
+    // Tolvan has stopped medications (cefalexin, zopiklon): after every current one, each labelled.
     const firstStopped = groups.findIndex((g) => g !== 'current' && g !== 'none');
-    if (firstStopped >= 0) expect(groups.slice(firstStopped).every((g) => g !== 'current')).toBe(true);
+    expect(firstStopped).toBeGreaterThan(0);
+    expect(groups.slice(firstStopped).every((g) => g !== 'current')).toBe(true);
     expect(await page.getByTestId('recon-group').first().innerText()).toBe('Aktuell');
+    expect(await page.getByTestId('recon-group').nth(firstStopped).innerText()).toMatch(/^(Tidigare|Nyligen utsatt)$/);
     // Cells a source has nothing for say so to a screen reader.
     const absent = page.locator('[data-testid="recon-cell"][data-absent="true"]').first();
-    if ((await absent.count()) > 0) expect(await absent.locator('.visually-hidden').innerText()).toMatch(/^Finns inte i /);
+    expect(await absent.locator('.visually-hidden').textContent()).toMatch(/^Finns inte i /);
   });
 
   it('remembers the view for the session: back to the list, then reconciliation again after another patient', async () => {
@@ -156,6 +159,16 @@ describe('collapsible sections', () => {
     expect(printed.header).toMatch(/Utskrift av Anna/);
     // Back on screen, the sections are folded as the user left them.
     expect(await page.locator('.section__body[hidden]').count()).toBeGreaterThan(3);
+    // Print media: folded sections are printed open, without the switch or the fold links.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('section-medications').locator('.section__body').isVisible()).toBe(true);
+    expect(await page.getByTestId('medication-view-switch').isVisible()).toBe(false);
+    // The title is inside the fold button; buttons are not printed, the title is.
+    expect(await page.getByTestId('section-medications').locator('h2').innerText()).toMatch(/^Läkemedel/);
+    expect(await page.getByTestId('section-medications').getByTestId('section-toggle').isVisible()).toBe(true);
+    expect(await page.getByTestId('collapse-all').isVisible()).toBe(false);
+    await page.getByTestId('section-medications').screenshot({ path: join(SCREENSHOTS, 'reconciliation-print-media.png') });
+    await page.emulateMedia({ media: 'screen' });
     // The preview has one print button (Chromium's dialog saves PDFs); the desktop app's PDF button is its own.
     expect(await page.getByTestId('save-pdf').count()).toBe(0);
     await page.getByTestId('expand-all').click();

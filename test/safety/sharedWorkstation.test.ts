@@ -39,7 +39,8 @@ describe('H9 one user’s patient seen by the next', () => {
       if (event === 'summary.updated') delivered.push((payload as { summary: { patient: { name?: string } } }).summary.patient.name ?? '?');
     });
     await signInForTest(services, 'anna.nurse');
-    nord.setLatency(400);
+    // Every request waits 1.5 s: the sign-out and the next sign-in happen long before any answer.
+    nord.setLatency(1_500);
     const opened = await services.handlers['summary.open']({ patient: '19121212-1212', purpose: 'care' });
     expect(opened.ok).toBe(true);
     await services.handlers['session.signOut']({});
