@@ -45,10 +45,13 @@ export function codingsOf(segment: Hl7Segment, field: number): Coding[] {
   return out;
 }
 
+/** CE / CWE components that may name a code in words, best first: text, alternate text, original text, code, alternate code. */
+const TEXT_COMPONENTS = [2, 5, 9, 1, 4] as const;
+
 /** Human text of a CE: its text component, else the alternate text, else the code. */
 export function codedText(segment: Hl7Segment, field: number): string | undefined {
   if (segment.repetitions(field) === 0) return undefined;
-  for (const c of [2, 5, 9, 1, 4]) {
+  for (const c of TEXT_COMPONENTS) {
     const value = segment.get(field, c).trim();
     if (value) return value;
   }
