@@ -15,13 +15,13 @@
  *  - structure checks: a parser accepts almost any text as a message, so a
  *    message is checked here and a bad one becomes HL7_MALFORMED naming only
  *    the message and segment position.
- * Segments are tokenized when first read; a value of a segment without escapes
- * is read straight from the library's tokens, other fields are turned into
+ * A field is tokenized (by the library's Hl7Field.parse) when first read; a
+ * value of a segment without escapes is read straight from the library's tokens, other fields are turned into
  * Hl7Rep when first asked for. A document holds the segments of one message at
  * a time (the one read last), so a batch's tokens can be collected as it is
  * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
  */
-import { Hl7Context, Hl7Segment as LibrarySegment } from '@medplum/core';
+import { Hl7Context, Hl7Field } from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
 import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
@@ -79,7 +79,10 @@ function readField(reps: string[][] | undefined, reading: Reading, escaped: bool
 
 export class Hl7Segment {
   readonly name: string;
-  private parsed: LibrarySegment | undefined;
+  /** The segment's fields as text, split when a field is first read (as @medplum/core's Hl7Segment.parse splits them). */
+  private fieldTexts: string[] | undefined;
+  /** Fields tokenized so far by the library's Hl7Field.parse, by their index in fieldTexts. */
+  private readonly fieldTokens: (string[][] | undefined)[] = [];
   private readonly cache: Hl7Rep[][] = [];
   /**
    * True when a value may hold an escape (the message's escape character, or the
@@ -102,11 +105,23 @@ export class Hl7Segment {
     this.shift = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS' ? -1 : 0;
   }
 
-  /** Field n as the library split it: repetitions of components, escapes as written. */
+  /**
+   * Field n as the library splits it: repetitions of components, escapes as
+   * written. Only the fields a mapper reads are tokenized: the segment is split
+   * at its field separator as `Hl7Segment.parse` splits it, and a field read is
+   * handed to the library's `Hl7Field.parse`, which `Hl7Segment.parse` would
+   * have run on every field (ADR 0022). Field 0 holds the segment name.
+   */
   private tokens(n: number): string[][] | undefined {
-    this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
-    // Field 0 holds the segment name.
-    return this.parsed.fields[n + this.shift]?.components;
+    const i = n + this.shift;
+    const known = this.fieldTokens[i];
+    if (known) return known;
+    this.fieldTexts ??= this.line.split(this.reading.context.fieldSeparator);
+    const text = this.fieldTexts[i];
+    if (text === undefined || !Number.isInteger(i) || i < 0) return undefined;
+    const components = Hl7Field.parse(text, this.reading.context).components;
+    this.fieldTokens[i] = components;
+    return components;
   }
 
   /** Every repetition of field n (1-based, as in the standard: MSH-9 is the message type). */
