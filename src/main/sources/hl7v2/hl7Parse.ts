@@ -163,7 +163,11 @@ export class Hl7Segment {
     const sub = this.reading.context.subcomponentSeparator;
     const out: string[] = [];
     for (const rep of this.tokens(n) ?? []) {
-      const value = rep[c - 1]?.split(sub, 1)[0] ?? '';
+      const component = rep[c - 1];
+      if (component === undefined) continue;
+      // The first subcomponent, as in get(): no array built to find it.
+      const end = component.indexOf(sub);
+      const value = end === -1 ? component : component.slice(0, end);
       if (value.trim() !== '') out.push(value);
     }
     return out;

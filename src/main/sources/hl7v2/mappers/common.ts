@@ -63,6 +63,17 @@ export function codedText(segment: Hl7Segment, field: number): string | undefine
  * "2026-09-15", 202609150900+0100 → "2026-09-15T09:00:00+01:00". Invalid → undefined.
  */
 export function hl7Date(value: string | undefined): string | undefined {
+  // Segments of one message (and a batch's messages) repeat the same times: the last answer is kept.
+  if (value === lastDate.value) return lastDate.iso;
+  const iso = isoOf(value);
+  lastDate.value = value;
+  lastDate.iso = iso;
+  return iso;
+}
+
+const lastDate: { value: string | undefined; iso: string | undefined } = { value: undefined, iso: undefined };
+
+function isoOf(value: string | undefined): string | undefined {
   const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.(\d{1,4}))?)?([+-]\d{4})?$/.exec((value ?? '').trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, tz] = m;

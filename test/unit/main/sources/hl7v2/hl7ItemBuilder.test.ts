@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { item } from '../../../../../src/main/sources/common/items';
 import { hl7Item } from '../../../../../src/main/sources/hl7v2/mappers/common';
+import type { MedicationDetails } from '../../../../../src/shared/details';
 import type { SectionKey } from '../../../../../src/shared/summary';
 
 const value = fc.oneof(
@@ -52,12 +53,13 @@ describe('hl7Item', () => {
   });
 
   it('ignores inherited properties of details, as Object.entries does', () => {
-    const details = Object.create({ inherited: 'x' }) as Record<string, unknown>;
+    const details = Object.create({ inherited: 'x' }) as MedicationDetails;
+    details.recordKind = 'prescribed';
     details.route = 'PO';
     details.dose = undefined;
     const provenance = { sourceId: 's', sourceName: 'S', recordId: 'r', fetchedAt: '2026-01-01T00:00:00Z' };
     const ours = hl7Item({ section: 'medications', codes: [], text: 't', details, provenance });
-    expect(ours.details).toStrictEqual({ route: 'PO' });
+    expect(ours.details).toStrictEqual({ recordKind: 'prescribed', route: 'PO' });
     expect(ours.details).toStrictEqual(item({ section: 'medications', codes: [], text: 't', details, provenance, sealed: false }).details);
   });
 });
