@@ -29,7 +29,15 @@ import { normalizeSegmentBreaks } from './hl7Text';
 /** One repetition of a field: components, each a list of subcomponents. */
 export type Hl7Rep = string[][];
 
-const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
+/** A segment name: an upper-case letter, then two upper-case letters or digits (was /^[A-Z][A-Z0-9]{2}$/; no regular expression per segment). */
+function isSegmentName(name: string): boolean {
+  if (name.length !== 3) return false;
+  const upper = (code: number) => code >= 65 && code <= 90;
+  const digit = (code: number) => code >= 48 && code <= 57;
+  const second = name.charCodeAt(1);
+  const third = name.charCodeAt(2);
+  return upper(name.charCodeAt(0)) && (upper(second) || digit(second)) && (upper(third) || digit(third));
+}
 /** Lines where a message, batch or file part begins (the field separator of an envelope is always `|`). */
 const BOUNDARY = /^(?:FHS|BHS|MSH|BTS|FTS)\|/gm;
 const MESSAGE_HEADER = /^MSH\|/gm;
@@ -289,7 +297,7 @@ function checkStructure(view: Hl7MessageView): void {
   const fieldSeparator = view.header.raw().charAt(3);
   for (const segment of view.segments) {
     const raw = segment.raw();
-    if (!SEGMENT_NAME.test(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
+    if (!isSegmentName(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
       throw new CodedError('HL7_MALFORMED', { message: index, segment: segment.position });
     }
   }
