@@ -332,6 +332,35 @@ class Entry implements ParsedEntry {
   ) {}
 }
 
+/**
+ * A batch message, checked when its view or error is first asked for. Readers
+ * take a batch's messages in order and map each right after its check, so the
+ * message is split into segments once (the check's segments are the ones
+ * mapped) instead of once to check every message up front and again to map it.
+ */
+class BatchEntry implements ParsedEntry {
+  private checked: ParsedEntry | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly text: string,
+    private readonly residency: Residency,
+  ) {}
+
+  get view(): Hl7MessageView | undefined {
+    return this.check().view;
+  }
+
+  get error(): CodedError | undefined {
+    return this.check().error;
+  }
+
+  private check(): ParsedEntry {
+    this.checked ??= parseOne(this.text, this.index, this.residency);
+    return this.checked;
+  }
+}
+
 function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
   try {
     const view = new Hl7MessageView(text, index, residency);
@@ -373,7 +402,7 @@ export function parseHl7Document(decoded: string): ParsedDocument {
   const residency: Residency = {};
   return {
     kind: head === 'FHS' ? 'file' : 'batch',
-    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m), i + 1, residency)),
+    entries: messages.map((m, i) => new BatchEntry(i + 1, normalizeSegmentBreaks(m), residency)),
   };
 }
 
