@@ -16,8 +16,8 @@
  *    message is checked here and a bad one becomes HL7_MALFORMED naming only
  *    the message and segment position.
  * A field is tokenized (by the library's Hl7Field.parse) when first read; a
- * value of a segment without escapes is read straight from the library's tokens, other fields are turned into
- * Hl7Rep when first asked for. A document holds the segments of one message at
+ * value of a segment without escapes is read straight from the library's
+ * tokens, other fields are turned into Hl7Rep when first asked for. A document holds the segments of one message at
  * a time (the one read last), so a batch's tokens can be collected as it is
  * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
  */
