@@ -14,7 +14,9 @@
  *  - hl7.module-load.time / .memory: a fresh process loading hl7Parse (bundled
  *    to plain JS, packages external) against `node -e 0` (informational).
  * A and B run interleaved (A B A B ...) in ROUNDS rounds of tinybench, and the
- * median of the rounds is reported with its spread.
+ * median of the rounds is reported with its spread; the parse + map figures
+ * also print the median of each round's own ratio (informational: the figure
+ * is the ratio of the medians).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -195,6 +197,9 @@ async function parseMapFigure(name: string, count: number, ours: () => unknown, 
   const t = await interleaved(ours, bare);
   out(`  ${describe('Samsyn parse + map', t.a)}`);
   out(`  ${describe('@medplum/core bare Hl7Message.parse', t.b)}`);
+  // A and B of one round ran back to back under the same load: their ratio is steadier than the two medians'.
+  const paired = medianAndSpread(t.a.map((a, i) => (t.b[i] as number) / a));
+  out(`  paired ratio per round (baseline time / Samsyn time): median ${paired.median.toFixed(3)}, spread ±${(paired.spread * 100).toFixed(1)}% (min ${paired.min.toFixed(3)}, max ${paired.max.toFixed(3)})`);
   const perSecond = (ms: number) => (count / ms) * 1000;
   report({
     name,

@@ -15,13 +15,13 @@
  *  - structure checks: a parser accepts almost any text as a message, so a
  *    message is checked here and a bad one becomes HL7_MALFORMED naming only
  *    the message and segment position.
- * Segments are tokenized when first read; a value of a segment without escapes
- * is read straight from the library's tokens, other fields are turned into
- * Hl7Rep when first asked for. A document holds the segments of one message at
+ * A field is tokenized (by the library's Hl7Field.parse) when first read; a
+ * value of a segment without escapes is read straight from the library's
+ * tokens, other fields are turned into Hl7Rep when first asked for. A document holds the segments of one message at
  * a time (the one read last), so a batch's tokens can be collected as it is
  * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
  */
-import { Hl7Context, Hl7Segment as LibrarySegment } from '@medplum/core';
+import { Hl7Context, Hl7Field } from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
 import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
@@ -29,7 +29,15 @@ import { normalizeSegmentBreaks } from './hl7Text';
 /** One repetition of a field: components, each a list of subcomponents. */
 export type Hl7Rep = string[][];
 
-const SEGMENT_NAME = /^[A-Z][A-Z0-9]{2}$/;
+/** A segment name: an upper-case letter, then two upper-case letters or digits (was /^[A-Z][A-Z0-9]{2}$/; no regular expression per segment). */
+function isSegmentName(name: string): boolean {
+  if (name.length !== 3) return false;
+  const upper = (code: number) => code >= 65 && code <= 90;
+  const digit = (code: number) => code >= 48 && code <= 57;
+  const second = name.charCodeAt(1);
+  const third = name.charCodeAt(2);
+  return upper(name.charCodeAt(0)) && (upper(second) || digit(second)) && (upper(third) || digit(third));
+}
 /** Lines where a message, batch or file part begins (the field separator of an envelope is always `|`). */
 const BOUNDARY = /^(?:FHS|BHS|MSH|BTS|FTS)\|/gm;
 const MESSAGE_HEADER = /^MSH\|/gm;
@@ -79,7 +87,10 @@ function readField(reps: string[][] | undefined, reading: Reading, escaped: bool
 
 export class Hl7Segment {
   readonly name: string;
-  private parsed: LibrarySegment | undefined;
+  /** The segment's fields as text, split when a field is first read (as @medplum/core's Hl7Segment.parse splits them). */
+  private fieldTexts: string[] | undefined;
+  /** Fields tokenized so far by the library's Hl7Field.parse, by their index in fieldTexts. */
+  private readonly fieldTokens: (string[][] | undefined)[] = [];
   private readonly cache: Hl7Rep[][] = [];
   /**
    * True when a value may hold an escape (the message's escape character, or the
@@ -102,11 +113,23 @@ export class Hl7Segment {
     this.shift = this.name === 'MSH' || this.name === 'BHS' || this.name === 'FHS' ? -1 : 0;
   }
 
-  /** Field n as the library split it: repetitions of components, escapes as written. */
+  /**
+   * Field n as the library splits it: repetitions of components, escapes as
+   * written. Only the fields a mapper reads are tokenized: the segment is split
+   * at its field separator as `Hl7Segment.parse` splits it, and a field read is
+   * handed to the library's `Hl7Field.parse`, which `Hl7Segment.parse` would
+   * have run on every field (ADR 0022). Field 0 holds the segment name.
+   */
   private tokens(n: number): string[][] | undefined {
-    this.parsed ??= LibrarySegment.parse(this.line, this.reading.context);
-    // Field 0 holds the segment name.
-    return this.parsed.fields[n + this.shift]?.components;
+    const i = n + this.shift;
+    const known = this.fieldTokens[i];
+    if (known) return known;
+    this.fieldTexts ??= this.line.split(this.reading.context.fieldSeparator);
+    const text = this.fieldTexts[i];
+    if (text === undefined || !Number.isInteger(i) || i < 0) return undefined;
+    const components = Hl7Field.parse(text, this.reading.context).components;
+    this.fieldTokens[i] = components;
+    return components;
   }
 
   /** Every repetition of field n (1-based, as in the standard: MSH-9 is the message type). */
@@ -148,7 +171,11 @@ export class Hl7Segment {
     const sub = this.reading.context.subcomponentSeparator;
     const out: string[] = [];
     for (const rep of this.tokens(n) ?? []) {
-      const value = rep[c - 1]?.split(sub, 1)[0] ?? '';
+      const component = rep[c - 1];
+      if (component === undefined) continue;
+      // The first subcomponent, as in get(): no array built to find it.
+      const end = component.indexOf(sub);
+      const value = end === -1 ? component : component.slice(0, end);
       if (value.trim() !== '') out.push(value);
     }
     return out;
@@ -270,7 +297,7 @@ function checkStructure(view: Hl7MessageView): void {
   const fieldSeparator = view.header.raw().charAt(3);
   for (const segment of view.segments) {
     const raw = segment.raw();
-    if (!SEGMENT_NAME.test(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
+    if (!isSegmentName(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
       throw new CodedError('HL7_MALFORMED', { message: index, segment: segment.position });
     }
   }
@@ -285,14 +312,63 @@ function checkStructure(view: Hl7MessageView): void {
   }
 }
 
+/**
+ * An entry is built by a constructor, not an object literal, on purpose. V8
+ * tracks how long the objects of each literal live ("allocation-site
+ * pretenuring"): a batch keeps its 2,000 entries until the last is mapped, so
+ * after one batch V8 decided that the literal's objects live long and allocated
+ * them in the old generation from then on. A single message's entry then sat in
+ * the old generation and kept its view, segments and tokens alive through every
+ * scavenge until the next full collection: single messages read after a batch
+ * took ~3× as long, most of it garbage collection (ADR 0022). Objects made by
+ * `new` carry no allocation site, so a batch cannot change where they go.
+ */
+class Entry implements ParsedEntry {
+  constructor(
+    readonly index: number,
+    readonly text: string,
+    readonly view: Hl7MessageView | undefined,
+    readonly error: CodedError | undefined,
+  ) {}
+}
+
+/**
+ * A batch message, checked when its view or error is first asked for. Readers
+ * take a batch's messages in order and map each right after its check, so the
+ * message is split into segments once (the check's segments are the ones
+ * mapped) instead of once to check every message up front and again to map it.
+ */
+class BatchEntry implements ParsedEntry {
+  private checked: ParsedEntry | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly text: string,
+    private readonly residency: Residency,
+  ) {}
+
+  get view(): Hl7MessageView | undefined {
+    return this.check().view;
+  }
+
+  get error(): CodedError | undefined {
+    return this.check().error;
+  }
+
+  private check(): ParsedEntry {
+    this.checked ??= parseOne(this.text, this.index, this.residency);
+    return this.checked;
+  }
+}
+
 function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
   try {
     const view = new Hl7MessageView(text, index, residency);
     checkStructure(view);
-    return { index, text, view };
+    return new Entry(index, text, view, undefined);
   } catch (err) {
     const error = err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: index });
-    return { index, text, error };
+    return new Entry(index, text, undefined, error);
   }
 }
 
@@ -326,7 +402,7 @@ export function parseHl7Document(decoded: string): ParsedDocument {
   const residency: Residency = {};
   return {
     kind: head === 'FHS' ? 'file' : 'batch',
-    entries: messages.map((m, i) => parseOne(normalizeSegmentBreaks(m), i + 1, residency)),
+    entries: messages.map((m, i) => new BatchEntry(i + 1, normalizeSegmentBreaks(m), residency)),
   };
 }
 

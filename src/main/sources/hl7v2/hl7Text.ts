@@ -8,6 +8,7 @@
  * write one); a BOM on a file that declares another character set is a
  * contradiction and is refused rather than guessed at.
  */
+import { TextDecoder } from 'node:util';
 import { CodedError } from '../../../shared/errors';
 
 /** HL7 table 0211 names → WHATWG / Node decoder labels. */
@@ -52,7 +53,11 @@ export function isHl7Bytes(bytes: Buffer): boolean {
  * after the segment name.
  */
 export function declaredCharset(bytes: Buffer): string | undefined {
-  const head = withoutBom(bytes).subarray(0, 65_536).toString('latin1').trimStart();
+  const start = withoutBom(bytes);
+  // Most documents start with their MSH line: read only that line (no copy of the head, no line scan).
+  const first = startsWithMshLine(start);
+  if (first !== undefined) return charsetField(first);
+  const head = start.subarray(0, 65_536).toString('latin1').trimStart();
   // Lines are looked at one by one up to the first MSH: the rest of the head is never split.
   const lines = head.matchAll(/[^\r\n]+/g);
   const firstLine = lines.next().value?.[0] ?? '';
@@ -64,6 +69,22 @@ export function declaredCharset(bytes: Buffer): string | undefined {
       break;
     }
   }
+  return charsetField(line);
+}
+
+/** The document's first line when it is an MSH line that looks like HL7 (`MSH` and a separator), else undefined. */
+function startsWithMshLine(bytes: Buffer): string | undefined {
+  // 'M' 'S' 'H' and a fourth byte: a line starting with white space or a BOM takes the full path.
+  if (bytes.length < 4 || bytes[0] !== 0x4d || bytes[1] !== 0x53 || bytes[2] !== 0x48) return undefined;
+  const cr = bytes.indexOf(0x0d);
+  const lf = bytes.indexOf(0x0a);
+  const end = Math.min(cr === -1 ? bytes.length : cr, lf === -1 ? bytes.length : lf, 65_536);
+  const line = bytes.toString('latin1', 0, end);
+  return looksLikeHl7(line) ? line : undefined;
+}
+
+/** MSH-18's first component of its first repetition, from a header line. */
+function charsetField(line: string): string | undefined {
   const [field, component = '^', repetition = '~'] = [line.charAt(3), line.charAt(4), line.charAt(5)];
   const value = line.split(field)[17];
   const first = value?.split(repetition)[0]?.split(component)[0]?.trim();
@@ -84,6 +105,18 @@ function decodeWindows1252(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[\u0080-\u009F]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }
 
+const decoders = new Map<string, TextDecoder>();
+
+/** One decoder per label (a decoder used without `stream` keeps no state between calls). */
+function decoderFor(label: string): TextDecoder {
+  let decoder = decoders.get(label);
+  if (!decoder) {
+    decoder = new TextDecoder(label, { fatal: label === 'utf-8' });
+    decoders.set(label, decoder);
+  }
+  return decoder;
+}
+
 /**
  * Decodes HL7 bytes by their declared character set; undeclared means UTF-8
  * (ASCII is a subset). `declaredBy` is the document whose first header names
@@ -102,7 +135,7 @@ export function decodeHl7Bytes(bytes: Buffer, declaredBy: Buffer = bytes): strin
     text = decodeWindows1252(bytes);
   } else {
     try {
-      text = new TextDecoder(label, { fatal: label === 'utf-8' }).decode(bytes);
+      text = decoderFor(label).decode(bytes);
     } catch {
       // Undeclared bytes that are not UTF-8 are not guessed at.
       throw new CodedError('HL7_CHARSET_UNSUPPORTED');

@@ -4,7 +4,7 @@
  */
 import { hl7CodingSystem } from '../../../../shared/codeSystems';
 import type { ClinicalItemOf, Coding, Provenance, SectionKey } from '../../../../shared/summary';
-import { item, type ItemFields, provenance as sourceProvenance, type SourceContext } from '../../common/items';
+import { type ItemFields, nonEmpty, provenance as sourceProvenance, type SourceContext } from '../../common/items';
 import type { Hl7Segment } from '../hl7Parse';
 
 export { nonEmpty, texts } from '../../common/items';
@@ -45,10 +45,13 @@ export function codingsOf(segment: Hl7Segment, field: number): Coding[] {
   return out;
 }
 
+/** CE / CWE components that may name a code in words, best first: text, alternate text, original text, code, alternate code. */
+const TEXT_COMPONENTS = [2, 5, 9, 1, 4] as const;
+
 /** Human text of a CE: its text component, else the alternate text, else the code. */
 export function codedText(segment: Hl7Segment, field: number): string | undefined {
   if (segment.repetitions(field) === 0) return undefined;
-  for (const c of [2, 5, 9, 1, 4]) {
+  for (const c of TEXT_COMPONENTS) {
     const value = segment.get(field, c).trim();
     if (value) return value;
   }
@@ -60,6 +63,17 @@ export function codedText(segment: Hl7Segment, field: number): string | undefine
  * "2026-09-15", 202609150900+0100 → "2026-09-15T09:00:00+01:00". Invalid → undefined.
  */
 export function hl7Date(value: string | undefined): string | undefined {
+  // Segments of one message (and a batch's messages) repeat the same times: the last answer is kept.
+  if (value === lastDate.value) return lastDate.iso;
+  const iso = isoOf(value);
+  lastDate.value = value;
+  lastDate.iso = iso;
+  return iso;
+}
+
+const lastDate: { value: string | undefined; iso: string | undefined } = { value: undefined, iso: undefined };
+
+function isoOf(value: string | undefined): string | undefined {
   const m = /^(\d{4})(\d{2})?(\d{2})?(?:(\d{2})(\d{2})?(\d{2})?(?:\.(\d{1,4}))?)?([+-]\d{4})?$/.exec((value ?? '').trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, tz] = m;
@@ -82,9 +96,43 @@ export function provenance(ctx: Hl7MapContext, recordId: string, recordedAt?: st
   return sourceProvenance(ctx, `${ctx.recordPrefix}${recordId}`, recordedAt);
 }
 
-/** Builds an item the way every source kind does, so items from both merge alike. */
+/**
+ * Builds an item the way every source kind does (common/items.ts `item` with
+ * `sealed: false`), so items from both merge alike: the same keys in the same
+ * order, undefined values and empty lists dropped from the details. Written out
+ * here because it runs once per segment on the HL7 hot path, where `item`'s
+ * object spread and `Object.entries` over details of a dozen shapes cost a
+ * fifth of a batch's time (ADR 0022); mappers/common.test.ts holds it equal to `item`.
+ */
 export function hl7Item<K extends SectionKey>(fields: Omit<ItemFields<K>, 'sealed'>): ClinicalItemOf<K> {
-  // HL7 v2 has no agreed confidentiality marker in these segments; sealed
-  // information from v2 sources is a later issue (see the report).
-  return item({ ...fields, sealed: false });
+  // HL7 v2 has no agreed confidentiality marker in these segments; the
+  // profile's sealed markers are applied by hl7Map after the item is built.
+  const out = {
+    section: fields.section,
+    codes: fields.codes,
+    text: fields.text,
+    details: compactDetails(fields.details),
+    sealed: false,
+    provenance: fields.provenance,
+  } as ClinicalItemOf<K>;
+  const status = nonEmpty(fields.status);
+  if (status) out.status = status;
+  const date = nonEmpty(fields.date);
+  if (date) out.date = date;
+  if (fields.value !== undefined && fields.value !== '') out.value = fields.value;
+  return out;
+}
+
+/** common/items.ts `compact`, without the array of pairs `Object.entries` builds. */
+function compactDetails<T extends object>(details: T): T {
+  const out: Record<string, unknown> = {};
+  const source = details as Record<string, unknown>;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const value = source[key];
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  return out as T;
 }

@@ -42,6 +42,7 @@ export function applyPv2(item: ClinicalItemOf<'encounters'>, pv2: Hl7Segment): v
   if (reason) {
     item.text = reason;
     item.codes = codingsOf(pv2, 3);
-    item.details = { ...item.details, reason: [reason] };
+    // The item's details were built for it alone (hl7Item): set in place, as a copy with the reason would read.
+    item.details.reason = [reason];
   }
 }

@@ -49,7 +49,7 @@ export function orderContext(orc: Hl7Segment): OrderContext {
   return ctx;
 }
 
-function dose(seg: Hl7Segment, amount: number, unitsField: number): string | undefined {
+function doseOf(seg: Hl7Segment, amount: number, unitsField: number): string | undefined {
   const value = nonEmpty(seg.get(amount));
   const unit = codedText(seg, unitsField);
   return value ? `${value}${unit ? ` ${unit}` : ''}` : undefined;
@@ -65,7 +65,7 @@ export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     date: hl7Date(seg.get(1, 4)) ?? order.orderedAt,
     details: {
       recordKind: 'prescribed',
-      dose: dose(seg, 3, 5),
+      dose: doseOf(seg, 3, 5),
       form: codedText(seg, 6),
       dosage: texts([nonEmpty(seg.text(7)) ?? nonEmpty(seg.text(21))]),
       prescriptionNumber: nonEmpty(seg.get(15)),
@@ -84,7 +84,7 @@ export function mapRxo(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     date: order.orderedAt,
     details: {
       recordKind: 'prescribed',
-      dose: dose(seg, 2, 4),
+      dose: doseOf(seg, 2, 4),
       form: codedText(seg, 5),
       dosage: texts([seg.text(6)]),
       placerOrder: order.placer,
@@ -107,26 +107,36 @@ export function mapRxa(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
   const action = seg.get(21).toUpperCase();
   const administered = hl7Date(seg.get(3));
   const codes = codingsOf(seg, 5);
-  const fields = {
-    codes,
-    text: codedText(seg, 5) ?? 'Administration (unspecified)',
-    status: action === 'D' ? 'entered-in-error' : (COMPLETION[seg.get(20).toUpperCase()] ?? 'completed'),
-    date: administered,
-    provenance: provenance(ctx, `RXA/${order.placer ?? nonEmpty(seg.get(1)) ?? '-'}/${seg.position}`, administered),
-  };
-  const given = { dose: dose(seg, 6, 7), placerOrder: order.placer };
+  // Fields written out for each section (no object spread per segment on the hot path, ADR 0022).
+  const text = codedText(seg, 5) ?? 'Administration (unspecified)';
+  const status = action === 'D' ? 'entered-in-error' : (COMPLETION[seg.get(20).toUpperCase()] ?? 'completed');
+  const source = provenance(ctx, `RXA/${order.placer ?? nonEmpty(seg.get(1)) ?? '-'}/${seg.position}`, administered);
+  const dose = doseOf(seg, 6, 7);
   if (isVaccine(codes)) {
     return hl7Item({
-      ...fields,
+      codes,
+      text,
+      status,
+      date: administered,
+      provenance: source,
       section: 'immunizations',
-      details: { ...given, lotNumber: nonEmpty(seg.get(15)), doseNumber: nonEmpty(seg.get(2)) },
+      details: { dose, placerOrder: order.placer, lotNumber: nonEmpty(seg.get(15)), doseNumber: nonEmpty(seg.get(2)) },
     });
   }
-  return hl7Item({ ...fields, section: 'medications', details: { ...given, recordKind: 'administered' } });
+  return hl7Item({
+    codes,
+    text,
+    status,
+    date: administered,
+    provenance: source,
+    section: 'medications',
+    details: { dose, placerOrder: order.placer, recordKind: 'administered' },
+  });
 }
 
 /** RXR: the route belongs to the pharmacy segment before it. */
 export function applyRoute(item: PharmacyItem, rxr: Hl7Segment): void {
   const route = codedText(rxr, 1);
-  if (route) item.details = { ...item.details, route };
+  // The item's details were built for it alone (hl7Item): set in place, as a copy with the route would read.
+  if (route) (item.details as { route?: string }).route = route;
 }

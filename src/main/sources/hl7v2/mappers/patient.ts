@@ -19,7 +19,7 @@ import type { SubjectIdentity } from '../../types';
 import type { Hl7Segment } from '../hl7Parse';
 import { hl7Date, nonEmpty } from './common';
 
-function authoritySystems(authority: string[] | undefined): string[] {
+function authoritySystems(authority: readonly string[] | undefined): string[] {
   const out: string[] = [];
   for (const part of (authority ?? []).slice(0, 2)) {
     const value = part.trim();
@@ -35,10 +35,13 @@ function pidIdentifiers(pid: Hl7Segment): Identifier[] {
   const out: Identifier[] = [];
   // PID-2 (external id) and PID-4 (alternate id) were withdrawn in favour of PID-3 but still arrive from 2.3 systems.
   for (const field of [3, 2, 4]) {
-    for (const rep of pid.reps(field)) {
-      const value = rep[0]?.[0]?.trim();
+    // Read value by value (Hl7Segment.get equals reps(n)[r][c - 1][s - 1]): no arrays built for every component.
+    const count = pid.repetitions(field);
+    for (let r = 0; r < count; r++) {
+      const value = pid.get(field, 1, 1, r).trim();
       if (!value) continue;
-      const systems = authoritySystems(rep[3]);
+      // CX.4 assigning authority: namespace id and universal id (subcomponents 1 and 2).
+      const systems = authoritySystems([pid.get(field, 4, 1, r), pid.get(field, 4, 2, r)]);
       if (systems.length === 0 && field === 3) out.push({ value });
       for (const system of systems) out.push({ system, value });
     }

@@ -1,5 +1,5 @@
 /** PRB (problem detail) and DG1 (diagnosis) → problems; ICD-10, ICD-10-SE, ICPC-2 and others kept. */
-import type { ClinicalItemOf } from '../../../../shared/summary';
+import type { ClinicalItemOf, Coding } from '../../../../shared/summary';
 import type { Hl7Segment } from '../hl7Parse';
 import { codedText, codingSystem, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance } from './common';
 
@@ -25,11 +25,21 @@ export function mapPrb(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'pro
   });
 }
 
+/** `{ ...coding, system }` written out (codingsOf's keys: code, then display), without a spread per coding. */
+function withCodingSystem(coding: Coding, system: string): Coding {
+  const out: Coding = {};
+  for (const key in coding) {
+    if (Object.hasOwn(coding, key)) (out as Record<string, unknown>)[key] = (coding as Record<string, unknown>)[key];
+  }
+  out.system = system;
+  return out;
+}
+
 export function mapDg1(seg: Hl7Segment, ctx: Hl7MapContext): ClinicalItemOf<'problems'> {
   const codes = codingsOf(seg, 3);
   // DG1-2 (coding method, withdrawn in 2.5 yet common) names the system when DG1-3 does not.
   const method = codingSystem(seg.get(2));
-  const withSystem = codes.map((c) => (c.system || !method ? c : { ...c, system: method }));
+  const withSystem = method ? codes.map((c) => (c.system ? c : withCodingSystem(c, method))) : codes;
   return hl7Item({
     section: 'problems',
     codes: withSystem,
