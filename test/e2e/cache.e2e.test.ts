@@ -74,7 +74,8 @@ describe('browser preview with the encrypted cache', () => {
 
     const banner = page.getByTestId('patient-banner');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('Tolvan Tolvansson');
+    // The banner is there at once (progressive display); the name arrives with the first source's answer.
+    await expect.poll(() => banner.innerText(), { timeout: 15_000 }).toContain('Tolvan Tolvansson');
     await page.getByTestId('from-cache').waitFor();
     expect(await page.getByTestId('from-cache').innerText()).toContain('3 h 12 min gammal');
 

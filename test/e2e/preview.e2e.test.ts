@@ -46,7 +46,8 @@ describe('browser preview', () => {
     await openPatient(page, '19121212-1212');
     const banner = page.getByTestId('patient-banner');
     await banner.waitFor();
-    expect(await banner.innerText()).toContain('Tolvan Tolvansson');
+    // The banner is there at once (progressive display); the name arrives with the first source's answer.
+    await expect.poll(() => banner.innerText(), { timeout: 15_000 }).toContain('Tolvan Tolvansson');
 
     const allergy = page.getByTestId('section-allergies').getByTestId('summary-item').filter({ hasText: /penicillin/i });
     await allergy.first().waitFor();
