@@ -33,10 +33,10 @@ beforeAll(async () => {
   cpSync(join(hl7SandboxDir(), 'batch'), folder, { recursive: true });
   const config = parseConfig({
     sources: [
-      { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 3_000 },
-      { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 3_000 },
-      { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast.port, timeoutMs: 3_000 },
-      { id: 'lab-ost-files', name: 'Laboratoriet Öst (filer)', kind: 'hl7v2-batch', folder, timeoutMs: 3_000, settleMs: 0 },
+      { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 10_000 },
+      { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 10_000 },
+      { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast.port, timeoutMs: 10_000 },
+      { id: 'lab-ost-files', name: 'Laboratoriet Öst (filer)', kind: 'hl7v2-batch', folder, timeoutMs: 10_000, settleMs: 0 },
     ],
   });
   service = createSummaryService({ sources: createSourceAdapters(config), clock: { now: () => NOW }, logger: createLogger('test') });

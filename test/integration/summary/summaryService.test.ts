@@ -20,8 +20,8 @@ beforeAll(async () => {
   [nord, syd] = await Promise.all([startFhirSandbox({ region: 'nord' }), startFhirSandbox({ region: 'syd' })]);
   const sources = createSourceAdapters({
     sources: [
-      { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 1_500, enabled: true },
-      { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 1_500, enabled: true },
+      { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 6_000, enabled: true },
+      { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 6_000, enabled: true },
     ],
   });
   service = createSummaryService({ sources, clock: { now: () => NOW }, logger: createLogger('test') });
