@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
@@ -24,13 +24,28 @@ export function offered(key: SectionKey, summary: SummaryView): boolean {
 }
 
 /**
+ * A section's panel renders again only when its items or context change: an
+ * update that left the sections unchanged (issue 13) keeps the same item
+ * arrays, so none of the rows is rendered again.
+ */
+const Panel = memo(SectionPanel);
+
+/** The same object while its content is the same, so memoized panels see no change when an update repeats it. */
+function useStableByContent<T>(value: T): T {
+  const kept = useRef<{ json: string; value: T } | null>(null);
+  const json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
+  if (kept.current?.json !== json) kept.current = { json, value };
+  return kept.current.value;
+}
+
+/**
  * One patient's summary. It is re-rendered whole as each source's update
  * arrives (ADR 0014); sections keep their identity (keyed by section), so what
  * the clinician expanded and where they scrolled stay as they were.
  */
 export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
   const openedAt = useSamsyn((s) => s.openedAt);
-  const context = useMemo<SectionContext>(() => {
+  const freshContext = useMemo<SectionContext>(() => {
     const unanswered = summary.sources.filter((s) => isFailing(s.state)).map((s) => s.name);
     const pending = summary.sources.filter((s) => s.state === 'pending').map((s) => s.name);
     const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
@@ -43,6 +58,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       names: new Map(summary.sources.map((s) => [s.sourceId, s.name])),
     };
   }, [summary.sources, summary.retracted, summary.coverage]);
+  const context = useStableByContent(freshContext);
   const reveal = useSamsyn((s) => s.reveal);
   const exportIps = useSamsyn((s) => s.exportIps);
   const print = useSamsyn((s) => s.print);
@@ -133,7 +149,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
             }}
           />
           {panels.filter((config) => offered(config.key, summary)).map((config) => (
-            <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
+            <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>
       </div>
