@@ -151,6 +151,8 @@ function isForSelected(selected: SelectedPatient | null, summary: SummaryView): 
 /** Marks each time whole sections replace the shown ones (a full render), for the benchmark's count (User Timing). */
 function markSectionsReplaced(): void {
   try {
+    // One entry at a time on the timeline (an observer still sees each).
+    globalThis.performance?.clearMarks?.('samsyn.summary.sections');
     globalThis.performance?.mark?.('samsyn.summary.sections');
   } catch {
     // No timeline: nothing to count.

@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
@@ -39,6 +39,31 @@ function useStableByContent<T>(value: T): T {
 }
 
 /**
+ * The first screenful first (issue 13): the first panels in the role's order
+ * (alerts, allergies and medications in IPS order) are painted with the
+ * header, the rest in the next task, as an interruptible transition. Printing
+ * renders every panel at once.
+ */
+const FIRST_PANELS = 3;
+
+function usePanelsShown(total: number, printing: boolean): number {
+  const [all, setAll] = useState(false);
+  useEffect(() => {
+    if (all) return;
+    // After the frame that paints the first panels: a frame callback runs just before that paint, its timer after it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [all]);
+  return all || printing ? total : Math.min(total, FIRST_PANELS);
+}
+
+/**
  * One patient's summary. It is re-rendered whole as each source's update
  * arrives (ADR 0014); sections keep their identity (keyed by section), so what
  * the clinician expanded and where they scrolled stay as they were.
@@ -70,6 +95,9 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const order = summary.view?.sections;
   const panels = order ? order.flatMap((key) => SECTIONS.filter((c) => c.key === key)) : SECTIONS;
   const filtered = summary.view?.filtered ?? [];
+  const printing = useSamsyn((s) => s.printing);
+  const offeredPanels = panels.filter((config) => offered(config.key, summary));
+  const shown = usePanelsShown(offeredPanels.length, printing);
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
@@ -148,7 +176,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
-          {panels.filter((config) => offered(config.key, summary)).map((config) => (
+          {offeredPanels.slice(0, shown).map((config) => (
             <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>
