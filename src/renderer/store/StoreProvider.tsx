@@ -39,8 +39,7 @@ const noStore = { subscribe: () => () => undefined, getState: () => null } as co
  */
 export function useProvenanceFreshness(): ProvenanceFreshness | null {
   const store = useContext(StoreContext);
-  return useSyncExternalStore(
-    store ? store.subscribe : noStore.subscribe,
-    () => (store ? store.getState().provenanceFreshness : null),
-  );
+  const read = () => (store ? store.getState().provenanceFreshness : null);
+  // The same reading on the server (renderToString in tests and printing helpers).
+  return useSyncExternalStore(store ? store.subscribe : noStore.subscribe, read, read);
 }

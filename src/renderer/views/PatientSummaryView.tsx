@@ -39,15 +39,18 @@ function useStableByContent<T>(value: T): T {
 }
 
 /**
- * The first screenful first (issue 13): the first panels in the role's order
- * (alerts, allergies and medications in IPS order) are painted with the
- * header, the rest in the next task, as an interruptible transition. Printing
- * renders every panel at once.
+ * The first screenful first (issue 13): for a large summary the first panels
+ * in the role's order (alerts, allergies and medications in IPS order) are
+ * painted with the header, the rest in the next task, as an interruptible
+ * transition. A small summary, and printing, render every panel at once.
  */
 const FIRST_PANELS = 3;
 
-function usePanelsShown(total: number, printing: boolean): number {
-  const [all, setAll] = useState(false);
+/** A summary this small renders whole at once: deferring would only add a frame. */
+const SMALL_SUMMARY_ITEMS = 200;
+
+function usePanelsShown(total: number, printing: boolean, small: boolean): number {
+  const [all, setAll] = useState(small);
   useEffect(() => {
     if (all) return;
     // After the frame that paints the first panels: a frame callback runs just before that paint, its timer after it.
@@ -60,7 +63,7 @@ function usePanelsShown(total: number, printing: boolean): number {
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [all]);
-  return all || printing ? total : Math.min(total, FIRST_PANELS);
+  return all || printing || small ? total : Math.min(total, FIRST_PANELS);
 }
 
 /**
@@ -97,7 +100,8 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const filtered = summary.view?.filtered ?? [];
   const printing = useSamsyn((s) => s.printing);
   const offeredPanels = panels.filter((config) => offered(config.key, summary));
-  const shown = usePanelsShown(offeredPanels.length, printing);
+  const itemCount = offeredPanels.reduce((n, config) => n + summary.sections[config.key].length, 0);
+  const shown = usePanelsShown(offeredPanels.length, printing, itemCount <= SMALL_SUMMARY_ITEMS);
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
