@@ -100,6 +100,21 @@ export const samsynApi = {
 } as const;
 
 /**
+ * A pushed update whose sections are, record for record, those the renderer
+ * already shows for this open (issue 13): everything but the sections, which
+ * stay as shown. Only each source's fetch time and cached mark changed in them
+ * (`freshness`: every record of that source now carries these). `sameSince` is
+ * the seq from which the sections have been these: the renderer applies the
+ * update only over sections it received at or after that seq, for the same open
+ * and patient (else it drops it). Sent through deliver() like every update.
+ */
+export const unchangedSummarySchema = summarySchema.omit({ sections: true }).extend({
+  progress: z.object({ openId: z.string(), seq: z.number(), final: z.boolean() }),
+  sameSince: z.number().int().min(0),
+  freshness: z.record(z.string(), z.object({ fetchedAt: z.string(), cached: z.boolean() })),
+});
+
+/**
  * Events pushed from the services to the renderer. 'summary.updated' carries the
  * whole re-merged summary after each source's answer, failure or deadline that
  * follows summary.open's first answer (cached, or every source pending), the
@@ -108,7 +123,7 @@ export const samsynApi = {
  * is newer than what is shown.
  */
 export const samsynEvents = {
-  'summary.updated': z.object({ summary: summarySchema }),
+  'summary.updated': z.union([z.object({ summary: summarySchema }), z.object({ unchanged: unchangedSummarySchema })]),
   /** Signed in, out, switched or locked: the renderer clears every patient view on any change of user or lock. */
   'session.changed': z.object({ session: sessionViewSchema }),
   /**

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     const tolvan = sandboxPatient('tolvan').identifier.value;
     const firstUpdates: Summary[] = [];
     withHung.events.subscribe((event, payload) => {
-      if (event !== 'summary.updated') return;
+      if (event !== 'summary.updated' || !('summary' in payload)) return;
       const { summary } = payload as { summary: Summary };
       if (summary.progress?.seq === 1) firstUpdates.push(summary);
     });

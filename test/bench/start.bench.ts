@@ -4,8 +4,17 @@
  * fresh process, run interleaved (A B A B ...) so load on the machine falls on
  * both. Figure start.cli-validate-id: median wall time, target ratio <= 3.
  * Also informational: `summarize` of one FHIR Bundle file.
+ *
+ * preview.start-to-ready: the compiled preview (src/main/preview/previewMain.ts,
+ * built to build/main by `npm run build:main`, run here first) with its
+ * runtime (the demo configuration: cache, access log, services; its sandbox
+ * sources shown disabled since none run) from spawn until its first HTTP answer
+ * (GET / → 200), against a bare Node http server started and asked the same
+ * way. Interleaved; target ratio <= 3.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { medianAndSpread, report } from './report';
@@ -41,3 +50,64 @@ function figure(name: string, args: string[]): void {
 out(`CLI start-up (${ROUNDS} interleaved rounds; baseline node -e 0)`);
 figure('start.cli-validate-id', [bin, 'validate-id', '19121212-1212']);
 figure('start.cli-summarize-fhir', [bin, 'summarize', join(root, 'test', 'fixtures', 'bundles', 'tolvan-nord.json'), '--patient', '191212121212']);
+
+/** Spawn → "ready <origin>" on stdout → GET / answered 200; the process is then stopped. */
+async function startToReady(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    const origin = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+        const m = /ready (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const response = await fetch(`${origin}/`);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`GET / answered ${response.status}`);
+    return performance.now() - t0;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function previewFigure(): Promise<void> {
+  const built = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json', '--outDir', 'build/main', '--noEmit', 'false'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`build:main failed: ${built.stdout}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'samsyn-bench-preview-start-'));
+  const env = { ...process.env, SAMSYN_CACHE_KEY: Buffer.alloc(32, 0x33).toString('base64'), SAMSYN_LOG_LEVEL: 'warn' };
+  const preview = [join(root, 'build', 'main', 'main', 'preview', 'previewMain.js'), '--data', dataDir];
+  const bare = ['-e', "require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { process.stdout.write('ready http://127.0.0.1:' + this.address().port + '\\n'); })"];
+  try {
+    await startToReady(preview, env); // warms the file cache; creates the cache and access log files
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      a.push(await startToReady(preview, env));
+      b.push(await startToReady(bare, env));
+    }
+    const sa = medianAndSpread(a);
+    const sb = medianAndSpread(b);
+    out(`preview start to first answer (${ROUNDS} interleaved rounds; baseline a bare node http server, same spawn and GET)`);
+    out(`  preview with runtime: median ${sa.median.toFixed(1)} ms (${sa.min.toFixed(1)}–${sa.max.toFixed(1)})`);
+    out(`  bare http server: median ${sb.median.toFixed(1)} ms (${sb.min.toFixed(1)}–${sb.max.toFixed(1)})`);
+    report({ name: 'preview.start-to-ready', value: sa.median, unit: 'ms', baseline: sb.median, atMost: 3 });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+previewFigure().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

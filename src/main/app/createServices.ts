@@ -11,6 +11,7 @@ import type { AccessLog } from '../audit';
 import { createIdentityProvider, idleLockSeconds } from '../auth/identitySettings';
 import { createSessionManager, type SessionManager, type Timers } from '../auth/sessionManager';
 import { createEventHub, type EventHub } from '../bridge/eventHub';
+import { createUnchangedTracker } from '../bridge/unchangedSections';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
 import type { CachedDocument } from '../cache/cacheStore';
@@ -184,8 +185,12 @@ export function createServices(deps: {
     const openedAt = openedIn.get(patientKey(update.patient.identifier));
     if (openedAt !== undefined && openedAt !== now.generation) return;
     const view = access.view(update, now.user);
-    if (view) events.emit('summary.updated', { summary: view });
+    // Sections the renderer already holds for this open, viewer and patient travel as the head only (issue 13).
+    const viewer = { generation: now.generation, userId: now.user.userId, patientKey: patientKey(update.patient.identifier) };
+    if (view) events.emit('summary.updated', unchanged.payload(viewer, view));
   };
+  const unchanged = createUnchangedTracker();
+  session.onChange(() => unchanged.clear());
   const summary = createSummaryService({
     sources,
     clock: deps.clock,
@@ -226,6 +231,7 @@ export function createServices(deps: {
       // Signed out, switched or locked while the sources answered: the answer is dropped here.
       if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
       const view = access.viewAnswer(answer, signedIn.user);
+      if (view) unchanged.answered({ generation: signedIn.generation, userId: signedIn.user.userId, patientKey: patientKey(parsed.value.identifier) }, view);
       return view ? ok(view) : fail('ROLE_UNKNOWN');
     },
     'summary.reveal': async ({ patient, sourceId, basis, reason }) => {
@@ -234,6 +240,8 @@ export function createServices(deps: {
       const { signedIn, parsed } = asked.value;
       const refusal = access.reveal(signedIn.user, parsed.value, sourceId, basis, reason);
       if (refusal) return fail(refusal);
+      // What each tab holds differs from here on: the next update is sent whole.
+      unchanged.clear();
       openedIn.set(patientKey(parsed.value.identifier), signedIn.generation);
       const { answer } = await summary.openWithRefresh(parsed.value);
       if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');

@@ -17,6 +17,26 @@ function cleanParams(raw: unknown): ErrorParams | undefined {
 }
 
 /**
+ * Records how long one check took as a User Timing measure ("samsyn.validate
+ * <command or event>"), so a benchmark in the browser can weigh validation
+ * against the open it belongs to. The previous measure of the same name is
+ * cleared first: the timeline holds at most one per name.
+ */
+function timed<T>(name: string, check: () => T): T {
+  const perf = globalThis.performance;
+  if (typeof perf?.measure !== 'function') return check();
+  const start = perf.now();
+  const result = check();
+  try {
+    perf.clearMeasures(name);
+    perf.measure(name, { start, end: perf.now() });
+  } catch {
+    // A timeline that refuses a measure changes nothing for the answer.
+  }
+  return result;
+}
+
+/**
  * Turns whatever came over a transport into a trusted Result: a success value
  * must match the command's response schema, a failure must carry a known code.
  * Anything else becomes INTERNAL, so a broken or hostile answer is never rendered.
@@ -47,7 +67,7 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
     } catch {
       return fail('BRIDGE_UNREACHABLE', { command });
     }
-    return checkResult(command, raw);
+    return timed(`samsyn.validate ${command}`, () => checkResult(command, raw));
   }
 
   return {
@@ -59,7 +79,7 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
       if (!isEventName(event)) return () => undefined;
       const schema = samsynEvents[event] as z.ZodType;
       return transport.on(event, (payload) => {
-        const parsed = schema.safeParse(payload);
+        const parsed = timed(`samsyn.validate ${event}`, () => schema.safeParse(payload));
         if (parsed.success) listener(parsed.data);
       });
     },

@@ -2,7 +2,8 @@
  * The patient on screen: what is typed, what was asked for, and the summary
  * shown — which must always be the asked-for patient's.
  */
-import type { SamsynBridge } from '../../shared/api';
+import type { z } from 'zod';
+import type { SamsynBridge, unchangedSummarySchema } from '../../shared/api';
 import type { AppError } from '../../shared/errors';
 import { formatNationalId, parsePatientInput, sameIdentifier } from '../../shared/identity';
 import type { NationalId } from '../../shared/identity/types';
@@ -26,6 +27,12 @@ export interface SelectedPatient {
   /** How the patient is shown until the summary arrives (formatted national id). */
   display: string;
 }
+
+/** A pushed update whose sections are those shown (shared/api.ts): the head, and each source's new fetch time and cached mark. */
+export type UnchangedUpdate = z.output<typeof unchangedSummarySchema>;
+
+/** Per source, the fetch time and cached mark its records now carry (set when a refresh left the sections unchanged). */
+export type ProvenanceFreshness = UnchangedUpdate['freshness'];
 
 /** Why the patient is opened: stated once per patient per session (issue 10 item 4). */
 export interface PurposeStatement {
@@ -73,6 +80,16 @@ export interface PatientSlice {
    * open shown, and it is newer than what is shown. Always whole: it replaces.
    */
   receiveSummary(summary: SummaryView): void;
+  /**
+   * An update whose sections are those already shown for this open: its head
+   * replaces the shown one and the sections (their objects, so no row renders
+   * again) stay; each source's new fetch time and cached mark go to
+   * `provenanceFreshness`. Dropped unless the shown sections came at or after
+   * `sameSince` in the same open, for the same patient, and it is newer.
+   */
+  receiveUnchanged(update: UnchangedUpdate): void;
+  /** See receiveUnchanged; null whenever the sections shown came whole. */
+  provenanceFreshness: ProvenanceFreshness | null;
   /** Sign-out, switch of user, lock: the patient leaves the screen and any answer on its way is ignored. */
   clearPatient(): void;
 }
@@ -135,6 +152,25 @@ function isForSelected(selected: SelectedPatient | null, summary: SummaryView): 
   return sameAsked && isSamePatient(selected, summary);
 }
 
+/** Marks each time whole sections replace the shown ones (a full render), for the benchmark's count (User Timing). */
+function markSectionsReplaced(): void {
+  try {
+    // One entry at a time on the timeline (an observer still sees each).
+    globalThis.performance?.clearMarks?.('samsyn.summary.sections');
+    globalThis.performance?.mark?.('samsyn.summary.sections');
+  } catch {
+    // No timeline: nothing to count.
+  }
+}
+
+/** The shown summary with an unchanged update applied, or undefined when it may not be (see receiveUnchanged). */
+function applyUnchanged(current: SummaryView, sectionsSince: number, update: UnchangedUpdate): SummaryView | undefined {
+  if (!current.progress || current.progress.openId !== update.progress.openId) return undefined;
+  if (update.progress.seq <= current.progress.seq || sectionsSince < update.sameSince) return undefined;
+  const { sameSince: _since, freshness: _freshness, ...head } = update;
+  return { ...head, sections: current.sections };
+}
+
 export function createPatientSlice(bridge: SamsynBridge, now: () => Date): SliceCreator<PatientSlice> {
   // Every open gets a number; only the answer to the latest one may land.
   let latestRequest = 0;
@@ -144,7 +180,17 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
    * its open, the newer of the two is shown and the rest dropped.
    */
   let early = new Map<string, SummaryView>();
+  /** Unchanged updates that arrived before the first answer, the newest per open id. */
+  let earlyUnchanged = new Map<string, UnchangedUpdate>();
   let answered = false;
+  /** The seq of the summary whose sections are shown (they came whole with it); -1 without one. */
+  let sectionsSince = -1;
+  /** Every whole summary shown goes through here: its sections are new, and the freshness override ends. */
+  const whole = (summary: SummaryView | null) => {
+    sectionsSince = summary?.progress?.seq ?? -1;
+    if (summary) markSectionsReplaced();
+    return { summary, provenanceFreshness: null };
+  };
   return (set, get) => ({
     input: '',
     check: { state: 'unchecked' },
@@ -156,6 +202,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     purposeNeeded: null,
     printing: false,
     printedAt: null,
+    provenanceFreshness: null,
 
     async print(output) {
       const { selected } = get();
@@ -200,8 +247,9 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       if (!answer.ok) return answer.error;
       if (!isSamePatient(selected, answer.value)) return { code: 'PATIENT_MISMATCH' };
       early = new Map();
+      earlyUnchanged = new Map();
       answered = true;
-      set({ summary: answer.value, error: null });
+      set({ ...whole(answer.value), error: null });
       return null;
     },
 
@@ -218,6 +266,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       // Whatever was asked before is superseded, valid or not.
       const request = ++latestRequest;
       early = new Map();
+      earlyUnchanged = new Map();
       answered = false;
       if (result.state !== 'valid') {
         // Nothing is sent for a number that is not valid, and the previous patient
@@ -227,7 +276,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
           input,
           check: result.state === 'empty' ? { state: 'invalid', error: { code: 'ID_EMPTY' } } : result,
           selected: null,
-          summary: null,
+          ...whole(null),
           loading: false,
           error: null,
           openedAt: null,
@@ -237,7 +286,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       }
       const selected = result.patient;
       // The previous patient's summary goes at once: it must never sit under the new header.
-      set({ input, check: result, selected, summary: null, error: null, loading: true, openedAt: Date.now(), purposeNeeded: null });
+      set({ input, check: result, selected, ...whole(null), error: null, loading: true, openedAt: Date.now(), purposeNeeded: null });
 
       const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query, ...(statement ?? {}) });
       if (request !== latestRequest) return;
@@ -253,17 +302,24 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         answered = true;
         const current = get().summary;
         // A pushed update of this same open may have overtaken this first answer.
-        const ahead = answer.value.progress ? early.get(answer.value.progress.openId) : undefined;
+        const openId = answer.value.progress?.openId;
+        const ahead = openId !== undefined ? early.get(openId) : undefined;
+        const aheadUnchanged = openId !== undefined ? earlyUnchanged.get(openId) : undefined;
         early = new Map();
-        if (ahead && supersedes(ahead, answer.value)) set({ loading: false, summary: ahead });
+        earlyUnchanged = new Map();
+        if (ahead && supersedes(ahead, answer.value)) set({ loading: false, ...whole(ahead) });
         else if (current && !current.progress && !supersedes(answer.value, current)) set({ loading: false });
-        else set({ loading: false, summary: answer.value });
+        else set({ loading: false, ...whole(answer.value) });
+        // An update that overtook the answer and left its sections as they were.
+        if (aheadUnchanged) get().receiveUnchanged(aheadUnchanged);
       }
     },
 
     clearPatient() {
       latestRequest += 1;
-      set({ input: '', check: { state: 'unchecked' }, selected: null, summary: null, loading: false, error: null, purposeNeeded: null });
+      early = new Map();
+      earlyUnchanged = new Map();
+      set({ input: '', check: { state: 'unchecked' }, selected: null, ...whole(null), loading: false, error: null, purposeNeeded: null });
     },
 
     receiveSummary(summary) {
@@ -280,7 +336,21 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         // After the answer: only this open's updates, and only newer ones.
         if (!current?.progress || current.progress.openId !== openId || summary.progress.seq <= current.progress.seq) return;
       } else if (current && !supersedes(summary, current)) return;
-      set({ summary, loading: false, error: null });
+      set({ ...whole(summary), loading: false, error: null });
+    },
+
+    receiveUnchanged(update) {
+      const { selected, summary: current } = get();
+      // The head names the patient: checked exactly as a whole summary is.
+      if (!isForSelected(selected, { ...update, sections: current?.sections ?? ({} as SummaryView['sections']) })) return;
+      if (!answered) {
+        const kept = earlyUnchanged.get(update.progress.openId);
+        if (!kept || update.progress.seq > kept.progress.seq) earlyUnchanged.set(update.progress.openId, update);
+        return;
+      }
+      if (!current) return;
+      const next = applyUnchanged(current, sectionsSince, update);
+      if (next) set({ summary: next, provenanceFreshness: update.freshness, loading: false, error: null });
     },
   });
 }

@@ -46,7 +46,9 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
   }));
   // The bridge has checked the payload against the event contract.
   bridge.on('summary.updated', (payload) => {
-    store.getState().receiveSummary((payload as EventPayload<'summary.updated'>).summary);
+    const update = payload as EventPayload<'summary.updated'>;
+    if ('summary' in update) store.getState().receiveSummary(update.summary);
+    else store.getState().receiveUnchanged(update.unchanged);
   });
   bridge.on('session.changed', (payload) => {
     store.getState().receiveSession((payload as EventPayload<'session.changed'>).session);

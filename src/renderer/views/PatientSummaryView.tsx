@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useRef, useState } from 'react';
 import { useFormat } from '../i18n/useFormat';
 import { PatientBanner } from '../components/PatientBanner';
 import { SealedNotice } from '../components/SealedNotice';
@@ -42,13 +42,56 @@ export function offered(key: SectionKey, summary: SummaryView): boolean {
 }
 
 /**
+ * A section's panel renders again only when its items or context change: an
+ * update that left the sections unchanged (issue 13) keeps the same item
+ * arrays, so none of the rows is rendered again.
+ */
+const Panel = memo(SectionPanel);
+
+/** The same object while its content is the same, so memoized panels see no change when an update repeats it. */
+function useStableByContent<T>(value: T): T {
+  const kept = useRef<{ json: string; value: T } | null>(null);
+  const json = JSON.stringify(value, (_key, v: unknown) => (v instanceof Map ? [...v] : v));
+  if (kept.current?.json !== json) kept.current = { json, value };
+  return kept.current.value;
+}
+
+/**
+ * The first screenful first (issue 13): for a large summary the first panels
+ * in the role's order (alerts, allergies and medications in IPS order) are
+ * painted with the header, the rest in the next task, as an interruptible
+ * transition. A small summary, and printing, render every panel at once.
+ */
+const FIRST_PANELS = 3;
+
+/** A summary this small renders whole at once: deferring would only add a frame. */
+const SMALL_SUMMARY_ITEMS = 200;
+
+function usePanelsShown(total: number, printing: boolean, small: boolean): number {
+  const [all, setAll] = useState(small);
+  useEffect(() => {
+    if (all) return;
+    // After the frame that paints the first panels: a frame callback runs just before that paint, its timer after it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [all]);
+  return all || printing || small ? total : Math.min(total, FIRST_PANELS);
+}
+
+/**
  * One patient's summary. It is re-rendered whole as each source's update
  * arrives (ADR 0014); sections keep their identity (keyed by section), so what
  * the clinician expanded and where they scrolled stay as they were.
  */
 export function PatientSummaryView({ summary, selected }: { summary: SummaryView; selected: SelectedPatient }) {
   const openedAt = useSamsyn((s) => s.openedAt);
-  const context = useMemo<SectionContext>(() => {
+  const freshContext = useMemo<SectionContext>(() => {
     const unanswered = summary.sources.filter((s) => isFailing(s.state)).map((s) => s.name);
     const pending = summary.sources.filter((s) => s.state === 'pending').map((s) => s.name);
     const answered = summary.sources.some((s) => s.state === 'ok' || s.state === 'cached');
@@ -61,6 +104,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       names: new Map(summary.sources.map((s) => [s.sourceId, s.name])),
     };
   }, [summary.sources, summary.retracted, summary.coverage]);
+  const context = useStableByContent(freshContext);
   const reveal = useSamsyn((s) => s.reveal);
   const exportIps = useSamsyn((s) => s.exportIps);
   const print = useSamsyn((s) => s.print);
@@ -74,6 +118,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const filtered = summary.view?.filtered ?? [];
   const viewUser = useViewUser();
   const desktop = useSamsyn((s) => s.appInfo?.transport === 'electron');
+  const printing = useSamsyn((s) => s.printing);
   const shown = panels.filter((config) => offered(config.key, summary));
   const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
   const printOut = (output?: 'paper' | 'pdf') => {
@@ -81,6 +126,8 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
       if (problem) setExported(error(problem.code));
     });
   };
+  const itemCount = shown.reduce((n, config) => n + summary.sections[config.key].length, 0);
+  const paintedCount = usePanelsShown(shown.length, printing, itemCount <= SMALL_SUMMARY_ITEMS);
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
@@ -176,8 +223,8 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
-          {shown.map((config) => (
-            <SectionPanel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
+          {shown.slice(0, paintedCount).map((config) => (
+            <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>
       </div>

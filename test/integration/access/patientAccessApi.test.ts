@@ -19,6 +19,8 @@ import { startFhirSandbox, type FhirSandbox } from '../../../src/main/sandbox/fh
 import { materializeSummary, type SummaryAnswer } from '../../../src/main/summary/summaryAnswer';
 import type { Summary } from '../../../src/shared/summary';
 import { openFinal } from '../../fixtures/openFinal';
+import { createPushFollower } from '../../fixtures/pushedSummaries';
+import type { EventPayload } from '../../../src/shared/api';
 import { signInForTest } from '../../fixtures/session';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -90,10 +92,12 @@ describe('each role receives its own view, from the main process', () => {
   it('a pushed update reaches the renderer already filtered for the role', async () => {
     await signInForTest(services, 'maria.dental');
     const pushed: Summary[] = [];
+    const follower = createPushFollower();
     const stop = services.events.subscribe((event, payload) => {
-      if (event === 'summary.updated') pushed.push((payload as { summary: Summary }).summary);
+      if (event === 'summary.updated') pushed.push(follower.follow(payload as EventPayload<'summary.updated'>));
     });
-    await services.handlers['summary.open']({ patient: TOLVAN, purpose: 'care' });
+    const opened = await services.handlers['summary.open']({ patient: TOLVAN, purpose: 'care' });
+    if (opened.ok) follower.answered(materializeSummary(opened.value as SummaryAnswer));
     await services.summary.settled();
     stop();
     expect(pushed.length).toBeGreaterThan(0);
@@ -188,8 +192,9 @@ describe('sealed information per source country', () => {
     await services.handlers['summary.open']({ patient: KARI, purpose: 'emergency', reason: 'Bevisstløs, trenger full oversikt' });
     await services.summary.settled();
     const pushed: Summary[] = [];
+    const follower = createPushFollower();
     const stop = services.events.subscribe((event, payload) => {
-      if (event === 'summary.updated') pushed.push((payload as { summary: Summary }).summary);
+      if (event === 'summary.updated') pushed.push(follower.follow(payload as EventPayload<'summary.updated'>));
     });
     const revealed = await services.handlers['summary.reveal']({ patient: KARI, sourceId: 'helse-vest', basis: 'emergency', reason: 'Trenger medisinlisten' });
     expect(revealed.ok).toBe(true);

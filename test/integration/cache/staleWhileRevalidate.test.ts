@@ -18,6 +18,7 @@ import { SECTION_KEYS, type Summary } from '../../../src/shared/summary';
 import { materializeSummary } from '../../../src/main/summary/summaryAnswer';
 import { sandboxQuery } from '../../fixtures/patientQuery';
 import { signInForTest } from '../../fixtures/session';
+import { createPushFollower } from '../../fixtures/pushedSummaries';
 import type { EventPayload } from '../../../src/shared/api';
 
 const NURSE_VIEW = { role: 'nurse', sections: [...SECTION_KEYS], filtered: [] };
@@ -32,6 +33,7 @@ let dir: string;
 let cache: CacheHandle;
 let services: Services;
 const pushed: Summary[] = [];
+const follower = createPushFollower();
 
 const query = (key: string) => sandboxQuery(key, clock.now());
 const status = (s: Summary, id: string) => s.sources.find((x) => x.sourceId === id);
@@ -63,7 +65,8 @@ beforeAll(async () => {
   // Fresh summaries are pushed only while someone is signed in (issue 10).
   await signInForTest(services);
   services.events.subscribe((event, payload) => {
-    if (event === 'summary.updated') pushed.push((payload as EventPayload<'summary.updated'>).summary);
+    // Read as the renderer does: an update may carry only its head (issue 13).
+    if (event === 'summary.updated') pushed.push(follower.follow(payload as EventPayload<'summary.updated'>));
   });
 });
 
