@@ -91,6 +91,10 @@ export const ERROR_CODES = [
   'AUTH_CLAIMS_MISSING',
   'AUTH_PROVIDER_UNREACHABLE',
   'AUTH_TIMEOUT',
+  // bounded input (issue 14): each names the limit exceeded
+  'FILE_TOO_LARGE',
+  'FILE_NOT_UTF8',
+  'SOURCE_RESPONSE_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

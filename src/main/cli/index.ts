@@ -38,6 +38,8 @@ const COMMAND_USAGE: Record<string, string> = {
       Patient Summary (FHIR R4 document Bundle); --verbose writes diagnostics (JSON lines) to stderr.
       --as USER: the command line has no interactive sign-in; it acts as a user of the local
       directory (default 'cli', a technical identity with the nurse role).
+      --max-file-mb N: largest file read (default 50); a larger file, an HL7 file of more than
+      250,000 segments or a Bundle of more than 50,000 entries is a coded error naming the limit.
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
 `,

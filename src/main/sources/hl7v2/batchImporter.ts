@@ -59,11 +59,12 @@ import {
   sha256,
   writeLedger,
 } from './batchLedger';
-import { type Hl7FileContent, readHl7File } from './hl7File';
+import { countSegments, type Hl7FileContent, readHl7File } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
 export type { FolderFs } from './batchLedger';
+export { countSegments } from './hl7File';
 
 /** Defaults that fit a workstation: a lab's daily batch is a few MB. */
 export const DEFAULT_LIMITS = {
@@ -182,26 +183,6 @@ function unreadable(err: unknown): FileReason {
 }
 
 const isGone = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-
-/** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
-export function countSegments(bytes: Buffer): { segments: number; messages: number } {
-  let segments = 0;
-  let messages = 0;
-  let lineStart = true;
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (let i = start; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x0d || b === 0x0a) {
-      lineStart = true;
-      continue;
-    }
-    if (!lineStart) continue;
-    lineStart = false;
-    segments++;
-    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
-  }
-  return { segments, messages };
-}
 
 /**
  * The end marker a batch declares by its first segment and lacks: BTS for a

@@ -12,6 +12,38 @@ import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { withDefaultAuthority } from './mappers/patient';
 
+/** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
+export function countSegments(bytes: Buffer): { segments: number; messages: number } {
+  let segments = 0;
+  let messages = 0;
+  let lineStart = true;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0d || b === 0x0a) {
+      lineStart = true;
+      continue;
+    }
+    if (!lineStart) continue;
+    lineStart = false;
+    segments++;
+    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
+  }
+  return { segments, messages };
+}
+
+/**
+ * Segments one file read outside the batch folder (the CLI) may hold: the
+ * batch folder's default, so a command-line check is bounded like an import.
+ */
+export const FILE_MAX_SEGMENTS = 250_000;
+
+/** Throws HL7_FILE_TOO_LARGE naming the limit when the bytes hold more segments than allowed (counted before any parse). */
+export function checkSegmentLimit(bytes: Buffer, maxSegments: number = FILE_MAX_SEGMENTS): void {
+  const { segments } = countSegments(bytes);
+  if (segments > maxSegments) throw new CodedError('HL7_FILE_TOO_LARGE', { reason: 'segments', expected: maxSegments, found: segments });
+}
+
 export interface Hl7FileMessage {
   index: number;
   controlId?: string;

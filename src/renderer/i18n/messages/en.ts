@@ -484,5 +484,8 @@ export const en: Messages = {
     AUTH_CLAIMS_MISSING: 'The identity provider did not send everything about the user',
     AUTH_PROVIDER_UNREACHABLE: 'The identity provider could not be reached',
     AUTH_TIMEOUT: 'Sign-in was not completed in time',
+    FILE_TOO_LARGE: 'The file is over the size limit and was not read',
+    FILE_NOT_UTF8: 'The file is not valid UTF-8 text',
+    SOURCE_RESPONSE_TOO_LARGE: 'The system’s response was over the size limit and was not read',
   },
 };

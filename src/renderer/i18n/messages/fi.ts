@@ -484,5 +484,8 @@ export const fi: Messages = {
     AUTH_CLAIMS_MISSING: 'Tunnistuspalvelu ei lähettänyt kaikkia käyttäjän tietoja',
     AUTH_PROVIDER_UNREACHABLE: 'Tunnistuspalveluun ei saatu yhteyttä',
     AUTH_TIMEOUT: 'Kirjautumista ei viety loppuun ajoissa',
+    FILE_TOO_LARGE: 'Tiedosto ylittää kokorajan, eikä sitä luettu',
+    FILE_NOT_UTF8: 'Tiedosto ei ole kelvollista UTF-8-tekstiä',
+    SOURCE_RESPONSE_TOO_LARGE: 'Järjestelmän vastaus ylitti kokorajan, eikä sitä luettu',
   },
 };

@@ -484,5 +484,8 @@ export const nb: Messages = {
     AUTH_CLAIMS_MISSING: 'Identitetstjenesten sendte ikke alle opplysninger om brukeren',
     AUTH_PROVIDER_UNREACHABLE: 'Identitetstjenesten kunne ikke nås',
     AUTH_TIMEOUT: 'Innloggingen ble ikke fullført i tide',
+    FILE_TOO_LARGE: 'Filen er større enn grensen og ble ikke lest',
+    FILE_NOT_UTF8: 'Filen er ikke gyldig UTF-8-tekst',
+    SOURCE_RESPONSE_TOO_LARGE: 'Svaret fra systemet var større enn grensen og ble ikke lest',
   },
 };
