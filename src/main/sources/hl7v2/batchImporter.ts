@@ -59,7 +59,7 @@ import {
   sha256,
   writeLedger,
 } from './batchLedger';
-import { countSegments, type Hl7FileContent, readHl7File } from './hl7File';
+import { countSegments, type Hl7FileContent, readHl7File, readHl7FileSliced } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
@@ -483,11 +483,19 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     quarantineFile(current, attempt.name, { size }, { code: 'HL7_IMPORT_INTERRUPTED', params: {} }, at, report);
   }
 
-  function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): void {
+  async function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): Promise<void> {
     const when = at.toISOString();
     let content: Hl7FileContent;
     try {
-      content = parse(name, bytes, when);
+      // Mapped in slices: calls and deadlines are served while a large batch imports.
+      content = await readHl7FileSliced(bytes, {
+        sourceId: config.id,
+        sourceName: config.name,
+        fetchedAt: when,
+        recordPrefix: `${name}/`,
+        ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
+        ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
+      });
     } catch (err) {
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
@@ -523,7 +531,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** One entry of the drop folder: imported, quarantined, left waiting, or skipped with a reason. */
-  function takeFile(current: State, name: string, at: Date, report: ImportReport): FileReason | undefined {
+  async function takeFile(current: State, name: string, at: Date, report: ImportReport): Promise<FileReason | undefined> {
     const file = path.join(folder, name);
     let stat;
     try {
@@ -578,7 +586,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
     setAttempt(current, { name, size: bytes.length, at: at.toISOString() });
     try {
-      importFile(current, name, bytes, hash, at, report);
+      await importFile(current, name, bytes, hash, at, report);
     } finally {
       // A fault (full disk) is not a crash: the file is tried again next round.
       if (current.ledger.attempt) current.ledger = { version: 2, files: current.ledger.files };
@@ -622,7 +630,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       for (const name of names) {
         // One file per turn of the event loop: other calls are answered between files.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const reason = takeFile(current, name, at, report);
+        const reason = await takeFile(current, name, at, report);
         if (reason) skipped.push(reason);
       }
     } catch (err) {
