@@ -87,7 +87,13 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       if (Array.isArray(entries) && entries.length > DEFAULT_MAX_ENTRIES) {
         throw new CodedError('FILE_TOO_LARGE', { limit: 'entries', expected: DEFAULT_MAX_ENTRIES, found: entries.length });
       }
-      return bundleToSourceResult(json as never, ctx);
+      try {
+        return bundleToSourceResult(json as never, ctx);
+      } catch (err) {
+        // A Bundle whose shape breaks the reading (a list that is an object, a null in a list): coded, never a crash.
+        if (err instanceof CodedError) throw err;
+        throw new CodedError('FILE_NOT_FHIR_BUNDLE', { reason: 'shape' });
+      }
     },
   },
 });
