@@ -154,13 +154,14 @@ interface App {
   client: PreviewClient;
 }
 
-async function startApp(sources: unknown[], freshForSeconds: number, cache?: ReturnType<typeof openCache>): Promise<App> {
-  const config = parseConfig({ sources, summary: { freshForSeconds } });
+async function startApp(sources: unknown[], freshForSeconds: number, cache?: ReturnType<typeof openCache>, eventCap = EVENT_CAP): Promise<App> {
+  // A bench runs for minutes without a keystroke: the idle lock set long, so it measures opens, not the lock.
+  const config = parseConfig({ sources, summary: { freshForSeconds }, session: { idleLockMinutes: 24 * 60 } });
   const services = createServices({ config, ...(cache ? { cache } : {}), clock, logger, transport: 'preview', version: 'bench' });
   await signInForTest(services);
   // The purpose stated once per patient (as the dialog does); with a cache this also fills it.
   for (const p of PATIENTS) await stateCareFor(services, p);
-  const preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: tmpdir(), maxEventBufferBytes: EVENT_CAP });
+  const preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: tmpdir(), maxEventBufferBytes: eventCap });
   const client = new PreviewClient(preview);
   await client.start();
   return { services, preview, client };
@@ -183,7 +184,7 @@ function tally(results: OpenResult[]): { errors: number; timeouts: number; codes
     }
     for (const s of r.summary.sources) {
       if (s.state === 'timeout') timeouts++;
-      else if (s.state !== 'ok') errors++;
+      else if (s.state !== 'ok' && s.state !== 'cached') errors++;
     }
   }
   return { errors, timeouts, codes };
@@ -211,11 +212,15 @@ async function main(): Promise<void> {
   const cache = openCache({ dir, keyProvider: { kind: 'bench', getKey: () => Buffer.alloc(32, 0x31) }, clock, logger });
   const apps: App[] = [];
   try {
-    const cold = await startApp(regions, 0);
-    const cached = await startApp(regions, 60, cache);
-    const refresh = await startApp(regions, 0, cache);
-    const hung = await startApp([...regions.slice(0, 2), { id: 'region-tyst', name: 'Region Tyst', kind: 'fhir-r4', baseUrl: at.hung, timeoutMs: DEADLINE_MS }], 0);
-    apps.push(cold, cached, refresh, hung);
+    // The reading client shares this process's CPU with the app; its queue may grow while it parses, so the
+    // load phases allow more than the default cap (the stalled-client phase below runs with the 8 MiB cap).
+    const LOAD_CAP = 256 * 1024 * 1024;
+    const cold = await startApp(regions, 0, undefined, LOAD_CAP);
+    const cached = await startApp(regions, 60, cache, LOAD_CAP);
+    const refresh = await startApp(regions, 0, cache, LOAD_CAP);
+    const hung = await startApp([...regions.slice(0, 2), { id: 'region-tyst', name: 'Region Tyst', kind: 'fhir-r4', baseUrl: at.hung, timeoutMs: DEADLINE_MS }], 0, undefined, LOAD_CAP);
+    const memory = await startApp(regions, 0);
+    apps.push(cold, cached, refresh, hung, memory);
 
     const samples = { cold: [] as OpenResult[], cached: [] as OpenResult[], refresh: [] as OpenResult[], fired: [] as OpenResult[] };
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -261,9 +266,10 @@ async function main(): Promise<void> {
     report({ name: 'load.event-loop-delay-p99', value: loopDelay.percentile(99) / 1e6, unit: 'ms' });
 
     // 4. A stalled event client while the heavy patient is opened again and again (no cache: every open sends whole summaries).
-    const heavyOnce = await cold.client.open(HEAVY);
+    const heavyOnce = await memory.client.open(HEAVY);
+    if (!heavyOnce.summary) throw new Error(`heavy open failed: ${heavyOnce.error}`);
     const heavyBytes = Buffer.byteLength(JSON.stringify(heavyOnce.summary));
-    await cold.services.summary.settled();
+    await memory.services.summary.settled();
     const phase = async (stalled: boolean): Promise<{ retained: number; peak: number; dropped: boolean }> => {
       gc();
       const before = held();
@@ -272,8 +278,8 @@ async function main(): Promise<void> {
       let dropped = false;
       const socket = stalled
         ? await new Promise<import('node:net').Socket>((resolve) => {
-            const s = connect(cold.preview.port, '127.0.0.1', () => {
-              s.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${cold.preview.port}\r\nAuthorization: Bearer ${cold.preview.token}\r\n\r\n`);
+            const s = connect(memory.preview.port, '127.0.0.1', () => {
+              s.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${memory.preview.port}\r\nAuthorization: Bearer ${memory.preview.token}\r\n\r\n`);
               s.pause(); // never reads
               resolve(s);
             });
@@ -281,8 +287,8 @@ async function main(): Promise<void> {
           })
         : undefined;
       for (let i = 0; i < HEAVY_OPENS; i++) {
-        await cold.client.open(HEAVY);
-        await cold.services.summary.settled();
+        await memory.client.open(HEAVY);
+        await memory.services.summary.settled();
       }
       clearInterval(sampler);
       await new Promise((r) => setTimeout(r, 100));
