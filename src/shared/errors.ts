@@ -94,6 +94,10 @@ export const ERROR_CODES = [
   'AUTH_TIMEOUT',
   // print and save as PDF (desktop app)
   'PRINT_SAVE_FAILED',
+  // bounded input (issue 14): each names the limit exceeded
+  'FILE_TOO_LARGE',
+  'FILE_NOT_UTF8',
+  'SOURCE_RESPONSE_TOO_LARGE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,7 @@
  * tests capture it) and the files named on the command line. Error lines are
  * errorWords.ts's.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { CodedError } from '../../shared/errors';
 
 export interface CliIo {
@@ -12,11 +12,20 @@ export interface CliIo {
   now: () => Date;
 }
 
-/** The file's bytes; a missing or unreadable file is a coded error naming its position, not its path. */
-export async function readInputFile(path: string, index: number): Promise<Buffer> {
+/** Largest file a command reads (the batch folder's default): a larger one is FILE_TOO_LARGE before any byte is read. */
+export const CLI_MAX_FILE_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The file's bytes; a missing or unreadable file is a coded error naming its
+ * position, not its path; one over maxBytes (by stat) is FILE_TOO_LARGE, unread.
+ */
+export async function readInputFile(path: string, index: number, maxBytes: number = CLI_MAX_FILE_BYTES): Promise<Buffer> {
   try {
+    const { size } = await stat(path);
+    if (size > maxBytes) throw new CodedError('FILE_TOO_LARGE', { file: index, limit: 'bytes', expected: maxBytes, found: size });
     return await readFile(path);
   } catch (err) {
+    if (err instanceof CodedError) throw err;
     throw new CodedError((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_UNREADABLE', {
       file: index,
     });

@@ -98,7 +98,7 @@ const WORDS: Record<CliCode, Words> = {
   },
   HL7_CHARSET_UNSUPPORTED: (p, w) => `${hl7Place(p, w || 'the HL7 v2 input')} declares a character set (MSH-18) Samsyn cannot read`,
   HL7_FILE_INCOMPLETE: (_p, w) => `${w || 'a dropped file'} is still being written or ends mid-message`,
-  HL7_FILE_TOO_LARGE: (_p, w) => `${w || 'a dropped file'} is larger than a batch file may be`,
+  HL7_FILE_TOO_LARGE: (p, w) => `${w || 'a dropped file'} is larger than a batch file may be: over the ${limitWords(p)}`,
   HL7_FILE_LINK: (_p, w) => `${w || 'a dropped file'} is a link, which is not followed`,
   HL7_FILE_NOT_REGULAR: (_p, w) => `${w || 'a dropped entry'} is not a regular file`,
   HL7_IMPORT_INTERRUPTED: () => 'an earlier import of the drop folder was interrupted',
@@ -166,7 +166,17 @@ const WORDS: Record<CliCode, Words> = {
   AUTH_PROVIDER_UNREACHABLE: () => 'the identity provider could not be reached',
   AUTH_TIMEOUT: () => 'sign-in was not completed in time',
   PRINT_SAVE_FAILED: () => 'the PDF file could not be saved',
+  FILE_TOO_LARGE: (p, w) => `${w || 'the file'} is over the ${limitWords(p)} and was not read`,
+  FILE_NOT_UTF8: (p, w) => `${w || 'the file'} is not valid UTF-8${num(p.position) ? ` (at byte ${num(p.position)})` : ''}`,
+  SOURCE_RESPONSE_TOO_LARGE: (p, w) => `${w || 'the source'} answered with more than the ${limitWords(p)}`,
 };
+
+/** The limit a *_TOO_LARGE error names, in words: `limit of 50 MiB` style, from {limit, expected}. */
+function limitWords(p: ErrorParams): string {
+  const limit = word(p.limit) ?? word(p.reason) ?? 'size';
+  const expected = num(p.expected);
+  return `${limit} limit${expected ? ` (${expected}${limit === 'bytes' ? ' bytes' : ''})` : ''}`;
+}
 
 /** An error the CLI itself tells apart (its code is not one of the app's). */
 export class CliFailure extends Error {

@@ -7,6 +7,7 @@
 import { basename } from 'node:path';
 import { CodedError } from '../../shared/errors';
 import { parseHl7Document } from '../sources/hl7v2/hl7Parse';
+import { checkSegmentLimit } from '../sources/hl7v2/hl7File';
 import { decodeHl7Bytes, isHl7Bytes } from '../sources/hl7v2/hl7Text';
 import { firstSegmentLine, readInputFile, type CliIo } from './cliIo';
 import { CliFailure, errorLine, toCliError } from './errorWords';
@@ -22,6 +23,7 @@ export const HL7_USAGE = `  samsyn hl7 inspect FILE
 export async function inspectHl7File(path: string): Promise<string> {
   const bytes = await readInputFile(path, 1);
   if (!isHl7Bytes(bytes)) throw new CliFailure({ code: 'HL7_NO_HEADER', params: firstSegmentLine(bytes) ?? { line: 1 } });
+  checkSegmentLimit(bytes);
   const doc = parseHl7Document(decodeHl7Bytes(bytes));
   const bad = doc.entries.find((e) => e.error || !e.view);
   if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });

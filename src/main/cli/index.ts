@@ -29,7 +29,7 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--max-file-mb N] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
@@ -40,6 +40,8 @@ const COMMAND_USAGE: Record<string, string> = {
       so one substance coded differently by two files is recognised as one; repeatable.
       --as USER: the command line has no interactive sign-in; it acts as a user of the local
       directory (default 'cli', a technical identity with the nurse role).
+      --max-file-mb N: largest file read (default 50); a larger file, an HL7 file of more than
+      250,000 segments or a Bundle of more than 50,000 entries is a coded error naming the limit.
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
 `,

@@ -27,6 +27,9 @@ function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt:
   try {
     return reader.read(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier });
   } catch (err) {
+    if (err instanceof CodedError && err.code === 'FILE_NOT_UTF8' && firstSegmentLine(bytes)) {
+      throw new CliFailure({ code: 'HL7_NO_HEADER', params: firstSegmentLine(bytes)! });
+    }
     if (err instanceof CodedError && err.code === 'FILE_NOT_JSON') {
       // Not JSON: HL7 v2 segments without a header are told apart from a broken JSON file.
       const segment = firstSegmentLine(bytes);
@@ -54,7 +57,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true } },
+      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true }, 'max-file-mb': { type: 'string' } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
@@ -64,6 +67,11 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   const format = parsed.values.format ?? (parsed.values.json ? 'json' : 'text');
   if (!['text', 'json', 'ips'].includes(format) || (parsed.values.json && format !== 'json')) {
     io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--format' } }) + usage);
+    return EXIT.usage;
+  }
+  const maxFileMb = parsed.values['max-file-mb'] === undefined ? undefined : Number(parsed.values['max-file-mb']);
+  if (maxFileMb !== undefined && !(Number.isInteger(maxFileMb) && maxFileMb > 0 && maxFileMb <= 1024)) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--max-file-mb' } }) + usage);
     return EXIT.usage;
   }
   if (files.length === 0 || !parsed.values.patient) {
@@ -88,7 +96,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   for (const [i, file] of files.entries()) {
     try {
       // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
-      const bytes = await readInputFile(file, i + 1);
+      const bytes = await readInputFile(file, i + 1, maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024);
       sources.push(fileSource(i + 1, file, readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier)));
     } catch (err) {
       io.err(errorLine(toCliError(err), `file ${i + 1}`));

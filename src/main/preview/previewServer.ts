@@ -199,7 +199,8 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     const send = (chunk: string): void => {
       if (res.destroyed) return;
       // Judged by what is still queued from before: one event always fits an idle client.
-      if (res.writableLength > limit) {
+      // Checked with the chunk: what is held for a client passes the cap only by one event sent to an empty queue.
+      if (res.writableLength > 0 && res.writableLength + Buffer.byteLength(chunk) > limit) {
         log.warn({ buffered: res.writableLength, limit }, 'event client not reading; dropped');
         res.destroy();
         return;

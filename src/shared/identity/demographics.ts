@@ -19,7 +19,8 @@ export interface StatedDemographics {
 const FHIR_DATE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T.*)?)?)?$/;
 
 function birthDateContradicts(implied: string, stated: string | undefined): boolean {
-  const m = stated ? FHIR_DATE.exec(stated.trim()) : null;
+  // A value that is not text (a malformed source's object or number) is unreadable, never a contradiction.
+  const m = typeof stated === 'string' ? FHIR_DATE.exec(stated.trim()) : null;
   if (!m) return false;
   const [, year, month, day] = m;
   const [iy, im, id] = implied.split('-');
@@ -27,7 +28,7 @@ function birthDateContradicts(implied: string, stated: string | undefined): bool
 }
 
 function sexContradicts(implied: NationalId['sex'], stated: string | undefined): boolean {
-  const gender = stated?.trim().toLowerCase();
+  const gender = typeof stated === 'string' ? stated.trim().toLowerCase() : undefined;
   return (gender === 'female' || gender === 'male') && gender !== implied;
 }
 

@@ -73,9 +73,11 @@ export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceRes
     throw new CodedError('FILE_NOT_FHIR_BUNDLE', { type: String(bundle.type) });
   }
 
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw new CodedError('FILE_NOT_FHIR_BUNDLE', { reason: 'entry' });
   const entries: Entry[] = [];
   for (const [index, entry] of (bundle.entry ?? []).entries()) {
-    const resource = entry.resource;
+    // A null or non-object entry holds nothing (found by npm run fuzz).
+    const resource = typeof entry === 'object' && entry !== null ? entry.resource : undefined;
     if (!resource || typeof resource.resourceType !== 'string') continue;
     if (entry.search?.mode === 'outcome' || resource.resourceType === 'OperationOutcome') continue;
     if (entry.request?.method === 'DELETE') continue;

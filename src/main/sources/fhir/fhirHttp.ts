@@ -11,7 +11,15 @@ export interface FhirHttp {
   readonly baseUrl: string;
   readonly fetch: typeof fetch;
   readonly maxPages: number;
+  /** Largest response body read, in bytes; past it SOURCE_RESPONSE_TOO_LARGE (limit 'bytes'). Default 32 MiB. */
+  readonly maxResponseBytes?: number;
+  /** Most Bundle entries one search may give over all its pages; past it SOURCE_RESPONSE_TOO_LARGE (limit 'entries'). Default 50,000. */
+  readonly maxEntries?: number;
 }
+
+/** Defaults that fit a workstation: the heavy sandbox patient's largest page is well under 1 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_ENTRIES = 50_000;
 
 export interface SearchPages {
   /** Entries that matched the search (search.mode 'match' or unset). */
@@ -44,8 +52,42 @@ export function networkCause(err: unknown): string | undefined {
   return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : undefined;
 }
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text();
+/** A body that is not UTF-8: never read as text with U+FFFD in place of the bad bytes. */
+const NOT_UTF8 = Symbol('not-utf8');
+
+/**
+ * The body as JSON (undefined when it is not JSON, NOT_UTF8 when it is not
+ * UTF-8), read chunk by chunk and stopped past maxBytes (declared or counted):
+ * a source cannot make the app hold more than the limit.
+ */
+async function readBody(res: Response, maxBytes: number): Promise<unknown> {
+  const tooLarge = () => new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'bytes', expected: maxBytes });
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    return NOT_UTF8;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -69,9 +111,13 @@ export async function getResource<T extends Resource>(
   try {
     const fetchImpl = http.fetch; // called unbound: a native fetch must not get another `this`
     res = await fetchImpl(url, { headers: { Accept: 'application/fhir+json' }, signal });
-    body = await readBody(res);
+    body = await readBody(res, http.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   } catch (err) {
     throw toSourceError(err, signal);
+  }
+  if (body === NOT_UTF8) {
+    if (!res.ok) throw new CodedError('SOURCE_HTTP_ERROR', { status: res.status });
+    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'not-utf8' });
   }
   if (!res.ok) {
     if (isResource(body) && body.resourceType === 'OperationOutcome') {
@@ -113,7 +159,13 @@ export async function searchAllPages(
     seen.add(url);
     const bundle: Bundle = await getResource<Bundle>(http, url, 'Bundle', signal);
     result.pages += 1;
-    for (const entry of bundle.entry ?? []) {
+    const maxEntries = http.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
+    if (result.matches.length + result.included.length + entries.length > maxEntries) {
+      // Stopping quietly would present a partial record as complete.
+      throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'entries', expected: maxEntries });
+    }
+    for (const entry of entries) {
       const resource = entry.resource;
       if (!isResource(resource)) continue;
       const mode = entry.search?.mode;

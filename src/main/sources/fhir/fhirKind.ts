@@ -5,6 +5,7 @@ import { sourceCountrySchema, sourceRoleSchema } from '../../../shared/sourceRol
 import { defineSourceKind, sourceIdSchema } from '../sourceKind';
 import { bundleToSourceResult } from './bundleSource';
 import { createFhirSource } from './fhirSource';
+import { DEFAULT_MAX_ENTRIES } from './fhirHttp';
 import { tlsSettingsSchema, readTlsMaterial, tlsFetch } from '../common/tls';
 
 export const fhirSourceSchema = z.object({
@@ -26,6 +27,10 @@ export const fhirSourceSchema = z.object({
   documentRetention: z.record(z.string().min(1), z.union([z.literal('unlimited'), z.number().int().positive()])).optional(),
   /** Largest journal document opened from this source, in bytes (default 5 MiB). */
   maxDocumentBytes: z.number().int().positive().max(100 * 1024 * 1024).optional(),
+  /** Largest search response read, in bytes (default 32 MiB); a larger one is SOURCE_RESPONSE_TOO_LARGE. */
+  maxResponseBytes: z.number().int().positive().max(1024 * 1024 * 1024).optional(),
+  /** Most entries one search may give over all its pages (default 50,000). */
+  maxEntries: z.number().int().positive().max(10_000_000).optional(),
   /** What the source is: a care provider (default), a national medication list, home monitoring, maternity care. */
   role: sourceRoleSchema.optional(),
   /** The country whose national service it is (required for a national medication list). */
@@ -52,6 +57,8 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
       ...(s.tls ? { fetch: tlsFetch(readTlsMaterial(s.tls)) } : {}),
       ...(s.role ? { role: s.role } : {}),
       ...(s.maxDocumentBytes ? { maxDocumentBytes: s.maxDocumentBytes } : {}),
+      ...(s.maxResponseBytes ? { maxResponseBytes: s.maxResponseBytes } : {}),
+      ...(s.maxEntries ? { maxEntries: s.maxEntries } : {}),
       ...(s.documentRetention ? { documentRetention: s.documentRetention } : {}),
       ...(s.country ? { country: s.country } : {}),
       clock: deps.clock,
@@ -63,13 +70,30 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
     fallback: true,
     claims: () => true,
     read(bytes, ctx) {
+      let text: string;
+      try {
+        // Invalid UTF-8 is refused, never read with U+FFFD in place of the bad bytes.
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new CodedError('FILE_NOT_UTF8');
+      }
       let json: unknown;
       try {
-        json = JSON.parse(bytes.toString('utf8'));
+        json = JSON.parse(text);
       } catch {
         throw new CodedError('FILE_NOT_JSON');
       }
-      return bundleToSourceResult(json as never, ctx);
+      const entries = (json as { entry?: unknown } | null)?.entry;
+      if (Array.isArray(entries) && entries.length > DEFAULT_MAX_ENTRIES) {
+        throw new CodedError('FILE_TOO_LARGE', { limit: 'entries', expected: DEFAULT_MAX_ENTRIES, found: entries.length });
+      }
+      try {
+        return bundleToSourceResult(json as never, ctx);
+      } catch (err) {
+        // A Bundle whose shape breaks the reading (a list that is an object, a null in a list): coded, never a crash.
+        if (err instanceof CodedError) throw err;
+        throw new CodedError('FILE_NOT_FHIR_BUNDLE', { reason: 'shape' });
+      }
     },
   },
 });

@@ -39,6 +39,10 @@ export interface FhirSourceConfig {
   pageSize?: number;
   /** Pages followed per search before the response is refused; default 200. */
   maxPages?: number;
+  /** Largest response body read (bytes); default 32 MiB. */
+  maxResponseBytes?: number;
+  /** Most entries one search may give over all its pages; default 50,000. */
+  maxEntries?: number;
   fetch?: typeof fetch;
   /** Days (or 'unlimited') documents of each type code stay visible; other types are not limited. */
   documentRetention?: Record<string, number | 'unlimited'>;
@@ -78,6 +82,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     baseUrl,
     fetch: config.fetch ?? globalThis.fetch,
     maxPages: config.maxPages ?? DEFAULT_MAX_PAGES,
+    ...(config.maxResponseBytes ? { maxResponseBytes: config.maxResponseBytes } : {}),
+    ...(config.maxEntries ? { maxEntries: config.maxEntries } : {}),
   };
   const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = config.clock ?? systemClock;

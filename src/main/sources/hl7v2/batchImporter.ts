@@ -21,6 +21,19 @@
  * be read is left where it is (FILE_UNREADABLE) — each a reason for that file
  * alone, shown in folderStatus(), never a failure of the source.
  *
+ * A single message (no FHS/BHS) declares no end, so its writer's end is told
+ * by a convention (docs/adr/0026-bounded-input-load-and-fuzzing.md), the
+ * same ones integration engines use for drop folders (Mirth's File Reader
+ * "file age" and name filter, Rhapsody's directory input): always, a name
+ * that marks a file still being written (`*.part`, `*.tmp`, `*.partial`,
+ * `*.filepart`, `~*`) is never taken — write under such a name, then rename;
+ * and the file must stand still for the settle time (size and mtime, seen
+ * with the descriptor before and after the read). `endMarker` adds one more:
+ * 'terminator' — a single message must end with its segment terminator (CR or
+ * LF); 'done-file' — a file NAME is taken only once NAME.done stands beside it
+ * (the marker moves with the file). A file that never gets its end is
+ * quarantined as HL7_FILE_INCOMPLETE after `incompleteAfterMs`.
+ *
  * Bounded: a file over `maxFileBytes` (by stat, before any read) or with more
  * messages or segments than the limits (counted on the bytes, before parsing)
  * is quarantined as HL7_FILE_TOO_LARGE naming the limit. Before a file is
@@ -59,11 +72,12 @@ import {
   sha256,
   writeLedger,
 } from './batchLedger';
-import { type Hl7FileContent, readHl7File } from './hl7File';
+import { countSegments, type Hl7FileContent, readHl7File, readHl7FileSliced } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 
 export type { FolderFs } from './batchLedger';
+export { countSegments } from './hl7File';
 
 /** Defaults that fit a workstation: a lab's daily batch is a few MB. */
 export const DEFAULT_LIMITS = {
@@ -72,6 +86,16 @@ export const DEFAULT_LIMITS = {
   maxSegments: 250_000,
   incompleteAfterMs: 10 * 60_000,
 } as const;
+
+/** How a file's writer marks it finished (besides settle time and in-progress names; see the module comment). */
+export type EndMarker = 'settle' | 'terminator' | 'done-file';
+
+/** Names of files still being written, by the write-then-rename convention: never taken. */
+export function isInProgressName(name: string): boolean {
+  return name.startsWith('~') || /\.(part|tmp|partial|filepart)$/i.test(name);
+}
+
+export const DONE_SUFFIX = '.done';
 
 export interface BatchImporterConfig {
   id: string;
@@ -91,6 +115,8 @@ export interface BatchImporterConfig {
   maxSegments?: number;
   /** A BHS/FHS file without its BTS/FTS that has not changed for this long is quarantined; default 10 min. */
   incompleteAfterMs?: number;
+  /** What else tells that a file's writer is done: 'settle' (default: settle time only), 'terminator', 'done-file'. */
+  endMarker?: EndMarker;
   clock?: Clock;
   logger?: Logger;
   /** File operations; default node:fs (tests pass a wrapper that fails like a full or read-only disk). */
@@ -183,26 +209,6 @@ function unreadable(err: unknown): FileReason {
 
 const isGone = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
-/** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
-export function countSegments(bytes: Buffer): { segments: number; messages: number } {
-  let segments = 0;
-  let messages = 0;
-  let lineStart = true;
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (let i = start; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x0d || b === 0x0a) {
-      lineStart = true;
-      continue;
-    }
-    if (!lineStart) continue;
-    lineStart = false;
-    segments++;
-    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
-  }
-  return { segments, messages };
-}
-
 /**
  * The end marker a batch declares by its first segment and lacks: BTS for a
  * BHS batch, FTS for an FHS file; undefined when present or not needed (a
@@ -221,6 +227,23 @@ export function missingEndMarker(bytes: Buffer): 'BTS' | 'FTS' | undefined {
   return bytes.toString('latin1', last, last + 3) === want ? undefined : want;
 }
 
+/**
+ * 'CR' when a single message (no FHS/BHS envelope) does not end with a segment
+ * terminator (CR or LF, trailing end-of-file padding aside): its writer may not
+ * be done. Undefined when it does, or for a batch (its BTS/FTS is its end).
+ */
+export function missingTerminator(bytes: Buffer): 'CR' | undefined {
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start < bytes.length && WHITESPACE.has(bytes[start] as number)) start++;
+  const head = bytes.toString('latin1', start, start + 3);
+  if (head === 'FHS' || head === 'BHS') return undefined;
+  let end = bytes.length;
+  // A Ctrl-Z or NUL padding after the last segment is not content.
+  while (end > start && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
+  const last = bytes[end - 1];
+  return end > start && (last === 0x0d || last === 0x0a) ? undefined : 'CR';
+}
+
 type ReadOutcome = { bytes: Buffer } | { skip: FileReason } | { waiting: true } | { gone: true };
 
 export function createBatchImporter(config: BatchImporterConfig): BatchImporter {
@@ -233,6 +256,11 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   const maxMessages = config.maxMessages ?? DEFAULT_LIMITS.maxMessages;
   const maxSegments = config.maxSegments ?? DEFAULT_LIMITS.maxSegments;
   const incompleteAfterMs = config.incompleteAfterMs ?? DEFAULT_LIMITS.incompleteAfterMs;
+  const endMarker: EndMarker = config.endMarker ?? 'settle';
+  const doneFiles = endMarker === 'done-file';
+  /** A drop-folder entry that is a candidate file: not Samsyn's own, not still being written, not a done marker. */
+  const candidate = (n: string): boolean =>
+    !n.startsWith('.') && !OWN_FOLDERS.has(n) && !isInProgressName(n) && !(doneFiles && n.endsWith(DONE_SUFFIX));
   const folder = config.folder;
   const processed = path.join(folder, 'processed');
   const quarantine = path.join(folder, 'quarantine');
@@ -258,6 +286,9 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   function moveTo(dir: string, name: string, target: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.renameSync(path.join(folder, name), path.join(dir, target));
+    // The done marker goes with its file, so it never stands for a later file of the same name.
+    const marker = path.join(folder, name + DONE_SUFFIX);
+    if (doneFiles && fs.existsSync(marker)) fs.renameSync(marker, path.join(dir, target + DONE_SUFFIX));
   }
 
   /** A name not yet taken in dir: the name itself, else with the time and, if need be, a counter. */
@@ -502,11 +533,19 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     quarantineFile(current, attempt.name, { size }, { code: 'HL7_IMPORT_INTERRUPTED', params: {} }, at, report);
   }
 
-  function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): void {
+  async function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): Promise<void> {
     const when = at.toISOString();
     let content: Hl7FileContent;
     try {
-      content = parse(name, bytes, when);
+      // Mapped in slices: calls and deadlines are served while a large batch imports.
+      content = await readHl7FileSliced(bytes, {
+        sourceId: config.id,
+        sourceName: config.name,
+        fetchedAt: when,
+        recordPrefix: `${name}/`,
+        ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
+        ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
+      });
     } catch (err) {
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
@@ -542,7 +581,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** One entry of the drop folder: imported, quarantined, left waiting, or skipped with a reason. */
-  function takeFile(current: State, name: string, at: Date, report: ImportReport): FileReason | undefined {
+  async function takeFile(current: State, name: string, at: Date, report: ImportReport): Promise<FileReason | undefined> {
     const file = path.join(folder, name);
     let stat;
     try {
@@ -560,6 +599,9 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     }
     const age = at.getTime() - stat.mtimeMs;
     if (settleMs > 0 && age < settleMs) return undefined;
+    // Its writer has not said it is done: it waits (and, after incompleteAfterMs, is quarantined below).
+    const undeclared = doneFiles && !fs.existsSync(path.join(folder, name + DONE_SUFFIX));
+    if (undeclared && age < incompleteAfterMs) return undefined;
     const read = readRegular(file, { ino: stat.ino });
     if ('skip' in read) return read.skip;
     if (!('bytes' in read)) return undefined;
@@ -575,11 +617,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       report.duplicateFiles++;
       return undefined;
     }
-    const marker = missingEndMarker(bytes);
+    const marker = undeclared ? 'DONE' : (missingEndMarker(bytes) ?? (endMarker === 'terminator' ? missingTerminator(bytes) : undefined));
     if (marker) {
       // Still being written, or its writer gave up: it waits, and is quarantined once it has stood still long enough.
       if (age < incompleteAfterMs) return undefined;
-      const reason: QuarantineReason = { code: 'HL7_FILE_INCOMPLETE', params: { name: marker, reason: 'no-end-marker' } };
+      // A segment name (BTS, FTS) where the missing end is one; otherwise only the reason token.
+      const params: QuarantineReason['params'] =
+        marker === 'DONE' ? { reason: 'no-done-file' } : marker === 'CR' ? { reason: 'no-segment-terminator' } : { name: marker, reason: 'no-end-marker' };
+      const reason: QuarantineReason = { code: 'HL7_FILE_INCOMPLETE', params };
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
       return undefined;
     }
@@ -597,7 +642,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
     setAttempt(current, { name, size: bytes.length, at: at.toISOString() });
     try {
-      importFile(current, name, bytes, hash, at, report);
+      await importFile(current, name, bytes, hash, at, report);
     } finally {
       // A fault (full disk) is not a crash: the file is tried again next round.
       if (current.ledger.attempt) current.ledger = { version: 2, files: current.ledger.files };
@@ -608,7 +653,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   /** What is left in the drop folder after a round: waiting files, besides the skipped ones. */
   function remaining(): number {
     try {
-      return fs.readdirSync(folder).filter((n) => !n.startsWith('.') && !OWN_FOLDERS.has(n)).length;
+      return fs.readdirSync(folder).filter((n) => !n.startsWith('.') && !OWN_FOLDERS.has(n) && !(doneFiles && n.endsWith(DONE_SUFFIX))).length;
     } catch {
       return 0;
     }
@@ -634,14 +679,11 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       const current = state;
       // Samsyn's own files (the ledger, its temporary and set-aside copies) start with a dot.
-      const names = fs
-        .readdirSync(folder)
-        .filter((n) => !n.startsWith('.') && !OWN_FOLDERS.has(n))
-        .sort();
+      const names = fs.readdirSync(folder).filter(candidate).sort();
       for (const name of names) {
         // One file per turn of the event loop: other calls are answered between files.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const reason = takeFile(current, name, at, report);
+        const reason = await takeFile(current, name, at, report);
         if (reason) skipped.push(reason);
       }
     } catch (err) {

@@ -2,6 +2,7 @@
  * HL7 v2 files (a message, a BHS batch or an FHS file) → mapped messages. The
  * CLI's `summarize` and the batch folder share this, so both map alike.
  */
+import { performance } from 'node:perf_hooks';
 import { CodedError } from '../../../shared/errors';
 import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
@@ -11,6 +12,38 @@ import { parseHl7Document, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { withDefaultAuthority } from './mappers/patient';
+
+/** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
+export function countSegments(bytes: Buffer): { segments: number; messages: number } {
+  let segments = 0;
+  let messages = 0;
+  let lineStart = true;
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0d || b === 0x0a) {
+      lineStart = true;
+      continue;
+    }
+    if (!lineStart) continue;
+    lineStart = false;
+    segments++;
+    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
+  }
+  return { segments, messages };
+}
+
+/**
+ * Segments one file read outside the batch folder (the CLI) may hold: the
+ * batch folder's default, so a command-line check is bounded like an import.
+ */
+export const FILE_MAX_SEGMENTS = 250_000;
+
+/** Throws HL7_FILE_TOO_LARGE naming the limit when the bytes hold more segments than allowed (counted before any parse). */
+export function checkSegmentLimit(bytes: Buffer, maxSegments: number = FILE_MAX_SEGMENTS): void {
+  const { segments } = countSegments(bytes);
+  if (segments > maxSegments) throw new CodedError('HL7_FILE_TOO_LARGE', { reason: 'segments', expected: maxSegments, found: segments });
+}
 
 export interface Hl7FileMessage {
   index: number;
@@ -46,36 +79,34 @@ function originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: strin
   }
 }
 
-/**
- * Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing
- * in it can be trusted. `defaultAuthority`: the source's assigning authority for
- * PID-3 values that carry none (see mappers/patient.ts withDefaultAuthority).
- */
-export function readHl7File(
-  bytes: Buffer,
-  ctx: Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string; defaultAuthority?: string },
-): Hl7FileContent {
+type ReadContext = Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string; defaultAuthority?: string };
+type ParsedEntry = ParsedDocument['entries'][number];
+
+function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
+  const base = { index: entry.index, text: entry.text };
+  if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
+  const controlId = entry.view.controlId || undefined;
+  try {
+    const message = mapHl7Message(entry.view, {
+      sourceId: ctx.sourceId,
+      sourceName: ctx.sourceName,
+      fetchedAt: ctx.fetchedAt,
+      recordPrefix: `${ctx.recordPrefix ?? ''}${controlId ?? `#${entry.index}`}/`,
+      ...(ctx.confidentiality ? { confidentiality: ctx.confidentiality } : {}),
+    });
+    const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
+    return { ...base, ...(controlId ? { controlId } : {}), mapped };
+  } catch {
+    return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
+  }
+}
+
+function parseFile(bytes: Buffer): ParsedDocument {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  const text = decodeHl7Bytes(bytes);
-  const doc = parseHl7Document(text);
-  const messages = doc.entries.map((entry): Hl7FileMessage => {
-    const base = { index: entry.index, text: entry.text };
-    if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
-    const controlId = entry.view.controlId || undefined;
-    try {
-      const message = mapHl7Message(entry.view, {
-        sourceId: ctx.sourceId,
-        sourceName: ctx.sourceName,
-        fetchedAt: ctx.fetchedAt,
-        recordPrefix: `${ctx.recordPrefix ?? ''}${controlId ?? `#${entry.index}`}/`,
-        ...(ctx.confidentiality ? { confidentiality: ctx.confidentiality } : {}),
-      });
-      const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
-      return { ...base, ...(controlId ? { controlId } : {}), mapped };
-    } catch {
-      return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
-    }
-  });
+  return parseHl7Document(decodeHl7Bytes(bytes));
+}
+
+function withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7FileMessage[]): Hl7FileContent {
   if (messages.some((m) => m.error)) {
     const slices = originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
     for (const [i, message] of messages.entries()) {
@@ -83,6 +114,40 @@ export function readHl7File(
     }
   }
   return { kind: doc.kind, messages };
+}
+
+/**
+ * Reads a whole file. Throws HL7_MALFORMED / HL7_CHARSET_UNSUPPORTED when nothing
+ * in it can be trusted. `defaultAuthority`: the source's assigning authority for
+ * PID-3 values that carry none (see mappers/patient.ts withDefaultAuthority).
+ */
+export function readHl7File(bytes: Buffer, ctx: ReadContext): Hl7FileContent {
+  const doc = parseFile(bytes);
+  return withOriginalBytes(bytes, doc, doc.entries.map((entry) => mapEntry(entry, ctx)));
+}
+
+/** Work done between two turns of the event loop while a large file is mapped. */
+const SLICE_MS = 8;
+
+/**
+ * readHl7File for the batch folder, off the request path: the messages are
+ * mapped in slices of about SLICE_MS, each followed by a turn of the event
+ * loop, so calls and deadlines are served while a large batch imports. The
+ * same result as readHl7File.
+ */
+export async function readHl7FileSliced(bytes: Buffer, ctx: ReadContext): Promise<Hl7FileContent> {
+  const doc = parseFile(bytes);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const messages: Hl7FileMessage[] = [];
+  let sliceStart = performance.now();
+  for (const entry of doc.entries) {
+    messages.push(mapEntry(entry, ctx));
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return withOriginalBytes(bytes, doc, messages);
 }
 
 /** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */

@@ -9,7 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { CodedError } from '../../../shared/errors';
 import { defineSourceKind, type BaseSourceSettings } from '../sourceKind';
-import { readHl7File, selectForPatient } from './hl7File';
+import { checkSegmentLimit, readHl7File, selectForPatient } from './hl7File';
 import { batchSourceSchema, mllpSourceSchema, type BatchSourceSettings, type MllpSourceSettings } from './hl7SourceConfig';
 import { isHl7Bytes } from './hl7Text';
 import type { SourceAdapter, SourceCheck } from '../types';
@@ -129,6 +129,7 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         ...(s.maxMessages !== undefined ? { maxMessages: s.maxMessages } : {}),
         ...(s.maxSegments !== undefined ? { maxSegments: s.maxSegments } : {}),
         ...(s.incompleteAfterMs !== undefined ? { incompleteAfterMs: s.incompleteAfterMs } : {}),
+        ...(s.endMarker ? { endMarker: s.endMarker } : {}),
         ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
         clock: deps.clock,
         logger: deps.logger,
@@ -143,6 +144,7 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
      * fails the file: a command-line check must not pass over part of a feed.
      */
     read(bytes, ctx) {
+      checkSegmentLimit(bytes);
       const content = readHl7File(bytes, { sourceId: ctx.sourceId, sourceName: ctx.sourceName, fetchedAt: ctx.fetchedAt });
       const bad = content.messages.find((m) => m.error || !m.mapped);
       if (bad) throw bad.error ?? new CodedError('HL7_MALFORMED', { message: bad.index });

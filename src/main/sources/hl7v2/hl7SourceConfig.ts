@@ -78,6 +78,13 @@ export const batchSourceSchema = z.object({
   maxSegments: z.number().int().positive().max(10_000_000).optional(),
   /** A batch still without its end marker after this long is quarantined as incomplete. */
   incompleteAfterMs: z.number().int().positive().max(7 * 24 * 3_600_000).optional(),
+  /**
+   * How a writer marks a file done, besides standing still for settleMs and
+   * never being taken under an in-progress name (*.part, *.tmp, ~*): 'settle'
+   * (nothing more), 'terminator' (a single message must end with CR or LF),
+   * 'done-file' (NAME is taken once NAME.done exists). See ADR 0026.
+   */
+  endMarker: z.enum(['settle', 'terminator', 'done-file']).optional(),
   confidentiality: confidentialitySchema,
   enabled: z.boolean().default(true),
 });

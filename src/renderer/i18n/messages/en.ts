@@ -535,5 +535,8 @@ export const en: Messages = {
     AUTH_PROVIDER_UNREACHABLE: 'The identity provider could not be reached',
     AUTH_TIMEOUT: 'Sign-in was not completed in time',
     PRINT_SAVE_FAILED: 'The PDF file could not be saved',
+    FILE_TOO_LARGE: 'The file is over the size limit and was not read',
+    FILE_NOT_UTF8: 'The file is not valid UTF-8 text',
+    SOURCE_RESPONSE_TOO_LARGE: 'The system’s response was over the size limit and was not read',
   },
 };

@@ -535,5 +535,8 @@ export const fi: Messages = {
     AUTH_PROVIDER_UNREACHABLE: 'Tunnistuspalveluun ei saatu yhteyttä',
     AUTH_TIMEOUT: 'Kirjautumista ei viety loppuun ajoissa',
     PRINT_SAVE_FAILED: 'PDF-tiedostoa ei voitu tallentaa',
+    FILE_TOO_LARGE: 'Tiedosto ylittää kokorajan, eikä sitä luettu',
+    FILE_NOT_UTF8: 'Tiedosto ei ole kelvollista UTF-8-tekstiä',
+    SOURCE_RESPONSE_TOO_LARGE: 'Järjestelmän vastaus ylitti kokorajan, eikä sitä luettu',
   },
 };

@@ -535,5 +535,8 @@ export const nb: Messages = {
     AUTH_PROVIDER_UNREACHABLE: 'Identitetstjenesten kunne ikke nås',
     AUTH_TIMEOUT: 'Innloggingen ble ikke fullført i tide',
     PRINT_SAVE_FAILED: 'PDF-filen kunne ikke lagres',
+    FILE_TOO_LARGE: 'Filen er større enn grensen og ble ikke lest',
+    FILE_NOT_UTF8: 'Filen er ikke gyldig UTF-8-tekst',
+    SOURCE_RESPONSE_TOO_LARGE: 'Svaret fra systemet var større enn grensen og ble ikke lest',
   },
 };

@@ -540,6 +540,9 @@ export const sv = {
     AUTH_PROVIDER_UNREACHABLE: 'Identitetstjänsten kunde inte nås',
     AUTH_TIMEOUT: 'Inloggningen slutfördes inte i tid',
     PRINT_SAVE_FAILED: 'PDF-filen kunde inte sparas',
+    FILE_TOO_LARGE: 'Filen är större än gränsen och lästes inte',
+    FILE_NOT_UTF8: 'Filen är inte giltig UTF-8-text',
+    SOURCE_RESPONSE_TOO_LARGE: 'Svaret från systemet var större än gränsen och lästes inte',
   } satisfies Record<ErrorCode, string>,
 };
 
