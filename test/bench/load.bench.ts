@@ -96,16 +96,19 @@ class PreviewClient {
             buffer = buffer.slice(end + 2);
             if (!block.startsWith('event: summary.updated')) continue;
             const data = block.slice(block.indexOf('\ndata: ') + 7);
-            const { summary } = JSON.parse(data) as { summary: Summary };
-            if (!summary.progress?.final) continue;
+            // A refresh that changed nothing arrives as its head ({ unchanged }, ADR 0023): it ends the open just the same.
+            const event = JSON.parse(data) as { summary?: Summary; unchanged?: Summary };
+            const summary = event.summary ?? event.unchanged;
+            if (!summary?.progress?.final) continue;
             const id = summary.progress.openId;
             this.finals.set(id, summary);
             this.waiting.get(id)?.(summary);
             this.waiting.delete(id);
           }
         }
-      } catch {
-        // aborted at the end
+      } catch (err) {
+        // Aborted at the end; anything else would silently turn every later open into "no-final".
+        if (!this.abort.signal.aborted) out(`event stream ended early: ${(err as Error)?.name ?? typeof err}`);
       }
     })();
   }
