@@ -84,6 +84,8 @@ export const medicationDetailsSchema = z.object({
   dosage: texts,
   /** The amount of one dose ("5 mg"). */
   dose: text.optional(),
+  /** How often, from structured timing only ("2×/d"; src/shared/frequency.ts). */
+  frequency: text.optional(),
   route: text.optional(),
   form: text.optional(),
   /** When the medication was or is to be stopped. */

@@ -51,6 +51,7 @@ export const CONFLICT_FIELDS = [
   'text',
   'strength',
   'dose',
+  'frequency',
   'route',
   'form',
   'criticality',

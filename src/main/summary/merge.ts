@@ -284,6 +284,7 @@ const FIELD_READERS: Record<ConflictField, (i: ClinicalItem) => string | undefin
   text: () => undefined,
   strength: (i) => (i.section === 'medications' ? strengthOf(i.text) : undefined),
   dose: (i) => (i.section === 'medications' ? i.details.dose : undefined),
+  frequency: (i) => (i.section === 'medications' ? i.details.frequency : undefined),
   route: (i) => (i.section === 'medications' || i.section === 'immunizations' ? i.details.route : undefined),
   form: (i) => (i.section === 'medications' ? i.details.form : undefined),
   criticality: (i) => (i.section === 'allergies' ? i.details.criticality : undefined),

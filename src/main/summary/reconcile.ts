@@ -81,7 +81,7 @@ function stoppedGroup(items: ClinicalItem[], options: AnnotateOptions): ItemGrou
   return Math.max(...ends) >= now - window ? 'recentlyStopped' : 'history';
 }
 
-const SIMILAR_FIELDS: ReadonlySet<Conflict['field']> = new Set(['strength', 'dose', 'form', 'route', 'status']);
+const SIMILAR_FIELDS: ReadonlySet<Conflict['field']> = new Set(['strength', 'dose', 'frequency', 'form', 'route', 'status']);
 
 function isAnaphylaxis(words: string): boolean {
   return /anafyla|anaphyla|anafylak|anafylaktisk/i.test(words);

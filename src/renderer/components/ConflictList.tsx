@@ -6,6 +6,7 @@ type Conflict = SummaryItem['conflicts'][number];
 function valueWords(conflict: Conflict, value: string, format: Format): string {
   if (conflict.field === 'date') return format.date(value);
   if (conflict.field === 'status') return format.status(value);
+  if (conflict.field === 'frequency') return format.frequency(value);
   return value;
 }
 

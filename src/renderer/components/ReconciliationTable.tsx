@@ -6,7 +6,7 @@ import { VirtualRows } from './VirtualRows';
 
 /** One source's statement: every field, the ones that differ marked in words and a sign, never by colour alone. */
 function Cell({ cell, source }: { cell: ReconCell | undefined; source: ReconSource }) {
-  const { t, status } = useFormat();
+  const { t, status, frequency } = useFormat();
   if (!cell) {
     return (
       <td className="recon__cell recon__cell--absent" data-testid="recon-cell" data-source={source.sourceId} data-absent="true">
@@ -27,7 +27,7 @@ function Cell({ cell, source }: { cell: ReconCell | undefined; source: ReconSour
       <dl className="recon__fields">
         {RECON_FIELDS.filter((f) => cell.values[f].length > 0 || cell.differs.includes(f)).map((field) => {
           const differs = cell.differs.includes(field);
-          const values = cell.values[field].map((v) => (field === 'status' ? status(v) : v));
+          const values = cell.values[field].map((v) => (field === 'status' ? status(v) : field === 'frequency' ? frequency(v) : v));
           return (
             <div key={field} className={`recon__field${differs ? ' recon__field--differs' : ''}`} data-field={field} data-differs={differs || undefined}>
               <dt>{t(`recon.fields.${field}`)}</dt>

@@ -26,6 +26,13 @@ function useOwnFormat(language: Language) {
       value: (v: Quantity | string) => (typeof v === 'string' ? v : formatQuantity(v, language)),
       /** Words for an error code; an unknown code is still shown, never hidden. */
       error: (code: string) => (isErrorCode(code) ? t(`errors.${code}`) : t('sources.unknownError', { code })),
+      /** "2×/d" (src/shared/frequency.ts) in words: "2 ggr per dygn"; an unknown form is shown as it came. */
+      frequency: (value: string) => {
+        const m = /^(\d+(?:\.\d+)?)×\/(\d+(?:\.\d+)?)?(s|min|h|d|wk|mo|a)$/.exec(value);
+        if (!m) return value;
+        const unit = t(`frequency.units.${m[3]}`);
+        return m[2] ? t('frequency.everyN', { times: m[1], period: m[2], unit }) : t('frequency.per', { times: m[1], unit });
+      },
       /** Words for a status code when we have them, else the source's own code. */
       status: (status: string) => {
         const key = `statuses.${status}`;

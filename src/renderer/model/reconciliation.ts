@@ -14,7 +14,7 @@ import { dosageText, isEntry, nationalListRecordOf, recordKindOf } from './itemD
 import type { SummaryItem } from './types';
 
 /** The fields a cell shows, in this order. */
-export const RECON_FIELDS = ['strength', 'dose', 'form', 'route', 'status'] as const;
+export const RECON_FIELDS = ['strength', 'dose', 'frequency', 'form', 'route', 'status'] as const;
 export type ReconField = (typeof RECON_FIELDS)[number];
 
 export type ReconClass = 'identical' | 'similar' | 'single';
@@ -87,6 +87,8 @@ function mergedValue(item: SummaryItem, field: ReconField): string | undefined {
     }
     case 'dose':
       return item.details.dose;
+    case 'frequency':
+      return item.details.frequency;
     case 'form':
       return item.details.form;
     case 'route':

@@ -81,6 +81,10 @@ describe('runtime on the demo configuration', () => {
     const atorvastatin = summary.sections.medications.filter((m) => /atorvastatin/i.test(m.text) && !m.details.nationalList);
     expect(atorvastatin).toHaveLength(1);
     expect(new Set(atorvastatin[0]?.sources.map((s) => s.sourceId))).toEqual(new Set(['region-syd', 'kommun-vast']));
+    // Kommun Väst prescribes metoprolol twice a day (RXE-1 BID), Region Nord once a day (Dosage.timing): a difference shown, not resolved.
+    const metoprolol = summary.sections.medications.find((m) => /metoprolol/i.test(m.text) && !m.details.nationalList && m.sources.some((s) => s.sourceId === 'kommun-vast'));
+    expect(metoprolol?.conflicts).toContainEqual({ field: 'frequency', values: [{ sourceId: 'kommun-vast', value: '2×/d' }, { sourceId: 'region-nord', value: '1×/d' }] });
+    expect(metoprolol?.reconciliation?.class).toBe('similar');
   });
 
   it("shows Elsa (a girl's official test number) from HL7 v2 with her sex, her anaphylaxis as critical, and no pregnancy data", async () => {

@@ -177,6 +177,18 @@ describe('medication reconciliation', () => {
     expect(sections.medications[0]?.conflicts).toContainEqual({ field: 'strength', values: [{ sourceId: 'kommun', value: '5 mg' }, { sourceId: 'nord', value: '2.5 mg' }] });
   });
 
+  it('marks one substance taken at different frequencies (structured timing) as similar, with the frequencies side by side', () => {
+    const twice = med('Eliquis 5 mg', [apixaban], { status: 'active', details: { recordKind: 'prescribed', frequency: '2×/d' } }, 'kommun');
+    const once = med('Eliquis 5 mg', [apixaban], { status: 'active', details: { recordKind: 'stated', frequency: '1×/d' } }, 'nord');
+    const { sections } = mergeSummary([twice, once], { now: NOW });
+    expect(sections.medications).toHaveLength(1);
+    expect(sections.medications[0]?.reconciliation?.class).toBe('similar');
+    expect(sections.medications[0]?.conflicts).toContainEqual({ field: 'frequency', values: [{ sourceId: 'kommun', value: '2×/d' }, { sourceId: 'nord', value: '1×/d' }] });
+    // Only structured timing is compared: a source without it does not make a difference.
+    const untimed = med('Eliquis 5 mg', [apixaban], { status: 'active' }, 'nord');
+    expect(mergeSummary([twice, untimed], { now: NOW }).sections.medications[0]?.reconciliation?.class).toBe('identical');
+  });
+
   it('flags two current anticoagulants as a possible double medication, and a stopped one not', () => {
     const both = mergeSummary([med('Eliquis 5 mg', [apixaban], { status: 'active' }), med('Waran 2,5 mg', [warfarin], { status: 'active' }, 'syd')], { now: NOW });
     expect(both.sections.medications.map((m) => m.doubleMedication)).toEqual([true, true]);

@@ -9,6 +9,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
+import { frequencyFromCode, frequencyOf } from '../../../../shared/frequency';
 import {
   absenceKind,
   codingsOf,
@@ -78,6 +79,17 @@ function dosageRoute(dosage: Dosage[] | undefined): string | undefined {
   return firstText(...(dosage ?? []).map((d) => conceptText(d.route)));
 }
 
+/** How often, from the first dosage with structured timing (repeat, else its code); never from text. */
+function dosageFrequency(dosage: Dosage[] | undefined): string | undefined {
+  for (const d of dosage ?? []) {
+    const repeat = d.timing?.repeat;
+    const fromRepeat = frequencyOf(repeat?.frequency, repeat?.period, repeat?.periodUnit);
+    const found = fromRepeat ?? frequencyFromCode(d.timing?.code?.coding?.find((c) => c.code)?.code);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function dosageTexts(dosage: Dosage[] | undefined): string[] {
   return (dosage ?? [])
     .map((d) => firstText(d.text, d.patientInstruction))
@@ -95,6 +107,7 @@ export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext):
     details: {
       recordKind: 'stated',
       dosage: dosageTexts(r.dosage),
+      frequency: dosageFrequency(r.dosage),
       route: dosageRoute(r.dosage),
       form: med.form,
       periodEnd: periodEnd(r.effectivePeriod),
@@ -119,6 +132,7 @@ export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): Cli
       recordKind: 'prescribed',
       intent: r.intent,
       dosage: dosageTexts(r.dosageInstruction),
+      frequency: dosageFrequency(r.dosageInstruction),
       route: dosageRoute(r.dosageInstruction),
       form: med.form,
       validFrom: periodStart(validity),
@@ -149,6 +163,7 @@ export function mapMedicationDispense(r: MedicationDispense, ctx: MapContext): C
     details: {
       recordKind: 'dispensed',
       dosage: dosageTexts(r.dosageInstruction),
+      frequency: dosageFrequency(r.dosageInstruction),
       route: dosageRoute(r.dosageInstruction),
       form: med.form,
       lastDispensed: handedOver,

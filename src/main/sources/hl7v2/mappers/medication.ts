@@ -5,6 +5,7 @@
  * Every code system is kept (ATC, national product ids...), none rewritten.
  */
 import type { ClinicalItemOf, Coding } from '../../../../shared/summary';
+import { frequencyFromCode } from '../../../../shared/frequency';
 import type { Hl7Segment } from '../hl7Parse';
 import { codedText, codingsOf, type Hl7MapContext, hl7Date, hl7Item, nonEmpty, provenance, texts } from './common';
 
@@ -66,6 +67,8 @@ export function mapRxe(seg: Hl7Segment, ctx: Hl7MapContext, order: OrderContext)
     details: {
       recordKind: 'prescribed',
       dose: doseOf(seg, 3, 5),
+      // RXE-1 quantity/timing: TQ.2 is the interval (table 0335: BID, Q8H...).
+      frequency: frequencyFromCode(seg.get(1, 2)),
       form: codedText(seg, 6),
       dosage: texts([nonEmpty(seg.text(7)) ?? nonEmpty(seg.text(21))]),
       prescriptionNumber: nonEmpty(seg.get(15)),

@@ -100,6 +100,14 @@ describe('medications', () => {
     expect(item.provenance.recordedAt).toBe('2024-01-15T14:20:00+01:00');
   });
 
+  it('reads a medication frequency from Dosage.timing (repeat, else code), never from its text', () => {
+    const request = (dosageInstruction: unknown[]) =>
+      mapFhirResource({ resourceType: 'MedicationRequest', id: 'm', status: 'active', intent: 'order', subject: { reference: 'Patient/p' }, medicationCodeableConcept: { text: 'Metoprolol' }, dosageInstruction } as never, ctx);
+    expect(request([{ text: '1 x 2', timing: { repeat: { frequency: 2, period: 1, periodUnit: 'd' } } }])?.details).toMatchObject({ frequency: '2×/d' });
+    expect(request([{ timing: { code: { coding: [{ code: 'Q8H' }] } } }])?.details).toMatchObject({ frequency: '1×/8h' });
+    expect(request([{ text: 'två gånger dagligen' }])?.details).not.toHaveProperty('frequency');
+  });
+
   it('maps a MedicationRequest whose medicine is a contained Medication', () => {
     const item = map('medication-request-contained.json');
     expect(item.text).toBe('Metformin 500 mg tablett');

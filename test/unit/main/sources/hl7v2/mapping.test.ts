@@ -107,6 +107,18 @@ describe('allergies', () => {
 });
 
 describe('medications and immunizations', () => {
+  it('reads the frequency from RXE-1 (TQ.2 interval), never from the dosage text', () => {
+    const [timed, untimed] = map(
+      PID,
+      'ORC|NW|ORD-7||||IP||||20260301080000+0100',
+      'RXE|^BID^^20260301|C07AB02^Metoprolol^WC|50||mg|TAB^Tablett|1 tablett morgon och kväll',
+      'ORC|NW|ORD-8||||IP||||20260301080000+0100',
+      'RXE|^^^20260301|C07AB02^Metoprolol^WC|50||mg|TAB^Tablett|1 tablett två gånger dagligen',
+    ).items;
+    expect(timed?.details).toMatchObject({ frequency: '2×/d' });
+    expect(untimed?.details).not.toHaveProperty('frequency');
+  });
+
   it('maps ORC + RXE + RXR keeping every code system (national product id and ATC)', () => {
     const [item] = map(
       PID,
