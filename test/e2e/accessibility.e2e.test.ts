@@ -8,8 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/main/app/config';
-import { startStack, type Stack } from './stack';
+import { nordSydAndVast, startStack, type Stack } from './stack';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let stack: Stack;
@@ -31,20 +30,7 @@ async function seriousViolations(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({
-    signedIn: false,
-    mllp: true,
-    sources: ({ nord, syd, vast }) => ({
-      // parseConfig fills each kind's defaults (the HL7 profile of the MLLP source).
-      config: parseConfig({
-        sources: [
-          { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast?.port, timeoutMs: 15_000 },
-        ],
-      }),
-    }),
-  });
+  stack = await startStack({ signedIn: false, mllp: true, sources: nordSydAndVast });
   ({ page } = stack);
   await page.goto(stack.preview.url);
 }, 120_000);

@@ -8,28 +8,14 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/main/app/config';
 import { HEAVY_PATIENT_PERSONNUMMER } from '../../src/main/sandbox/heavyPatient';
-import { openPatient, SCREENSHOTS, startStack, type Stack } from './stack';
+import { openPatient, SCREENSHOTS, nordSydAndVast, startStack, type Stack } from './stack';
 
 let stack: Stack;
 let page: Page;
 
 beforeAll(async () => {
-  stack = await startStack({
-    signedIn: false,
-    mllp: true,
-    sources: ({ nord, syd, vast }) => ({
-      // parseConfig fills each kind's defaults (the HL7 profile of the MLLP source).
-      config: parseConfig({
-        sources: [
-          { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
-          { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast?.port, timeoutMs: 15_000 },
-        ],
-      }),
-    }),
-  });
+  stack = await startStack({ signedIn: false, mllp: true, sources: nordSydAndVast });
   ({ page } = stack);
   await page.goto(stack.preview.url);
 }, 120_000);

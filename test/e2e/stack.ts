@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Clock } from '../../src/main/platform/clock';
-import type { SamsynConfig } from '../../src/main/app/config';
+import { parseConfig, type SamsynConfig } from '../../src/main/app/config';
 import { createServices, type Services } from '../../src/main/app/createServices';
 import { rendererDir } from '../../src/main/platform/paths';
 import type { CacheHandle } from '../../src/main/cache/openCache';
@@ -47,6 +47,19 @@ export interface Stack extends Regions {
   services: Services;
   /** Stops everything started; `regionsStopped` when the test already closed the regions. */
   close(options?: { regionsStopped?: boolean }): Promise<void>;
+}
+
+/** Region Nord and Syd (FHIR) and Kommun Väst (MLLP, with `mllp: true`): parseConfig fills each kind's defaults (the HL7 profile). */
+export function nordSydAndVast({ nord, syd, vast }: Regions): { config: SamsynConfig } {
+  return {
+    config: parseConfig({
+      sources: [
+        { id: 'region-nord', name: 'Region Nord', kind: 'fhir-r4', baseUrl: nord.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
+        { id: 'region-syd', name: 'Region Syd', kind: 'fhir-r4', baseUrl: syd.url, timeoutMs: 8_000, pageSize: 500, enabled: true },
+        { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port: vast?.port, timeoutMs: 15_000 },
+      ],
+    }),
+  };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {

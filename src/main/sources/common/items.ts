@@ -68,12 +68,21 @@ export function compact<T extends object>(details: T): T {
 
 /** Builds an item of section K, dropping optional fields that have no value. */
 export function item<K extends SectionKey>(fields: ItemFields<K>): ClinicalItemOf<K> {
+  return itemWithDetails(fields, compact<DetailsOf<K>>(fields.details), fields.sealed);
+}
+
+/**
+ * The item's shape, with its details already compacted: one place for the keys
+ * and their order, so items of every source kind merge alike (the HL7 hot path
+ * compacts its details its own way, mappers/common.ts `hl7Item`).
+ */
+export function itemWithDetails<K extends SectionKey>(fields: Omit<ItemFields<K>, 'details' | 'sealed'>, details: DetailsOf<K>, sealed: boolean): ClinicalItemOf<K> {
   const out = {
     section: fields.section,
     codes: fields.codes,
     text: fields.text,
-    details: compact<DetailsOf<K>>(fields.details),
-    sealed: fields.sealed,
+    details,
+    sealed,
     provenance: fields.provenance,
   } as ClinicalItemOf<K>;
   const status = nonEmpty(fields.status);

@@ -4,7 +4,7 @@
  */
 import { hl7CodingSystem } from '../../../../shared/codeSystems';
 import type { ClinicalItemOf, Coding, Provenance, SectionKey } from '../../../../shared/summary';
-import { type ItemFields, nonEmpty, provenance as sourceProvenance, type SourceContext } from '../../common/items';
+import { itemWithDetails, type ItemFields, provenance as sourceProvenance, type SourceContext } from '../../common/items';
 import type { Hl7Segment } from '../hl7Parse';
 
 export { nonEmpty, texts } from '../../common/items';
@@ -107,20 +107,7 @@ export function provenance(ctx: Hl7MapContext, recordId: string, recordedAt?: st
 export function hl7Item<K extends SectionKey>(fields: Omit<ItemFields<K>, 'sealed'>): ClinicalItemOf<K> {
   // HL7 v2 has no agreed confidentiality marker in these segments; the
   // profile's sealed markers are applied by hl7Map after the item is built.
-  const out = {
-    section: fields.section,
-    codes: fields.codes,
-    text: fields.text,
-    details: compactDetails(fields.details),
-    sealed: false,
-    provenance: fields.provenance,
-  } as ClinicalItemOf<K>;
-  const status = nonEmpty(fields.status);
-  if (status) out.status = status;
-  const date = nonEmpty(fields.date);
-  if (date) out.date = date;
-  if (fields.value !== undefined && fields.value !== '') out.value = fields.value;
-  return out;
+  return itemWithDetails(fields, compactDetails(fields.details), false);
 }
 
 /** common/items.ts `compact`, without the array of pairs `Object.entries` builds. */
