@@ -8,6 +8,7 @@ import { setViewStates, useViewUser } from '../components/viewState';
 import { SourceStatusBar } from '../components/SourceStatusBar';
 import type { SectionKey } from '../../shared/sections';
 import { isFailing } from '../model/sourceStates';
+import { yearsOld } from '../model/age';
 import type { SummaryView } from '../model/types';
 import { useSamsyn } from '../store/StoreProvider';
 import type { SelectedPatient } from '../store/samsynStore';
@@ -15,16 +16,6 @@ import { SECTIONS } from './sections';
 
 /** Below this age (in whole years at the time the summary was compiled) a pregnancy section is not offered. */
 export const PREGNANCY_MIN_AGE_YEARS = 10;
-
-/** Whole years from an ISO birth date to an ISO date-time; undefined when either is unreadable. */
-function ageInYears(birthDate: string | undefined, at: string): number | undefined {
-  const birth = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate ?? '');
-  const now = /^(\d{4})-(\d{2})-(\d{2})/.exec(at);
-  if (!birth || !now) return undefined;
-  const years = Number(now[1]) - Number(birth[1]);
-  const beforeBirthday = Number(now[2]) * 100 + Number(now[3]) < Number(birth[2]) * 100 + Number(birth[3]);
-  return beforeBirthday ? years - 1 : years;
-}
 
 /**
  * Whether a section is offered for this patient: the pregnancy section is not
@@ -37,7 +28,7 @@ export function offered(key: SectionKey, summary: SummaryView): boolean {
   if (key !== 'pregnancy') return true;
   if (summary.sections.pregnancy.length > 0) return true;
   if (summary.patient.gender === 'male') return false;
-  const age = ageInYears(summary.patient.birthDate, summary.generatedAt);
+  const age = summary.patient.birthDate ? yearsOld(summary.patient.birthDate, new Date(summary.generatedAt)) : undefined;
   return age === undefined || age >= PREGNANCY_MIN_AGE_YEARS;
 }
 
