@@ -95,6 +95,36 @@ function codeKey(c: Coding): string {
   return `${cachedSystem(c.system)}|${(c.code ?? '').trim().toUpperCase()}`;
 }
 
+/**
+ * `prefix` + codeKey(c), remembered per prefix, system and code: a merge sees
+ * few distinct codes over many records, and building and hashing the same
+ * key again for each record is a measurable part of a 50,000-item merge.
+ * Bounded: past the bound it is built without remembering.
+ */
+const prefixedKeys = new Map<string, Map<string, Map<string, string>>>();
+let prefixedCount = 0;
+const PREFIXED_MAX = 16_384;
+function prefixedCodeKey(prefix: string, c: Coding): string {
+  const system = c.system ?? '';
+  const code = c.code ?? '';
+  let bySystem = prefixedKeys.get(prefix);
+  let byCode = bySystem?.get(system);
+  let key = byCode?.get(code);
+  if (key !== undefined) return key;
+  key = `${prefix}${codeKey(c)}`;
+  if (prefixedCount >= PREFIXED_MAX) {
+    prefixedKeys.clear();
+    prefixedCount = 0;
+    bySystem = undefined;
+    byCode = undefined;
+  }
+  if (!bySystem) prefixedKeys.set(prefix, (bySystem = new Map()));
+  if (!byCode) bySystem.set(system, (byCode = new Map()));
+  byCode.set(code, key);
+  prefixedCount++;
+  return key;
+}
+
 function codeKeys(codes: Coding[]): string[] {
   // One code is the common case: no intermediate arrays.
   if (codes.length === 1) {
@@ -112,6 +142,23 @@ export function valueToString(value: Quantity | string | undefined): string | un
   if (typeof value === 'string') return value.trim();
   return `${value.comparator ?? ''}${value.value}${value.unit ? ` ${value.unit}` : ''}`;
 }
+
+/**
+ * The item's identity key when it has exactly one (one code, or text only, or
+ * an undated event), else undefined: the common case, without an array.
+ */
+function onlyFactKey(item: ClinicalItem): string | undefined {
+  const event = isPointInTime(item.section);
+  if (event && !item.date) return `${item.section}:record:${item.provenance.sourceId}|${item.provenance.recordId}`;
+  const codes = item.codes;
+  if (codes.length > 1) return undefined;
+  const prefix = item.section === 'medications' ? `${item.section}:${nationalListKey(item)}` : SECTION_PREFIX[item.section];
+  const only = codes[0];
+  const fact = only?.code && only.code.trim() !== '' ? prefixedCodeKey(prefix, only) : `${prefix}text:${normalizeText(item.text)}`;
+  return event ? `${fact}@${item.date ?? ''}` : fact;
+}
+
+const SECTION_PREFIX = Object.fromEntries(SECTION_KEYS.map((k) => [k, `${k}:`])) as Record<SectionKey, string>;
 
 /** The identity keys of one item: each code (or its text), at its time for events. */
 function factKeys(item: ClinicalItem): string[] {
@@ -162,7 +209,20 @@ function groupByFact(items: readonly ClinicalItem[]): FactGroups {
   const owner = new Map<string, number>();
   const smallest: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const keys = factKeys(items[i] as ClinicalItem);
+    const item = items[i] as ClinicalItem;
+    const one = onlyFactKey(item);
+    if (one !== undefined) {
+      smallest[i] = one;
+      const j = owner.get(one);
+      if (j === undefined) owner.set(one, i);
+      else {
+        const a = findRoot(parent, i);
+        const b = findRoot(parent, j);
+        if (a !== b) parent[a > b ? a : b] = a > b ? b : a;
+      }
+      continue;
+    }
+    const keys = factKeys(item);
     smallest[i] = keys[0] as string;
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k] as string;
@@ -228,6 +288,7 @@ function recordKey(item: ClinicalItem): string {
  * the newest correction stays current, what it replaced goes to its history.
  */
 function applyCorrections(group: ClinicalItem[]): { current: ClinicalItem[]; replacedBy: Map<ClinicalItem, ClinicalItem[]> } {
+  if (!group.some(isCorrection)) return { current: group, replacedBy: NO_REPLACEMENTS as Map<ClinicalItem, ClinicalItem[]> };
   const bySource = groupBy(group, (item) => item.provenance.sourceId);
   const current: ClinicalItem[] = [];
   const replacedBy = new Map<ClinicalItem, ClinicalItem[]>();
@@ -242,6 +303,13 @@ function applyCorrections(group: ClinicalItem[]): { current: ClinicalItem[]; rep
   }
   return { current, replacedBy };
 }
+
+function isCorrection(item: ClinicalItem): boolean {
+  return item.status !== undefined && CORRECTION.has(item.status);
+}
+
+/** Shared by the groups without a correction (never written to). */
+const NO_REPLACEMENTS: ReadonlyMap<ClinicalItem, ClinicalItem[]> = new Map();
 
 /** One source with two different values for one fact: split the group by value. */
 function lanes(current: ClinicalItem[]): ClinicalItem[][] {
@@ -266,6 +334,12 @@ function lanes(current: ClinicalItem[]): ClinicalItem[][] {
 
 function reactionWords(item: ClinicalItem): string | undefined {
   if (item.section !== 'allergies') return undefined;
+  const reactions = item.details.reactions;
+  if (!reactions || reactions.length === 0) return undefined;
+  // One reaction with one manifestation (the common case): no sets or arrays.
+  if (reactions.length === 1 && (reactions[0] as { manifestations: string[] }).manifestations.length === 1) {
+    return normalizeText((reactions[0] as { manifestations: string[] }).manifestations[0] as string);
+  }
   const words = [...new Set((item.details.reactions ?? []).flatMap((r) => r.manifestations.map(normalizeText)))].sort();
   return words.length > 0 ? words.join(', ') : undefined;
 }
@@ -296,9 +370,21 @@ function conflictsOf(items: ClinicalItem[]): Conflict[] {
   const out: Conflict[] = [];
   // Disagreement needs two sources.
   const first = items[0]?.provenance.sourceId;
-  if (items.every((i) => i.provenance.sourceId === first)) return out;
+  let sourcesDiffer = false;
+  for (let i = 1; i < items.length && !sourcesDiffer; i++) sourcesDiffer = (items[i] as ClinicalItem).provenance.sourceId !== first;
+  if (!sourcesDiffer) return out;
   for (const field of CONFLICT_FIELDS) {
     const read = FIELD_READERS[field];
+    // One value (or none) across every record is no disagreement: the common case, without sets.
+    let one: string | undefined;
+    let differs = false;
+    for (let i = 0; i < items.length && !differs; i++) {
+      const value = read(items[i] as ClinicalItem);
+      if (value === undefined || value === '') continue;
+      if (one === undefined) one = value;
+      else differs = value !== one;
+    }
+    if (!differs) continue;
     const seen = new Set<string>();
     const values: { sourceId: string; value: string }[] = [];
     for (const item of items) {
@@ -341,16 +427,35 @@ function mergedDetails(representative: ClinicalItem, items: ClinicalItem[]): Cli
   return reactions.length > 0 ? { ...representative.details, reactions } : representative.details;
 }
 
+/** Two codings name the same code when their normalized systems and codes are equal. */
+function sameCodeKey(c: Coding): string {
+  // A missing code is its own value, never the text "undefined".
+  return c.code === undefined ? `${cachedSystem(c.system)}\u0000` : `${cachedSystem(c.system)}|${c.code}`;
+}
+
 function buildItem(key: string, items: ClinicalItem[], replaced: ClinicalItem[], options: MergeOptions): MergedItem {
   const ordered = [...items].sort(byRecency);
   const representative = ordered[0] as ClinicalItem;
   const codes: Coding[] = [...representative.codes];
-  const extra = ordered
-    .slice(1)
-    .flatMap((i) => i.codes)
-    .filter((c) => !codes.some((k) => normalizeSystem(k.system) === normalizeSystem(c.system) && k.code === c.code));
-  for (const c of extra.sort((a, b) => `${a.system}|${a.code}` < `${b.system}|${b.code}` ? -1 : 1)) {
-    if (!codes.some((k) => normalizeSystem(k.system) === normalizeSystem(c.system) && k.code === c.code)) codes.push(c);
+  // The other records' codes the representative lacks, once each, in a fixed order.
+  const have = new Set<string>();
+  for (const k of codes) have.add(sameCodeKey(k));
+  const extra: Coding[] = [];
+  for (let n = 1; n < ordered.length; n++) {
+    for (const c of (ordered[n] as ClinicalItem).codes) {
+      // The same system and code as the representative's (most records): no key to build.
+      if (codes.some((k) => k.system === c.system && k.code === c.code)) continue;
+      if (!have.has(sameCodeKey(c))) extra.push(c);
+    }
+  }
+  if (extra.length > 0) {
+    for (const c of extra.sort((a, b) => (`${a.system}|${a.code}` < `${b.system}|${b.code}` ? -1 : 1))) {
+      const k = sameCodeKey(c);
+      if (!have.has(k)) {
+        have.add(k);
+        codes.push(c);
+      }
+    }
   }
   const { provenance: _p, ...base } = representative;
   const merged = {
@@ -371,29 +476,68 @@ function buildItem(key: string, items: ClinicalItem[], replaced: ClinicalItem[],
 
 /** A fact only one record states: nothing to compare or replace. */
 function single(key: string, item: ClinicalItem, options: MergeOptions): MergedItem {
-  // Built field by field: an object rest/spread per item is a measurable part of a 50,000-item merge.
+  // One literal with every field (an absent one undefined, which JSON leaves out): an object
+  // rest/spread, or fields added afterwards, is a measurable part of a 50,000-item merge.
   const merged = {
     key,
     section: item.section,
     codes: item.codes,
     text: item.text,
+    status: item.status,
+    date: item.date,
+    value: item.value,
     details: item.details,
     sealed: item.sealed,
     sources: [item.provenance],
     conflicts: [],
   } as unknown as MergedItem;
-  if (item.status !== undefined) merged.status = item.status;
-  if (item.date !== undefined) merged.date = item.date;
-  if (item.value !== undefined) merged.value = item.value;
   annotateItem(merged, [item], options);
   return merged;
 }
 
 function byDateDesc(a: MergedItem, b: MergedItem): number {
-  if (a.date === b.date) return a.text === b.text ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.text, b.text);
+  if (a.date === b.date) return byTextThenKey(a, b);
   if (!a.date) return 1;
   if (!b.date) return -1;
   return a.date < b.date ? 1 : -1;
+}
+
+/** Items of one date: by text as Swedish sorts it, then by key (a total order). */
+function byTextThenKey(a: MergedItem, b: MergedItem): number {
+  return a.text === b.text ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.text, b.text);
+}
+
+/**
+ * A section newest first (byDateDesc's order, the undated last). A long
+ * section is bucketed by date first: the distinct dates are sorted, then each
+ * date's few items, instead of comparing every pair of dates across the list.
+ */
+function sortByDateDesc(list: MergedItem[]): void {
+  if (list.length < 64) {
+    list.sort(byDateDesc);
+    return;
+  }
+  const byDate = new Map<string, MergedItem | MergedItem[]>();
+  const undated: MergedItem[] = [];
+  for (const item of list) {
+    const date = item.date;
+    if (!date) {
+      undated.push(item);
+      continue;
+    }
+    const same = byDate.get(date);
+    if (same === undefined) byDate.set(date, item);
+    else if (Array.isArray(same)) same.push(item);
+    else byDate.set(date, [same, item]);
+  }
+  const dates = [...byDate.keys()].sort(desc);
+  let n = 0;
+  for (const date of dates) {
+    const same = byDate.get(date) as MergedItem | MergedItem[];
+    if (!Array.isArray(same)) list[n++] = same;
+    else for (const item of same.sort(byTextThenKey)) list[n++] = item;
+  }
+  for (const item of undated.sort(byTextThenKey)) list[n++] = item;
 }
 
 /** The same record delivered twice (same source, same record id, same content) is one record. */
@@ -401,21 +545,24 @@ function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] 
   // Identical records have identical fact keys, so they share a group; a
   // group of one has nothing to compare (most items: no map entry for them).
   if (items.length < 2) return items as ClinicalItem[];
-  const bySource = new Map<string, Map<string, ClinicalItem[]>>();
+  // A record id seen once holds its item; a list only once a record id repeats (rare).
+  const bySource = new Map<string, Map<string, ClinicalItem | ClinicalItem[]>>();
   const out: ClinicalItem[] = [];
   for (const item of items) {
     let byRecord = bySource.get(item.provenance.sourceId);
     if (!byRecord) bySource.set(item.provenance.sourceId, (byRecord = new Map()));
-    const same = byRecord.get(item.provenance.recordId);
-    if (!same) {
-      byRecord.set(item.provenance.recordId, [item]);
+    const seen = byRecord.get(item.provenance.recordId);
+    if (seen === undefined) {
+      byRecord.set(item.provenance.recordId, item);
       out.push(item);
       continue;
     }
-    // Only records sharing a record id are compared whole (rare).
+    // Only records sharing a record id are compared whole.
+    const same = Array.isArray(seen) ? seen : [seen];
     const text = JSON.stringify(item);
     if (same.some((other) => JSON.stringify(other) === text)) continue;
     same.push(item);
+    if (same !== seen) byRecord.set(item.provenance.recordId, same);
     out.push(item);
   }
   return out;
@@ -470,7 +617,7 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
       (sections[merged.section] as MergedItem[]).push(merged);
     }
   }
-  for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
+  for (const section of SECTION_KEYS) sortByDateDesc(sections[section]);
   flagDoubleMedication(sections);
   dropLoneSingles(sections);
   reconcileNationalList(sections);

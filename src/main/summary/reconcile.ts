@@ -48,6 +48,20 @@ export const DUPLICATE_THERAPY_GROUPS: readonly { name: string; prefixes: readon
 
 /** Strength written in a product name ("Eliquis 2,5 mg filmdragerad tablett" → "2.5 mg"). */
 export function strengthOf(text: string): string | undefined {
+  // Refills and repeated prescriptions repeat one text: read each distinct text once per process (bounded).
+  const known = strengthCache.get(text);
+  if (known !== undefined) return known === NO_STRENGTH ? undefined : known;
+  const found = readStrength(text);
+  if (strengthCache.size >= STRENGTH_CACHE_MAX) strengthCache.clear();
+  strengthCache.set(text, found ?? NO_STRENGTH);
+  return found;
+}
+
+const NO_STRENGTH = '';
+const STRENGTH_CACHE_MAX = 4096;
+const strengthCache = new Map<string, string>();
+
+function readStrength(text: string): string | undefined {
   const m = /(\d+(?:[.,]\d+)?)\s*(mg|g|µg|mikrog|mcg|ml|IE|E|%|mmol)(?:\s*\/\s*(ml|dos|h|g))?(?![\p{L}\d])/iu.exec(text);
   if (!m) return undefined;
   return `${(m[1] as string).replace(',', '.')} ${(m[2] as string).toLowerCase()}${m[3] ? `/${m[3].toLowerCase()}` : ''}`;
