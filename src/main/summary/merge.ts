@@ -39,6 +39,7 @@ import {
 import {
   annotateItem,
   dropLoneSingles,
+  isAnnotated,
   flagDoubleMedication,
   reconcileNationalList,
   strengthOf,
@@ -271,16 +272,16 @@ function byRecency(a: ClinicalItem, b: ClinicalItem): number {
   );
 }
 
-/** Ascending by source, then record id (the order of an item's `sources`): the same order as comparing recordKey strings. */
+/**
+ * Ascending by source, then record id (the order of an item's `sources`).
+ * Source ids hold no NUL, so this is the order of `${sourceId}\u0000${recordId}`
+ * strings, without building two strings per comparison.
+ */
 function byRecord(a: ClinicalItem, b: ClinicalItem): number {
   const x = a.provenance;
   const y = b.provenance;
-  if (x.sourceId !== y.sourceId) return recordKey(a) < recordKey(b) ? -1 : 1;
+  if (x.sourceId !== y.sourceId) return x.sourceId < y.sourceId ? -1 : 1;
   return x.recordId < y.recordId ? -1 : x.recordId > y.recordId ? 1 : 0;
-}
-
-function recordKey(item: ClinicalItem): string {
-  return `${item.provenance.sourceId}\u0000${item.provenance.recordId}`;
 }
 
 /**
@@ -387,7 +388,8 @@ function conflictsOf(items: ClinicalItem[]): Conflict[] {
     if (!differs) continue;
     const seen = new Set<string>();
     const values: { sourceId: string; value: string }[] = [];
-    for (const item of items) {
+    for (let n = 0; n < items.length; n++) {
+      const item = items[n] as ClinicalItem;
       const value = read(item);
       if (value === undefined || value === '') continue;
       const k = `${item.provenance.sourceId}\u0000${value}`;
@@ -474,6 +476,9 @@ function buildItem(key: string, items: ClinicalItem[], replaced: ClinicalItem[],
   return merged;
 }
 
+/** One record cannot disagree with itself: every single item shares this empty, frozen list. */
+const NO_CONFLICTS = Object.freeze([]) as unknown as Conflict[];
+
 /** A fact only one record states: nothing to compare or replace. */
 function single(key: string, item: ClinicalItem, options: MergeOptions): MergedItem {
   // One literal with every field (an absent one undefined, which JSON leaves out): an object
@@ -489,9 +494,9 @@ function single(key: string, item: ClinicalItem, options: MergeOptions): MergedI
     details: item.details,
     sealed: item.sealed,
     sources: [item.provenance],
-    conflicts: [],
+    conflicts: NO_CONFLICTS,
   } as unknown as MergedItem;
-  annotateItem(merged, [item], options);
+  if (isAnnotated(item.section)) annotateItem(merged, [item], options);
   return merged;
 }
 
@@ -507,38 +512,6 @@ function byTextThenKey(a: MergedItem, b: MergedItem): number {
   return a.text === b.text ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.text, b.text);
 }
 
-/**
- * A section newest first (byDateDesc's order, the undated last). A long
- * section is bucketed by date first: the distinct dates are sorted, then each
- * date's few items, instead of comparing every pair of dates across the list.
- */
-function sortByDateDesc(list: MergedItem[]): void {
-  if (list.length < 64) {
-    list.sort(byDateDesc);
-    return;
-  }
-  const byDate = new Map<string, MergedItem | MergedItem[]>();
-  const undated: MergedItem[] = [];
-  for (const item of list) {
-    const date = item.date;
-    if (!date) {
-      undated.push(item);
-      continue;
-    }
-    const same = byDate.get(date);
-    if (same === undefined) byDate.set(date, item);
-    else if (Array.isArray(same)) same.push(item);
-    else byDate.set(date, [same, item]);
-  }
-  const dates = [...byDate.keys()].sort(desc);
-  let n = 0;
-  for (const date of dates) {
-    const same = byDate.get(date) as MergedItem | MergedItem[];
-    if (!Array.isArray(same)) list[n++] = same;
-    else for (const item of same.sort(byTextThenKey)) list[n++] = item;
-  }
-  for (const item of undated.sort(byTextThenKey)) list[n++] = item;
-}
 
 /** The same record delivered twice (same source, same record id, same content) is one record. */
 function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] {
@@ -548,7 +521,8 @@ function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] 
   // A record id seen once holds its item; a list only once a record id repeats (rare).
   const bySource = new Map<string, Map<string, ClinicalItem | ClinicalItem[]>>();
   const out: ClinicalItem[] = [];
-  for (const item of items) {
+  for (let n = 0; n < items.length; n++) {
+    const item = items[n] as ClinicalItem;
     let byRecord = bySource.get(item.provenance.sourceId);
     if (!byRecord) bySource.set(item.provenance.sourceId, (byRecord = new Map()));
     const seen = byRecord.get(item.provenance.recordId);
@@ -570,18 +544,20 @@ function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] 
 
 export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptions = {}): MergeResult {
   const retracted: Partial<Record<SectionKey, number>> = {};
-  const kept: ClinicalItem[] = [];
   const retractedItems: ClinicalItem[] = [];
-  for (const item of input) {
-    if (isRetracted(item)) retractedItems.push(item);
-    else kept.push(item);
-  }
+  // Index loops over records here and below: for-of allocates an iterator result per record until optimized.
+  for (let i = 0; i < input.length; i++) if (isRetracted(input[i] as ClinicalItem)) retractedItems.push(input[i] as ClinicalItem);
+  // Most answers retract nothing: then the input is what is kept, without a copy.
+  const kept = retractedItems.length === 0 ? input : input.filter((item) => !isRetracted(item));
   // Identical records are one record: among the retracted ones (counted once) and within each group below.
   for (const item of withoutExactDuplicates(retractedItems)) retracted[item.section] = (retracted[item.section] ?? 0) + 1;
   const sections = emptySections();
   const groups = groupByFact(kept);
-  // Facts one record states become items at once; larger groups are gathered first (in the order of their first record).
-  const gathered = new Map<number, ClinicalItem[]>();
+  // Facts one record states become items at once; larger groups are gathered first, in the order of
+  // their first record (arrays indexed by root, not a map: no map entry per group to build or iterate).
+  const gathered: ClinicalItem[][] = [];
+  const gatheredRoot: number[] = [];
+  const listOf = new Int32Array(kept.length).fill(-1);
   for (let i = 0; i < kept.length; i++) {
     const item = kept[i] as ClinicalItem;
     const root = groups.root[i] as number;
@@ -590,12 +566,17 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
       (sections[merged.section] as MergedItem[]).push(merged);
       continue;
     }
-    const list = gathered.get(root);
-    if (list) list.push(item);
-    else gathered.set(root, [item]);
+    const at = listOf[root] as number;
+    if (at >= 0) (gathered[at] as ClinicalItem[]).push(item);
+    else {
+      listOf[root] = gathered.length;
+      gathered.push([item]);
+      gatheredRoot.push(root);
+    }
   }
-  for (const [root, found] of gathered) {
-    const groupKey = groups.key[root] as string;
+  for (let g = 0; g < gathered.length; g++) {
+    const found = gathered[g] as ClinicalItem[];
+    const groupKey = groups.key[gatheredRoot[g] as number] as string;
     const group = withoutExactDuplicates(found);
     if (group.length === 1) {
       const merged = single(groupKey, group[0] as ClinicalItem, options);
@@ -617,7 +598,7 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
       (sections[merged.section] as MergedItem[]).push(merged);
     }
   }
-  for (const section of SECTION_KEYS) sortByDateDesc(sections[section]);
+  for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
   flagDoubleMedication(sections);
   dropLoneSingles(sections);
   reconcileNationalList(sections);

@@ -14,7 +14,7 @@
  *  - Problems: resolved, inactive or in remission are inactive.
  */
 import { groupBy } from '../../shared/groupBy';
-import type { ClinicalItem, Conflict, ItemGroup, MergedItem, Sections } from '../../shared/summary';
+import type { ClinicalItem, Conflict, ItemGroup, MergedItem, SectionKey, Sections } from '../../shared/summary';
 
 export interface AnnotateOptions {
   /** "Now" for the recently-stopped window. */
@@ -99,6 +99,11 @@ const SIMILAR_FIELDS: ReadonlySet<Conflict['field']> = new Set(['strength', 'dos
 
 function isAnaphylaxis(words: string): boolean {
   return /anafyla|anaphyla|anafylak|anafylaktisk/i.test(words);
+}
+
+/** Whether annotateItem adds anything to an item of this section (the others need no call). */
+export function isAnnotated(section: SectionKey): boolean {
+  return section === 'medications' || section === 'allergies' || section === 'problems';
 }
 
 /** Annotates one merged item from the records behind it. */
