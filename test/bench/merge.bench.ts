@@ -6,6 +6,7 @@
  * the scaling exponent between sizes (log(t2/t1) / log(n2/n1)).
  * Targets: 50,000 items under 250 ms; exponent at most 1.1.
  */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
 import { mergeSummary } from '../../src/main/summary/merge';
 import type { ClinicalItem } from '../../src/shared/summary';
@@ -65,17 +66,34 @@ function items(n: number): ClinicalItem[] {
 async function main(): Promise<void> {
   const sizes = [1_000, 10_000, 50_000];
   const inputs = new Map(sizes.map((n) => [n, items(n)]));
+  // Garbage collection inside each timed merge (the measured cause of the growth with size): GC entries whose start falls within a run.
+  const gcEntries: { start: number; end: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcEntries.push({ start: e.startTime, end: e.startTime + e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const runs = new Map<number, { start: number; end: number }[]>(sizes.map((n) => [n, []]));
   // Sizes interleaved round by round (1k, 10k, 50k, 1k, ...), one tinybench run per round.
   const samples = new Map<number, number[]>(sizes.map((n) => [n, []]));
   for (let round = 0; round < 7; round++) {
     const bench = new Bench({ iterations: 1, time: 0, warmup: round === 0 });
-    for (const n of sizes) bench.add(String(n), () => void mergeSummary(inputs.get(n) as ClinicalItem[], { now: NOW }));
+    for (const n of sizes) {
+      bench.add(String(n), () => {
+        const start = performance.now();
+        void mergeSummary(inputs.get(n) as ClinicalItem[], { now: NOW });
+        runs.get(n)?.push({ start, end: performance.now() });
+      });
+    }
     await bench.run();
     for (const task of bench.tasks) {
       const mean = task.result && 'latency' in task.result ? task.result.latency.mean : NaN;
       samples.get(Number(task.name))?.push(mean);
     }
   }
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the observer's last entries
+  observer.disconnect();
+  const gcMs = (n: number): number[] =>
+    (runs.get(n) ?? []).map((run) => gcEntries.filter((g) => g.start >= run.start && g.start < run.end).reduce((sum, g) => sum + Math.min(g.end, run.end) - g.start, 0));
   const medians = new Map<number, number>();
   for (const n of sizes) {
     const { median, spread } = medianAndSpread(samples.get(n) ?? []);
@@ -88,6 +106,14 @@ async function main(): Promise<void> {
   const exponent = (a: number, b: number) => Math.log((medians.get(b) as number) / (medians.get(a) as number)) / Math.log(b / a);
   report({ name: 'merge.exponent-10k-50k', value: exponent(10_000, 50_000), unit: '', atMost: 1.1 });
   report({ name: 'merge.exponent-1k-10k', value: exponent(1_000, 10_000), unit: '' });
+  // The same runs with the garbage collection inside them taken out: the merge's own work.
+  const gcMedian = (n: number) => medianAndSpread(gcMs(n)).median;
+  const timed = (n: number) => (runs.get(n) ?? []).map((run) => run.end - run.start);
+  const withoutGc = (n: number) => medianAndSpread(timed(n).map((ms, k) => ms - (gcMs(n)[k] ?? 0))).median;
+  process.stdout.write(`merge GC inside the runs: median ${sizes.map((n) => `${n}: ${gcMedian(n).toFixed(1)} ms`).join(', ')}\n`);
+  report({ name: 'merge.gc-50000', value: gcMedian(50_000), unit: 'ms' });
+  report({ name: 'merge.items-50000-without-gc', value: withoutGc(50_000), unit: 'ms' });
+  report({ name: 'merge.exponent-10k-50k-without-gc', value: Math.log(withoutGc(50_000) / withoutGc(10_000)) / Math.log(5), unit: '' });
 }
 
 void main();
