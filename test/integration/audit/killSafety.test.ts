@@ -14,7 +14,8 @@ import { openAccessLog } from '../../../src/main/audit/accessLog';
 import { createLogger } from '../../../src/main/platform/logger';
 
 const KEY = Buffer.alloc(32, 0x5a);
-const ROUNDS = 15;
+// Issue 14 asks for at least 100 kills of each writer.
+const ROUNDS = 100;
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-audit-kill-'));
 const writer = join(dir, 'auditWriter.cjs');
 
@@ -62,5 +63,5 @@ describe('access log kill safety', () => {
     } finally {
       log.close();
     }
-  }, 180_000);
+  }, 900_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A process killed during a write loses at most that write. A child writes
  * summaries in a loop and reports each commit; it is killed with SIGKILL at
- * random moments, 20 times; then the cache must open cleanly (integrity_check)
+ * random moments, 100 times; then the cache must open cleanly (integrity_check)
  * and hold every summary the child reported as committed, intact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { createLogger } from '../../../src/main/platform/logger';
 import { crashIdentifier, crashSnapshot } from '../../fixtures/cache/crashData';
 
 const KEY = Buffer.alloc(32, 0x42);
-const ROUNDS = 20;
+// Issue 14 asks for at least 100 kills of each writer.
+const ROUNDS = 100;
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-crash-'));
 const root = join(__dirname, '..', '..', '..');
 const writer = join(dir, 'crashWriter.cjs');
@@ -65,5 +66,5 @@ describe('crash safety', () => {
     } finally {
       store.close();
     }
-  }, 120_000);
+  }, 900_000);
 });
