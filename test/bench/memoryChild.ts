@@ -16,7 +16,7 @@
  *    and the heap the services keep for the open patient (heap after a full
  *    GC before and after the open, the sandbox's data generated beforehand).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Services } from '../../src/main/app/createServices';
@@ -62,6 +62,13 @@ async function openHeavy(services: Services): Promise<Summary> {
   return last;
 }
 
+/** Peak RSS of another process (Linux: VmHWM in /proc/PID/status), in bytes. */
+function peakRssOf(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error('no VmHWM');
+  return Number(m[1]) * 1024;
+}
+
 function itemCount(summary: Summary): number {
   return Object.values(summary.sections).reduce((n, list) => n + (list?.length ?? 0), 0);
 }
@@ -76,6 +83,8 @@ async function demo(dir: string): Promise<void> {
     transport: 'preview',
     dataDir: dir,
     keyProvider: fileKeyProvider(join(dir, 'cache.key')),
+    // As npm run demo runs them: the simulated systems in a process of their own.
+    sandboxes: 'process',
   });
   const preview = await startPreviewServer({ handlers: runtime.services.handlers, events: runtime.services.events, staticDir: rendererDir() });
   try {
@@ -88,8 +97,9 @@ async function demo(dir: string): Promise<void> {
     gc();
     const after = process.memoryUsage();
     const peakRss = process.resourceUsage().maxRSS * 1024;
+    const sandboxPeakRss = runtime.sandboxProcess ? peakRssOf(runtime.sandboxProcess.pid) : 0;
     process.stdout.write(
-      `${JSON.stringify({ peakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)) })}\n`,
+      `${JSON.stringify({ peakRss, sandboxPeakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)) })}\n`,
     );
   } finally {
     await preview.close();

@@ -14,9 +14,6 @@ import { tmpdir } from 'node:os';
 import { loadConfigFile } from '../app/config';
 import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
 import { startPreviewServer } from '../preview/previewServer';
-import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
-import { HL7_SANDBOX_PATIENTS } from '../sandbox/hl7Data';
-import { startSandboxes } from '../sandbox/sandboxRegistry';
 import { BUILTIN_SOURCES } from '../sources/registry';
 import { startDemoRuntime } from './demoRuntime';
 
@@ -49,6 +46,7 @@ async function main(): Promise<void> {
   if (electron) {
     build('build');
     // The sandboxes run here; the app gets the configuration rewritten to reach them.
+    const { startSandboxes } = await import('../sandbox/sandboxRegistry.js');
     const started = await startSandboxes(loadConfigFile(configPath));
     const dir = mkdtempSync(join(tmpdir(), 'samsyn-demo-config-'));
     const resolved = join(dir, 'config.json');
@@ -71,6 +69,8 @@ async function main(): Promise<void> {
     configPath,
     transport: 'preview',
     identity: process.env.SAMSYN_DEMO_IDENTITY === 'oidc' ? 'oidc' : 'local',
+    // The simulated systems in a process of their own, as remote systems are (docs/adr/0030).
+    sandboxes: 'process',
   });
   const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
   const preview = await startPreviewServer({
@@ -93,15 +93,7 @@ async function main(): Promise<void> {
   }
   out.write('  Synthetic test patients (official test numbers):\n');
   // One line per person: where each test patient can be found, FHIR and HL7 v2 together.
-  const where = new Map<string, { name: string; places: string[] }>();
-  const add = (id: string, name: string, place: string) => {
-    const entry = where.get(id) ?? { name, places: [] };
-    entry.places.push(place);
-    where.set(id, entry);
-  };
-  for (const p of SANDBOX_PATIENTS) for (const r of p.regions) add(p.identifier.value, p.name, `FHIR ${r}`);
-  for (const p of HL7_SANDBOX_PATIENTS) add(p.value, p.name, 'HL7 v2 vast');
-  for (const [id, p] of where) out.write(`    ${id.padEnd(13)} ${p.name} (${p.places.join(', ')})\n`);
+  for (const p of runtime.sandboxProcess?.patients ?? []) out.write(`    ${p.id.padEnd(13)} ${p.name} (${p.places.join(', ')})\n`);
   out.write('  Press Ctrl+C to stop.\n\n');
   const stop = async () => {
     await preview.close();
