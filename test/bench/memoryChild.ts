@@ -78,6 +78,9 @@ async function demo(dir: string): Promise<void> {
   const { startPreviewServer } = await import('../../src/main/preview/previewServer');
   const { fileKeyProvider } = await import('../../src/main/cache/keyProvider');
   const { defaultConfigPath, rendererDir } = await import('../../src/main/platform/paths');
+  const { enableCompileCache } = await import('../../src/main/platform/compileCache');
+  // As demo.ts does; the cache outlives this process (a demo's second start is the common one).
+  if (process.env.SAMSYN_BENCH_COMPILE_CACHE) enableCompileCache(process.env.SAMSYN_BENCH_COMPILE_CACHE);
   const runtime = await startDemoRuntime({
     configPath: defaultConfigPath(),
     transport: 'preview',

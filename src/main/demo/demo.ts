@@ -12,6 +12,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadConfigFile } from '../app/config';
+import { defaultDataDir } from '../cache/configuredCache';
+import { enableCompileCache } from '../platform/compileCache';
 import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
 import { startPreviewServer } from '../preview/previewServer';
 import { BUILTIN_SOURCES } from '../sources/registry';
@@ -65,6 +67,8 @@ async function main(): Promise<void> {
     return;
   }
   if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
+  // Large libraries (node-hl7-client) load from a V8 code cache in the data folder (docs/adr/0030).
+  enableCompileCache(join(defaultDataDir(projectRoot()), 'compile-cache'));
   const runtime = await startDemoRuntime({
     configPath,
     transport: 'preview',

@@ -7,8 +7,11 @@
  * launch link with its token is printed only when asked (--print-url).
  */
 import '../platform/quietByDefault';
+import { join } from 'node:path';
 import { startRuntime } from '../app/runtime';
-import { defaultConfigPath, rendererDir } from '../platform/paths';
+import { defaultDataDir } from '../cache/configuredCache';
+import { enableCompileCache } from '../platform/compileCache';
+import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
 import { startPreviewServer } from './previewServer';
 
 function option(args: string[], name: string): string | undefined {
@@ -18,6 +21,8 @@ function option(args: string[], name: string): string | undefined {
 
 async function main(args: string[]): Promise<void> {
   const data = option(args, '--data');
+  // Large libraries (node-hl7-client) load from a V8 code cache in the data folder (docs/adr/0030).
+  enableCompileCache(join(data ?? defaultDataDir(projectRoot()), 'compile-cache'));
   const runtime = await startRuntime({
     configPath: option(args, '--config') ?? defaultConfigPath(),
     transport: 'preview',
