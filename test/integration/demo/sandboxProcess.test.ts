@@ -5,7 +5,7 @@
  * demo on SIGINT / SIGTERM, and gone when the demo dies without running any
  * code (SIGKILL: its stdin pipe closes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,4 +135,28 @@ describe('the sandbox process never outlives the demo', () => {
       expect(alive(sandboxes[0]!)).toBe(false);
     });
   }
+});
+
+describe("the demo's own process with the sandboxes apart", () => {
+  function sandboxModulesLoaded(where: 'process' | 'in-process'): { sandboxModules: string[]; ownModules: number } {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'demoModules.ts'), where], {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      env: { ...process.env, VITEST: undefined, SAMSYN_LOG_LEVEL: 'warn' },
+      timeout: 120_000,
+    });
+    const line = out.split('\n').find((l) => l.startsWith('{"sandboxModules"'));
+    if (!line) throw new Error('the child printed no module list');
+    return JSON.parse(line) as { sandboxModules: string[]; ownModules: number };
+  }
+
+  it('loads no sandbox module, having opened a patient from every source', () => {
+    const apart = sandboxModulesLoaded('process');
+    expect(apart.ownModules).toBeGreaterThan(50); // the check sees the product's modules
+    expect(apart.sandboxModules).toEqual([]);
+  }, 150_000);
+
+  it('would be seen loading them with the sandboxes in its process (control)', () => {
+    expect(sandboxModulesLoaded('in-process').sandboxModules).toContain(join('src', 'main', 'sandbox', 'fhirServer.ts'));
+  }, 150_000);
 });
