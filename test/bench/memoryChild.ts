@@ -74,13 +74,13 @@ function itemCount(summary: Summary): number {
 }
 
 async function demo(dir: string): Promise<void> {
+  // As demo.ts does, before the app's modules load; the cache outlives this process (a demo's second start is the common one).
+  const { enableCompileCache } = await import('../../src/main/platform/compileCache');
+  if (process.env.SAMSYN_BENCH_COMPILE_CACHE) enableCompileCache(process.env.SAMSYN_BENCH_COMPILE_CACHE);
   const { startDemoRuntime } = await import('../../src/main/demo/demoRuntime');
   const { startPreviewServer } = await import('../../src/main/preview/previewServer');
   const { fileKeyProvider } = await import('../../src/main/cache/keyProvider');
   const { defaultConfigPath, rendererDir } = await import('../../src/main/platform/paths');
-  const { enableCompileCache } = await import('../../src/main/platform/compileCache');
-  // As demo.ts does; the cache outlives this process (a demo's second start is the common one).
-  if (process.env.SAMSYN_BENCH_COMPILE_CACHE) enableCompileCache(process.env.SAMSYN_BENCH_COMPILE_CACHE);
   const runtime = await startDemoRuntime({
     configPath: defaultConfigPath(),
     transport: 'preview',

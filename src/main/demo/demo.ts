@@ -11,13 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfigFile } from '../app/config';
-import { defaultDataDir } from '../cache/configuredCache';
-import { enableCompileCache } from '../platform/compileCache';
+import { defaultCompileCacheDir, enableCompileCache } from '../platform/compileCache';
 import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
-import { startPreviewServer } from '../preview/previewServer';
-import { BUILTIN_SOURCES } from '../sources/registry';
-import { startDemoRuntime } from './demoRuntime';
 
 /**
  * Electron's binary, where it can show a window: the electron package writes
@@ -43,6 +38,14 @@ function build(script: string): void {
 }
 
 async function main(): Promise<void> {
+  // Only the code cache is loaded before it is on; the app's modules are imported after (docs/adr/0030).
+  enableCompileCache(defaultCompileCacheDir());
+  const [{ loadConfigFile }, { startPreviewServer }, { BUILTIN_SOURCES }, { startDemoRuntime }] = await Promise.all([
+    import('../app/config.js'),
+    import('../preview/previewServer.js'),
+    import('../sources/registry.js'),
+    import('./demoRuntime.js'),
+  ]);
   const configPath = process.env.SAMSYN_CONFIG ?? defaultConfigPath();
   const electron = process.env.SAMSYN_PREVIEW ? undefined : electronBinary();
   if (electron) {
@@ -67,8 +70,6 @@ async function main(): Promise<void> {
     return;
   }
   if (!existsSync(join(rendererDir(), 'index.html'))) build('build:renderer');
-  // Large libraries (node-hl7-client) load from a V8 code cache in the data folder (docs/adr/0030).
-  enableCompileCache(join(defaultDataDir(projectRoot()), 'compile-cache'));
   const runtime = await startDemoRuntime({
     configPath,
     transport: 'preview',

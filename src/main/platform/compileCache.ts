@@ -1,32 +1,44 @@
 /**
- * A V8 code cache for large CommonJS libraries (docs/adr/0030).
+ * A V8 code cache for CommonJS modules (docs/adr/0030).
  *
  * Compiling node-hl7-client's 4 MB bundle from source takes ~75 MB of the
  * compiler's own memory at its peak (V8 `peak_malloced_memory`), which glibc
  * keeps: loading it raises a process's RSS by ~110 MB. From a code cache V8
  * deserializes instead of parsing, and the same load costs ~45 MB.
  *
+ * It also shortens start-up: the preview's ~250 modules start ~20% sooner
+ * from the cache (zod, pino, sqlite bindings and our own compiled modules).
+ *
  * Node 22.1+ has this built in (`module.enableCompileCache`), used where it
  * exists (Electron's Node). On Node 20 the CommonJS compile step is wrapped
- * for files under node_modules of at least MIN_BYTES only (the product's own
- * modules and small libraries compile as usual): the wrapper is compiled with
- * the cached data and run as Node runs it. The cache is keyed by Node's
+ * for files of at least MIN_BYTES (smaller ones compile as usual): the
+ * wrapper is compiled with the cached data and run as Node runs it (a module
+ * with a dynamic import() is left to Node: see the hook). Modules
+ * loaded before it is enabled are not cached: entry points enable it first and
+ * import the rest afterwards. The cache is keyed by Node's
  * version, the file's path and a hash of its content, so a changed library or
  * Node never uses a stale entry, and V8 itself rejects data it cannot use
  * (then the file is compiled from source and its entry written again).
  *
- * The directory is the user's own data folder (created 0700): whoever can
- * write there can already read the cache key beside it.
+ * The directory (defaultCompileCacheDir: node_modules/.cache of the checkout
+ * the demo and the preview run from, created 0700) holds nothing but compiled
+ * code of files that are in that checkout.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as nodeModule from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { projectRoot } from './paths';
 
 /** Smaller files compile quickly enough from source. */
-export const MIN_BYTES = 512 * 1024;
+export const MIN_BYTES = 2 * 1024;
+
+/** Where the demo and the preview keep it: the checkout's node_modules/.cache (tools' usual place). */
+export function defaultCompileCacheDir(): string {
+  return join(projectRoot(), 'node_modules', '.cache', 'samsyn-v8');
+}
 
 export type CompileCacheMode = 'builtin' | 'hook';
 
@@ -58,9 +70,10 @@ function writeAtomically(file: string, data: Buffer): void {
 function installHook(dir: string): void {
   const proto = (nodeModule.Module as unknown as { prototype: CjsModule }).prototype;
   const original = proto._compile;
-  const nodeModules = `${sep}node_modules${sep}`;
   proto._compile = function compileWithCache(this: CjsModule, content: string, filename: string): unknown {
-    if (content.length < MIN_BYTES || !filename.includes(nodeModules)) return original.call(this, content, filename);
+    // A module with import() compiles as Node compiles it: a script compiled here cannot always
+    // reach the module loader for a dynamic import (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+    if (content.length < MIN_BYTES || content.includes('import(')) return original.call(this, content, filename);
     const file = cacheFile(dir, filename, content);
     let cachedData: Buffer | undefined;
     try {
@@ -71,7 +84,6 @@ function installHook(dir: string): void {
     const script = new vm.Script(nodeModule.Module.wrap(content), {
       filename,
       ...(cachedData ? { cachedData } : {}),
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
     });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (
       exports: unknown,

@@ -1,10 +1,9 @@
 /**
- * The V8 code cache for large CommonJS libraries (docs/adr/0030), in fresh
- * processes: the first load of node-hl7-client compiles it from source and
- * writes the entry; the next loads it from the cache and the library works;
- * a damaged entry is rejected by V8, the library still loads from source and
- * the entry is written again; small files and the product's own are never
- * cached.
+ * The V8 code cache for CommonJS modules (docs/adr/0030), in fresh processes:
+ * the first load of node-hl7-client (and zod) compiles from source and writes
+ * the entries; the next loads them from the cache and the library works; a
+ * damaged entry is rejected by V8, the library still loads from source and the
+ * entry is written again.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,30 +34,32 @@ function load(cacheDir: string): Loaded {
   return JSON.parse(run.stdout) as Loaded;
 }
 
-describe('code cache for large CommonJS libraries', () => {
+describe('code cache for CommonJS modules', () => {
   it('compiles node-hl7-client from source once, then loads it from the cache; the library works both times', () => {
     const cache = join(dir, 'a');
     const first = load(cache);
     expect(first.mode).toBe('hook'); // Node 20 has no module.enableCompileCache
-    expect(first).toMatchObject({ fromCache: 0, fromSource: 1, parsed: 'ADT' });
-    // One entry: node-hl7-client's bundle; zod's files and our own are below the size or outside node_modules.
+    expect(first).toMatchObject({ fromCache: 0, parsed: 'ADT' });
+    expect(first.fromSource).toBeGreaterThan(1); // node-hl7-client and zod's larger files
     const entries = readdirSync(cache);
-    expect(entries).toHaveLength(1);
-    expect(statSync(join(cache, entries[0]!)).mode & 0o077).toBe(0);
+    // One entry per module compiled from source (and any loaded after the figures were printed).
+    expect(entries.length).toBeGreaterThanOrEqual(first.fromSource);
+    for (const entry of entries) expect(statSync(join(cache, entry)).mode & 0o077).toBe(0);
     expect(statSync(cache).mode & 0o077).toBe(0);
     const second = load(cache);
-    expect(second).toMatchObject({ fromCache: 1, fromSource: 0, parsed: 'ADT' });
+    expect(second).toMatchObject({ fromCache: first.fromSource, fromSource: 0, parsed: 'ADT' });
     // The point of it: no parse of the 4 MB bundle, so no compiler memory peak (measured ~75 MB → ~7 MB).
     expect(second.compilerPeak).toBeLessThan(first.compilerPeak / 3);
   }, 120_000);
 
   it('rejects a damaged entry, compiles from source and writes the entry again', () => {
     const cache = join(dir, 'b');
-    load(cache);
-    const [entry] = readdirSync(cache);
-    writeFileSync(join(cache, entry!), Buffer.alloc(4096, 7));
+    const first = load(cache);
+    // The largest entry is node-hl7-client's bundle.
+    const [largest] = readdirSync(cache).sort((a, b) => statSync(join(cache, b)).size - statSync(join(cache, a)).size);
+    writeFileSync(join(cache, largest!), Buffer.alloc(4096, 7));
     const damaged = load(cache);
-    expect(damaged).toMatchObject({ fromCache: 0, fromSource: 1, parsed: 'ADT' });
-    expect(load(cache)).toMatchObject({ fromCache: 1, fromSource: 0, parsed: 'ADT' });
+    expect(damaged).toMatchObject({ fromCache: first.fromSource - 1, fromSource: 1, parsed: 'ADT' });
+    expect(load(cache)).toMatchObject({ fromCache: first.fromSource, fromSource: 0, parsed: 'ADT' });
   }, 120_000);
 });
