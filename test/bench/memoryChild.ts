@@ -2,14 +2,15 @@
  * One measurement in its own process, for memory.bench.ts (run with
  * `node --expose-gc --import tsx`); prints one JSON line.
  *
- *  - `demo`: the demo as `npm run demo` starts it without Electron: the demo
- *    runtime (its sandboxes — FHIR regions, national list, HL7 v2 MLLP and
- *    batch systems — run in this same process, as the demo does), the
- *    services, the encrypted cache and the preview server; signed in, the
- *    heavy patient opened through the services (purpose stated) until every
- *    source has ended. Reports peak RSS (maxRSS over the process's life),
- *    RSS and heap after the open, the items held and the heap they cost
- *    (heap after a full GC, before and after the open).
+ *  - `demo`: the demo as `npm run demo` starts it without Electron: the code
+ *    cache on (SAMSYN_BENCH_COMPILE_CACHE), the demo runtime (its sandboxes —
+ *    FHIR regions, national list, HL7 v2 MLLP and batch systems — in a process
+ *    of their own, as the demo runs them, docs/adr/0030), the services, the
+ *    encrypted cache and the preview server; signed in, the heavy patient
+ *    opened through the services (purpose stated) until every source has
+ *    ended. Reports this process's peak RSS (maxRSS over its life), the
+ *    sandbox process's (VmHWM), RSS and heap after the open, the items held
+ *    and the heap they cost (heap after a full GC, before and after the open).
  *  - `fhir-only`: the product runtime (no demo, no sandbox module beyond one
  *    FHIR sandbox region to answer) with a configuration of FHIR sources only,
  *    the heavy patient opened; then which large libraries the process loaded,
@@ -49,10 +50,14 @@ function loadedPackages(): Set<string> {
 /** Opens the heavy patient and waits for the final summary; returns it. */
 async function openHeavy(services: Services): Promise<Summary> {
   let last: Summary | undefined;
+  let whole: Summary | undefined;
   const off = services.events.subscribe((event, payload) => {
     if (event !== 'summary.updated') return;
-    const { summary } = payload as { summary: Summary };
-    if (summary.progress?.final) last = summary;
+    // An update whose sections were already sent carries its head only (ADR 0023): the sections are the last whole one's.
+    const update = payload as { summary: Summary } | { unchanged: Omit<Summary, 'sections'> };
+    if ('summary' in update) whole = update.summary;
+    const head = 'summary' in update ? update.summary : update.unchanged;
+    if (head.progress?.final && whole) last = { ...head, sections: whole.sections } as Summary;
   });
   await signInForTest(services);
   await stateCareFor(services, HEAVY);
