@@ -6,8 +6,9 @@
  * keeps: loading it raises a process's RSS by ~110 MB. From a code cache V8
  * deserializes instead of parsing, and the same load costs ~45 MB.
  *
- * It also shortens start-up: the preview's ~250 modules start ~20% sooner
- * from the cache (zod, pino, sqlite bindings and our own compiled modules).
+ * For start-up time it was measured to make no difference (the preview's
+ * ~250 modules all from the cache: 1609 vs 1565 ms median from spawn to first
+ * answer, 12 interleaved rounds, load average ~9), so only large files use it.
  *
  * Node 22.1+ has this built in (`module.enableCompileCache`), used where it
  * exists (Electron's Node). On Node 20 the CommonJS compile step is wrapped
@@ -32,8 +33,8 @@ import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { projectRoot } from './paths';
 
-/** Smaller files compile quickly enough from source. */
-export const MIN_BYTES = 2 * 1024;
+/** Smaller files compile quickly and with little memory from source. */
+export const MIN_BYTES = 256 * 1024;
 
 /** Where the demo and the preview keep it: the checkout's node_modules/.cache (tools' usual place). */
 export function defaultCompileCacheDir(): string {
