@@ -2,21 +2,22 @@
  * One measurement in its own process, for memory.bench.ts (run with
  * `node --expose-gc --import tsx`); prints one JSON line.
  *
- *  - `demo`: the demo as `npm run demo` starts it without Electron: the demo
- *    runtime (its sandboxes — FHIR regions, national list, HL7 v2 MLLP and
- *    batch systems — run in this same process, as the demo does), the
- *    services, the encrypted cache and the preview server; signed in, the
- *    heavy patient opened through the services (purpose stated) until every
- *    source has ended. Reports peak RSS (maxRSS over the process's life),
- *    RSS and heap after the open, the items held and the heap they cost
- *    (heap after a full GC, before and after the open).
+ *  - `demo`: the demo as `npm run demo` starts it without Electron: the code
+ *    cache on (SAMSYN_BENCH_COMPILE_CACHE), the demo runtime (its sandboxes —
+ *    FHIR regions, national list, HL7 v2 MLLP and batch systems — in a process
+ *    of their own, as the demo runs them, docs/adr/0030), the services, the
+ *    encrypted cache and the preview server; signed in, the heavy patient
+ *    opened through the services (purpose stated) until every source has
+ *    ended. Reports this process's peak RSS (maxRSS over its life), the
+ *    sandbox process's (VmHWM), RSS and heap after the open, the items held
+ *    and the heap they cost (heap after a full GC, before and after the open).
  *  - `fhir-only`: the product runtime (no demo, no sandbox module beyond one
  *    FHIR sandbox region to answer) with a configuration of FHIR sources only,
  *    the heavy patient opened; then which large libraries the process loaded,
  *    and the heap the services keep for the open patient (heap after a full
  *    GC before and after the open, the sandbox's data generated beforehand).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Services } from '../../src/main/app/createServices';
@@ -49,10 +50,14 @@ function loadedPackages(): Set<string> {
 /** Opens the heavy patient and waits for the final summary; returns it. */
 async function openHeavy(services: Services): Promise<Summary> {
   let last: Summary | undefined;
+  let whole: Summary | undefined;
   const off = services.events.subscribe((event, payload) => {
     if (event !== 'summary.updated') return;
-    const { summary } = payload as { summary: Summary };
-    if (summary.progress?.final) last = summary;
+    // An update whose sections were already sent carries its head only (ADR 0023): the sections are the last whole one's.
+    const update = payload as { summary: Summary } | { unchanged: Omit<Summary, 'sections'> };
+    if ('summary' in update) whole = update.summary;
+    const head = 'summary' in update ? update.summary : update.unchanged;
+    if (head.progress?.final && whole) last = { ...head, sections: whole.sections } as Summary;
   });
   await signInForTest(services);
   await stateCareFor(services, HEAVY);
@@ -62,11 +67,21 @@ async function openHeavy(services: Services): Promise<Summary> {
   return last;
 }
 
+/** Peak RSS of another process (Linux: VmHWM in /proc/PID/status), in bytes. */
+function peakRssOf(pid: number): number {
+  const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error('no VmHWM');
+  return Number(m[1]) * 1024;
+}
+
 function itemCount(summary: Summary): number {
   return Object.values(summary.sections).reduce((n, list) => n + (list?.length ?? 0), 0);
 }
 
 async function demo(dir: string): Promise<void> {
+  // As demo.ts does, before the app's modules load; the cache outlives this process (a demo's second start is the common one).
+  const { enableCompileCache } = await import('../../src/main/platform/compileCache');
+  if (process.env.SAMSYN_BENCH_COMPILE_CACHE) enableCompileCache(process.env.SAMSYN_BENCH_COMPILE_CACHE);
   const { startDemoRuntime } = await import('../../src/main/demo/demoRuntime');
   const { startPreviewServer } = await import('../../src/main/preview/previewServer');
   const { fileKeyProvider } = await import('../../src/main/cache/keyProvider');
@@ -76,6 +91,8 @@ async function demo(dir: string): Promise<void> {
     transport: 'preview',
     dataDir: dir,
     keyProvider: fileKeyProvider(join(dir, 'cache.key')),
+    // As npm run demo runs them: the simulated systems in a process of their own.
+    sandboxes: 'process',
   });
   const preview = await startPreviewServer({ handlers: runtime.services.handlers, events: runtime.services.events, staticDir: rendererDir() });
   try {
@@ -88,8 +105,9 @@ async function demo(dir: string): Promise<void> {
     gc();
     const after = process.memoryUsage();
     const peakRss = process.resourceUsage().maxRSS * 1024;
+    const sandboxPeakRss = runtime.sandboxProcess ? peakRssOf(runtime.sandboxProcess.pid) : 0;
     process.stdout.write(
-      `${JSON.stringify({ peakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)) })}\n`,
+      `${JSON.stringify({ peakRss, sandboxPeakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)) })}\n`,
     );
   } finally {
     await preview.close();

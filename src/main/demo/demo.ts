@@ -11,14 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfigFile } from '../app/config';
+import { defaultCompileCacheDir, enableCompileCache } from '../platform/compileCache';
 import { defaultConfigPath, projectRoot, rendererDir } from '../platform/paths';
-import { startPreviewServer } from '../preview/previewServer';
-import { SANDBOX_PATIENTS } from '../sandbox/fhirData';
-import { HL7_SANDBOX_PATIENTS } from '../sandbox/hl7Data';
-import { startSandboxes } from '../sandbox/sandboxRegistry';
-import { BUILTIN_SOURCES } from '../sources/registry';
-import { startDemoRuntime } from './demoRuntime';
 
 /**
  * Electron's binary, where it can show a window: the electron package writes
@@ -44,11 +38,20 @@ function build(script: string): void {
 }
 
 async function main(): Promise<void> {
+  // Only the code cache is loaded before it is on; the app's modules are imported after (docs/adr/0030).
+  enableCompileCache(defaultCompileCacheDir());
+  const [{ loadConfigFile }, { startPreviewServer }, { BUILTIN_SOURCES }, { startDemoRuntime }] = await Promise.all([
+    import('../app/config.js'),
+    import('../preview/previewServer.js'),
+    import('../sources/registry.js'),
+    import('./demoRuntime.js'),
+  ]);
   const configPath = process.env.SAMSYN_CONFIG ?? defaultConfigPath();
   const electron = process.env.SAMSYN_PREVIEW ? undefined : electronBinary();
   if (electron) {
     build('build');
     // The sandboxes run here; the app gets the configuration rewritten to reach them.
+    const { startSandboxes } = await import('../sandbox/sandboxRegistry.js');
     const started = await startSandboxes(loadConfigFile(configPath));
     const dir = mkdtempSync(join(tmpdir(), 'samsyn-demo-config-'));
     const resolved = join(dir, 'config.json');
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
     configPath,
     transport: 'preview',
     identity: process.env.SAMSYN_DEMO_IDENTITY === 'oidc' ? 'oidc' : 'local',
+    // The simulated systems in a process of their own, as remote systems are (docs/adr/0030).
+    sandboxes: 'process',
   });
   const port = process.env.SAMSYN_PREVIEW_PORT ? Number(process.env.SAMSYN_PREVIEW_PORT) : 0;
   const preview = await startPreviewServer({
@@ -93,15 +98,7 @@ async function main(): Promise<void> {
   }
   out.write('  Synthetic test patients (official test numbers):\n');
   // One line per person: where each test patient can be found, FHIR and HL7 v2 together.
-  const where = new Map<string, { name: string; places: string[] }>();
-  const add = (id: string, name: string, place: string) => {
-    const entry = where.get(id) ?? { name, places: [] };
-    entry.places.push(place);
-    where.set(id, entry);
-  };
-  for (const p of SANDBOX_PATIENTS) for (const r of p.regions) add(p.identifier.value, p.name, `FHIR ${r}`);
-  for (const p of HL7_SANDBOX_PATIENTS) add(p.value, p.name, 'HL7 v2 vast');
-  for (const [id, p] of where) out.write(`    ${id.padEnd(13)} ${p.name} (${p.places.join(', ')})\n`);
+  for (const p of runtime.sandboxProcess?.patients ?? []) out.write(`    ${p.id.padEnd(13)} ${p.name} (${p.places.join(', ')})\n`);
   out.write('  Press Ctrl+C to stop.\n\n');
   const stop = async () => {
     await preview.close();

@@ -11,10 +11,14 @@ import { startRuntime, type Runtime } from '../app/runtime';
 import type { KeyProvider } from '../cache/keyProvider';
 import type { Clock } from '../platform/clock';
 import type { IdentitySandbox } from '../sandbox/identityProvider';
-import { startSandboxes, type StartedSandbox } from '../sandbox/sandboxRegistry';
+import type { BaseSourceSettings } from '../sources/registry';
+import type { SandboxPatientListing } from './sandboxListing';
 
 export interface DemoRuntime extends Runtime {
-  sandboxes: StartedSandbox[];
+  /** The sources that point at a running sandbox (rewritten to reach it). */
+  sandboxes: { source: BaseSourceSettings }[];
+  /** With `sandboxes: 'process'`: the sandbox process's id and the patients it holds. */
+  sandboxProcess?: { pid: number; patients: SandboxPatientListing[] };
   /** The sandbox OpenID Connect provider, when the demo signs in through it. */
   identityProvider?: IdentitySandbox;
 }
@@ -27,9 +31,20 @@ export async function startDemoRuntime(options: {
   keyProvider?: KeyProvider;
   /** 'oidc': sign in through the sandbox identity provider instead of the local directory (SAMSYN_DEMO_IDENTITY=oidc). */
   identity?: 'local' | 'oidc';
+  /**
+   * Where the simulated systems run: 'process' (npm run demo) in a child
+   * process of their own, as remote systems are never in the app's process;
+   * 'in-process' (the default; tests) in this one.
+   */
+  sandboxes?: 'in-process' | 'process';
 }): Promise<DemoRuntime> {
-  const { configPath, identity, ...rest } = options;
-  const started = await startSandboxes(loadConfigFile(configPath));
+  const { configPath, identity, sandboxes: where, ...rest } = options;
+  const loaded = loadConfigFile(configPath);
+  // Loaded only where they run: the app's process imports no sandbox module when they have their own.
+  const started =
+    where === 'process'
+      ? await (await import('./sandboxProcess.js')).startSandboxProcess(loaded)
+      : await (await import('../sandbox/sandboxRegistry.js')).startSandboxes(loaded);
   // The sandbox identity provider (oidc-provider and its dependencies) is loaded only when the demo signs in through it.
   const sandboxIdp = identity === 'oidc' ? await import('../sandbox/identityProvider.js') : undefined;
   const idp = sandboxIdp ? await sandboxIdp.startIdentitySandbox() : undefined;
@@ -45,6 +60,7 @@ export async function startDemoRuntime(options: {
     return {
       ...runtime,
       sandboxes: started.sandboxes,
+      ...('pid' in started ? { sandboxProcess: { pid: started.pid, patients: started.patients } } : {}),
       ...(idp ? { identityProvider: idp } : {}),
       close: async () => {
         await runtime.close();

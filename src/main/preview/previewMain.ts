@@ -5,11 +5,13 @@
  * the preview server on 127.0.0.1, then prints one line, `ready <origin>`, when
  * it answers. The start-up benchmark (test/bench/start.bench.ts) times it; the
  * launch link with its token is printed only when asked (--print-url).
+ *
+ * Only the code cache is loaded before it is on (docs/adr/0030): the runtime
+ * and the server are imported after, so their modules start from it.
  */
 import '../platform/quietByDefault';
-import { startRuntime } from '../app/runtime';
+import { enableCompileCache, defaultCompileCacheDir } from '../platform/compileCache';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
-import { startPreviewServer } from './previewServer';
 
 function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(name);
@@ -17,6 +19,8 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function main(args: string[]): Promise<void> {
+  enableCompileCache(defaultCompileCacheDir());
+  const [{ startRuntime }, { startPreviewServer }] = await Promise.all([import('../app/runtime.js'), import('./previewServer.js')]);
   const data = option(args, '--data');
   const runtime = await startRuntime({
     configPath: option(args, '--config') ?? defaultConfigPath(),
