@@ -16,6 +16,7 @@ import { mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { launchFromArgs } from '../app/launchContext';
 import { startRuntime, type Runtime } from '../app/runtime';
 import { createLogger } from '../platform/logger';
+import { enableCompileCache } from '../platform/compileCache';
 import { safeStorageKeyProvider, WRAPPED_KEY_FILE } from './safeStorageKeyProvider';
 import {
   APP_SCHEME,
@@ -110,6 +111,8 @@ function harden(): void {
 
 async function main(): Promise<void> {
   app.enableSandbox();
+  // Large libraries loaded later (node-hl7-client at the first HL7 v2 query) load from compiled code (ADR 0030); kept per user.
+  enableCompileCache(join(app.getPath('userData'), 'code-cache'));
   await app.whenReady();
   harden();
   serveRenderer();
