@@ -43,6 +43,25 @@ export function parseEventStream(buffer: string): { events: StreamEvent[]; rest:
   return { events, rest };
 }
 
+/**
+ * The body as text, decoded chunk by chunk while the rest is still arriving
+ * (a heavy summary is megabytes: decoding it whole after the last byte put its
+ * whole decode on the path to the first paint; issue 13).
+ */
+async function readText(response: Response): Promise<string> {
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
 const defaultDelay = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
 
 /**
@@ -70,7 +89,7 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     }
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(await readText(response));
     } catch {
       body = undefined;
     }
