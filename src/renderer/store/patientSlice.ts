@@ -181,6 +181,17 @@ function applyUnchanged(current: SummaryView, sectionsSince: number, update: Unc
   return { ...head, sections: current.sections };
 }
 
+/**
+ * A partly checked summary (api/splitCheck.ts) that would empty panels showing
+ * items now is checked whole first: a refresh or a reveal never takes rows off
+ * the screen for the time of a check. Undefined when that check fails.
+ */
+function checkedBeside(summary: SummaryView, current: SummaryView | null): SummaryView | undefined {
+  const deferred = deferredRest(summary);
+  if (!deferred || !current || !deferred.pending.some((key) => current.sections[key].length > 0)) return summary;
+  return deferred.rest();
+}
+
 /** Runs `task` after the next painted frame (a frame callback runs just before the paint, its timer after it); a timer where there are no frames. */
 function afterPaint(task: () => void): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
@@ -288,10 +299,12 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       if (request !== latestRequest) return null;
       if (!answer.ok) return answer.error;
       if (!isSamePatient(selected, answer.value)) return { code: 'PATIENT_MISMATCH' };
+      const revealed = checkedBeside(answer.value, get().summary);
+      if (!revealed) return { code: 'INTERNAL' };
       early = new Map();
       earlyUnchanged = new Map();
       answered = true;
-      set({ ...whole(answer.value), error: null });
+      set({ ...whole(revealed), error: null });
       return null;
     },
 
@@ -378,7 +391,10 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         // After the answer: only this open's updates, and only newer ones.
         if (!current?.progress || current.progress.openId !== openId || summary.progress.seq <= current.progress.seq) return;
       } else if (current && !supersedes(summary, current)) return;
-      set({ ...whole(summary), loading: false, error: null });
+      const shown = checkedBeside(summary, current);
+      // Failing the whole check: dropped, as the bridge drops a malformed update.
+      if (!shown) return;
+      set({ ...whole(shown), loading: false, error: null });
     },
 
     receiveUnchanged(update) {

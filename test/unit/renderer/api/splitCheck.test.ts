@@ -56,12 +56,17 @@ const LARGE = SPLIT_ABOVE_ITEMS + 50;
 /** Frames and timers: the store runs the rest of the check after the next paint. */
 const afterPaint = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Answers `value`, checked by the real validating bridge; `push` sends a raw 'summary.updated' payload through it. */
+let push: (payload: unknown) => void = () => undefined;
 function bridgeAnswering(value: unknown): SamsynBridge {
   return withValidation({
     invoke<C extends CommandName>(_c: C, _r: RequestOf<C>): Promise<Result<ResponseOf<C>>> {
       return Promise.resolve({ ok: true, value } as Result<ResponseOf<C>>);
     },
-    on: () => () => undefined,
+    on: (event, listener) => {
+      if (event === 'summary.updated') push = listener;
+      return () => undefined;
+    },
   });
 }
 
@@ -154,5 +159,22 @@ describe('two-step check of a large summary', () => {
     const problem = await store.getState().print();
     expect(problem).toEqual({ code: 'INTERNAL' });
     expect(store.getState().summary).toBeNull();
+  });
+
+  it('a pushed large update that would empty panels showing rows is checked whole first, and dropped if it fails', async () => {
+    const store = createSamsynStore({ bridge: bridgeAnswering(summary(LARGE)), now: () => TODAY });
+    await store.getState().openPatient(TOLVAN);
+    await afterPaint();
+    expect(store.getState().summary?.sections.problems).toHaveLength(LARGE);
+    const next = (seq: number, problems: number, patch?: (s: Record<string, unknown[]>) => void) => ({
+      summary: { ...summary(problems, patch), progress: { openId: 'run-1', seq, final: false } },
+    });
+    push(next(1, LARGE + 1));
+    // At once, whole: no panel emptied for the check.
+    expect(store.getState().pendingSections).toBeNull();
+    expect(store.getState().summary?.sections.problems).toHaveLength(LARGE + 1);
+    push(next(2, LARGE + 2, (s) => (s.problems![5] = { ...item('problems', 5), text: null })));
+    expect(store.getState().summary?.progress?.seq).toBe(1);
+    expect(store.getState().error).toBeNull();
   });
 });
