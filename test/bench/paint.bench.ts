@@ -11,6 +11,11 @@
  *  cache.validation-share     the renderer bridge's zod check of that open's
  *                             answer (User Timing "samsyn.validate summary.open")
  *                             ÷ the open's first-paint time; target <= 0.10.
+ *                             A large summary is checked in two steps (ADR 0031):
+ *                             this is the first (head, first panels, critical
+ *                             items); the rest runs after the first paint, before
+ *                             the other panels render, and is reported beside it
+ *                             (cache.validation-rest, ms, informational).
  *  cache.second-render        after the first paint, with the sources up and
  *                             answering the same content: full renders, i.e. whole
  *                             sections replacing the shown ones (the store's User
@@ -212,6 +217,7 @@ async function main(): Promise<void> {
     const cachePaint: number[] = [];
     const share: number[] = [];
     const validateMs: number[] = [];
+    const validateRestMs: number[] = [];
     const replaced: number[] = [];
     const fullRenders: number[] = [];
     const longTasks: number[] = [];
@@ -232,6 +238,11 @@ async function main(): Promise<void> {
       share.push(v.duration / c.ms);
       await cached.summary.settled();
       const after = await afterFirst(cachedPage);
+      const rest = (await cachedPage.evaluate(
+        `window.__m.measures.filter((m) => m.name === 'samsyn.validate summary.open rest').map((m) => m.duration)`,
+      )) as number[];
+      if (rest.length !== 1) throw new Error(`expected one deferred check of the heavy answer, saw ${rest.length}`);
+      validateRestMs.push(rest[0] ?? NaN);
       replaced.push(after.rowsReplaced);
       fullRenders.push(after.fullRenders);
       longTasks.push(after.longTaskMs);
@@ -259,12 +270,15 @@ async function main(): Promise<void> {
     const p95 = percentile(cachePaint, 0.95);
     out(`heavy patient, ${(storedBytes / 1e6).toFixed(2)} MB of stored sections, ${OPENS} opens each, interleaved`);
     out(`  physical limit (read through the cipher + JSON.parse): median ${lim.toFixed(1)} ms`);
-    out(`  cached first paint: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; validation median ${medianAndSpread(validateMs).median.toFixed(1)} ms`);
+    out(
+      `  cached first paint: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; validation median ${medianAndSpread(validateMs).median.toFixed(1)} ms, the rest after the paint ${medianAndSpread(validateRestMs).median.toFixed(1)} ms`,
+    );
     out(`  live: first paint median ${medianAndSpread(livePaint).median.toFixed(1)} ms; fastest source ${medianAndSpread(liveFastest).median.toFixed(1)} ms; render ${medianAndSpread(liveRender).median.toFixed(1)} ms`);
     report({ name: 'cache.physical-limit', value: lim, unit: 'ms' });
     report({ name: 'cache.first-paint-heavy-p50', value: p50, unit: 'ms', baseline: lim, atMost: 5 });
     report({ name: 'cache.first-paint-heavy-p95', value: p95, unit: 'ms', baseline: lim });
     report({ name: 'cache.validation-share', value: medianAndSpread(share).median, unit: 'x', targetOn: 'value', atMost: 0.1 });
+    report({ name: 'cache.validation-rest', value: medianAndSpread(validateRestMs).median, unit: 'ms' });
     report({ name: 'cache.second-render', value: Math.max(...fullRenders), unit: 'renders', targetOn: 'value', atMost: 0 });
     report({ name: 'cache.rows-added-after-first-paint', value: Math.max(...replaced), unit: 'rows' });
     report({ name: 'cache.refresh-main-thread', value: medianAndSpread(longTasks).median, unit: 'ms' });

@@ -43,6 +43,48 @@ export function parseEventStream(buffer: string): { events: StreamEvent[]; rest:
   return { events, rest };
 }
 
+/**
+ * The body as text, decoded chunk by chunk while the rest is still arriving
+ * (a heavy summary is megabytes: decoding it whole after the last byte put its
+ * whole decode on the path to the first paint; issue 13).
+ */
+async function readText(response: Response): Promise<string> {
+  if (!response.body) return response.text();
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
+}
+
+/**
+ * Feeds parseEventStream chunk by chunk, parsing only when a chunk completes
+ * an event (a blank line): a pushed heavy summary is megabytes in many chunks,
+ * and parsing what arrived so far at every chunk cost time quadratic in its size.
+ */
+export function createEventStreamReader(): { push(chunk: string): StreamEvent[] } {
+  let parts: string[] = [];
+  // The end of what is held: a blank line may straddle two chunks ("\r\n" + "\r\n").
+  let tail = '';
+  return {
+    push(chunk) {
+      parts.push(chunk);
+      const seam = (tail + chunk).replace(/\r\n/g, '\n');
+      tail = (tail + chunk).slice(-3);
+      if (!seam.includes('\n\n')) return [];
+      const parsed = parseEventStream(parts.join(''));
+      parts = [parsed.rest];
+      tail = parsed.rest.slice(-3);
+      return parsed.events;
+    },
+  };
+}
+
 const defaultDelay = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
 
 /**
@@ -70,7 +112,7 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     }
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(await readText(response));
     } catch {
       body = undefined;
     }
@@ -106,13 +148,11 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     if (!response.ok || !response.body) throw new Error(`events ${response.status}`);
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
-    let buffer = '';
+    const stream = createEventStreamReader();
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      const parsed = parseEventStream(buffer + decoder.decode(value, { stream: true }));
-      buffer = parsed.rest;
-      parsed.events.forEach(deliver);
+      stream.push(decoder.decode(value, { stream: true })).forEach(deliver);
     }
   }
 

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { isEventName, samsynApi, samsynEvents, type CommandName, type SamsynBridge } from '../../shared/api';
 import { fail, isErrorCode, type ErrorParams, type Result } from '../../shared/errors';
+import type { Summary } from '../../shared/summary';
+import { deferRest, splitCheck } from './splitCheck';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -36,6 +38,22 @@ function timed<T>(name: string, check: () => T): T {
   return result;
 }
 
+/** Commands that answer a summary: a large one is checked in two steps (splitCheck.ts). */
+const SUMMARY_ANSWERS: ReadonlySet<CommandName> = new Set<CommandName>(['summary.open', 'summary.reveal']);
+
+/**
+ * A large summary's first check step, its rest registered for the store
+ * (deferredRest) and timed as "samsyn.validate <name> rest" when it runs.
+ * Undefined when it is to be checked whole: small, or already failing (the
+ * whole check then says so, exactly as it would have).
+ */
+function checkedInSteps(name: string, raw: unknown): Summary | undefined {
+  const split = splitCheck(raw);
+  if (split === undefined || split === 'failed') return undefined;
+  deferRest(split.partial, split.pending, () => timed(`${name} rest`, split.rest));
+  return split.partial;
+}
+
 /**
  * Turns whatever came over a transport into a trusted Result: a success value
  * must match the command's response schema, a failure must carry a known code.
@@ -44,6 +62,8 @@ function timed<T>(name: string, check: () => T): T {
 export function checkResult(command: CommandName, raw: unknown): Result<unknown> {
   if (!isRecord(raw) || typeof raw.ok !== 'boolean') return fail('INTERNAL', { command, reason: 'shape' });
   if (raw.ok) {
+    const partial = SUMMARY_ANSWERS.has(command) ? checkedInSteps(`samsyn.validate ${command}`, raw.value) : undefined;
+    if (partial) return { ok: true, value: partial };
     const schema = samsynApi[command].response as z.ZodType;
     const parsed = schema.safeParse(raw.value);
     return parsed.success ? { ok: true, value: parsed.data } : fail('INTERNAL', { command, reason: 'schema' });
@@ -79,7 +99,11 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
       if (!isEventName(event)) return () => undefined;
       const schema = samsynEvents[event] as z.ZodType;
       return transport.on(event, (payload) => {
-        const parsed = timed(`samsyn.validate ${event}`, () => schema.safeParse(payload));
+        const parsed = timed(`samsyn.validate ${event}`, () => {
+          // A whole summary pushed: a large one is checked in two steps, like an answer.
+          const partial = event === 'summary.updated' && isRecord(payload) && 'summary' in payload ? checkedInSteps(`samsyn.validate ${event}`, payload.summary) : undefined;
+          return partial ? { success: true as const, data: { summary: partial } } : schema.safeParse(payload);
+        });
         if (parsed.success) listener(parsed.data);
       });
     },

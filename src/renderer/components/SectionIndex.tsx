@@ -8,11 +8,14 @@ export function SectionIndex({
   sections,
   offered = () => true,
   order,
+  pending,
   onGo,
 }: {
   sections: SummaryView['sections'];
   offered?: (key: SectionKey) => boolean;
   order?: readonly SectionKey[] | undefined;
+  /** Sections not checked yet (a large summary is checked in two steps): listed without a count until they are. */
+  pending?: readonly SectionKey[] | null;
   /** Going to a section opens it, if it was folded. */
   onGo?: (key: SectionKey) => void;
 }) {
@@ -22,7 +25,8 @@ export function SectionIndex({
     <nav className="section-index" aria-label={t('sections.navLabel')}>
       <ul>
         {listed.filter((config) => offered(config.key)).map((config) => {
-          const count = countEntries(sections[config.key]);
+          const waiting = pending?.includes(config.key) === true;
+          const count = waiting ? undefined : countEntries(sections[config.key]);
           return (
             <li key={config.key} className={count === 0 ? 'is-empty' : undefined}>
               <a href={`#section-${config.key}`} onClick={() => onGo?.(config.key)}>

@@ -7,7 +7,9 @@ import type { SamsynBridge, unchangedSummarySchema } from '../../shared/api';
 import type { AppError } from '../../shared/errors';
 import { formatNationalId, parsePatientInput, sameIdentifier } from '../../shared/identity';
 import type { NationalId } from '../../shared/identity/types';
+import type { SectionKey } from '../../shared/sections';
 import type { Identifier } from '../../shared/summary';
+import { deferredRest } from '../api/splitCheck';
 import type { SummaryView } from '../model/types';
 import { safeInvoke } from './safeInvoke';
 import type { SliceCreator } from './sliceTypes';
@@ -90,6 +92,14 @@ export interface PatientSlice {
   receiveUnchanged(update: UnchangedUpdate): void;
   /** See receiveUnchanged; null whenever the sections shown came whole. */
   provenanceFreshness: ProvenanceFreshness | null;
+  /**
+   * Sections of the shown summary whose check has not run yet (a large summary
+   * is checked in two steps, api/splitCheck.ts): they hold only their items
+   * marked critical, their panels and counts wait. The check runs after the
+   * first panels are painted (or before a print); if it fails, the summary
+   * leaves the screen for the coded error. Null when every section is checked.
+   */
+  pendingSections: SectionKey[] | null;
   /** Sign-out, switch of user, lock: the patient leaves the screen and any answer on its way is ignored. */
   clearPatient(): void;
 }
@@ -171,6 +181,23 @@ function applyUnchanged(current: SummaryView, sectionsSince: number, update: Unc
   return { ...head, sections: current.sections };
 }
 
+/**
+ * A partly checked summary (api/splitCheck.ts) that would empty panels showing
+ * items now is checked whole first: a refresh or a reveal never takes rows off
+ * the screen for the time of a check. Undefined when that check fails.
+ */
+function checkedBeside(summary: SummaryView, current: SummaryView | null): SummaryView | undefined {
+  const deferred = deferredRest(summary);
+  if (!deferred || !current || !deferred.pending.some((key) => current.sections[key].length > 0)) return summary;
+  return deferred.rest();
+}
+
+/** Runs `task` after the next painted frame (a frame callback runs just before the paint, its timer after it); a timer where there are no frames. */
+function afterPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 export function createPatientSlice(bridge: SamsynBridge, now: () => Date): SliceCreator<PatientSlice> {
   // Every open gets a number; only the answer to the latest one may land.
   let latestRequest = 0;
@@ -185,13 +212,35 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
   let answered = false;
   /** The seq of the summary whose sections are shown (they came whole with it); -1 without one. */
   let sectionsSince = -1;
+  /** The partly checked sections shown, and the check of the rest (see pendingSections). */
+  let restOf: { sections: SummaryView['sections']; rest: () => SummaryView | undefined } | null = null;
   /** Every whole summary shown goes through here: its sections are new, and the freshness override ends. */
   const whole = (summary: SummaryView | null) => {
     sectionsSince = summary?.progress?.seq ?? -1;
     if (summary) markSectionsReplaced();
-    return { summary, provenanceFreshness: null };
+    const deferred = summary ? deferredRest(summary) : undefined;
+    restOf = summary && deferred ? { sections: summary.sections, rest: deferred.rest } : null;
+    if (restOf) afterPaint(() => completeSections());
+    return { summary, provenanceFreshness: null, pendingSections: deferred ? deferred.pending : null };
   };
-  return (set, get) => ({
+  /**
+   * Runs the rest of a split check, if the partly checked sections are still
+   * those shown: the checked sections join them (the first panels' arrays stay
+   * the same objects, so their rows do not render again), or, failing, the
+   * summary leaves the screen for the coded error. Not a whole replacement: no mark.
+   */
+  let completeSections = () => undefined as void;
+  return (set, get) => {
+    completeSections = () => {
+      const shown = restOf;
+      restOf = null;
+      const current = get().summary;
+      if (!shown || !current || current.sections !== shown.sections) return;
+      const checked = shown.rest();
+      if (!checked) set({ summary: null, pendingSections: null, provenanceFreshness: null, loading: false, error: { code: 'INTERNAL' } });
+      else set({ summary: { ...current, sections: checked.sections }, pendingSections: null });
+    };
+    return {
     input: '',
     check: { state: 'unchecked' },
     selected: null,
@@ -203,10 +252,14 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     printing: false,
     printedAt: null,
     provenanceFreshness: null,
+    pendingSections: null,
 
     async print(output) {
       const { selected } = get();
       if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
+      // Every section checked before everything is rendered for print.
+      completeSections();
+      if (!get().summary) return get().error ?? { code: 'INTERNAL' };
       // Every row rendered and laid out first (two frames): the desktop app prints from main as soon as the print is logged.
       set({ printing: true, printedAt: now().toISOString() });
       try {
@@ -246,10 +299,12 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       if (request !== latestRequest) return null;
       if (!answer.ok) return answer.error;
       if (!isSamePatient(selected, answer.value)) return { code: 'PATIENT_MISMATCH' };
+      const revealed = checkedBeside(answer.value, get().summary);
+      if (!revealed) return { code: 'INTERNAL' };
       early = new Map();
       earlyUnchanged = new Map();
       answered = true;
-      set({ ...whole(answer.value), error: null });
+      set({ ...whole(revealed), error: null });
       return null;
     },
 
@@ -336,7 +391,10 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         // After the answer: only this open's updates, and only newer ones.
         if (!current?.progress || current.progress.openId !== openId || summary.progress.seq <= current.progress.seq) return;
       } else if (current && !supersedes(summary, current)) return;
-      set({ ...whole(summary), loading: false, error: null });
+      const shown = checkedBeside(summary, current);
+      // Failing the whole check: dropped, as the bridge drops a malformed update.
+      if (!shown) return;
+      set({ ...whole(shown), loading: false, error: null });
     },
 
     receiveUnchanged(update) {
@@ -352,5 +410,6 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       const next = applyUnchanged(current, sectionsSince, update);
       if (next) set({ summary: next, provenanceFreshness: update.freshness, loading: false, error: null });
     },
-  });
+  };
+  };
 }

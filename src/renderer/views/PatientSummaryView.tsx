@@ -12,6 +12,7 @@ import { yearsOld } from '../model/age';
 import type { SummaryView } from '../model/types';
 import { useSamsyn } from '../store/StoreProvider';
 import type { SelectedPatient } from '../store/samsynStore';
+import { FIRST_PANELS } from '../api/splitCheck';
 import { SECTIONS } from './sections';
 
 /** Below this age (in whole years at the time the summary was compiled) a pregnancy section is not offered. */
@@ -51,9 +52,11 @@ function useStableByContent<T>(value: T): T {
  * The first screenful first (issue 13): for a large summary the first panels
  * in the role's order (alerts, allergies and medications in IPS order) are
  * painted with the header, the rest in the next task, as an interruptible
- * transition. A small summary, and printing, render every panel at once.
+ * transition (FIRST_PANELS, shared with the bridge's two-step check of a
+ * large summary, whose other sections wait for their check: pendingSections).
+ * A small summary, and printing, render every panel at once.
  */
-const FIRST_PANELS = 3;
+const FIRST_SCREENFUL = FIRST_PANELS;
 
 /** A summary this small renders whole at once: deferring would only add a frame. */
 const SMALL_SUMMARY_ITEMS = 200;
@@ -72,7 +75,7 @@ function usePanelsShown(total: number, printing: boolean, small: boolean): numbe
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [all]);
-  return all || printing || small ? total : Math.min(total, FIRST_PANELS);
+  return all || printing || small ? total : Math.min(total, FIRST_SCREENFUL);
 }
 
 /**
@@ -111,6 +114,9 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   const desktop = useSamsyn((s) => s.appInfo?.transport === 'electron');
   const printing = useSamsyn((s) => s.printing);
   const shown = panels.filter((config) => offered(config.key, summary));
+  // A large summary checked in two steps: the panels of sections not checked yet wait (patientSlice pendingSections).
+  const pending = useSamsyn((s) => s.pendingSections);
+  const ready = pending ? shown.filter((config) => !pending.includes(config.key)) : shown;
   const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
   const printOut = (output?: 'paper' | 'pdf') => {
     void print(output).then((problem) => {
@@ -118,7 +124,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
     });
   };
   const itemCount = shown.reduce((n, config) => n + summary.sections[config.key].length, 0);
-  const paintedCount = usePanelsShown(shown.length, printing, itemCount <= SMALL_SUMMARY_ITEMS);
+  const paintedCount = usePanelsShown(ready.length, printing, !pending && itemCount <= SMALL_SUMMARY_ITEMS);
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
@@ -136,6 +142,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
           sections={summary.sections}
           offered={(key) => offered(key, summary)}
           order={order}
+          pending={pending}
           onGo={(key) => setViewStates(viewUser, [[collapsedKey(key), 'open']])}
         />
         <div className="summary-sections">
@@ -214,7 +221,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
-          {shown.slice(0, paintedCount).map((config) => (
+          {ready.slice(0, paintedCount).map((config) => (
             <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
         </div>
