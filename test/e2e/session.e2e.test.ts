@@ -93,7 +93,8 @@ describe('sign-in and the shared workstation in the preview', () => {
 
   it('signing out returns to the sign-in view', async () => {
     await page.getByTestId('sign-in-user-maria.dental').click();
-    await page.getByTestId('user-banner').waitFor();
+    // The lock screen still names the locked user until the sign-in completes: wait for the new one.
+    await page.getByTestId('user-banner').filter({ hasText: 'Maria Berg' }).waitFor();
     expect(await page.getByTestId('user-role').innerText()).toBe('Tandvård');
     await page.getByTestId('session-sign-out').click();
     await page.getByTestId('sign-in-view').waitFor();
