@@ -44,6 +44,30 @@ export interface PreviewOptions {
 
 const HEARTBEAT_MS = 15_000;
 const DEFAULT_EVENT_BUFFER = 8 * 1024 * 1024;
+const CONNECTED = Buffer.from(': connected\n\n', 'latin1');
+const PING = Buffer.from(': ping\n\n', 'latin1');
+
+/**
+ * Each pushed event's bytes, made once however many tabs listen: the hub hands
+ * every listener the same payload object, so the first one's bytes serve the
+ * rest, and every client's queue holds the same Buffer, never a copy of its own.
+ * Kept only as long as the payload is (a WeakMap).
+ */
+const encodedEvents = new WeakMap<object, Buffer>();
+
+/** `event: NAME\ndata: JSON\n\n` written straight into one Buffer (ASCII-only JSON, no concatenated string to flatten). */
+export function eventBytes(event: string, payload: object): Buffer {
+  const known = encodedEvents.get(payload);
+  if (known) return known;
+  const json = toAsciiJson(payload);
+  const head = `event: ${event}\ndata: `;
+  const bytes = Buffer.allocUnsafe(head.length + json.length + 2);
+  let at = bytes.write(head, 0, 'latin1');
+  at += bytes.write(json, at, 'latin1');
+  bytes.write('\n\n', at, 'latin1');
+  encodedEvents.set(payload, bytes);
+  return bytes;
+}
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -196,24 +220,25 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     });
     const limit = options.maxEventBufferBytes ?? DEFAULT_EVENT_BUFFER;
     // Back-pressure: a client that stops reading is dropped, never buffered without bound.
-    const send = (chunk: string): void => {
+    const send = (chunk: Buffer): void => {
       if (res.destroyed) return;
       // Judged by what is still queued from before: one event always fits an idle client.
       // Checked with the chunk: what is held for a client passes the cap only by one event sent to an empty queue.
-      if (res.writableLength > 0 && res.writableLength + Buffer.byteLength(chunk) > limit) {
+      if (res.writableLength > 0 && res.writableLength + chunk.length > limit) {
         log.warn({ buffered: res.writableLength, limit }, 'event client not reading; dropped');
+        // Its queue (references to the shared event bytes) goes with the socket: nothing is kept for it.
         res.destroy();
         return;
       }
       res.write(chunk);
     };
-    send(': connected\n\n');
+    send(CONNECTED);
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
-        send(`event: ${event}\ndata: ${toAsciiJson(payload)}\n\n`);
+        send(eventBytes(event, payload));
       }) ?? (() => undefined);
     // Comments keep proxies and idle timeouts from closing a quiet stream.
-    const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => send(PING), HEARTBEAT_MS);
     heartbeat.unref();
     res.on('close', () => {
       clearInterval(heartbeat);
