@@ -12,7 +12,7 @@ import { fail, type Result } from '../../shared/errors';
 import { dispatch, type AnswerHandlers } from '../bridge/dispatch';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { createLogger } from '../platform/logger';
-import { toAsciiJson } from '../cache/asciiJson';
+import { asciiJsonBytes } from '../cache/asciiJson';
 import { encodeResult } from '../bridge/resultJson';
 
 const log = createLogger('preview');
@@ -55,16 +55,11 @@ const PING = Buffer.from(': ping\n\n', 'latin1');
  */
 const encodedEvents = new WeakMap<object, Buffer>();
 
-/** `event: NAME\ndata: JSON\n\n` written straight into one Buffer (ASCII-only JSON, no concatenated string to flatten). */
+/** `event: NAME\ndata: JSON\n\n` written straight into one Buffer (ASCII-only JSON, no second string, see asciiJsonBytes). */
 export function eventBytes(event: string, payload: object): Buffer {
   const known = encodedEvents.get(payload);
   if (known) return known;
-  const json = toAsciiJson(payload);
-  const head = `event: ${event}\ndata: `;
-  const bytes = Buffer.allocUnsafe(head.length + json.length + 2);
-  let at = bytes.write(head, 0, 'latin1');
-  at += bytes.write(json, at, 'latin1');
-  bytes.write('\n\n', at, 'latin1');
+  const bytes = asciiJsonBytes(payload, `event: ${event}\ndata: `, '\n\n');
   encodedEvents.set(payload, bytes);
   return bytes;
 }
