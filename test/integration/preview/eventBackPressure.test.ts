@@ -99,7 +99,7 @@ describe('event stream back-pressure', () => {
     await wait(200);
     const base = await buffers();
     const stalled = await openStream(false);
-    const event = eventBytes('summary.updated', { summary: big(-1) }).length;
+    const event = Buffer.concat(eventBytes('summary.updated', { summary: big(-1) })).length;
     let most = 0;
     // About 30 MB sent to a client that reads nothing: the loopback socket's buffers fill, then its queue, then it is dropped.
     for (let i = 0; i < 120; i++) {
@@ -120,15 +120,17 @@ describe('event stream back-pressure', () => {
 
   it('makes the bytes of one event once for every client', () => {
     const payload = { summary: big(1) };
-    const bytes = eventBytes('summary.updated', payload);
-    expect(eventBytes('summary.updated', payload)).toBe(bytes);
-    const text = bytes.toString('latin1');
+    const chunks = eventBytes('summary.updated', payload);
+    expect(eventBytes('summary.updated', payload)).toBe(chunks);
+    // About 256 KB of text: in chunks, never one string of it.
+    expect(chunks.length).toBeGreaterThan(1);
+    const text = Buffer.concat(chunks).toString('latin1');
     expect(text.startsWith('event: summary.updated\ndata: {"summary":')).toBe(true);
     expect(text.endsWith('}\n\n')).toBe(true);
     expect(JSON.parse(text.slice('event: summary.updated\ndata: '.length, -2))).toEqual(payload);
     // ASCII only: a non-ASCII character travels as its escape, and parses back the same.
     const accented = { summary: { ...big(2), patient: { identifier: { system: 'urn:test', value: '2' }, name: 'Åsa Öberg – µ' } } };
-    const escaped = eventBytes('summary.updated', accented);
+    const escaped = Buffer.concat(eventBytes('summary.updated', accented));
     expect(escaped.every((b) => b < 0x80)).toBe(true);
     expect(JSON.parse(escaped.toString('latin1').slice('event: summary.updated\ndata: '.length, -2))).toEqual(accented);
   });
