@@ -12,8 +12,10 @@
  *
  *  - live: the heap (V8 used + external) right after each full GC V8 ran
  *    during the round (v8.GCProfiler), and after a GC forced by this bench
- *    every LIVE_SAMPLE_MS between tasks in the rounds that sample it: what the
- *    app needs at that moment. The plain rounds' peak / the summary's JSON
+ *    every LIVE_SAMPLE_MS between tasks and inside each 'summary.updated'
+ *    emit (a listener after the event stream's) and at the start of each of
+ *    Region Nord's requests (its fetch wrapped) in the round that samples it:
+ *    what the app needs at that moment. The plain rounds' peak / the summary's JSON
  *    size is memory.heavy-live-ratio (target <= 4); the stalled rounds' median
  *    peak less the plain rounds' is memory.stalled-client-live (target <= the
  *    8 MiB cap: what a stalled client may cost).
@@ -36,10 +38,11 @@ import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parseConfig } from '../../src/main/app/config';
-import { createServices } from '../../src/main/app/createServices';
+import { createServices, createSourceAdapters } from '../../src/main/app/createServices';
 import { createLogger } from '../../src/main/platform/logger';
 import { startPreviewServer } from '../../src/main/preview/previewServer';
 import { SANDBOX_PATIENTS } from '../../src/main/sandbox/fhirData';
+import { createFhirSource } from '../../src/main/sources/fhir/fhirSource';
 import { signInForTest, stateCareFor } from '../fixtures/session';
 
 v8.setFlagsFromString('--expose-gc');
@@ -84,7 +87,19 @@ async function main(): Promise<void> {
     { id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', host: '127.0.0.1', port: at.vast },
   ];
   const config = parseConfig({ sources, summary: { freshForSeconds: 0 }, session: { idleLockMinutes: 24 * 60 } });
-  const services = createServices({ config, clock, logger: createLogger('bench'), transport: 'preview', version: 'bench' });
+  // Region Nord (the heavy patient's) built here so that its requests can be watched: at each request's start,
+  // in the round that samples it, a forced GC shows what the adapter holds of the pages read so far.
+  let onRequest: (() => void) | undefined;
+  const watchedFetch: typeof fetch = (input, init) => {
+    onRequest?.();
+    return fetch(input, init);
+  };
+  const sourceAdapters = createSourceAdapters(config).map((adapter) =>
+    adapter.id === 'region-nord'
+      ? createFhirSource({ id: adapter.id, name: adapter.name, baseUrl: at.nord, pageSize: 500, timeoutMs: adapter.timeoutMs, clock, fetch: watchedFetch })
+      : adapter,
+  );
+  const services = createServices({ config, sources: sourceAdapters, clock, logger: createLogger('bench'), transport: 'preview', version: 'bench' });
   await signInForTest(services);
   await stateCareFor(services, HEAVY);
   const preview = await startPreviewServer({ handlers: services.handlers, events: services.events, staticDir: tmpdir(), maxEventBufferBytes: EVENT_CAP });
@@ -125,6 +140,22 @@ async function main(): Promise<void> {
             liveForced = Math.max(liveForced, held() - before);
           }, LIVE_SAMPLE_MS)
         : undefined;
+      // And at each pushed update, inside the emit, after the event stream wrote it: the summary, the sources'
+      // items and the event's bytes all still held.
+      let atUpdate = 0;
+      let atRequest = 0;
+      if (forced)
+        onRequest = () => {
+          gc();
+          atRequest = Math.max(atRequest, held() - before);
+        };
+      const probe = forced
+        ? services.events.subscribe((event) => {
+            if (event !== 'summary.updated') return;
+            gc();
+            atUpdate = Math.max(atUpdate, held() - before);
+          })
+        : undefined;
       const socket = stalled ? await stalledClient(preview.port, preview.token) : undefined;
       const profiler = new v8.GCProfiler();
       profiler.start();
@@ -133,6 +164,9 @@ async function main(): Promise<void> {
       const gcs = profiler.stop();
       clearInterval(sampler);
       clearInterval(forcer);
+      probe?.();
+      onRequest = undefined;
+      liveForced = Math.max(liveForced, atUpdate, atRequest);
       const full = gcs.statistics.filter((s) => s.gcType === 'MarkSweepCompact');
       const live = Math.max(
         0,
@@ -146,7 +180,7 @@ async function main(): Promise<void> {
       const dropped = socket ? await endedWhenRead(socket) : false;
       figures.rounds.push({ stalled, live, liveForced, heap, retained, dropped, fullGcs: full.length, ms });
       log(
-        `  round ${stalled ? 'stalled' : 'plain  '}${forced ? ' (forced GC samples)' : ''}: ${full.length} full GCs, live peak ${mb(Math.max(live, liveForced))} MB, heap peak ${mb(heap)} MB, retained ${mb(retained)} MB${stalled ? `, dropped ${dropped}` : ''}`,
+        `  round ${stalled ? 'stalled' : 'plain  '}${forced ? ` (forced GC samples; at the updates ${mb(atUpdate)} MB, at Region Nord's requests ${mb(atRequest)} MB)` : ''}: ${full.length} full GCs, live peak ${mb(Math.max(live, liveForced))} MB, heap peak ${mb(heap)} MB, retained ${mb(retained)} MB${stalled ? `, dropped ${dropped}` : ''}`,
       );
     };
     for (let r = 0; r < MEMORY_ROUNDS; r++) {
