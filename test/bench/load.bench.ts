@@ -19,23 +19,24 @@
  *     hung source, by its own status (asked → ended). Target <= 2125 ms.
  *     load.deadline-final-p95: when the open's final arrived (it also waits
  *     for the other sources, slowed by the cold burst beside it).
- *  4. memory.stalled-client-retained: a client that opens the event stream and
- *     never reads, while the heavy patient is opened again and again: the
- *     memory still held afterwards (after GC) against the stream's per-client
- *     cap (8 MiB). Target <= cap. memory.heavy-peak-ratio: the peak growth
- *     during those opens as a multiple of the heavy summary's JSON size
- *     (target <= 4).
- * Rounds: LOAD_ROUNDS (default 3), cold / cached / refresh interleaved.
+ *  4. memory.*: in a process of its own (loadMemory.ts, its reading client in
+ *     loadClient.ts's), the heavy patient opened again and again with and
+ *     without a client that never reads the event stream: the live peak as a
+ *     multiple of the heavy summary's JSON size (memory.heavy-live-ratio,
+ *     target <= 4), the heap peak garbage included (memory.heavy-peak-ratio,
+ *     informational: V8's pacing, ADR 0028), what the stalled client adds to
+ *     the live peak and leaves held after GC (memory.stalled-client-live,
+ *     memory.stalled-client-retained, target <= its 8 MiB cap) and that it
+ *     was dropped (memory.stalled-client-dropped).
+ * Rounds: LOAD_ROUNDS (default 3), cold / cached / refresh interleaved; LOAD_MEMORY_ONLY=1 runs part 4
+ * alone (LOAD_MEMORY_ROUNDS, LOAD_HEAVY_OPENS, LOAD_PROFILE: see loadMemory.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { parseConfig } from '../../src/main/app/config';
 import { createServices, type Services } from '../../src/main/app/createServices';
 import { openCache } from '../../src/main/cache/openCache';
@@ -44,21 +45,17 @@ import { startPreviewServer, type PreviewServer } from '../../src/main/preview/p
 import { SANDBOX_PATIENTS } from '../../src/main/sandbox/fhirData';
 import type { Summary } from '../../src/shared/summary';
 import { signInForTest, stateCareFor } from '../fixtures/session';
+import type { MemoryFigures } from './loadMemory';
 import { report } from './report';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
 
 const OPENS = Number(process.env.LOAD_OPENS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.LOAD_ROUNDS ?? 3));
 const DEADLINE_MS = 2_000;
 const EVENT_CAP = 8 * 1024 * 1024;
-const HEAVY_OPENS = Number(process.env.LOAD_HEAVY_OPENS ?? 20);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const logger = createLogger('bench');
 const clock = { now: () => new Date() };
 const PATIENTS = SANDBOX_PATIENTS.map((p) => p.identifier.value);
-const HEAVY = SANDBOX_PATIENTS.find((p) => p.key === 'heavy')!.identifier.value;
 
 function percentile(samples: number[], q: number): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -104,7 +101,9 @@ class PreviewClient {
             const summary = event.summary ?? event.unchanged;
             if (!summary?.progress?.final) continue;
             const id = summary.progress.openId;
-            this.finals.set(id, summary);
+            // Kept for an open whose answer comes later (a shared run), without its sections: the bench's
+            // own memory must not grow with every open.
+            this.finals.set(id, { ...summary, sections: {} as Summary['sections'] });
             for (const resolve of this.waiting.get(id) ?? []) resolve(summary);
             this.waiting.delete(id);
           }
@@ -198,10 +197,46 @@ function tally(results: OpenResult[]): { errors: number; timeouts: number; codes
   return { errors, timeouts, codes };
 }
 
-/** Heap, external and array buffers: what a retained event buffer would show in. */
-function held(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
+/** loadMemory.ts in its own process, given the sandboxes' addresses; its figures. */
+async function runMemoryPart(addresses: string): Promise<MemoryFigures> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'loadMemory.ts'), addresses], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SAMSYN_LOG_LEVEL: process.env.SAMSYN_LOG_LEVEL ?? 'warn' },
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`memory part exited ${code}`);
+  return JSON.parse(text.trim().split('\n').pop()!) as MemoryFigures;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function reportMemory(m: MemoryFigures): void {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  const plain = m.rounds.filter((r) => !r.stalled);
+  const stalled = m.rounds.filter((r) => r.stalled);
+  const peakOf = (r: MemoryFigures['rounds'][number]) => Math.max(r.live, r.liveForced);
+  const live = Math.max(...plain.map(peakOf));
+  const stalledLive = median(stalled.map(peakOf)) - median(plain.map(peakOf));
+  const heap = Math.max(...m.rounds.map((r) => r.heap));
+  const retained = median(stalled.map((r) => r.retained)) - median(plain.map((r) => r.retained));
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  out(
+    `  memory (own process; load average ${load}): heavy summary ${mb(m.heavyBytes)} MB as JSON; ${plain.length} plain and ${stalled.length} stalled rounds of ${m.rounds[0]?.ms.length ?? 0} opens: ` +
+      `live peak ${mb(live)} MB (${m.rounds.reduce((n, r) => n + r.fullGcs, 0)} full GCs seen), a stalled client adds ${mb(stalledLive)} MB; heap peak (garbage included) ${mb(heap)} MB; ` +
+      `retained after GC, median: ${mb(median(plain.map((r) => r.retained)))} MB plain, ${mb(median(stalled.map((r) => r.retained)))} MB stalled; stalled client dropped in ${stalled.filter((r) => r.dropped).length}/${stalled.length}`,
+  );
+  for (const a of m.allocations ?? []) out(`    allocated in one open: ${a.mb.toFixed(2)} MB ${a.frame}`);
+  report({ name: 'memory.stalled-client-retained', value: Math.max(0, retained) / 1024 / 1024, unit: 'MiB', atMost: EVENT_CAP / 1024 / 1024 });
+  report({ name: 'memory.stalled-client-live', value: Math.max(0, stalledLive) / 1024 / 1024, unit: 'MiB', atMost: EVENT_CAP / 1024 / 1024 });
+  report({ name: 'memory.stalled-client-dropped', value: stalled.filter((r) => !r.dropped).length, unit: 'not dropped', atMost: 0 });
+  report({ name: 'memory.heavy-live-ratio', value: live / m.heavyBytes, unit: 'x', atMost: 4 });
+  report({ name: 'memory.heavy-peak-ratio', value: heap / m.heavyBytes, unit: 'x' });
 }
 
 async function main(): Promise<void> {
@@ -222,13 +257,17 @@ async function main(): Promise<void> {
   try {
     // The reading client shares this process's CPU with the app; its queue may grow while it parses, so the
     // load phases allow more than the default cap (the stalled-client phase below runs with the 8 MiB cap).
+    if (process.env.LOAD_MEMORY_ONLY) {
+      // Part 4 alone (LOAD_MEMORY_ONLY=1).
+      reportMemory(await runMemoryPart(line));
+      return;
+    }
     const LOAD_CAP = 256 * 1024 * 1024;
     const cold = await startApp(regions, 0, undefined, LOAD_CAP);
     const cached = await startApp(regions, 60, cache, LOAD_CAP);
     const refresh = await startApp(regions, 0, cache, LOAD_CAP);
     const hung = await startApp([...regions.slice(0, 2), { id: 'region-tyst', name: 'Region Tyst', kind: 'fhir-r4', baseUrl: at.hung, timeoutMs: DEADLINE_MS }], 0, undefined, LOAD_CAP);
-    const memory = await startApp(regions, 0);
-    apps.push(cold, cached, refresh, hung, memory);
+    apps.push(cold, cached, refresh, hung);
 
     const samples = { cold: [] as OpenResult[], cached: [] as OpenResult[], refresh: [] as OpenResult[], fired: [] as OpenResult[] };
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -278,47 +317,9 @@ async function main(): Promise<void> {
     out(`  event loop delay during the bursts: p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
     report({ name: 'load.event-loop-delay-p99', value: loopDelay.percentile(99) / 1e6, unit: 'ms' });
 
-    // 4. A stalled event client while the heavy patient is opened again and again (no cache: every open sends whole summaries).
-    const heavyOnce = await memory.client.open(HEAVY);
-    if (!heavyOnce.summary) throw new Error(`heavy open failed: ${heavyOnce.error}`);
-    const heavyBytes = Buffer.byteLength(JSON.stringify(heavyOnce.summary));
-    await memory.services.summary.settled();
-    const phase = async (stalled: boolean): Promise<{ retained: number; peak: number; dropped: boolean }> => {
-      gc();
-      const before = held();
-      let peak = 0;
-      const sampler = setInterval(() => (peak = Math.max(peak, held() - before)), 5);
-      let dropped = false;
-      const socket = stalled
-        ? await new Promise<import('node:net').Socket>((resolve) => {
-            const s = connect(memory.preview.port, '127.0.0.1', () => {
-              s.write(`GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:${memory.preview.port}\r\nAuthorization: Bearer ${memory.preview.token}\r\n\r\n`);
-              s.pause(); // never reads
-              resolve(s);
-            });
-            s.on('close', () => (dropped = true));
-          })
-        : undefined;
-      for (let i = 0; i < HEAVY_OPENS; i++) {
-        await memory.client.open(HEAVY);
-        await memory.services.summary.settled();
-      }
-      clearInterval(sampler);
-      await new Promise((r) => setTimeout(r, 100));
-      gc();
-      const retained = held() - before;
-      socket?.destroy();
-      return { retained, peak, dropped };
-    };
-    const plain = await phase(false);
-    const stalled = await phase(true);
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    out(
-      `  heavy patient (summary ${mb(heavyBytes)} MB as JSON), ${HEAVY_OPENS} opens each: retained after GC ${mb(plain.retained)} MB without, ${mb(stalled.retained)} MB with a stalled event client ` +
-        `(dropped: ${stalled.dropped}); peak growth ${mb(plain.peak)} / ${mb(stalled.peak)} MB`,
-    );
-    report({ name: 'memory.stalled-client-retained', value: Math.max(0, stalled.retained - plain.retained) / 1024 / 1024, unit: 'MiB', atMost: EVENT_CAP / 1024 / 1024 });
-    report({ name: 'memory.heavy-peak-ratio', value: stalled.peak / heavyBytes, unit: 'x', atMost: 4 });
+    // 4. Memory, in a process of its own: only the app there, as in the demo (loadMemory.ts).
+    const memoryFigures = await runMemoryPart(line);
+    reportMemory(memoryFigures);
   } finally {
     for (const a of apps) {
       a.client.close();

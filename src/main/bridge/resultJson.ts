@@ -5,11 +5,11 @@
  * nor serialized again.
  */
 import type { Result } from '../../shared/errors';
-import { toAsciiJson } from '../cache/asciiJson';
+import { asciiJsonBytes, toAsciiJson } from '../cache/asciiJson';
 import { isPreserialized } from '../summary/summaryAnswer';
 
 export function encodeResult(result: Result<unknown>): Buffer {
-  if (!result.ok || !isPreserialized(result.value)) return Buffer.from(toAsciiJson(result), 'latin1');
+  if (!result.ok || !isPreserialized(result.value)) return asciiJsonBytes(result);
   const { head, sectionsJson } = result.value;
   const json = toAsciiJson(head);
   const open = json === '{}' ? '{"ok":true,"value":{"sections":' : `{"ok":true,"value":${json.slice(0, -1)},"sections":`;

@@ -7,7 +7,7 @@ import type { ClinicalItem, Identifier, PatientHeader, Sections, Summary } from 
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SubjectIdentity } from '../sources/types';
-import { toAsciiJson } from './asciiJson';
+import { asciiJsonBytes, toAsciiJson } from './asciiJson';
 import { cacheError, type CacheDb } from './cacheDatabase';
 import { schemaVersion } from './migrations';
 import type { PatientKeyer } from './patientKey';
@@ -50,16 +50,17 @@ export interface StoredSummary extends Omit<CachedSummary, 'sections'> {
  * first one splits the two; a row without one is a whole CachedSummary (as
  * written before this layout) and is still read.
  */
-function encodeMerged(merged: CachedSummary): string {
+function encodeMerged(merged: CachedSummary): Buffer {
   const { sections, ...header } = merged;
-  return `${toAsciiJson(header)}\n${toAsciiJson(sections)}`;
+  // Bytes, not a string: the sections' JSON is written once, straight into them (asciiJsonBytes).
+  return asciiJsonBytes(sections, `${toAsciiJson(header)}\n`);
 }
 
 function decodeMerged(payload: Buffer): StoredSummary {
   const newline = payload.indexOf(0x0a);
   if (newline === -1) {
     const { sections, ...header } = JSON.parse(payload.toString('utf8')) as CachedSummary;
-    return { ...header, sectionsJson: Buffer.from(toAsciiJson(sections), 'latin1') };
+    return { ...header, sectionsJson: asciiJsonBytes(sections) };
   }
   const header = JSON.parse(payload.subarray(0, newline).toString('utf8')) as Omit<CachedSummary, 'sections'>;
   return { ...header, sectionsJson: payload.subarray(newline + 1) };
@@ -141,7 +142,7 @@ export function createCacheStore(deps: {
   const selectMerged = db.prepare<[string, number], { payload: Buffer }>(
     'SELECT CAST(payload AS BLOB) AS payload FROM merged_summary WHERE patient_key = ? AND answered_ms >= ?',
   );
-  const upsertMerged = db.prepare<[string, number, string]>(
+  const upsertMerged = db.prepare<[string, number, Buffer]>(
     `INSERT INTO merged_summary (patient_key, answered_ms, payload) VALUES (?, ?, ?)
      ON CONFLICT (patient_key) DO UPDATE SET answered_ms = excluded.answered_ms, payload = excluded.payload`,
   );

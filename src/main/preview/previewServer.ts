@@ -12,7 +12,7 @@ import { fail, type Result } from '../../shared/errors';
 import { dispatch, type AnswerHandlers } from '../bridge/dispatch';
 import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
 import { createLogger } from '../platform/logger';
-import { toAsciiJson } from '../cache/asciiJson';
+import { asciiJsonChunks } from '../cache/asciiJson';
 import { encodeResult } from '../bridge/resultJson';
 
 const log = createLogger('preview');
@@ -44,6 +44,28 @@ export interface PreviewOptions {
 
 const HEARTBEAT_MS = 15_000;
 const DEFAULT_EVENT_BUFFER = 8 * 1024 * 1024;
+const CONNECTED = [Buffer.from(': connected\n\n', 'latin1')];
+const PING = [Buffer.from(': ping\n\n', 'latin1')];
+
+/**
+ * Each pushed event's bytes, made once however many tabs listen: the hub hands
+ * every listener the same payload object, so the first one's bytes serve the
+ * rest, and every client's queue holds the same Buffers, never a copy of its own.
+ * Kept only as long as the payload is (a WeakMap).
+ */
+const encodedEvents = new WeakMap<object, readonly Buffer[]>();
+
+/**
+ * `event: NAME\ndata: JSON\n\n` as ASCII bytes in chunks of about 64 KB
+ * (asciiJsonChunks: the event's JSON never exists as one string).
+ */
+export function eventBytes(event: string, payload: object): readonly Buffer[] {
+  const known = encodedEvents.get(payload);
+  if (known) return known;
+  const chunks = asciiJsonChunks(payload, `event: ${event}\ndata: `, '\n\n');
+  encodedEvents.set(payload, chunks);
+  return chunks;
+}
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -196,24 +218,27 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     });
     const limit = options.maxEventBufferBytes ?? DEFAULT_EVENT_BUFFER;
     // Back-pressure: a client that stops reading is dropped, never buffered without bound.
-    const send = (chunk: string): void => {
+    const send = (chunks: readonly Buffer[]): void => {
       if (res.destroyed) return;
+      let size = 0;
+      for (const chunk of chunks) size += chunk.length;
       // Judged by what is still queued from before: one event always fits an idle client.
-      // Checked with the chunk: what is held for a client passes the cap only by one event sent to an empty queue.
-      if (res.writableLength > 0 && res.writableLength + Buffer.byteLength(chunk) > limit) {
+      // Checked with the event: what is held for a client passes the cap only by one event sent to an empty queue.
+      if (res.writableLength > 0 && res.writableLength + size > limit) {
         log.warn({ buffered: res.writableLength, limit }, 'event client not reading; dropped');
+        // Its queue (references to the shared event bytes) goes with the socket: nothing is kept for it.
         res.destroy();
         return;
       }
-      res.write(chunk);
+      for (const chunk of chunks) res.write(chunk);
     };
-    send(': connected\n\n');
+    send(CONNECTED);
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
-        send(`event: ${event}\ndata: ${toAsciiJson(payload)}\n\n`);
+        send(eventBytes(event, payload));
       }) ?? (() => undefined);
     // Comments keep proxies and idle timeouts from closing a quiet stream.
-    const heartbeat = setInterval(() => send(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => send(PING), HEARTBEAT_MS);
     heartbeat.unref();
     res.on('close', () => {
       clearInterval(heartbeat);

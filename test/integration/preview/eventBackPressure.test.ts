@@ -1,17 +1,23 @@
 /**
  * The event stream has back-pressure: a client that stops reading is dropped
  * once its queue passes the cap, and nothing more is kept for it; a reading
- * client is unaffected.
+ * client is unaffected. Each event's bytes are made once, whatever the number
+ * of clients.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerHandlers } from '../../../src/main/bridge/dispatch';
 import { createEventHub } from '../../../src/main/bridge/eventHub';
-import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
+import { eventBytes, startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
 import { emptySections, type Summary } from '../../../src/shared/summary';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 
 const hub = createEventHub();
 const staticDir = mkdtempSync(join(tmpdir(), 'samsyn-static-'));
@@ -76,5 +82,56 @@ describe('event stream back-pressure', () => {
     await stalled.closed;
     expect(stalled.received()).toBeLessThan(sent / 2);
     reading.socket.destroy();
+    await reading.closed;
+  });
+
+  it('holds at most the cap for a stalled client, and releases all of it once the client is dropped', async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Event bytes live outside the V8 heap (Buffers): arrayBuffers counts them, after a GC. V8 frees
+    // their memory on a background thread after the GC that found them dead: a second GC waits for it.
+    const buffers = async () => {
+      gc();
+      await wait(5);
+      gc();
+      return process.memoryUsage().arrayBuffers;
+    };
+    // What the test before left (its sockets' last reads) gone first.
+    await wait(200);
+    const base = await buffers();
+    const stalled = await openStream(false);
+    const event = Buffer.concat(eventBytes('summary.updated', { summary: big(-1) })).length;
+    let most = 0;
+    // About 30 MB sent to a client that reads nothing: the loopback socket's buffers fill, then its queue, then it is dropped.
+    for (let i = 0; i < 120; i++) {
+      hub.emit('summary.updated', { summary: big(i) });
+      await wait(3);
+      most = Math.max(most, (await buffers()) - base);
+    }
+    // While stalled it held queued bytes (the queue reached the cap before the drop: the stall was real),
+    // never more than the cap and the one event that may pass it.
+    expect(most).toBeGreaterThan(CAP / 2);
+    expect(most).toBeLessThanOrEqual(CAP + event + 64 * 1024);
+    // Dropped: nothing of its queue is kept (the socket still open on the client's side, unread).
+    await wait(50);
+    expect((await buffers()) - base).toBeLessThan(CAP / 4);
+    stalled.resume();
+    await stalled.closed;
+  });
+
+  it('makes the bytes of one event once for every client', () => {
+    const payload = { summary: big(1) };
+    const chunks = eventBytes('summary.updated', payload);
+    expect(eventBytes('summary.updated', payload)).toBe(chunks);
+    // About 256 KB of text: in chunks, never one string of it.
+    expect(chunks.length).toBeGreaterThan(1);
+    const text = Buffer.concat(chunks).toString('latin1');
+    expect(text.startsWith('event: summary.updated\ndata: {"summary":')).toBe(true);
+    expect(text.endsWith('}\n\n')).toBe(true);
+    expect(JSON.parse(text.slice('event: summary.updated\ndata: '.length, -2))).toEqual(payload);
+    // ASCII only: a non-ASCII character travels as its escape, and parses back the same.
+    const accented = { summary: { ...big(2), patient: { identifier: { system: 'urn:test', value: '2' }, name: 'Åsa Öberg – µ' } } };
+    const escaped = Buffer.concat(eventBytes('summary.updated', accented));
+    expect(escaped.every((b) => b < 0x80)).toBe(true);
+    expect(JSON.parse(escaped.toString('latin1').slice('event: summary.updated\ndata: '.length, -2))).toEqual(accented);
   });
 });
