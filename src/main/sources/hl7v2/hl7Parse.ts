@@ -20,14 +20,29 @@
  * tokens, other fields are turned into Hl7Rep when first asked for. A document holds the segments of one message at
  * a time (the one read last), so a batch's tokens can be collected as it is
  * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
+ *
+ * @medplum/core (1.2 MB of JavaScript) is required on the first HL7 read, not
+ * when this module loads: the source registry imports the HL7 kinds (and so
+ * this module) in every configuration, and a FHIR-only one never reads HL7
+ * (issue 13; test/integration/app/lazyLibraries.test.ts).
  */
-import { Hl7Context, Hl7Field } from '@medplum/core';
+import { createRequire } from 'node:module';
+import type * as MedplumCore from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
 import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
 
 /** One repetition of a field: components, each a list of subcomponents. */
 export type Hl7Rep = string[][];
+
+type Core = Pick<typeof MedplumCore, 'Hl7Context' | 'Hl7Field'>;
+let core: Core | undefined;
+
+/** @medplum/core, required when HL7 is first read (a plain package require: its CommonJS build). */
+function medplum(): Core {
+  core ??= createRequire(__filename)('@medplum/core') as Core;
+  return core;
+}
 
 /** A segment name: an upper-case letter, then two upper-case letters or digits (was /^[A-Z][A-Z0-9]{2}$/; no regular expression per segment). */
 function isSegmentName(name: string): boolean {
@@ -44,7 +59,9 @@ const MESSAGE_HEADER = /^MSH\|/gm;
 
 /** How one message reads: the library's context and the unescaper for its delimiters. */
 interface Reading {
-  context: Hl7Context;
+  context: MedplumCore.Hl7Context;
+  /** The library's field tokenizer (Hl7Field.parse). */
+  field: Core['Hl7Field'];
   unescape: (value: string) => string;
 }
 
@@ -68,8 +85,9 @@ function readingOf(text: string): Reading {
 function newReading(key: string): Reading {
   const declared = [...key];
   const all = `\r${declared[0]}${declared[1] ?? '^'}${declared[2] ?? '~'}${declared[3] ?? '\\'}${declared[4] ?? '&'}`;
+  const { Hl7Context, Hl7Field } = medplum();
   const context = new Hl7Context('\r', all.charAt(1), all.charAt(2), all.charAt(3), all.charAt(4), all.charAt(5));
-  return { context, unescape: hl7Unescaper(context) };
+  return { context, field: Hl7Field, unescape: hl7Unescaper(context) };
 }
 
 /** An empty field (nothing between its separators) has no repetitions. */
@@ -127,7 +145,7 @@ export class Hl7Segment {
     this.fieldTexts ??= this.line.split(this.reading.context.fieldSeparator);
     const text = this.fieldTexts[i];
     if (text === undefined || !Number.isInteger(i) || i < 0) return undefined;
-    const components = Hl7Field.parse(text, this.reading.context).components;
+    const components = this.reading.field.parse(text, this.reading.context).components;
     this.fieldTokens[i] = components;
     return components;
   }
