@@ -390,16 +390,28 @@ function parseOne(text: string, index: number, residency?: Residency): ParsedEnt
   }
 }
 
+/** Lines or boundaries looked at between two pauses of a stepwise parse (a few hundred KiB of text). */
+export const PARSE_STEP_LINES = 4096;
+
 /**
  * The messages of a batch or file: from each line beginning `MSH|` to the next
  * line that begins a message or an envelope segment (FHS, BHS, BTS, FTS).
+ * Pauses (yields) every PARSE_STEP_LINES boundaries.
  */
-function splitMessages(text: string): string[] {
-  const starts = Array.from(text.matchAll(BOUNDARY), (m) => m.index);
+function* splitMessages(text: string): Generator<void, string[], void> {
+  // A regular expression of its own: stepwise parses of two documents may interleave.
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  const starts: number[] = [];
+  for (let m = boundary.exec(text); m !== null; m = boundary.exec(text)) {
+    starts.push(m.index);
+    if (starts.length % PARSE_STEP_LINES === 0) yield;
+  }
   const messages: string[] = [];
-  starts.forEach((start, i) => {
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i] as number;
     if (text.startsWith('MSH', start)) messages.push(text.slice(start, starts[i + 1] ?? text.length).trim());
-  });
+    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+  }
   return messages;
 }
 
@@ -409,19 +421,48 @@ function splitMessages(text: string): string[] {
  * good envelope becomes an entry with an error, so the rest can still be used.
  */
 export function parseHl7Document(decoded: string): ParsedDocument {
+  const steps = parseHl7DocumentSteps(decoded);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * parseHl7Document in steps: the generator pauses (yields) after every
+ * PARSE_STEP_LINES lines or message boundaries, so a caller can give the
+ * event loop a turn between steps (hl7File.ts readHl7FileSliced); run to its
+ * end without pausing it is parseHl7Document (the one implementation). The
+ * checks, their order and their errors are the same either way.
+ */
+export function* parseHl7DocumentSteps(decoded: string): Generator<void, ParsedDocument, void> {
   const text = normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart());
   const head = text.slice(0, 3);
   if (head === 'MSH' && !/\rMSH/.test(text)) return { kind: 'message', entries: [parseOne(text, 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  const messages = splitMessages(text);
+  const messages = yield* splitMessages(text);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
   if (head === 'MSH' && messages.length < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  checkEnvelope(text, messages.length);
+  yield* checkEnvelope(text, messages.length);
   const residency: Residency = {};
-  return {
-    kind: head === 'FHS' ? 'file' : 'batch',
-    entries: messages.map((m, i) => new BatchEntry(i + 1, normalizeSegmentBreaks(m), residency)),
-  };
+  const entries: ParsedEntry[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    entries.push(new BatchEntry(i + 1, normalizeSegmentBreaks(messages[i] as string), residency));
+    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+  }
+  return { kind: head === 'FHS' ? 'file' : 'batch', entries };
+}
+
+/** The text's lines (as `text.split('\r')` gives them) with their 0-based index, pausing every PARSE_STEP_LINES lines. */
+function* linesOf(text: string, visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
+  let from = 0;
+  for (let i = 0; ; i++) {
+    const end = text.indexOf('\r', from);
+    const line = end === -1 ? text.slice(from) : text.slice(from, end);
+    if (visit(line, i) === false || end === -1) return;
+    from = end + 1;
+    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+  }
 }
 
 /**
@@ -432,8 +473,7 @@ export function parseHl7Document(decoded: string): ParsedDocument {
  * nothing but envelope segments may sit outside a message, and a batch may
  * not open inside another.
  */
-function checkEnvelope(text: string, found: number): void {
-  const lines = text.split('\r');
+function* checkEnvelope(text: string, found: number): Generator<void, void, void> {
   const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
   const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
   let fileOpen = false;
@@ -443,13 +483,13 @@ function checkEnvelope(text: string, found: number): void {
   let batchMessages = 0;
   let batches = 0;
   // Before the first message only the envelope may stand.
-  const firstMsh = lines.findIndex((l) => l.startsWith('MSH'));
-  for (let i = 0; i < (firstMsh === -1 ? lines.length : firstMsh); i++) {
-    const name = lines[i]?.slice(0, 3);
+  yield* linesOf(text, (line, i) => {
+    if (line.startsWith('MSH')) return false;
+    const name = line.slice(0, 3);
     if (name !== 'FHS' && name !== 'BHS') throw malformed({ segment: i + 1 });
-  }
+  });
   if (found === 0) throw malformed({ reason: 'empty' });
-  lines.forEach((line, i) => {
+  yield* linesOf(text, (line, i) => {
     if (line.trim() === '') return;
     const name = line.slice(0, 3);
     const segment = i + 1;
