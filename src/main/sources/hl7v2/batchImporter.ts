@@ -191,6 +191,9 @@ export interface BatchImporter {
   folderStatus(): FolderStatus;
 }
 
+/** Bytes read from a file per read call (the event loop may turn between them). */
+const READ_STEP_BYTES = 4 << 20;
+
 const OWN_FOLDERS = new Set(['processed', 'quarantine']);
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
 
@@ -306,7 +309,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
    * following links and without blocking (a FIFO never hangs the read), and
    * only if it did not change while being read.
    */
-  function readRegular(file: string, expected?: { ino: number }): ReadOutcome {
+  async function readRegular(file: string, slices: TimeSlices, expected?: { ino: number }): Promise<ReadOutcome> {
     let fd: number;
     try {
       fd = fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -320,12 +323,15 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       const before = fs.fstatSync(fd);
       if (!before.isFile()) return { skip: { code: 'HL7_FILE_NOT_REGULAR' } };
       if ((expected && before.ino !== expected.ino) || before.size > maxFileBytes) return { waiting: true };
-      const bytes = Buffer.alloc(before.size);
+      // Every byte is read into it before it is used (a short read is answered 'waiting').
+      const bytes = Buffer.allocUnsafe(before.size);
       let offset = 0;
       while (offset < bytes.length) {
-        const n = fs.readSync(fd, bytes, offset, bytes.length - offset, offset);
+        // A few MiB per read, the event loop turning between reads once the slice is spent.
+        const n = fs.readSync(fd, bytes, offset, Math.min(READ_STEP_BYTES, bytes.length - offset), offset);
         if (n === 0) break;
         offset += n;
+        await slices.pass();
       }
       const after = fs.fstatSync(fd);
       if (offset !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return { waiting: true };
@@ -338,8 +344,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** A processed/ file's bytes, or undefined when it is missing, not a regular file or unreadable. */
-  function readKept(file: string): Buffer | undefined {
-    const read = readRegular(file);
+  async function readKept(file: string, slices: TimeSlices): Promise<Buffer | undefined> {
+    const read = await readRegular(file, slices);
     return 'bytes' in read ? read.bytes : undefined;
   }
 
@@ -377,7 +383,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       if (!stat.isFile() || stat.size !== entry.size) return false;
     } else {
-      const bytes = readKept(pending);
+      const bytes = await readKept(pending, slices);
       if (!bytes || (await slices.drive(sha256Steps(bytes))) !== entry.sha256) return false;
     }
     moveTo(dir, entry.name, entry.stored);
@@ -404,7 +410,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
         continue;
       }
-      const kept = readKept(path.join(processed, entry.stored));
+      const kept = await readKept(path.join(processed, entry.stored), slices);
       let bytes = kept;
       if (kept && entry.sha256 && (await slices.drive(sha256Steps(kept))) !== entry.sha256) {
         // Its writer went on after the move: the part that was imported is still good.
@@ -437,7 +443,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     const names = fs.existsSync(processed) ? fs.readdirSync(processed).sort() : [];
     let duplicates = 0;
     for (const name of names) {
-      const bytes = readKept(path.join(processed, name));
+      const bytes = await readKept(path.join(processed, name), slices);
       if (!bytes) continue;
       const hash = await slices.drive(sha256Steps(bytes));
       if (fresh.handled.has(hash)) {
@@ -606,7 +612,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Its writer has not said it is done: it waits (and, after incompleteAfterMs, is quarantined below).
     const undeclared = doneFiles && !fs.existsSync(path.join(folder, name + DONE_SUFFIX));
     if (undeclared && age < incompleteAfterMs) return undefined;
-    const read = readRegular(file, { ino: stat.ino });
+    const read = await readRegular(file, slices, { ino: stat.ino });
     if ('skip' in read) return read.skip;
     if (!('bytes' in read)) return undefined;
     const { bytes } = read;

@@ -7,7 +7,7 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
-import { parseHl7Document, parseHl7DocumentSteps, type ParsedDocument } from './hl7Parse';
+import { loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
@@ -166,14 +166,24 @@ export function readHl7File(bytes: Buffer, ctx: ReadContext): Hl7FileContent {
  * A single message is one step of the split and the check: its size is
  * bounded by the segment limit counted before it is read.
  */
-export async function readHl7FileSliced(bytes: Buffer, ctx: ReadContext, slices: TimeSlices = new TimeSlices()): Promise<Hl7FileContent> {
+export async function readHl7FileSliced(
+  bytes: Buffer,
+  ctx: ReadContext,
+  slices: TimeSlices = new TimeSlices(),
+  /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
+  options: { pieceBytes?: number } = {},
+): Promise<Hl7FileContent> {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  // The library's first load is a step of its own.
+  loadHl7Library();
+  await slices.yieldNow();
+  // The pieces are parsed as they are: a large batch is never copied into one string.
   const pieces: string[] = [];
-  for (const piece of decodeHl7Pieces(bytes)) {
+  for (const piece of decodeHl7Pieces(bytes, options.pieceBytes)) {
     if (piece !== '') pieces.push(piece);
     await slices.pass();
   }
-  const doc = await slices.drive(parseHl7DocumentSteps(pieces.join('\r')));
+  const doc = await slices.drive(parseHl7PiecesSteps(pieces));
   pieces.length = 0;
   const messages: Hl7FileMessage[] = [];
   for (const entry of doc.entries) {

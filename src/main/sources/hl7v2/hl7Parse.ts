@@ -44,6 +44,15 @@ function medplum(): Core {
   return core;
 }
 
+/**
+ * Loads the parser's library now (a no-op once loaded): a stepwise reader
+ * calls it as a step of its own, so the library's one-time load (tens of ms)
+ * is not added to a slice of parsing.
+ */
+export function loadHl7Library(): void {
+  medplum();
+}
+
 /** A segment name: an upper-case letter, then two upper-case letters or digits (was /^[A-Z][A-Z0-9]{2}$/; no regular expression per segment). */
 function isSegmentName(name: string): boolean {
   if (name.length !== 3) return false;
@@ -396,20 +405,37 @@ export const PARSE_STEP_LINES = 4096;
 /**
  * The messages of a batch or file: from each line beginning `MSH|` to the next
  * line that begins a message or an envelope segment (FHS, BHS, BTS, FTS).
- * Pauses (yields) every PARSE_STEP_LINES boundaries.
+ * The document is given as pieces (see parseHl7PiecesSteps); a message may
+ * span pieces. Pauses (yields) every PARSE_STEP_LINES boundaries.
  */
-function* splitMessages(text: string): Generator<void, string[], void> {
+function* splitMessages(pieces: readonly string[]): Generator<void, string[], void> {
   // A regular expression of its own: stepwise parses of two documents may interleave.
   const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
-  const starts: number[] = [];
-  for (let m = boundary.exec(text); m !== null; m = boundary.exec(text)) {
-    starts.push(m.index);
-    if (starts.length % PARSE_STEP_LINES === 0) yield;
+  // Where each boundary is: its piece and its offset in it (a piece starts a line, as after the CR that joins it).
+  const starts: Array<{ piece: number; at: number }> = [];
+  for (const [p, piece] of pieces.entries()) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      starts.push({ piece: p, at: m.index });
+      if (starts.length % PARSE_STEP_LINES === 0) yield;
+    }
   }
   const messages: string[] = [];
   for (let i = 0; i < starts.length; i++) {
-    const start = starts[i] as number;
-    if (text.startsWith('MSH', start)) messages.push(text.slice(start, starts[i + 1] ?? text.length).trim());
+    const start = starts[i] as { piece: number; at: number };
+    const from = pieces[start.piece] as string;
+    if (from.startsWith('MSH', start.at)) {
+      // To the next boundary, or to the document's end.
+      const end = starts[i + 1] ?? { piece: pieces.length - 1, at: (pieces[pieces.length - 1] as string).length };
+      if (end.piece === start.piece) messages.push(from.slice(start.at, end.at).trim());
+      else {
+        // The pieces between joined by the CR that separates them.
+        const parts = [from.slice(start.at)];
+        for (let k = start.piece + 1; k < end.piece; k++) parts.push(pieces[k] as string);
+        parts.push((pieces[end.piece] as string).slice(0, end.at));
+        messages.push(parts.join('\r').trim());
+      }
+    }
     if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
   }
   return messages;
@@ -421,7 +447,7 @@ function* splitMessages(text: string): Generator<void, string[], void> {
  * good envelope becomes an entry with an error, so the rest can still be used.
  */
 export function parseHl7Document(decoded: string): ParsedDocument {
-  const steps = parseHl7DocumentSteps(decoded);
+  const steps = parseHl7PiecesSteps([normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart())]);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -429,21 +455,29 @@ export function parseHl7Document(decoded: string): ParsedDocument {
 }
 
 /**
- * parseHl7Document in steps: the generator pauses (yields) after every
- * PARSE_STEP_LINES lines or message boundaries, so a caller can give the
- * event loop a turn between steps (hl7File.ts readHl7FileSliced); run to its
- * end without pausing it is parseHl7Document (the one implementation). The
- * checks, their order and their errors are the same either way.
+ * parseHl7Document in steps, over a document given as pieces: the generator
+ * pauses (yields) after every PARSE_STEP_LINES lines or message boundaries,
+ * so a caller can give the event loop a turn between steps (hl7File.ts
+ * readHl7FileSliced); parseHl7Document is this run to its end on one piece
+ * (the one implementation). The checks, their order and their errors are the
+ * same however the document is cut.
+ *
+ * `pieces`: the document's text, decoded, its start trimmed and its segment
+ * breaks normalized, cut at line starts: joined with one CR they are the text
+ * (hl7Text.ts decodeHl7Pieces cuts them so). No piece is empty. Kept apart,
+ * a large batch is never copied into one string.
  */
-export function* parseHl7DocumentSteps(decoded: string): Generator<void, ParsedDocument, void> {
-  const text = normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart());
-  const head = text.slice(0, 3);
-  if (head === 'MSH' && !/\rMSH/.test(text)) return { kind: 'message', entries: [parseOne(text, 1)] };
+export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void, ParsedDocument, void> {
+  const first = pieces[0] ?? '';
+  const head = (first.length < 3 && pieces.length > 1 ? `${first}\r${pieces[1]}` : first).slice(0, 3);
+  // A second message header anywhere (at a piece's start it follows the joining CR).
+  const anotherHeader = pieces.some((piece, i) => piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH')));
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [parseOne(pieces.join('\r'), 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  const messages = yield* splitMessages(text);
+  const messages = yield* splitMessages(pieces);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
   if (head === 'MSH' && messages.length < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  yield* checkEnvelope(text, messages.length);
+  yield* checkEnvelope(pieces, messages.length);
   const residency: Residency = {};
   const entries: ParsedEntry[] = [];
   for (let i = 0; i < messages.length; i++) {
@@ -453,15 +487,24 @@ export function* parseHl7DocumentSteps(decoded: string): Generator<void, ParsedD
   return { kind: head === 'FHS' ? 'file' : 'batch', entries };
 }
 
-/** The text's lines (as `text.split('\r')` gives them) with their 0-based index, pausing every PARSE_STEP_LINES lines. */
-function* linesOf(text: string, visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
-  let from = 0;
-  for (let i = 0; ; i++) {
-    const end = text.indexOf('\r', from);
-    const line = end === -1 ? text.slice(from) : text.slice(from, end);
-    if (visit(line, i) === false || end === -1) return;
-    from = end + 1;
-    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+/**
+ * The document's lines (as `pieces.join('\r').split('\r')` gives them) with
+ * their 0-based index, pausing every PARSE_STEP_LINES lines; `visit` returning
+ * false stops the walk.
+ */
+function* linesOf(pieces: readonly string[], visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
+  let i = 0;
+  for (const text of pieces.length > 0 ? pieces : ['']) {
+    let from = 0;
+    for (;;) {
+      const end = text.indexOf('\r', from);
+      const line = end === -1 ? text.slice(from) : text.slice(from, end);
+      if (visit(line, i) === false) return;
+      if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+      i++;
+      if (end === -1) break;
+      from = end + 1;
+    }
   }
 }
 
@@ -473,7 +516,7 @@ function* linesOf(text: string, visit: (line: string, i: number) => boolean | vo
  * nothing but envelope segments may sit outside a message, and a batch may
  * not open inside another.
  */
-function* checkEnvelope(text: string, found: number): Generator<void, void, void> {
+function* checkEnvelope(pieces: readonly string[], found: number): Generator<void, void, void> {
   const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
   const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
   let fileOpen = false;
@@ -483,13 +526,13 @@ function* checkEnvelope(text: string, found: number): Generator<void, void, void
   let batchMessages = 0;
   let batches = 0;
   // Before the first message only the envelope may stand.
-  yield* linesOf(text, (line, i) => {
+  yield* linesOf(pieces, (line, i) => {
     if (line.startsWith('MSH')) return false;
     const name = line.slice(0, 3);
     if (name !== 'FHS' && name !== 'BHS') throw malformed({ segment: i + 1 });
   });
   if (found === 0) throw malformed({ reason: 'empty' });
-  yield* linesOf(text, (line, i) => {
+  yield* linesOf(pieces, (line, i) => {
     if (line.trim() === '') return;
     const name = line.slice(0, 3);
     const segment = i + 1;

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../../src/shared/errors';
 import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
-import { parseHl7Document, parseHl7DocumentSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
+import { parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
 import { sha256, sha256Steps } from '../../../../../src/main/sources/hl7v2/batchLedger';
 import { TimeSlices } from '../../../../../src/main/sources/hl7v2/timeSlices';
@@ -81,13 +81,14 @@ describe('readHl7FileSliced', () => {
     }
   });
 
-  it('reads generated and mutated messages and batches as readHl7File does, errors and quarantine bytes included', async () => {
+  it('reads generated and mutated messages and batches as readHl7File does, errors and quarantine bytes included, however it is cut', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (s) => {
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 300 }), async (s, pieceBytes) => {
         const bytes = input(prng(s));
-        expect(await outcomeAsync(() => readHl7FileSliced(bytes, CTX, new TimeSlices(0)))).toEqual(outcome(() => readHl7File(bytes, CTX)));
+        const sliced = await outcomeAsync(() => readHl7FileSliced(bytes, CTX, new TimeSlices(0), { pieceBytes }));
+        expect(sliced).toEqual(outcome(() => readHl7File(bytes, CTX)));
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
@@ -97,11 +98,11 @@ describe('readHl7FileSliced', () => {
     const bytes = Buffer.from(text, 'latin1');
     // Steps counted, not timed: a budget of 0 pauses after every step.
     let steps = 0;
-    for (const gen = parseHl7DocumentSteps(text); !gen.next().done; ) steps++;
+    for (const gen = parseHl7PiecesSteps([text]); !gen.next().done; ) steps++;
     // Boundaries, the lines of the envelope check (twice the messages), the entries: each in steps of PARSE_STEP_LINES.
     expect(steps).toBeGreaterThanOrEqual(Math.floor((n + 2) / PARSE_STEP_LINES) + Math.floor((2 * n + 2) / PARSE_STEP_LINES));
     const slices = new TimeSlices(0);
-    const content = await readHl7FileSliced(bytes, { ...CTX, recordPrefix: '' }, slices);
+    const content = await readHl7FileSliced(bytes, { ...CTX, recordPrefix: '' }, slices, { pieceBytes: 4096 });
     expect(content.messages).toHaveLength(n);
     // Every message mapped is a turn, and so is every step before the first one.
     expect(slices.turns).toBeGreaterThanOrEqual(n + steps);
