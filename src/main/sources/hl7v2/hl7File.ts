@@ -6,7 +6,7 @@ import { CodedError } from '../../../shared/errors';
 import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
-import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
+import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
 import { loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
@@ -103,11 +103,16 @@ type ReadContext = Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string
 type ParsedEntry = ParsedDocument['entries'][number];
 
 function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
+  return runSteps(mapEntrySteps(entry, ctx));
+}
+
+/** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
+function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
   const base = { index: entry.index, text: entry.text };
   if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
   const controlId = entry.view.controlId || undefined;
   try {
-    const message = mapHl7Message(entry.view, {
+    const message = yield* mapHl7MessageSteps(entry.view, {
       sourceId: ctx.sourceId,
       sourceName: ctx.sourceName,
       fetchedAt: ctx.fetchedAt,
@@ -187,7 +192,7 @@ export async function readHl7FileSliced(
   pieces.length = 0;
   const messages: Hl7FileMessage[] = [];
   for (const entry of doc.entries) {
-    messages.push(mapEntry(entry, ctx));
+    messages.push(await slices.drive(mapEntrySteps(entry, ctx)));
     await slices.pass();
   }
   return slices.drive(withOriginalBytes(bytes, doc, messages));

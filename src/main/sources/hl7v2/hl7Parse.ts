@@ -318,11 +318,13 @@ export interface ParsedDocument {
   entries: ParsedEntry[];
 }
 
-/** Structure checks the parser does not make. Throws HL7_MALFORMED. */
-function checkStructure(view: Hl7MessageView): void {
+/** Structure checks the parser does not make. Throws HL7_MALFORMED. Pauses every PARSE_STEP_LINES segments. */
+function* checkStructure(view: Hl7MessageView): Generator<void, void, void> {
   const index = view.index;
   const fieldSeparator = view.header.raw().charAt(3);
+  let checked = 0;
   for (const segment of view.segments) {
+    if (++checked % PARSE_STEP_LINES === 0) yield;
     const raw = segment.raw();
     if (!isSegmentName(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
       throw new CodedError('HL7_MALFORMED', { message: index, segment: segment.position });
@@ -389,9 +391,18 @@ class BatchEntry implements ParsedEntry {
 }
 
 function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
+  const steps = parseOneSteps(text, index, residency);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** One message read and checked, pausing inside a very long one (a single message is one document). */
+function* parseOneSteps(text: string, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
   try {
     const view = new Hl7MessageView(text, index, residency);
-    checkStructure(view);
+    yield* checkStructure(view);
     return new Entry(index, text, view, undefined);
   } catch (err) {
     const error = err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: index });
@@ -472,7 +483,7 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
   const head = (first.length < 3 && pieces.length > 1 ? `${first}\r${pieces[1]}` : first).slice(0, 3);
   // A second message header anywhere (at a piece's start it follows the joining CR).
   const anotherHeader = pieces.some((piece, i) => piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH')));
-  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [parseOne(pieces.join('\r'), 1)] };
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const messages = yield* splitMessages(pieces);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.

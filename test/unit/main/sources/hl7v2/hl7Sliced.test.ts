@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../../src/shared/errors';
 import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
 import { parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
+import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
 import { sha256, sha256Steps } from '../../../../../src/main/sources/hl7v2/batchLedger';
 import { TimeSlices } from '../../../../../src/main/sources/hl7v2/timeSlices';
@@ -107,6 +108,21 @@ describe('readHl7FileSliced', () => {
     // Every message mapped is a turn, and so is every step before the first one.
     expect(slices.turns).toBeGreaterThanOrEqual(n + steps);
     expect(parseHl7Document(text).entries).toHaveLength(n);
+  });
+});
+
+describe('a single very long message', () => {
+  it('is checked and mapped in steps too, to the same items', async () => {
+    const n = 5 * MAP_STEP_SEGMENTS;
+    const lines = ['MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M1|P|2.5', 'PID|1||191212121212^^^1.2.752.129.2.1.3.1^NNSWE||Tolvansson^Tolvan', 'OBR|1|P|F|24326-1^E^LN|||20260915'];
+    for (let i = 1; i <= n; i++) lines.push(`OBX|${i}|NM|2823-3^Kalium^LN||4,${i % 10}|mmol/L|||||F|||20260915090000`);
+    const bytes = Buffer.from(lines.join('\r'), 'latin1');
+    const slices = new TimeSlices(0);
+    const sliced = await readHl7FileSliced(bytes, CTX, slices);
+    expect(sliced).toEqual(readHl7File(bytes, CTX));
+    expect(sliced.messages[0]?.mapped?.items).toHaveLength(n);
+    // One message, yet the event loop turned inside it: at least once per MAP_STEP_SEGMENTS segments mapped.
+    expect(slices.turns).toBeGreaterThanOrEqual(Math.floor((n + 3) / MAP_STEP_SEGMENTS));
   });
 });
 
