@@ -3,7 +3,12 @@
  * FHIR Bundles and identity numbers through the real file readers (limits,
  * UTF-8, parsers, mappers), the identity guard and the identity parser.
  *
- *   npm run fuzz -- [--count N] [--seed S] [--out DIR]
+ *   npm run fuzz -- [--count N] [--seed S] [--out DIR] [--shapes M]
+ *
+ * `--shapes M` adds M FHIR resources of the wrong shape (fhirShapes.ts: real
+ * Synthea / IPS resources, one to three elements turned into a wrong type),
+ * each read alone and in a Bundle and merged: an item the shared schema
+ * refuses, an uncoded error or INTERNAL is a failure.
  *
  * Every input must end in a result or a CodedError (anything else is an
  * uncaught exception), and an answer the identity guard lets through must hold
@@ -22,6 +27,7 @@ import { matchesRequested, parsePatientInput } from '../../src/shared/identity';
 import { BUILTIN_SOURCES } from '../../src/main/sources/registry';
 import type { PatientQuery, SourceResult } from '../../src/main/sources/types';
 import { guardIdentity } from '../../src/main/summary/identityGuard';
+import { checkResource, mutateResource, RESOURCES } from './fhirShapes';
 import { batchOf, FUZZ_IDS, generateMessage, identityString, int, mutateBytes, mutateJson, mutateSegments, pick, prng, type Rng } from './mutate';
 
 const root = join(__dirname, '..', '..');
@@ -149,7 +155,9 @@ function fhirInput(rng: Rng, pool: unknown[]): Buffer<ArrayBufferLike> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' }, out: { type: 'string' }, shapes: { type: 'string', default: '0' } },
+  });
   const count = Number(values.count);
   const seed = Number(values.seed);
   const outDir = values.out ?? join(tmpdir(), `samsyn-fuzz-${seed}`);
@@ -200,8 +208,28 @@ async function main(): Promise<void> {
     `fuzz: ${count} inputs (HL7 v2 ${stats.hl7}, FHIR ${stats.fhir}, identity ${stats.identity}), seed ${seed}, ${seconds.toFixed(0)} s; ` +
       `failures ${stats.failures}; max per input ${stats.maxMs.toFixed(0)} ms (${stats.maxMsKind}), max heap growth per input ${stats.maxHeapMb.toFixed(1)} MB\n`,
   );
+  const shapes = Number(values.shapes);
+  let shapeFailures = 0;
+  const shapesStarted = performance.now();
+  for (let i = 0; i < shapes; i++) {
+    const rng = prng(seed * 2_000_003 + i);
+    const { resource, patient } = pick(rng, RESOURCES);
+    const mutated = mutateResource(rng, resource);
+    const problem = checkResource(mutated, patient);
+    if (problem) {
+      shapeFailures++;
+      const file = join(outDir, `shape-failure-${seed}-${i}.json`);
+      writeFileSync(file, JSON.stringify(mutated));
+      failures.push(`shape #${i} ${resource.resourceType}: ${problem} → ${file}`);
+    }
+  }
+  if (shapes > 0) {
+    process.stdout.write(
+      `fuzz FHIR shapes: ${shapes} mutated resources (${RESOURCES.length} seeds), seed ${seed}, ${((performance.now() - shapesStarted) / 1000).toFixed(0)} s; failures ${shapeFailures}\n`,
+    );
+  }
   for (const f of failures.slice(0, 20)) process.stdout.write(`  ${f}\n`);
-  process.exitCode = stats.failures > 0 ? 1 : 0;
+  process.exitCode = stats.failures + shapeFailures > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const CHILD = join(__dirname, '..', '..', 'fixtures', 'loadedPackages.ts');
-const NOT_FOR_FHIR_ONLY = ['node-hl7-client', '@medplum/hl7', 'openid-client', 'oidc-provider', 'uplot'];
+const NOT_FOR_FHIR_ONLY = ['node-hl7-client', '@medplum/hl7', '@medplum/core', 'openid-client', 'oidc-provider', 'uplot'];
 
 let dir: string;
 beforeEach(() => {
@@ -53,5 +53,16 @@ describe('large libraries in a FHIR-only configuration', () => {
     const mllp = { id: 'hl7-vast', name: 'Väst HL7', kind: 'hl7v2-mllp', host: '127.0.0.1', port: 9 };
     const packages = loadedWith([fhirSource, mllp]);
     expect(packages).not.toContain('node-hl7-client');
+    // The HL7 parser's library too: nothing has been read yet.
+    expect(packages).not.toContain('@medplum/core');
+  }, 150_000);
+
+  it('an HL7 v2 drop folder configured loads the parser library only at its first import', () => {
+    const batch = { id: 'lab', name: 'Lab', kind: 'hl7v2-batch', folder: join(dir, 'drop') };
+    expect(loadedWith([fhirSource, batch])).not.toContain('@medplum/core');
+  }, 150_000);
+
+  it('the HL7 parser library is seen once HL7 is read (control)', () => {
+    expect(loadedWith([fhirSource], 'hl7')).toContain('@medplum/core');
   }, 150_000);
 });

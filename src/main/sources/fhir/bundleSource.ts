@@ -60,6 +60,16 @@ function bundleResolver(entries: Entry[]): (reference: string, from: string | un
   };
 }
 
+/** A Composition's stated empty sections; one whose shape breaks the reading is SOURCE_BAD_RESPONSE, as a mapped resource's is. */
+function compositionItems(resource: Resource, ctx: MapContext): ClinicalItem[] {
+  try {
+    return emptySectionItems(resource, ctx);
+  } catch (err) {
+    if (err instanceof CodedError) throw err;
+    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'resource-shape', resourceType: 'Composition' });
+  }
+}
+
 export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceResult {
   const candidate = bundle as unknown;
   if (
@@ -112,7 +122,7 @@ export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceRes
     // The Composition of a document organizes the other entries; what it adds is
     // which sections it states as empty, and why.
     if (resource.resourceType === 'Composition') {
-      items.push(...emptySectionItems(resource, mapCtx));
+      items.push(...compositionItems(resource, mapCtx));
       continue;
     }
     const mapped = mapFhirResource(resource, mapCtx);

@@ -4,12 +4,28 @@
  * an unknown reference is therefore reported, never dropped.
  */
 import type { Address, HumanName, Identifier as FhirIdentifier, Patient, Reference, Resource } from '@medplum/fhirtypes';
+import { CodedError } from '../../../shared/errors';
 import { sameIdentifier } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SubjectIdentity } from '../types';
 import { nonEmpty } from './mappers/common';
 
+/**
+ * The patient a Patient resource names. One whose shape is not FHIR R4's
+ * (`name` that is no list, an `identifier` of null...) cannot be trusted to
+ * say who the data is about: SOURCE_BAD_RESPONSE naming the type, so the
+ * source is refused with its reason (the identity guard never sees a guess).
+ */
 export function patientToSubject(patient: Patient, ref: string | undefined): SubjectIdentity {
+  try {
+    return readPatient(patient, ref);
+  } catch (err) {
+    if (err instanceof CodedError) throw err;
+    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'resource-shape', resourceType: 'Patient' });
+  }
+}
+
+function readPatient(patient: Patient, ref: string | undefined): SubjectIdentity {
   const subject: SubjectIdentity = { identifiers: identifiersOf(patient.identifier) };
   if (ref) subject.ref = ref;
   const name = displayName(patient.name);

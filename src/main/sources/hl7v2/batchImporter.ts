@@ -69,12 +69,13 @@ import {
   type LedgerEntry,
   nodeFolderFs,
   readLedger,
-  sha256,
+  sha256Steps,
   writeLedger,
 } from './batchLedger';
-import { countSegments, type Hl7FileContent, readHl7File, readHl7FileSliced } from './hl7File';
+import { countSegmentsSteps, type Hl7FileContent, readHl7FileSliced } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
+import { TimeSlices } from './timeSlices';
 
 export type { FolderFs } from './batchLedger';
 export { countSegments } from './hl7File';
@@ -189,6 +190,9 @@ export interface BatchImporter {
   /** Counts and coded reasons, no names: for the source status, `samsyn` and the logs. */
   folderStatus(): FolderStatus;
 }
+
+/** Bytes read from a file per read call (the event loop may turn between them). */
+const READ_STEP_BYTES = 4 << 20;
 
 const OWN_FOLDERS = new Set(['processed', 'quarantine']);
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
@@ -305,7 +309,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
    * following links and without blocking (a FIFO never hangs the read), and
    * only if it did not change while being read.
    */
-  function readRegular(file: string, expected?: { ino: number }): ReadOutcome {
+  async function readRegular(file: string, slices: TimeSlices, expected?: { ino: number }): Promise<ReadOutcome> {
     let fd: number;
     try {
       fd = fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -319,12 +323,15 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       const before = fs.fstatSync(fd);
       if (!before.isFile()) return { skip: { code: 'HL7_FILE_NOT_REGULAR' } };
       if ((expected && before.ino !== expected.ino) || before.size > maxFileBytes) return { waiting: true };
-      const bytes = Buffer.alloc(before.size);
+      // Every byte is read into it before it is used (a short read is answered 'waiting').
+      const bytes = Buffer.allocUnsafe(before.size);
       let offset = 0;
       while (offset < bytes.length) {
-        const n = fs.readSync(fd, bytes, offset, bytes.length - offset, offset);
+        // A few MiB per read, the event loop turning between reads once the slice is spent.
+        const n = fs.readSync(fd, bytes, offset, Math.min(READ_STEP_BYTES, bytes.length - offset), offset);
         if (n === 0) break;
         offset += n;
+        await slices.pass();
       }
       const after = fs.fstatSync(fd);
       if (offset !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return { waiting: true };
@@ -337,20 +344,21 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** A processed/ file's bytes, or undefined when it is missing, not a regular file or unreadable. */
-  function readKept(file: string): Buffer | undefined {
-    const read = readRegular(file);
+  async function readKept(file: string, slices: TimeSlices): Promise<Buffer | undefined> {
+    const read = await readRegular(file, slices);
     return 'bytes' in read ? read.bytes : undefined;
   }
 
-  function parse(name: string, bytes: Buffer, at: string): Hl7FileContent {
-    return readHl7File(bytes, {
+  /** A file read in time slices (timeSlices.ts): a large batch never holds the event loop. */
+  function parse(name: string, bytes: Buffer, at: string, slices: TimeSlices): Promise<Hl7FileContent> {
+    return readHl7FileSliced(bytes, {
       sourceId: config.id,
       sourceName: config.name,
       fetchedAt: at,
       recordPrefix: `${name}/`,
       ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
       ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
-    });
+    }, slices);
   }
 
   function good(content: Hl7FileContent): ImportedMessage[] {
@@ -362,7 +370,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
    * still in the drop folder under its name, with the recorded bytes (or, for
    * one quarantined unread, the recorded size).
    */
-  function finishMove(entry: LedgerEntry, at: Date): boolean {
+  async function finishMove(entry: LedgerEntry, at: Date, slices: TimeSlices): Promise<boolean> {
     const dir = entry.outcome === 'imported' ? processed : quarantine;
     if (fs.existsSync(path.join(dir, entry.stored))) return false;
     const pending = path.join(folder, entry.name);
@@ -375,8 +383,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       if (!stat.isFile() || stat.size !== entry.size) return false;
     } else {
-      const bytes = readKept(pending);
-      if (!bytes || sha256(bytes) !== entry.sha256) return false;
+      const bytes = await readKept(pending, slices);
+      if (!bytes || (await slices.drive(sha256Steps(bytes))) !== entry.sha256) return false;
     }
     moveTo(dir, entry.name, entry.stored);
     if (entry.outcome === 'quarantined' && entry.reason) writeReason(entry.stored, entry.reason, at);
@@ -384,7 +392,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** The messages of the files the ledger lists as imported, each file checked against its hash. */
-  function load(ledger: Ledger, at: Date, report: ImportReport): State {
+  async function load(ledger: Ledger, at: Date, report: ImportReport, slices: TimeSlices): Promise<State> {
     const loaded: State = { ledger, messages: [], handled: new Map(), unverified: [] };
     const notUsed = (warning: BatchFolderWarning, reason: string): void => {
       // Not silently used: a changed file could hold anything, a missing one nothing.
@@ -394,7 +402,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     };
     for (const entry of ledger.files) {
       try {
-        finishMove(entry, at);
+        await finishMove(entry, at, slices);
       } catch {
         // A folder that cannot be written: the file waits in the drop folder and is handled as a duplicate later.
       }
@@ -402,11 +410,12 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
         continue;
       }
-      const kept = readKept(path.join(processed, entry.stored));
+      const kept = await readKept(path.join(processed, entry.stored), slices);
       let bytes = kept;
-      if (kept && entry.sha256 && sha256(kept) !== entry.sha256) {
+      if (kept && entry.sha256 && (await slices.drive(sha256Steps(kept))) !== entry.sha256) {
         // Its writer went on after the move: the part that was imported is still good.
-        const grown = entry.size !== undefined && kept.length > entry.size && sha256(kept.subarray(0, entry.size)) === entry.sha256;
+        const grown =
+          entry.size !== undefined && kept.length > entry.size && (await slices.drive(sha256Steps(kept.subarray(0, entry.size)))) === entry.sha256;
         if (grown) notUsed('PROCESSED_GROWN', 'grown');
         else {
           notUsed('PROCESSED_CHANGED', 'changed');
@@ -419,7 +428,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         continue;
       }
       try {
-        loaded.messages.push(...good(parse(entry.name, bytes, entry.at)));
+        for (const message of good(await parse(entry.name, bytes, entry.at, slices))) loaded.messages.push(message);
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
       } catch {
         notUsed('PROCESSED_UNREADABLE', 'unreadable');
@@ -429,21 +438,21 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** Ledger missing, unreadable or in the old format: rebuild it from what was imported (processed/), moving nothing. */
-  function rebuild(at: Date, importedAt: Map<string, string>): State {
+  async function rebuild(at: Date, importedAt: Map<string, string>, slices: TimeSlices): Promise<State> {
     const fresh: State = { ledger: emptyLedger(), messages: [], handled: new Map(), unverified: [] };
     const names = fs.existsSync(processed) ? fs.readdirSync(processed).sort() : [];
     let duplicates = 0;
     for (const name of names) {
-      const bytes = readKept(path.join(processed, name));
+      const bytes = await readKept(path.join(processed, name), slices);
       if (!bytes) continue;
-      const hash = sha256(bytes);
+      const hash = await slices.drive(sha256Steps(bytes));
       if (fresh.handled.has(hash)) {
         duplicates++;
         continue;
       }
       const when = importedAt.get(name) ?? at.toISOString();
       try {
-        const content = parse(name, bytes, when);
+        const content = await parse(name, bytes, when, slices);
         const messages = good(content);
         const entry: LedgerEntry = {
           name,
@@ -456,7 +465,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           quarantinedMessages: content.messages.length - messages.length,
         };
         fresh.ledger.files.push(entry);
-        fresh.messages.push(...messages);
+        for (const message of messages) fresh.messages.push(message);
         fresh.handled.set(hash, entry);
       } catch {
         // It was imported once; a file that no longer reads stays where it is and is reported.
@@ -533,19 +542,20 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     quarantineFile(current, attempt.name, { size }, { code: 'HL7_IMPORT_INTERRUPTED', params: {} }, at, report);
   }
 
-  async function importFile(current: State, name: string, bytes: Buffer, hash: string, at: Date, report: ImportReport): Promise<void> {
+  async function importFile(
+    current: State,
+    name: string,
+    bytes: Buffer,
+    hash: string,
+    at: Date,
+    report: ImportReport,
+    slices: TimeSlices,
+  ): Promise<void> {
     const when = at.toISOString();
     let content: Hl7FileContent;
     try {
-      // Mapped in slices: calls and deadlines are served while a large batch imports.
-      content = await readHl7FileSliced(bytes, {
-        sourceId: config.id,
-        sourceName: config.name,
-        fetchedAt: when,
-        recordPrefix: `${name}/`,
-        ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
-        ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
-      });
+      // Decoded, split, checked and mapped in slices: calls and deadlines are served while a large batch imports.
+      content = await parse(name, bytes, when, slices);
     } catch (err) {
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
@@ -574,14 +584,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       quarantinedMessages: bad,
     });
     // Committed: answered from now on, even if the move below fails (it is finished as a duplicate later).
-    current.messages.push(...messages);
+    for (const message of messages) current.messages.push(message);
     report.imported += messages.length;
     report.quarantinedMessages += bad;
     moveTo(processed, name, stored);
   }
 
   /** One entry of the drop folder: imported, quarantined, left waiting, or skipped with a reason. */
-  async function takeFile(current: State, name: string, at: Date, report: ImportReport): Promise<FileReason | undefined> {
+  async function takeFile(current: State, name: string, at: Date, report: ImportReport, slices: TimeSlices): Promise<FileReason | undefined> {
     const file = path.join(folder, name);
     let stat;
     try {
@@ -602,11 +612,12 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Its writer has not said it is done: it waits (and, after incompleteAfterMs, is quarantined below).
     const undeclared = doneFiles && !fs.existsSync(path.join(folder, name + DONE_SUFFIX));
     if (undeclared && age < incompleteAfterMs) return undefined;
-    const read = readRegular(file, { ino: stat.ino });
+    const read = await readRegular(file, slices, { ino: stat.ino });
     if ('skip' in read) return read.skip;
     if (!('bytes' in read)) return undefined;
     const { bytes } = read;
-    const hash = sha256(bytes);
+    await slices.pass();
+    const hash = await slices.drive(sha256Steps(bytes));
     const seen = current.handled.get(hash);
     if (seen) {
       // The same bytes again (resent, or a move a crash interrupted): keep the file, import nothing twice.
@@ -628,7 +639,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
       return undefined;
     }
-    const counted = countSegments(bytes);
+    const counted = await slices.drive(countSegmentsSteps(bytes));
     const over =
       counted.messages > maxMessages
         ? { reason: 'messages', expected: maxMessages, found: counted.messages }
@@ -642,7 +653,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
     setAttempt(current, { name, size: bytes.length, at: at.toISOString() });
     try {
-      await importFile(current, name, bytes, hash, at, report);
+      await importFile(current, name, bytes, hash, at, report, slices);
     } finally {
       // A fault (full disk) is not a crash: the file is tried again next round.
       if (current.ledger.attempt) current.ledger = { version: 2, files: current.ledger.files };
@@ -665,6 +676,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     const skipped: FileReason[] = [];
     round = { waiting: 0, skipped: [], at: at.toISOString() };
     let error: AppError | undefined;
+    // One slicer for the round: every long step (hashing, counting, reading a file) pauses on its budget.
+    const slices = new TimeSlices();
     try {
       if (!state) {
         try {
@@ -673,7 +686,10 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           if (!fs.existsSync(folder)) throw err;
         }
         const read = readLedger(folder, at, fs);
-        state = read.kind === 'ledger' ? load(read.ledger, at, report) : rebuild(at, read.kind === 'legacy' ? read.importedAt : new Map());
+        state =
+          read.kind === 'ledger'
+            ? await load(read.ledger, at, report, slices)
+            : await rebuild(at, read.kind === 'legacy' ? read.importedAt : new Map(), slices);
         error = round.error;
         quarantineInterrupted(state, at, report);
       }
@@ -683,7 +699,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       for (const name of names) {
         // One file per turn of the event loop: other calls are answered between files.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const reason = await takeFile(current, name, at, report);
+        const reason = await takeFile(current, name, at, report, slices);
         if (reason) skipped.push(reason);
       }
     } catch (err) {

@@ -84,6 +84,19 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Bytes hashed between two pauses of sha256Steps. */
+const HASH_STEP_BYTES = 4 << 20;
+
+/** sha256 in steps of HASH_STEP_BYTES (it yields between them; see timeSlices.ts): the same digest. */
+export function* sha256Steps(bytes: Buffer): Generator<void, string, void> {
+  const hash = createHash('sha256');
+  for (let from = 0; from < bytes.length; from += HASH_STEP_BYTES) {
+    hash.update(bytes.subarray(from, Math.min(bytes.length, from + HASH_STEP_BYTES)));
+    if (from + HASH_STEP_BYTES < bytes.length) yield;
+  }
+  return hash.digest('hex');
+}
+
 /** Import times from a version 1 ledger's `files` map; anything else in it is ignored. */
 function legacyTimes(parsed: unknown): Map<string, string> | undefined {
   if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) return undefined;

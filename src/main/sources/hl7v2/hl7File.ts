@@ -2,33 +2,49 @@
  * HL7 v2 files (a message, a BHS batch or an FHS file) → mapped messages. The
  * CLI's `summarize` and the batch folder share this, so both map alike.
  */
-import { performance } from 'node:perf_hooks';
 import { CodedError } from '../../../shared/errors';
 import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
-import { type Hl7MapContext, mapHl7Message, type MappedMessage } from './hl7Map';
-import { parseHl7Document, type ParsedDocument } from './hl7Parse';
+import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
+import { loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
-import { decodeHl7Bytes, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
+import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
+import { TimeSlices } from './timeSlices';
 import { withDefaultAuthority } from './mappers/patient';
 
 /** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
 export function countSegments(bytes: Buffer): { segments: number; messages: number } {
+  const steps = countSegmentsSteps(bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Bytes counted between two pauses of countSegmentsSteps. */
+const COUNT_STEP_BYTES = 1 << 20;
+
+/** countSegments in steps of COUNT_STEP_BYTES (it yields between them; see timeSlices.ts). */
+export function* countSegmentsSteps(bytes: Buffer): Generator<void, { segments: number; messages: number }, void> {
   let segments = 0;
   let messages = 0;
   let lineStart = true;
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (let i = start; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x0d || b === 0x0a) {
-      lineStart = true;
-      continue;
+  for (let from = start; from < bytes.length; from += COUNT_STEP_BYTES) {
+    const to = Math.min(bytes.length, from + COUNT_STEP_BYTES);
+    for (let i = from; i < to; i++) {
+      const b = bytes[i];
+      if (b === 0x0d || b === 0x0a) {
+        lineStart = true;
+        continue;
+      }
+      if (!lineStart) continue;
+      lineStart = false;
+      segments++;
+      if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
     }
-    if (!lineStart) continue;
-    lineStart = false;
-    segments++;
-    if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
+    if (to < bytes.length) yield;
   }
   return { segments, messages };
 }
@@ -67,27 +83,36 @@ export interface Hl7FileContent {
 }
 
 /** Each message's original bytes, checked against what the parser saw; undefined when they do not line up. */
-function originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: string[]): Buffer[] | undefined {
+function* originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: string[]): Generator<void, Buffer[] | undefined, void> {
   if (kind === 'message') return texts.length === 1 ? [bytes] : undefined;
   const ranges = batchMessageRanges(bytes, bytes.length - withoutBom(bytes).length);
   if (ranges.length !== texts.length) return undefined;
   const slices = ranges.map((r) => bytes.subarray(r.start, r.end));
-  try {
-    return slices.every((slice, i) => normalizeSegmentBreaks(decodeHl7Bytes(slice, bytes)) === texts[i]) ? slices : undefined;
-  } catch {
-    return undefined;
+  for (const [i, slice] of slices.entries()) {
+    try {
+      if (normalizeSegmentBreaks(decodeHl7Bytes(slice, bytes)) !== texts[i]) return undefined;
+    } catch {
+      return undefined;
+    }
+    if (i % 256 === 255) yield;
   }
+  return slices;
 }
 
 type ReadContext = Omit<Hl7MapContext, 'recordPrefix'> & { recordPrefix?: string; defaultAuthority?: string };
 type ParsedEntry = ParsedDocument['entries'][number];
 
 function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
+  return runSteps(mapEntrySteps(entry, ctx));
+}
+
+/** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
+function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
   const base = { index: entry.index, text: entry.text };
   if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
   const controlId = entry.view.controlId || undefined;
   try {
-    const message = mapHl7Message(entry.view, {
+    const message = yield* mapHl7MessageSteps(entry.view, {
       sourceId: ctx.sourceId,
       sourceName: ctx.sourceName,
       fetchedAt: ctx.fetchedAt,
@@ -106,14 +131,22 @@ function parseFile(bytes: Buffer): ParsedDocument {
   return parseHl7Document(decodeHl7Bytes(bytes));
 }
 
-function withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7FileMessage[]): Hl7FileContent {
+function* withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7FileMessage[]): Generator<void, Hl7FileContent, void> {
   if (messages.some((m) => m.error)) {
-    const slices = originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
+    const slices = yield* originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
     for (const [i, message] of messages.entries()) {
       if (message.error) message.bytes = slices?.[i] ?? bytes;
     }
   }
   return { kind: doc.kind, messages };
+}
+
+/** A stepwise job run to its end at once (the synchronous readers). */
+function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -123,31 +156,46 @@ function withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7File
  */
 export function readHl7File(bytes: Buffer, ctx: ReadContext): Hl7FileContent {
   const doc = parseFile(bytes);
-  return withOriginalBytes(bytes, doc, doc.entries.map((entry) => mapEntry(entry, ctx)));
+  return runSteps(withOriginalBytes(bytes, doc, doc.entries.map((entry) => mapEntry(entry, ctx))));
 }
 
-/** Work done between two turns of the event loop while a large file is mapped. */
-const SLICE_MS = 8;
-
 /**
- * readHl7File for the batch folder, off the request path: the messages are
- * mapped in slices of about SLICE_MS, each followed by a turn of the event
- * loop, so calls and deadlines are served while a large batch imports. The
- * same result as readHl7File.
+ * readHl7File for the app's paths (the batch folder), off the request path:
+ * every whole-file step is done a bounded piece at a time — decoding and
+ * normalizing (a MiB at a time), the message split and the envelope check
+ * (PARSE_STEP_LINES lines at a time), mapping (message by message), locating
+ * a bad message's bytes — and the event loop turns whenever a slice of about
+ * SLICE_MS is spent (timeSlices.ts), so calls, the preview and the event
+ * stream are served while a large batch imports. The same result and the same
+ * errors as readHl7File (test/unit/main/sources/hl7v2/hl7Sliced.test.ts).
+ * A single message is one step of the split and the check: its size is
+ * bounded by the segment limit counted before it is read.
  */
-export async function readHl7FileSliced(bytes: Buffer, ctx: ReadContext): Promise<Hl7FileContent> {
-  const doc = parseFile(bytes);
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  const messages: Hl7FileMessage[] = [];
-  let sliceStart = performance.now();
-  for (const entry of doc.entries) {
-    messages.push(mapEntry(entry, ctx));
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+export async function readHl7FileSliced(
+  bytes: Buffer,
+  ctx: ReadContext,
+  slices: TimeSlices = new TimeSlices(),
+  /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
+  options: { pieceBytes?: number } = {},
+): Promise<Hl7FileContent> {
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  // The library's first load is a step of its own.
+  loadHl7Library();
+  await slices.yieldNow();
+  // The pieces are parsed as they are: a large batch is never copied into one string.
+  const pieces: string[] = [];
+  for (const piece of decodeHl7Pieces(bytes, options.pieceBytes)) {
+    if (piece !== '') pieces.push(piece);
+    await slices.pass();
   }
-  return withOriginalBytes(bytes, doc, messages);
+  const doc = await slices.drive(parseHl7PiecesSteps(pieces));
+  pieces.length = 0;
+  const messages: Hl7FileMessage[] = [];
+  for (const entry of doc.entries) {
+    messages.push(await slices.drive(mapEntrySteps(entry, ctx)));
+    await slices.pass();
+  }
+  return slices.drive(withOriginalBytes(bytes, doc, messages));
 }
 
 /** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */

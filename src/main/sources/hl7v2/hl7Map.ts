@@ -95,7 +95,23 @@ function marksSealed(seg: Hl7Segment, rules: Hl7MapContext['confidentiality']): 
   return false;
 }
 
+/** Segments mapped between two pauses of mapHl7MessageSteps. */
+export const MAP_STEP_SEGMENTS = 1024;
+
 export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedMessage {
+  const steps = mapHl7MessageSteps(view, ctx);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * mapHl7Message in steps: pauses (yields) every MAP_STEP_SEGMENTS segments, so
+ * a reader on the event loop (hl7File.ts readHl7FileSliced) can let it turn
+ * inside one very long message; run to its end it is mapHl7Message.
+ */
+export function* mapHl7MessageSteps(view: Hl7MessageView, ctx: Hl7MapContext): Generator<void, MappedMessage, void> {
   const state: MapState = { subjects: [], items: [], order: {}, obr: {} };
   const rules = ctx.confidentiality?.length ? ctx.confidentiality : undefined;
   /** Sealed markers in force: the patient's (PID/PD1) and the order group's (ORC/OBR). */
@@ -104,7 +120,9 @@ export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedM
   let hasPatient = false;
   let previous = '';
   const seen = new Set<string>();
+  let mapped = 0;
   for (const seg of view.segments) {
+    if (++mapped % MAP_STEP_SEGMENTS === 0) yield;
     const before = previous;
     previous = seg.name;
     // Order context (ORC) belongs to the order segments right after it, not to a later, separate one.

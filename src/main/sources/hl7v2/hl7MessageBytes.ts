@@ -42,11 +42,15 @@ export function batchMessageRanges(bytes: Buffer, contentStart = 0): ByteRange[]
   while (first < bytes.length && isLeadingSpace(bytes[first] as number)) first++;
   const starts: Array<{ name: string; at: number }> = [];
   let at = first;
+  // The next CR and LF at or after `at`, searched again only once passed: a
+  // file without LF (or CR) is not searched to its end once per line.
+  let cr = -2;
+  let lf = -2;
   while (at < bytes.length) {
     const name = boundaryAt(bytes, at);
     if (name) starts.push({ name, at });
-    const cr = bytes.indexOf(CR, at);
-    const lf = bytes.indexOf(LF, at);
+    if (cr !== -1 && cr < at) cr = bytes.indexOf(CR, at);
+    if (lf !== -1 && lf < at) lf = bytes.indexOf(LF, at);
     const lineEnd = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
     if (lineEnd === -1) break;
     at = lineEnd + 1;

@@ -20,14 +20,38 @@
  * tokens, other fields are turned into Hl7Rep when first asked for. A document holds the segments of one message at
  * a time (the one read last), so a batch's tokens can be collected as it is
  * mapped. node-hl7-client (4 MB) is not loaded here: it is the MLLP client only.
+ *
+ * @medplum/core (1.2 MB of JavaScript) is required on the first HL7 read, not
+ * when this module loads: the source registry imports the HL7 kinds (and so
+ * this module) in every configuration, and a FHIR-only one never reads HL7
+ * (issue 13; test/integration/app/lazyLibraries.test.ts).
  */
-import { Hl7Context, Hl7Field } from '@medplum/core';
+import { createRequire } from 'node:module';
+import type * as MedplumCore from '@medplum/core';
 import { CodedError } from '../../../shared/errors';
 import { hl7Unescaper } from './hl7Escape';
 import { normalizeSegmentBreaks } from './hl7Text';
 
 /** One repetition of a field: components, each a list of subcomponents. */
 export type Hl7Rep = string[][];
+
+type Core = Pick<typeof MedplumCore, 'Hl7Context' | 'Hl7Field'>;
+let core: Core | undefined;
+
+/** @medplum/core, required when HL7 is first read (a plain package require: its CommonJS build). */
+function medplum(): Core {
+  core ??= createRequire(__filename)('@medplum/core') as Core;
+  return core;
+}
+
+/**
+ * Loads the parser's library now (a no-op once loaded): a stepwise reader
+ * calls it as a step of its own, so the library's one-time load (tens of ms)
+ * is not added to a slice of parsing.
+ */
+export function loadHl7Library(): void {
+  medplum();
+}
 
 /** A segment name: an upper-case letter, then two upper-case letters or digits (was /^[A-Z][A-Z0-9]{2}$/; no regular expression per segment). */
 function isSegmentName(name: string): boolean {
@@ -44,7 +68,9 @@ const MESSAGE_HEADER = /^MSH\|/gm;
 
 /** How one message reads: the library's context and the unescaper for its delimiters. */
 interface Reading {
-  context: Hl7Context;
+  context: MedplumCore.Hl7Context;
+  /** The library's field tokenizer (Hl7Field.parse). */
+  field: Core['Hl7Field'];
   unescape: (value: string) => string;
 }
 
@@ -68,8 +94,9 @@ function readingOf(text: string): Reading {
 function newReading(key: string): Reading {
   const declared = [...key];
   const all = `\r${declared[0]}${declared[1] ?? '^'}${declared[2] ?? '~'}${declared[3] ?? '\\'}${declared[4] ?? '&'}`;
+  const { Hl7Context, Hl7Field } = medplum();
   const context = new Hl7Context('\r', all.charAt(1), all.charAt(2), all.charAt(3), all.charAt(4), all.charAt(5));
-  return { context, unescape: hl7Unescaper(context) };
+  return { context, field: Hl7Field, unescape: hl7Unescaper(context) };
 }
 
 /** An empty field (nothing between its separators) has no repetitions. */
@@ -127,7 +154,7 @@ export class Hl7Segment {
     this.fieldTexts ??= this.line.split(this.reading.context.fieldSeparator);
     const text = this.fieldTexts[i];
     if (text === undefined || !Number.isInteger(i) || i < 0) return undefined;
-    const components = Hl7Field.parse(text, this.reading.context).components;
+    const components = this.reading.field.parse(text, this.reading.context).components;
     this.fieldTokens[i] = components;
     return components;
   }
@@ -291,11 +318,13 @@ export interface ParsedDocument {
   entries: ParsedEntry[];
 }
 
-/** Structure checks the parser does not make. Throws HL7_MALFORMED. */
-function checkStructure(view: Hl7MessageView): void {
+/** Structure checks the parser does not make. Throws HL7_MALFORMED. Pauses every PARSE_STEP_LINES segments. */
+function* checkStructure(view: Hl7MessageView): Generator<void, void, void> {
   const index = view.index;
   const fieldSeparator = view.header.raw().charAt(3);
+  let checked = 0;
   for (const segment of view.segments) {
+    if (++checked % PARSE_STEP_LINES === 0) yield;
     const raw = segment.raw();
     if (!isSegmentName(segment.name) || (raw.length > 3 && raw.charAt(3) !== fieldSeparator)) {
       throw new CodedError('HL7_MALFORMED', { message: index, segment: segment.position });
@@ -362,9 +391,18 @@ class BatchEntry implements ParsedEntry {
 }
 
 function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
+  const steps = parseOneSteps(text, index, residency);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** One message read and checked, pausing inside a very long one (a single message is one document). */
+function* parseOneSteps(text: string, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
   try {
     const view = new Hl7MessageView(text, index, residency);
-    checkStructure(view);
+    yield* checkStructure(view);
     return new Entry(index, text, view, undefined);
   } catch (err) {
     const error = err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: index });
@@ -372,16 +410,45 @@ function parseOne(text: string, index: number, residency?: Residency): ParsedEnt
   }
 }
 
+/** Lines or boundaries looked at between two pauses of a stepwise parse (a few hundred KiB of text). */
+export const PARSE_STEP_LINES = 4096;
+
 /**
  * The messages of a batch or file: from each line beginning `MSH|` to the next
  * line that begins a message or an envelope segment (FHS, BHS, BTS, FTS).
+ * The document is given as pieces (see parseHl7PiecesSteps); a message may
+ * span pieces. Pauses (yields) every PARSE_STEP_LINES boundaries.
  */
-function splitMessages(text: string): string[] {
-  const starts = Array.from(text.matchAll(BOUNDARY), (m) => m.index);
+function* splitMessages(pieces: readonly string[]): Generator<void, string[], void> {
+  // A regular expression of its own: stepwise parses of two documents may interleave.
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  // Where each boundary is: its piece and its offset in it (a piece starts a line, as after the CR that joins it).
+  const starts: Array<{ piece: number; at: number }> = [];
+  for (const [p, piece] of pieces.entries()) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      starts.push({ piece: p, at: m.index });
+      if (starts.length % PARSE_STEP_LINES === 0) yield;
+    }
+  }
   const messages: string[] = [];
-  starts.forEach((start, i) => {
-    if (text.startsWith('MSH', start)) messages.push(text.slice(start, starts[i + 1] ?? text.length).trim());
-  });
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i] as { piece: number; at: number };
+    const from = pieces[start.piece] as string;
+    if (from.startsWith('MSH', start.at)) {
+      // To the next boundary, or to the document's end.
+      const end = starts[i + 1] ?? { piece: pieces.length - 1, at: (pieces[pieces.length - 1] as string).length };
+      if (end.piece === start.piece) messages.push(from.slice(start.at, end.at).trim());
+      else {
+        // The pieces between joined by the CR that separates them.
+        const parts = [from.slice(start.at)];
+        for (let k = start.piece + 1; k < end.piece; k++) parts.push(pieces[k] as string);
+        parts.push((pieces[end.piece] as string).slice(0, end.at));
+        messages.push(parts.join('\r').trim());
+      }
+    }
+    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+  }
   return messages;
 }
 
@@ -391,19 +458,65 @@ function splitMessages(text: string): string[] {
  * good envelope becomes an entry with an error, so the rest can still be used.
  */
 export function parseHl7Document(decoded: string): ParsedDocument {
-  const text = normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart());
-  const head = text.slice(0, 3);
-  if (head === 'MSH' && !/\rMSH/.test(text)) return { kind: 'message', entries: [parseOne(text, 1)] };
+  const steps = parseHl7PiecesSteps([normalizeSegmentBreaks(decoded.replace(/^\uFEFF/, '').trimStart())]);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * parseHl7Document in steps, over a document given as pieces: the generator
+ * pauses (yields) after every PARSE_STEP_LINES lines or message boundaries,
+ * so a caller can give the event loop a turn between steps (hl7File.ts
+ * readHl7FileSliced); parseHl7Document is this run to its end on one piece
+ * (the one implementation). The checks, their order and their errors are the
+ * same however the document is cut.
+ *
+ * `pieces`: the document's text, decoded, its start trimmed and its segment
+ * breaks normalized, cut at line starts: joined with one CR they are the text
+ * (hl7Text.ts decodeHl7Pieces cuts them so). No piece is empty. Kept apart,
+ * a large batch is never copied into one string.
+ */
+export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void, ParsedDocument, void> {
+  const first = pieces[0] ?? '';
+  const head = (first.length < 3 && pieces.length > 1 ? `${first}\r${pieces[1]}` : first).slice(0, 3);
+  // A second message header anywhere (at a piece's start it follows the joining CR).
+  const anotherHeader = pieces.some((piece, i) => piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH')));
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  const messages = splitMessages(text);
+  const messages = yield* splitMessages(pieces);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
   if (head === 'MSH' && messages.length < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  checkEnvelope(text, messages.length);
+  yield* checkEnvelope(pieces, messages.length);
   const residency: Residency = {};
-  return {
-    kind: head === 'FHS' ? 'file' : 'batch',
-    entries: messages.map((m, i) => new BatchEntry(i + 1, normalizeSegmentBreaks(m), residency)),
-  };
+  const entries: ParsedEntry[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    entries.push(new BatchEntry(i + 1, normalizeSegmentBreaks(messages[i] as string), residency));
+    if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+  }
+  return { kind: head === 'FHS' ? 'file' : 'batch', entries };
+}
+
+/**
+ * The document's lines (as `pieces.join('\r').split('\r')` gives them) with
+ * their 0-based index, pausing every PARSE_STEP_LINES lines; `visit` returning
+ * false stops the walk.
+ */
+function* linesOf(pieces: readonly string[], visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
+  let i = 0;
+  for (const text of pieces.length > 0 ? pieces : ['']) {
+    let from = 0;
+    for (;;) {
+      const end = text.indexOf('\r', from);
+      const line = end === -1 ? text.slice(from) : text.slice(from, end);
+      if (visit(line, i) === false) return;
+      if (i % PARSE_STEP_LINES === PARSE_STEP_LINES - 1) yield;
+      i++;
+      if (end === -1) break;
+      from = end + 1;
+    }
+  }
 }
 
 /**
@@ -414,8 +527,7 @@ export function parseHl7Document(decoded: string): ParsedDocument {
  * nothing but envelope segments may sit outside a message, and a batch may
  * not open inside another.
  */
-function checkEnvelope(text: string, found: number): void {
-  const lines = text.split('\r');
+function* checkEnvelope(pieces: readonly string[], found: number): Generator<void, void, void> {
   const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
   const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
   let fileOpen = false;
@@ -425,13 +537,13 @@ function checkEnvelope(text: string, found: number): void {
   let batchMessages = 0;
   let batches = 0;
   // Before the first message only the envelope may stand.
-  const firstMsh = lines.findIndex((l) => l.startsWith('MSH'));
-  for (let i = 0; i < (firstMsh === -1 ? lines.length : firstMsh); i++) {
-    const name = lines[i]?.slice(0, 3);
+  yield* linesOf(pieces, (line, i) => {
+    if (line.startsWith('MSH')) return false;
+    const name = line.slice(0, 3);
     if (name !== 'FHS' && name !== 'BHS') throw malformed({ segment: i + 1 });
-  }
+  });
   if (found === 0) throw malformed({ reason: 'empty' });
-  lines.forEach((line, i) => {
+  yield* linesOf(pieces, (line, i) => {
     if (line.trim() === '') return;
     const name = line.slice(0, 3);
     const segment = i + 1;

@@ -5,6 +5,7 @@
  * DSC-1, when present, asks for a continuation.
  */
 import { CodedError } from '../../../shared/errors';
+import { countSegments } from './hl7File';
 import { decodeHl7Bytes, isHl7Bytes } from './hl7Text';
 import { type Hl7MessageView, parseHl7Document } from './hl7Parse';
 import type { Hl7QueryKind } from './hl7Query';
@@ -18,9 +19,18 @@ export interface QueryReply {
   continuation?: string;
 }
 
+/**
+ * Segments one reply may hold (counted on the bytes before it is parsed): a
+ * reply answers one patient, at most `limit` records (RCP-2, default 100);
+ * past this it is SOURCE_RESPONSE_TOO_LARGE naming the limit, parsed never.
+ */
+export const REPLY_MAX_SEGMENTS = 50_000;
+
 /** Parses raw reply bytes; undefined when the reply answers another message (MSA-2 ≠ our MSH-10). */
-export function readReply(bytes: Buffer, kind: Hl7QueryKind, controlId: string): QueryReply | undefined {
+export function readReply(bytes: Buffer, kind: Hl7QueryKind, controlId: string, maxSegments: number = REPLY_MAX_SEGMENTS): QueryReply | undefined {
   if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 1, segment: 1 });
+  const { segments } = countSegments(bytes);
+  if (segments > maxSegments) throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'segments', expected: maxSegments, found: segments });
   const doc = parseHl7Document(decodeHl7Bytes(bytes));
   const entry = doc.entries[0];
   if (doc.kind !== 'message' || !entry) throw new CodedError('HL7_MALFORMED', { message: 1 });

@@ -151,3 +151,68 @@ export function normalizeSegmentBreaks(text: string): string {
   const single = lines.includes('\r\r') ? lines.replace(/\r{2,}/g, '\r') : lines;
   return single.startsWith('\r') || single.endsWith('\r') ? single.replace(/^\r+|\r+$/g, '') : single;
 }
+
+/** Where a piece may end: after a run of segment breaks, before the next line's first byte (or the end). */
+function pieceEnd(bytes: Buffer, from: number): number {
+  const cr = bytes.indexOf(0x0d, from);
+  const lf = bytes.indexOf(0x0a, from);
+  let at = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+  if (at === -1) return bytes.length;
+  while (at < bytes.length && (bytes[at] === 0x0d || bytes[at] === 0x0a)) at++;
+  return at;
+}
+
+/**
+ * decodeHl7Bytes and normalizeSegmentBreaks, a piece of about `pieceBytes` at
+ * a time, for readers that must not hold the event loop for a whole file
+ * (hl7File.ts readHl7FileSliced). The pieces joined with one CR (empty ones
+ * left out) equal `normalizeSegmentBreaks(decodeHl7Bytes(bytes))` after the
+ * leading white space parseHl7Document trims: a piece ends after a run of
+ * segment breaks (CR and LF are single bytes in every supported character
+ * set, never part of a UTF-8 sequence), so no break and no character is cut,
+ * and each piece's own trimmed breaks are the one CR that joins it to the next.
+ * The character set is read once, from the document's first header, and its
+ * checks are decodeHl7Bytes's own (it decodes the first piece).
+ */
+export function* decodeHl7Pieces(bytes: Buffer, pieceBytes = 1 << 20): Generator<string, void, void> {
+  let start = 0;
+  let first = true;
+  while (start < bytes.length) {
+    const end = pieceEnd(bytes, Math.min(bytes.length, start + pieceBytes));
+    const piece = bytes.subarray(start, end);
+    let text: string;
+    if (first) text = decodeHl7Bytes(piece, bytes);
+    else text = decodeLaterPiece(piece, bytes);
+    // The document's start as parseHl7Document reads it: byte-order mark and leading white space dropped.
+    if (first) text = text.replace(/^\uFEFF/, '').trimStart();
+    const normalized = normalizeSegmentBreaks(text);
+    // White space only so far: the document has not started yet.
+    if (!(first && normalized === '')) first = false;
+    start = end;
+    yield normalized;
+  }
+}
+
+/** A piece after the first: decoded as decodeHl7Bytes decodes the whole, a U+FEFF at its start kept (it is no byte-order mark there). */
+function decodeLaterPiece(piece: Buffer, document: Buffer): string {
+  const declared = declaredCharset(document);
+  const label = declared === undefined ? 'utf-8' : (CHARSETS[declared.toUpperCase()] as string);
+  if (label === 'latin1' || label === 'ascii') return piece.toString(label);
+  if (label === 'windows-1252') return decodeWindows1252(piece);
+  try {
+    return laterDecoderFor(label).decode(piece);
+  } catch {
+    throw new CodedError('HL7_CHARSET_UNSUPPORTED');
+  }
+}
+
+const laterDecoders = new Map<string, TextDecoder>();
+
+function laterDecoderFor(label: string): TextDecoder {
+  let decoder = laterDecoders.get(label);
+  if (!decoder) {
+    decoder = new TextDecoder(label, { fatal: label === 'utf-8', ignoreBOM: true });
+    laterDecoders.set(label, decoder);
+  }
+  return decoder;
+}

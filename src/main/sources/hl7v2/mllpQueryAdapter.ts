@@ -33,6 +33,9 @@ export interface MllpSourceConfig {
   limit?: number;
   /** Continuations followed before the answer is refused; default 50. */
   maxContinuations?: number;
+  /** Largest reply frame in bytes (default mllpSession.ts MLLP_MAX_REPLY_BYTES) and most segments in one reply (default hl7Reply.ts REPLY_MAX_SEGMENTS). */
+  maxReplyBytes?: number;
+  maxReplySegments?: number;
   /** Assigning authority for PID-3 values that carry none (hl7SourceConfig.ts). */
   defaultAuthority?: string;
   clock?: Clock;
@@ -49,7 +52,13 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
   async function fetchPatient(query: PatientQuery, signal: AbortSignal): Promise<SourceResult> {
     const started = performance.now();
     const session = await MllpSession.open(
-      { host: config.host, port: config.port, version: config.profile.version, ...(config.tls ? { tls: config.tls } : {}) },
+      {
+        host: config.host,
+        port: config.port,
+        version: config.profile.version,
+        ...(config.tls ? { tls: config.tls } : {}),
+        ...(config.maxReplyBytes ? { maxReplyBytes: config.maxReplyBytes } : {}),
+      },
       signal,
     );
     try {
@@ -77,7 +86,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
         await session.request(
           message,
           (bytes) => {
-            reply = readReply(bytes, config.query, controlId);
+            reply = readReply(bytes, config.query, controlId, config.maxReplySegments);
             return reply !== undefined;
           },
           signal,

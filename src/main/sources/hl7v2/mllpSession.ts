@@ -28,6 +28,13 @@ const log = createLogger('sources.hl7v2.mllp');
 /** The library's connection-timeout ceiling; the socket is destroyed after it even when busy. */
 const LIBRARY_MAX_CONNECTION_MS = 60_000;
 
+/** Largest reply frame read (the FHIR sources' response limit, ADR 0026): past it the connection is closed. */
+export const MLLP_MAX_REPLY_BYTES = 32 * 1024 * 1024;
+
+/** MLLP's end-of-frame byte (file separator) and the carriage return after it. */
+const FS = 0x1c;
+const CR = 0x0d;
+
 export interface MllpTarget {
   host: string;
   port: number;
@@ -35,6 +42,8 @@ export interface MllpTarget {
   version: string;
   /** MLLP over TLS (and mutual TLS): the source's CA and client certificate. */
   tls?: TlsMaterial;
+  /** Largest reply frame, in bytes; default MLLP_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
 }
 
 interface Pending {
@@ -62,10 +71,15 @@ export class MllpSession {
   private partialBytes = 0;
   private socketError: NodeJS.ErrnoException | undefined;
   private readonly codec = new MLLPCodec('latin1');
+  /** Bytes of the frame being received, until it can be complete. */
+  private chunks: Buffer[] = [];
+  private sawFs = false;
+  private sawCr = false;
 
   private constructor(
     private readonly client: Client,
     private readonly connection: Connection,
+    private readonly maxReplyBytes: number,
   ) {}
 
   static open(target: MllpTarget, signal: AbortSignal): Promise<MllpSession> {
@@ -89,7 +103,7 @@ export class MllpSession {
         reject(new CodedError('CONFIG_INVALID', { reason: 'mllp' }));
         return;
       }
-      const session = new MllpSession(client, connection);
+      const session = new MllpSession(client, connection, target.maxReplyBytes ?? MLLP_MAX_REPLY_BYTES);
       const onAbort = () => {
         void session.close();
         reject(abortError(signal));
@@ -118,6 +132,10 @@ export class MllpSession {
     const socket = (this.connection as unknown as { _socket?: Socket })._socket;
     if (!socket) return;
     this.socket = socket;
+    // The library's own reader is switched off (its `_codec` is only read on
+    // receive): it kept a second copy of every reply and parsed it twice for a
+    // handler whose result is not used — a million-segment reply for minutes.
+    (this.connection as unknown as { _codec: unknown })._codec = null;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => {
       this.socketError ??= err;
@@ -126,8 +144,28 @@ export class MllpSession {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closed) return;
     this.partialBytes += chunk.length;
-    if (!this.codec.receiveData(chunk)) return;
+    if (this.partialBytes > this.maxReplyBytes) {
+      // Never held whole: the frame so far is dropped with the connection.
+      const pending = this.pending;
+      this.pending = undefined;
+      log.warn({ code: 'SOURCE_RESPONSE_TOO_LARGE', bytes: this.partialBytes }, 'mllp reply over the limit');
+      void this.close();
+      pending?.reject(new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'bytes', expected: this.maxReplyBytes }));
+      return;
+    }
+    // Held as chunks and joined once the frame can be complete (the codec's own
+    // test: an FS and a CR seen): the codec joins every chunk to all before it.
+    this.chunks.push(chunk);
+    this.sawFs ||= chunk.includes(FS);
+    this.sawCr ||= chunk.includes(CR);
+    if (!this.sawFs || !this.sawCr) return;
+    const received = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.sawFs = false;
+    this.sawCr = false;
+    if (!this.codec.receiveData(received)) return;
     this.partialBytes = 0;
     const frame = this.codec.getLastMessage();
     if (frame === null || frame === undefined) return;

@@ -1,18 +1,6 @@
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  absenceKind,
-  clinicalOrVerificationStatus,
-  codingsOf,
-  conceptCode,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  provenanceOf,
-} from './common';
+import { absenceKind, clinicalOrVerificationStatus, codingsOf, conceptCode, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, provenanceOf, str, strs } from './common';
 
 const ABATEMENT = 'http://hl7.org/fhir/StructureDefinition/allergyintolerance-abatement';
 const NOT_CURRENT = new Set(['inactive', 'resolved', 'refuted']);
@@ -44,14 +32,14 @@ export function mapAllergyIntolerance(r: AllergyIntolerance, ctx: MapContext): C
     status,
     date: firstText(r.onsetDateTime, r.onsetPeriod?.start, r.recordedDate),
     details: {
-      criticality: r.criticality,
-      category: r.category,
-      type: r.type,
+      criticality: str(r.criticality, 'criticality') as typeof r.criticality,
+      category: strs(r.category, 'category') as typeof r.category,
+      type: str(r.type, 'type') as typeof r.type,
       clinicalStatus: conceptCode(r.clinicalStatus),
       verificationStatus: conceptCode(r.verificationStatus),
       reactions,
       absence: absenceKind(r.code),
-      lastOccurrence: r.lastOccurrence,
+      lastOccurrence: str(r.lastOccurrence, 'lastOccurrence'),
       ...statusDateOf(r, status),
     },
     sealed: isSealed(r.meta),

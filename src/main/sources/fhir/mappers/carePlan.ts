@@ -1,19 +1,6 @@
 import type { CarePlan } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-  referenceDisplay,
-  referenceDisplays,
-} from './common';
+import { codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, periodEnd, periodStart, provenanceOf, referenceDisplay, referenceDisplays, str } from './common';
 
 export function mapCarePlan(r: CarePlan, ctx: MapContext): ClinicalItemOf<'carePlans'> {
   return item({
@@ -21,12 +8,12 @@ export function mapCarePlan(r: CarePlan, ctx: MapContext): ClinicalItemOf<'careP
     codes: codingsOf(...(r.category ?? [])),
     text:
       firstText(r.title, r.description, ...(r.category ?? []).map(conceptText)) ?? 'Care plan (untitled)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: firstText(periodStart(r.period), r.created),
     details: {
-      title: r.title,
-      description: r.description,
-      intent: r.intent,
+      title: str(r.title, 'title'),
+      description: str(r.description, 'description'),
+      intent: str(r.intent, 'intent'),
       category: conceptTexts(r.category),
       periodEnd: periodEnd(r.period),
       author: referenceDisplay(r.author),

@@ -39,6 +39,41 @@ export interface MapContext extends SourceContext {
   fallbackId?: (resource: Resource) => string | undefined;
 }
 
+/**
+ * A resource that does not have the shape FHIR R4 requires, found while it is
+ * mapped (a primitive of the wrong type: a `status` that is an object, a
+ * `criticality` that is a list...). mapFhirResource makes it
+ * SOURCE_BAD_RESPONSE naming the resource type and the element, never the
+ * value: the source is shown as failed with its reason rather than shown
+ * without the element (a missing criticality or status reads as none).
+ */
+export class ResourceShapeError extends Error {
+  constructor(readonly element: string) {
+    super('resource-shape');
+  }
+}
+
+/** A FHIR string-like primitive (string, code, dateTime...) as it is, absent when absent; any other type is a ResourceShapeError. */
+export function str(value: unknown, element: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  throw new ResourceShapeError(element);
+}
+
+/** A FHIR boolean, absent when absent; any other type is a ResourceShapeError. */
+export function bool(value: unknown, element: string): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  throw new ResourceShapeError(element);
+}
+
+/** A repeated FHIR code (a list of strings), absent when absent; anything else is a ResourceShapeError. */
+export function strs(value: unknown, element: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  throw new ResourceShapeError(element);
+}
+
 const CONFIDENTIALITY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 const SEALED_CONFIDENTIALITY = new Set(['R', 'V']);
 

@@ -1,20 +1,6 @@
 import type { Condition } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  absenceKind,
-  clinicalOrVerificationStatus,
-  codingsOf,
-  conceptCode,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-} from './common';
+import { absenceKind, clinicalOrVerificationStatus, codingsOf, conceptCode, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, periodEnd, periodStart, provenanceOf, str } from './common';
 
 export function mapCondition(r: Condition, ctx: MapContext): ClinicalItemOf<'problems'> {
   return item({
@@ -29,7 +15,7 @@ export function mapCondition(r: Condition, ctx: MapContext): ClinicalItemOf<'pro
       verificationStatus: conceptCode(r.verificationStatus),
       severity: conceptText(r.severity),
       bodySite: conceptTexts(r.bodySite),
-      onsetText: r.onsetString,
+      onsetText: str(r.onsetString, 'onsetString'),
       abatement: firstText(r.abatementDateTime, periodEnd(r.abatementPeriod), r.abatementString),
       absence: absenceKind(r.code),
     },

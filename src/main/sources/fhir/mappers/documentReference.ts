@@ -1,19 +1,6 @@
 import type { DocumentReference } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-  referenceDisplay,
-  referenceDisplays,
-} from './common';
+import { codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, periodEnd, periodStart, provenanceOf, referenceDisplay, referenceDisplays, str } from './common';
 
 export function mapDocumentReference(r: DocumentReference, ctx: MapContext): ClinicalItemOf<'documents'> {
   const attachments = (r.content ?? []).map((c) => ({
@@ -28,11 +15,11 @@ export function mapDocumentReference(r: DocumentReference, ctx: MapContext): Cli
     text:
       firstText(r.description, conceptText(r.type), ...attachments.map((a) => a.title)) ?? 'Document (untitled)',
     // docStatus (preliminary/final/amended) says more to a clinician than the record status.
-    status: r.status === 'current' ? (r.docStatus ?? r.status) : r.status,
+    status: str(r.status === 'current' ? (r.docStatus ?? r.status) : r.status, 'status'),
     date: firstText(r.date, periodStart(r.context?.period)),
     details: {
       type: conceptText(r.type),
-      description: r.description,
+      description: str(r.description, 'description'),
       category: conceptTexts(r.category),
       authors: referenceDisplays(r.author),
       custodian: referenceDisplay(r.custodian),

@@ -1,20 +1,6 @@
 import type { Encounter } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-  referenceDisplay,
-  referenceDisplays,
-  toCoding,
-} from './common';
+import { codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, periodEnd, periodStart, provenanceOf, referenceDisplay, referenceDisplays, toCoding, str } from './common';
 
 export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItemOf<'encounters'> {
   const cls = r.class ? toCoding(r.class) : undefined;
@@ -24,7 +10,7 @@ export function mapEncounter(r: Encounter, ctx: MapContext): ClinicalItemOf<'enc
     codes: codingsOf(...(r.type ?? []), r.serviceType),
     text:
       firstText(types[0], conceptText(r.serviceType), cls?.display, cls?.code) ?? 'Encounter (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: periodStart(r.period),
     details: {
       class: cls,

@@ -1,17 +1,6 @@
 import type { Immunization } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  provenanceOf,
-  referenceDisplay,
-  toQuantity,
-} from './common';
+import { codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, provenanceOf, referenceDisplay, toQuantity, str, bool } from './common';
 
 /** A dose number as written: FHIR gives a positive integer or a string. */
 function asText(value: number | string | undefined): string | undefined {
@@ -25,12 +14,12 @@ export function mapImmunization(r: Immunization, ctx: MapContext): ClinicalItemO
     section: 'immunizations',
     codes: codingsOf(r.vaccineCode),
     text: conceptText(r.vaccineCode) ?? 'Vaccination (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: firstText(r.occurrenceDateTime),
     details: {
-      occurrenceText: r.occurrenceString,
-      lotNumber: r.lotNumber,
-      expirationDate: r.expirationDate,
+      occurrenceText: str(r.occurrenceString, 'occurrenceString'),
+      lotNumber: str(r.lotNumber, 'lotNumber'),
+      expirationDate: str(r.expirationDate, 'expirationDate'),
       doseNumber: asText(protocol?.doseNumberPositiveInt ?? protocol?.doseNumberString),
       seriesDoses: asText(protocol?.seriesDosesPositiveInt ?? protocol?.seriesDosesString),
       dose: doseQuantity ? `${doseQuantity.value}${doseQuantity.unit ? ` ${doseQuantity.unit}` : ''}` : undefined,
@@ -39,7 +28,7 @@ export function mapImmunization(r: Immunization, ctx: MapContext): ClinicalItemO
       site: conceptText(r.site),
       route: conceptText(r.route),
       manufacturer: referenceDisplay(r.manufacturer),
-      primarySource: r.primarySource,
+      primarySource: bool(r.primarySource, 'primarySource'),
     },
     sealed: isSealed(r.meta),
     provenance: provenanceOf(r, r.recorded, ctx),

@@ -22,7 +22,7 @@ import type { SourceRole } from '../../../../shared/sourceRoles';
 import type { ClinicalItem } from '../../../../shared/summary';
 import { mapAllergyIntolerance } from './allergy';
 import { mapCarePlan } from './carePlan';
-import type { MapContext } from './common';
+import { type MapContext, ResourceShapeError } from './common';
 import { mapCondition } from './condition';
 import { mapDocumentReference } from './documentReference';
 import { mapEncounter } from './encounter';
@@ -86,6 +86,9 @@ export function mapFhirResource(resource: Resource, ctx: MapContext): ClinicalIt
     return (MAPPERS[resource.resourceType] as MapperFor<Resource>)(resource, ctx);
   } catch (err) {
     if (err instanceof CodedError) throw err;
-    throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'resource-shape', resourceType: resource.resourceType });
+    const params: Record<string, string> = { reason: 'resource-shape', resourceType: resource.resourceType };
+    // The element's name (never its value) when the mapper knew which one was wrong.
+    if (err instanceof ResourceShapeError) params.element = err.element;
+    throw new CodedError('SOURCE_BAD_RESPONSE', params);
   }
 }

@@ -10,24 +10,7 @@ import type {
 } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
 import { frequencyFromCode, frequencyOf } from '../../../../shared/frequency';
-import {
-  absenceKind,
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  nonEmpty,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-  referenceDisplay,
-  referenceDisplays,
-  resolveReference,
-  toQuantity,
-} from './common';
+import { absenceKind, codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, nonEmpty, periodEnd, periodStart, provenanceOf, referenceDisplay, referenceDisplays, resolveReference, toQuantity, str } from './common';
 
 /** v3 ActPharmacySupplyType codes that mean multi-dose (unit-dose / daily-fill) dispensing. */
 const MULTI_DOSE_SUPPLY = new Set(['UD', 'DF', 'UDE']);
@@ -102,7 +85,7 @@ export function mapMedicationStatement(r: MedicationStatement, ctx: MapContext):
     section: 'medications',
     codes: codingsOf(med.concept),
     text: med.text ?? 'Medication (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.dateAsserted),
     details: {
       recordKind: 'stated',
@@ -126,11 +109,11 @@ export function mapMedicationRequest(r: MedicationRequest, ctx: MapContext): Cli
     section: 'medications',
     codes: codingsOf(med.concept),
     text: med.text ?? 'Medication (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: nonEmpty(r.authoredOn),
     details: {
       recordKind: 'prescribed',
-      intent: r.intent,
+      intent: str(r.intent, 'intent'),
       dosage: dosageTexts(r.dosageInstruction),
       frequency: dosageFrequency(r.dosageInstruction),
       route: dosageRoute(r.dosageInstruction),
@@ -158,7 +141,7 @@ export function mapMedicationDispense(r: MedicationDispense, ctx: MapContext): C
     section: 'medications',
     codes: codingsOf(med.concept),
     text: med.text ?? 'Medication (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: handedOver,
     details: {
       recordKind: 'dispensed',

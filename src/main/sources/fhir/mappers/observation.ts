@@ -9,23 +9,7 @@ import type {
 import type { ObservationComponent, ReferenceRange } from '../../../../shared/details';
 import type { SourceRole } from '../../../../shared/sourceRoles';
 import type { ClinicalItemOf, Quantity } from '../../../../shared/summary';
-import {
-  codingsOf,
-  conceptCode,
-  conceptText,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  nonEmpty,
-  periodStart,
-  provenanceOf,
-  rangeText,
-  referenceDisplay,
-  referenceDisplays,
-  texts,
-  toQuantity,
-} from './common';
+import { codingsOf, conceptCode, conceptText, firstText, isSealed, item, type MapContext, nonEmpty, periodStart, provenanceOf, rangeText, referenceDisplay, referenceDisplays, texts, toQuantity, str } from './common';
 
 const LOINC = 'http://loinc.org';
 
@@ -202,7 +186,7 @@ export function mapObservation(r: Observation, ctx: MapContext): ObservationItem
   const fields = {
     codes: codingsOf(r.code),
     text: conceptText(r.code) ?? 'Observation (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: firstText(r.effectiveDateTime, periodStart(r.effectivePeriod), r.effectiveInstant, r.issued),
     value,
     sealed: isSealed(r.meta),

@@ -1,30 +1,16 @@
 import type { Procedure } from '@medplum/fhirtypes';
 import type { ClinicalItemOf } from '../../../../shared/summary';
-import {
-  absenceKind,
-  codingsOf,
-  conceptText,
-  conceptTexts,
-  firstText,
-  isSealed,
-  item,
-  type MapContext,
-  periodEnd,
-  periodStart,
-  provenanceOf,
-  referenceDisplay,
-  referenceDisplays,
-} from './common';
+import { absenceKind, codingsOf, conceptText, conceptTexts, firstText, isSealed, item, type MapContext, periodEnd, periodStart, provenanceOf, referenceDisplay, referenceDisplays, str } from './common';
 
 export function mapProcedure(r: Procedure, ctx: MapContext): ClinicalItemOf<'procedures'> {
   return item({
     section: 'procedures',
     codes: codingsOf(r.code),
     text: conceptText(r.code) ?? 'Procedure (unspecified)',
-    status: r.status,
+    status: str(r.status, 'status'),
     date: firstText(r.performedDateTime, periodStart(r.performedPeriod)),
     details: {
-      performedText: r.performedString,
+      performedText: str(r.performedString, 'performedString'),
       performedEnd: periodEnd(r.performedPeriod),
       category: conceptText(r.category),
       bodySite: conceptTexts(r.bodySite),

@@ -122,9 +122,11 @@ describe('loading', () => {
     const code = `
       const { parseHl7Document } = require(${JSON.stringify(module)});
       const doc = parseHl7Document('BHS|^~\\\\&\\rMSH|^~\\\\&|A|B|C|D|2026||ORU^R01|M1|P|2.5\\rPID|1||x\\rMSH|^~\\\\&|A|B|C|D|2026||ORU^R01|M2|P|2.5\\rBTS|2');
+      // Read first: @medplum/core is required when a message is first read (hl7Parse.ts).
+      const ids = doc.entries.map((e) => e.view.controlId);
       const loaded = Object.keys(require.cache);
       process.stdout.write(JSON.stringify({
-        ids: doc.entries.map((e) => e.view.controlId),
+        ids,
         nodeHl7Client: loaded.some((k) => k.includes('node-hl7-client')),
         medplum: loaded.some((k) => k.includes('@medplum/core')),
       }));`;

@@ -1,0 +1,153 @@
+/**
+ * The batch folder's stepwise reader (hl7File.ts readHl7FileSliced: decoded a
+ * piece at a time, split and checked in steps, mapped message by message, the
+ * event loop turning between slices) gives exactly what the synchronous
+ * readHl7File gives — the same messages, items, errors and quarantine bytes —
+ * on the fixtures and on generated and mutated messages and batches with
+ * CR, LF, CRLF and blank-line breaks, byte-order marks and every character
+ * set; and the pieces decodeHl7Pieces cuts join to the whole decode wherever
+ * they are cut.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CodedError } from '../../../../../src/shared/errors';
+import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
+import { parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
+import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
+import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
+import { sha256, sha256Steps } from '../../../../../src/main/sources/hl7v2/batchLedger';
+import { TimeSlices } from '../../../../../src/main/sources/hl7v2/timeSlices';
+import { seeds } from '../../../../fuzz/run';
+import { batchOf, generateMessage, int, mutateBytes, mutateSegments, pick, prng, type Rng } from '../../../../fuzz/mutate';
+
+const CTX = { sourceId: 'lab', sourceName: 'Lab', fetchedAt: '2026-11-30T08:00:00.000Z', recordPrefix: 'f/' };
+const pool = seeds().hl7;
+
+type Outcome = { ok: unknown } | { code: string; params: unknown } | { thrown: string };
+
+function outcome(read: () => unknown): Outcome {
+  try {
+    return { ok: read() };
+  } catch (err) {
+    if (err instanceof CodedError) return { code: err.code, params: err.params };
+    return { thrown: String(err) };
+  }
+}
+
+async function outcomeAsync(read: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: await read() };
+  } catch (err) {
+    if (err instanceof CodedError) return { code: err.code, params: err.params };
+    return { thrown: String(err) };
+  }
+}
+
+/** Breaks written the ways files write them, sometimes doubled. */
+function rebreak(rng: Rng, text: string): string {
+  const breaks = ['\r', '\n', '\r\n', '\n\r', '\r\r', '\n\n'];
+  return text.replace(/\r/g, () => (rng() < 0.7 ? '\r' : pick(rng, breaks)));
+}
+
+function input(rng: Rng): Buffer {
+  const r = rng();
+  let text: string;
+  if (r < 0.4) text = batchOf(rng, Array.from({ length: 1 + int(rng, 6) }, () => generateMessage(rng).text));
+  else if (r < 0.6) text = generateMessage(rng).text;
+  else text = mutateSegments(rng, pick(rng, pool).toString('latin1'), pick(rng, pool).toString('latin1'));
+  const prefix = rng() < 0.1 ? pick(rng, ['\uFEFF', ' \r\n', '\r\r']) : '';
+  let bytes: Buffer = Buffer.from(prefix + rebreak(rng, text) + (rng() < 0.5 ? '\r' : ''), rng() < 0.5 ? 'latin1' : 'utf8');
+  if (rng() < 0.3) bytes = mutateBytes(rng, bytes);
+  return bytes;
+}
+
+describe('decodeHl7Pieces', () => {
+  it('joins to the whole decode, normalized, wherever the pieces are cut', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 80 }), (s, size) => {
+        const bytes = input(prng(s));
+        const whole = outcome(() => normalizeSegmentBreaks(decodeHl7Bytes(bytes).replace(/^\uFEFF/, '').trimStart()));
+        const pieces = outcome(() => [...decodeHl7Pieces(bytes, size)].filter((p) => p !== '').join('\r'));
+        expect(pieces).toEqual(whole);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('readHl7FileSliced', () => {
+  it('reads every fixture as readHl7File does', async () => {
+    for (const bytes of pool) {
+      expect(await outcomeAsync(() => readHl7FileSliced(bytes, CTX, new TimeSlices(0)))).toEqual(outcome(() => readHl7File(bytes, CTX)));
+    }
+  });
+
+  it('reads generated and mutated messages and batches as readHl7File does, errors and quarantine bytes included, however it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 300 }), async (s, pieceBytes) => {
+        const bytes = input(prng(s));
+        const sliced = await outcomeAsync(() => readHl7FileSliced(bytes, CTX, new TimeSlices(0), { pieceBytes }));
+        expect(sliced).toEqual(outcome(() => readHl7File(bytes, CTX)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('turns the event loop while a large batch is decoded, split and checked, not only while it is mapped', async () => {
+    const n = 3 * PARSE_STEP_LINES;
+    const text = ['BHS|^~\\&', ...Array.from({ length: n }, (_, i) => `MSH|^~\\&|A|B|C|D|20260101||ADT^A08|M${i}|P|2.5\rPID|1||${i}^^^X`), `BTS|${n}`].join('\r');
+    const bytes = Buffer.from(text, 'latin1');
+    // Steps counted, not timed: a budget of 0 pauses after every step.
+    let steps = 0;
+    for (const gen = parseHl7PiecesSteps([text]); !gen.next().done; ) steps++;
+    // Boundaries, the lines of the envelope check (twice the messages), the entries: each in steps of PARSE_STEP_LINES.
+    expect(steps).toBeGreaterThanOrEqual(Math.floor((n + 2) / PARSE_STEP_LINES) + Math.floor((2 * n + 2) / PARSE_STEP_LINES));
+    const slices = new TimeSlices(0);
+    const content = await readHl7FileSliced(bytes, { ...CTX, recordPrefix: '' }, slices, { pieceBytes: 4096 });
+    expect(content.messages).toHaveLength(n);
+    // Every message mapped is a turn, and so is every step before the first one.
+    expect(slices.turns).toBeGreaterThanOrEqual(n + steps);
+    expect(parseHl7Document(text).entries).toHaveLength(n);
+  });
+});
+
+describe('a single very long message', () => {
+  it('is checked and mapped in steps too, to the same items', async () => {
+    const n = 5 * MAP_STEP_SEGMENTS;
+    const lines = ['MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M1|P|2.5', 'PID|1||191212121212^^^1.2.752.129.2.1.3.1^NNSWE||Tolvansson^Tolvan', 'OBR|1|P|F|24326-1^E^LN|||20260915'];
+    for (let i = 1; i <= n; i++) lines.push(`OBX|${i}|NM|2823-3^Kalium^LN||4,${i % 10}|mmol/L|||||F|||20260915090000`);
+    const bytes = Buffer.from(lines.join('\r'), 'latin1');
+    const slices = new TimeSlices(0);
+    const sliced = await readHl7FileSliced(bytes, CTX, slices);
+    expect(sliced).toEqual(readHl7File(bytes, CTX));
+    expect(sliced.messages[0]?.mapped?.items).toHaveLength(n);
+    // One message, yet the event loop turned inside it: at least once per MAP_STEP_SEGMENTS segments mapped.
+    expect(slices.turns).toBeGreaterThanOrEqual(Math.floor((n + 3) / MAP_STEP_SEGMENTS));
+  });
+});
+
+describe('stepwise counting and hashing', () => {
+  it('counts segments and hashes as the one-go functions do', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (s) => {
+        const bytes = input(prng(s));
+        const run = <T>(g: Generator<void, T, void>): T => {
+          for (;;) {
+            const step = g.next();
+            if (step.done) return step.value;
+          }
+        };
+        expect(run(countSegmentsSteps(bytes))).toEqual(countSegments(bytes));
+        expect(run(sha256Steps(bytes))).toBe(sha256(bytes));
+      }),
+      { numRuns: 100 },
+    );
+    const big = Buffer.alloc(9 << 20, 'OBX|1\r');
+    let pauses = 0;
+    const g = sha256Steps(big);
+    let step = g.next();
+    for (; !step.done; step = g.next()) pauses++;
+    expect(step.value).toBe(sha256(big));
+    expect(pauses).toBe(2);
+  });
+});
