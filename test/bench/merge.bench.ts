@@ -73,10 +73,12 @@ async function main(): Promise<void> {
   });
   observer.observe({ entryTypes: ['gc'] });
   const runs = new Map<number, { start: number; end: number }[]>(sizes.map((n) => [n, []]));
-  // Sizes interleaved round by round (1k, 10k, 50k, 1k, ...), one tinybench run per round.
+  // Sizes interleaved round by round (1k, 10k, 50k, 1k, ...). Per round each size runs at least 3 times
+  // and 300 ms, its mean the round's sample: a single run of a small size either holds a young-generation
+  // collection or not (0 or ~10 ms at 10,000), so one run per round made the exponent swing 0.85–1.5.
   const samples = new Map<number, number[]>(sizes.map((n) => [n, []]));
   for (let round = 0; round < 7; round++) {
-    const bench = new Bench({ iterations: 1, time: 0, warmup: round === 0 });
+    const bench = new Bench({ iterations: 3, time: 300, warmup: round === 0 });
     for (const n of sizes) {
       bench.add(String(n), () => {
         const start = performance.now();
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   for (const n of sizes) {
     const { median, spread } = medianAndSpread(samples.get(n) ?? []);
     medians.set(n, median);
-    process.stdout.write(`merge ${n}: median ${median.toFixed(1)} ms, spread ±${(spread * 100).toFixed(0)} % (7 rounds)\n`);
+    process.stdout.write(`merge ${n}: median ${median.toFixed(1)} ms, spread ±${(spread * 100).toFixed(0)} % (7 rounds, each the mean of ${Math.round((runs.get(n)?.length ?? 0) / 7)} runs)\n`);
   }
   report({ name: 'merge.items-1000', value: medians.get(1_000) as number, unit: 'ms' });
   report({ name: 'merge.items-10000', value: medians.get(10_000) as number, unit: 'ms' });
