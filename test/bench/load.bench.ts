@@ -47,6 +47,7 @@ import type { Summary } from '../../src/shared/summary';
 import { signInForTest, stateCareFor } from '../fixtures/session';
 import type { MemoryFigures } from './loadMemory';
 import { report } from './report';
+import { summaryUpdates } from './sseEvents';
 
 const OPENS = Number(process.env.LOAD_OPENS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.LOAD_ROUNDS ?? 3));
@@ -82,31 +83,19 @@ class PreviewClient {
       signal: this.abort.signal,
     });
     const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
     void (async () => {
       try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (!block.startsWith('event: summary.updated')) continue;
-            const data = block.slice(block.indexOf('\ndata: ') + 7);
-            // A refresh that changed nothing arrives as its head ({ unchanged }, ADR 0023): it ends the open just the same.
-            const event = JSON.parse(data) as { summary?: Summary; unchanged?: Summary };
-            const summary = event.summary ?? event.unchanged;
-            if (!summary?.progress?.final) continue;
-            const id = summary.progress.openId;
-            // Kept for an open whose answer comes later (a shared run), without its sections: the bench's
-            // own memory must not grow with every open.
-            this.finals.set(id, { ...summary, sections: {} as Summary['sections'] });
-            for (const resolve of this.waiting.get(id) ?? []) resolve(summary);
-            this.waiting.delete(id);
-          }
+        for await (const data of summaryUpdates(reader)) {
+          // A refresh that changed nothing arrives as its head ({ unchanged }, ADR 0023): it ends the open just the same.
+          const event = JSON.parse(data) as { summary?: Summary; unchanged?: Summary };
+          const summary = event.summary ?? event.unchanged;
+          if (!summary?.progress?.final) continue;
+          const id = summary.progress.openId;
+          // Kept for an open whose answer comes later (a shared run), without its sections: the bench's
+          // own memory must not grow with every open.
+          this.finals.set(id, { ...summary, sections: {} as Summary['sections'] });
+          for (const resolve of this.waiting.get(id) ?? []) resolve(summary);
+          this.waiting.delete(id);
         }
       } catch (err) {
         // Aborted at the end; anything else would silently turn every later open into "no-final".

@@ -10,6 +10,7 @@
  * Nothing is kept after an open's final is reported.
  */
 import { createInterface } from 'node:readline';
+import { summaryUpdates } from './sseEvents';
 
 const [origin, token] = process.argv.slice(2) as [string, string];
 const auth = { Authorization: `Bearer ${token}` };
@@ -25,28 +26,17 @@ async function readEvents(): Promise<void> {
   const reader = res.body!.getReader();
   // Subscribed: opens may start.
   send({ ready: true });
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (!block.startsWith('event: summary.updated')) continue;
-      const event = JSON.parse(block.slice(block.indexOf('\ndata: ') + 7)) as { summary?: { progress?: { openId: string; final: boolean } }; unchanged?: { progress?: { openId: string; final: boolean } } };
-      const summary = event.summary ?? event.unchanged;
-      if (!summary?.progress?.final) continue;
-      const bytes = Buffer.byteLength(JSON.stringify(summary));
-      const id = summary.progress.openId;
-      const resolve = waiting.get(id);
-      if (resolve) {
-        waiting.delete(id);
-        resolve(bytes);
-      } else early.set(id, bytes);
-    }
+  for await (const data of summaryUpdates(reader)) {
+    const event = JSON.parse(data) as { summary?: { progress?: { openId: string; final: boolean } }; unchanged?: { progress?: { openId: string; final: boolean } } };
+    const summary = event.summary ?? event.unchanged;
+    if (!summary?.progress?.final) continue;
+    const bytes = Buffer.byteLength(JSON.stringify(summary));
+    const id = summary.progress.openId;
+    const resolve = waiting.get(id);
+    if (resolve) {
+      waiting.delete(id);
+      resolve(bytes);
+    } else early.set(id, bytes);
   }
 }
 

@@ -214,27 +214,12 @@ function groupByFact(items: readonly ClinicalItem[]): FactGroups {
     const one = onlyFactKey(item);
     if (one !== undefined) {
       smallest[i] = one;
-      const j = owner.get(one);
-      if (j === undefined) owner.set(one, i);
-      else {
-        const a = findRoot(parent, i);
-        const b = findRoot(parent, j);
-        if (a !== b) parent[a > b ? a : b] = a > b ? b : a;
-      }
+      claim(owner, parent, one, i);
       continue;
     }
     const keys = factKeys(item);
     smallest[i] = keys[0] as string;
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k] as string;
-      const j = owner.get(key);
-      if (j === undefined) owner.set(key, i);
-      else {
-        const a = findRoot(parent, i);
-        const b = findRoot(parent, j);
-        if (a !== b) parent[a > b ? a : b] = a > b ? b : a;
-      }
-    }
+    for (let k = 0; k < keys.length; k++) claim(owner, parent, keys[k] as string, i);
   }
   const size = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -245,6 +230,18 @@ function groupByFact(items: readonly ClinicalItem[]): FactGroups {
     if (r !== i && (smallest[i] as string) < (smallest[r] as string)) smallest[r] = smallest[i] as string;
   }
   return { root: parent, size, key: smallest };
+}
+
+/** Record i owns `key` if nobody does yet, else joins the group of the record that does (the smaller root stays root). */
+function claim(owner: Map<string, number>, parent: Int32Array, key: string, i: number): void {
+  const j = owner.get(key);
+  if (j === undefined) {
+    owner.set(key, i);
+    return;
+  }
+  const a = findRoot(parent, i);
+  const b = findRoot(parent, j);
+  if (a !== b) parent[a > b ? a : b] = a > b ? b : a;
 }
 
 function findRoot(parent: Int32Array, i: number): number {
