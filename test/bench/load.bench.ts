@@ -51,7 +51,8 @@ import { summaryUpdates } from './sseEvents';
 
 const OPENS = Number(process.env.LOAD_OPENS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.LOAD_ROUNDS ?? 3));
-const DEADLINE_MS = 2_000;
+/** The issue's own figure: "a deadline of 8 s fires by 8.5 s" (target DEADLINE_MS × 1.0625). */
+const DEADLINE_MS = 8_000;
 const EVENT_CAP = 8 * 1024 * 1024;
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const logger = createLogger('bench');
