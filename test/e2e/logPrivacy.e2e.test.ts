@@ -14,22 +14,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureLogsForTests } from '../../src/main/platform/logger';
+import { captureLogLines } from '../fixtures/logLines';
 import { TEST_IDS } from '../fixtures/testIds';
 
 // Before any module that logs is loaded: everything below is imported dynamically.
-const lines: string[] = [];
-let partial = '';
-captureLogsForTests(
-  {
-    write(chunk: string) {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    },
-  },
-  'debug',
-);
+const lines = captureLogLines();
 
 const KEY = Buffer.alloc(32, 0x3c);
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-log-privacy-'));

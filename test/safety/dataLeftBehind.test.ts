@@ -14,21 +14,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureLogsForTests } from '../../src/main/platform/logger';
+import { captureLogLines } from '../fixtures/logLines';
 
 // Before any module that logs is loaded: everything else is imported dynamically.
-const lines: string[] = [];
-let partial = '';
-captureLogsForTests(
-  {
-    write(chunk: string) {
-      const parts = (partial + chunk).split('\n');
-      partial = parts.pop() ?? '';
-      lines.push(...parts.filter(Boolean));
-    },
-  },
-  'debug',
-);
+const lines = captureLogLines();
 
 const dir = mkdtempSync(join(tmpdir(), 'samsyn-hazard-disk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,6 +13,12 @@ export const MEDICATION_VIEW_KEY = 'medications:view';
  * reconciliation across sources ("Avstämning"); the choice is kept for the
  * session (viewState.ts). Print prints the one shown.
  */
+/** The two ways to see the medications, in the switch's order. */
+const VIEWS = [
+  { view: 'list', testId: 'medication-view-list', label: 'recon.list' },
+  { view: 'reconcile', testId: 'medication-view-reconcile', label: 'recon.reconcile' },
+] as const;
+
 export function MedicationsPanel({ items }: { items: readonly SummaryItem[] }) {
   const { t } = useFormat();
   const [view, setView] = useViewState<'list' | 'reconcile'>(MEDICATION_VIEW_KEY, 'list');
@@ -21,24 +27,18 @@ export function MedicationsPanel({ items }: { items: readonly SummaryItem[] }) {
   return (
     <>
       <div className="view-switch" role="group" aria-label={t('recon.switchLabel')} data-testid="medication-view-switch">
-        <button
-          type="button"
-          className="view-switch__button"
-          aria-pressed={view === 'list'}
-          data-testid="medication-view-list"
-          onClick={() => setView('list')}
-        >
-          {t('recon.list')}
-        </button>
-        <button
-          type="button"
-          className="view-switch__button"
-          aria-pressed={view === 'reconcile'}
-          data-testid="medication-view-reconcile"
-          onClick={() => setView('reconcile')}
-        >
-          {t('recon.reconcile')}
-        </button>
+        {VIEWS.map(({ view: option, testId, label }) => (
+          <button
+            key={option}
+            type="button"
+            className="view-switch__button"
+            aria-pressed={view === option}
+            data-testid={testId}
+            onClick={() => setView(option)}
+          >
+            {t(label)}
+          </button>
+        ))}
       </div>
       {view === 'reconcile' ? <ReconciliationTable items={items} sourceOrder={order} /> : <ClinicalItemList items={items} />}
     </>
