@@ -3,7 +3,7 @@
  * child process of its own (memoryChild.ts, `node --expose-gc --import tsx`),
  * so nothing this process loaded counts:
  *  - memory.demo-heavy-rss: peak RSS of the demo's own process (services,
- *    cache, preview server, under tsx as `npm run demo` runs it; its simulated
+ *    cache, preview server, bundled as `npm run demo` runs it; its simulated
  *    systems in their own process, as the demo runs them, docs/adr/0030)
  *    after opening the heavy patient through the services, on later starts
  *    (the code cache of large libraries written by the first); the median of
@@ -27,13 +27,29 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleDemoInto, demoScript } from '../fixtures/demoBundle';
 import { report } from './report';
 
 const MB = 1024 * 1024;
 const DEMO_RUNS = 3;
 
+let demoBundle: string | undefined;
+
+/**
+ * The demo's figures come from the demo as `npm run demo` runs it: bundled by
+ * scripts/bundle-demo.mjs and run by plain Node with the script's flags
+ * (docs/adr/0035); memoryChild.ts is bundled beside it the same way. The
+ * FHIR-only figures read which packages were loaded from require.cache, so
+ * they run under tsx.
+ */
+function childCommand(mode: 'demo' | 'fhir-only'): string[] {
+  if (mode === 'fhir-only') return ['--expose-gc', '--import', 'tsx', join(__dirname, 'memoryChild.ts'), mode];
+  demoBundle ??= join(bundleDemoInto('bench-demo', [{ name: 'memoryChild', path: 'test/bench/memoryChild.ts' }]), 'memoryChild.js');
+  return ['--expose-gc', ...demoScript().nodeFlags, demoBundle, mode];
+}
+
 function child(mode: 'demo' | 'fhir-only', env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'memoryChild.ts'), mode], {
+  const run = spawnSync(process.execPath, childCommand(mode), {
     encoding: 'utf8',
     env: { ...process.env, SAMSYN_LOG_LEVEL: 'warn', ...env },
     maxBuffer: 64 * MB,

@@ -99,7 +99,9 @@ async function demo(dir: string): Promise<void> {
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = process.memoryUsage().rss;
+    const openStart = performance.now();
     const summary = await openHeavy(runtime.services);
+    const openMs = performance.now() - openStart;
     const items = itemCount(summary);
     const records = summary.sections ? Object.values(summary.sections).reduce((n, list) => n + (list ?? []).reduce((m, i) => m + i.sources.length + (i.history?.length ?? 0), 0), 0) : 0;
     gc();
@@ -107,7 +109,7 @@ async function demo(dir: string): Promise<void> {
     const peakRss = process.resourceUsage().maxRSS * 1024;
     const sandboxPeakRss = runtime.sandboxProcess ? peakRssOf(runtime.sandboxProcess.pid) : 0;
     process.stdout.write(
-      `${JSON.stringify({ peakRss, sandboxPeakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)) })}\n`,
+      `${JSON.stringify({ peakRss, sandboxPeakRss, rssBefore, rssAfter: after.rss, heapBefore, heapAfter: after.heapUsed, external: after.external, arrayBuffers: after.arrayBuffers, items, records, bytes: Buffer.byteLength(JSON.stringify(summary)), openMs })}\n`,
     );
   } finally {
     await preview.close();

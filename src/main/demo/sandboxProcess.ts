@@ -7,9 +7,10 @@
  *
  * The child stops when close() ends its stdin, when this process exits
  * (killed on 'exit'), and when this process dies without running any code
- * (the stdin pipe closes with it). Under tsx (npm run demo, the tests) the
+ * (the stdin pipe closes with it). Under tsx (the tests) the
  * child runs the TypeScript host with tsx's CommonJS hook; compiled
- * (build/main), the JavaScript beside this file.
+ * (build/main) or bundled (build/demo, what npm run demo runs), the
+ * JavaScript beside this file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,7 +42,8 @@ const EXIT_GRACE_MS = 10_000;
 export function sandboxHostCommand(): string[] {
   const ext = extname(__filename);
   const host = join(__dirname, `sandboxHost${ext}`);
-  if (ext !== '.ts') return [host];
+  // Compiled or bundled (npm run demo, docs/adr/0035): plain Node, with the demo's own young-generation cap.
+  if (ext !== '.ts') return [...process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')), host];
   // Resolved from the project, so the child needs no particular working directory.
   const tsx = require.resolve('tsx/cjs', { paths: [projectRoot()] });
   return ['--require', tsx, host];

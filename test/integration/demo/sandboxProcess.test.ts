@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileKeyProvider } from '../../../src/main/cache/keyProvider';
 import { startDemoRuntime } from '../../../src/main/demo/demoRuntime';
 import { defaultConfigPath, projectRoot } from '../../../src/main/platform/paths';
+import { bundleDemoInto, demoScript } from '../../fixtures/demoBundle';
 import { openFinal } from '../../fixtures/openFinal';
 import { signInForTest } from '../../fixtures/session';
 
@@ -105,6 +106,26 @@ describe('demo runtime with its sandboxes in their own process', () => {
 });
 
 describe('the sandbox process never outlives the demo', () => {
+  let demoBundle: string;
+  beforeAll(() => {
+    demoBundle = bundleDemoInto('test-demo-bundle', [{ name: 'bundledOpen', path: 'test/integration/demo/bundledOpen.ts' }]);
+  }, 60_000);
+
+  it('the bundled demo opens a patient from every source, the MLLP one through its tree-shaken node-hl7-client', () => {
+    const out = execFileSync(process.execPath, [...demoScript().nodeFlags, join(demoBundle, 'bundledOpen.js')], {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      env: { ...process.env, VITEST: undefined, SAMSYN_LOG_LEVEL: 'warn' },
+      timeout: 120_000,
+    });
+    const line = out.split('\n').find((l) => l.startsWith('{"from"'));
+    expect(line).toBeDefined();
+    const seen = JSON.parse(line!) as { from: string[]; states: string[]; hl7FromNodeModules: boolean };
+    for (const id of ['region-nord', 'region-syd', 'kommun-vast', 'lab-ost-files']) expect(seen.from).toContain(id);
+    expect(new Set(seen.states)).toEqual(new Set(['ok']));
+    expect(seen.hl7FromNodeModules).toBe(false);
+  }, 150_000);
+
   it('exits when its parent is killed with SIGKILL (its stdin pipe closes)', async () => {
     const parent = tsxNode([join(__dirname, 'sandboxParent.ts')]);
     const m = await lineOf(parent, /sandbox (\d+)\n/);
@@ -116,12 +137,14 @@ describe('the sandbox process never outlives the demo', () => {
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`npm run demo (browser preview) answers, then stops with its sandbox process on ${signal}`, async () => {
+    it(`npm run demo (browser preview, bundled as the script runs it) answers, then stops with its sandbox process on ${signal}`, async () => {
       const dataDir = tempDir();
-      const demo = tsxNode([join(projectRoot(), 'src', 'main', 'demo', 'demo.ts')], {
-        SAMSYN_PREVIEW: '1',
-        SAMSYN_DATA_DIR: dataDir,
-        SAMSYN_CACHE_KEY: Buffer.alloc(32, 0x21).toString('base64'),
+      // As package.json's demo script: the bundle, plain Node with the script's flags (docs/adr/0035).
+      const { nodeFlags } = demoScript();
+      const demo = spawn(process.execPath, [...nodeFlags, join(demoBundle, 'demo.js')], {
+        cwd: projectRoot(),
+        env: { ...process.env, VITEST: undefined, SAMSYN_LOG_LEVEL: 'warn', SAMSYN_PREVIEW: '1', SAMSYN_DATA_DIR: dataDir, SAMSYN_CACHE_KEY: Buffer.alloc(32, 0x21).toString('base64') },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
       const m = await lineOf(demo, /Open: (http:\/\/127\.0\.0\.1:\d+)\/[^\n]*\n[\s\S]*Press Ctrl\+C/);
