@@ -14,39 +14,80 @@
  * (extra entries are for the benchmarks, which measure the same bundle.)
  */
 import { build } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Bare imports come from node_modules at run time, except the ones worth tree-shaking. */
-export const BUNDLED_PACKAGES = ['node-hl7-client'];
+/**
+ * Packages worth tree-shaking: each becomes vendor/<name>.js beside the
+ * bundles, holding only the names the product imports from it (found in
+ * src/main), and is required from there where the product first needs it,
+ * so a lazily loaded part of the app stays lazy. Every other package is
+ * loaded from node_modules at run time.
+ */
+export const VENDORED_PACKAGES = ['node-hl7-client'];
+
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The value names src/main imports from a package (`import { A, type B } from 'pkg'` gives A). */
+export function importedNames(pkg) {
+  const names = new Set();
+  const quoted = pkg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(String.raw`import\s*\{([^}]*)\}\s*from\s*'${quoted}'`, 'g');
+  const whole = new RegExp(String.raw`import\s+(?:type\s+)?(?:\*\s*as\s+\w+|(?!type\s*\{)\w+)[^;]*?from\s*'${quoted}'|import\(\s*'${quoted}'`);
+  for (const file of sourceFiles(join(root, 'src', 'main'))) {
+    const text = readFileSync(file, 'utf8');
+    if (whole.test(text)) throw new Error(`${relative(root, file)} imports ${pkg} whole: its vendored copy could not be tree-shaken`);
+    for (const m of text.matchAll(pattern)) {
+      for (const part of (m[1] ?? '').split(',')) {
+        const name = part.trim();
+        if (name && !name.startsWith('type ')) names.add(name.split(/\s+as\s+/)[0].trim());
+      }
+    }
+  }
+  return [...names].sort();
+}
+
+const common = { absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
 
 export async function bundleDemo(outdir = join(root, 'build', 'demo'), extraEntries = []) {
   const entryPoints = {
     demo: join(root, 'src/main/demo/demo.ts'),
     sandboxHost: join(root, 'src/main/demo/sandboxHost.ts'),
+    previewMain: join(root, 'src/main/preview/previewMain.ts'),
   };
   for (const entry of extraEntries) entryPoints[entry.name] = resolve(root, entry.path);
+  for (const pkg of VENDORED_PACKAGES) {
+    const names = importedNames(pkg);
+    await build({
+      ...common,
+      stdin: { contents: `export { ${names.join(', ')} } from '${pkg}';`, resolveDir: root, loader: 'js' },
+      outfile: join(outdir, 'vendor', `${pkg}.js`),
+    });
+  }
   await build({
-    absWorkingDir: root,
+    ...common,
     entryPoints,
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
     // Stack traces keep our names; the bundle is read by people debugging the demo.
     keepNames: true,
     plugins: [
       {
-        name: 'packages-from-node-modules',
+        name: 'packages-from-node-modules-or-vendor',
         setup(b) {
           b.onResolve({ filter: /^[^./]/ }, (args) => {
             if (args.path.startsWith('node:')) return { path: args.path, external: true };
-            const pkg = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-            return BUNDLED_PACKAGES.includes(pkg) ? undefined : { path: args.path, external: true };
+            // Bundles sit side by side in outdir, so one relative path serves every entry.
+            if (VENDORED_PACKAGES.includes(args.path)) return { path: `./vendor/${args.path}.js`, external: true };
+            return { path: args.path, external: true };
           });
         },
       },

@@ -5,8 +5,9 @@
  * both. Figure start.cli-validate-id: median wall time, target ratio <= 3.
  * Also informational: `summarize` of one FHIR Bundle file.
  *
- * preview.start-to-ready: the compiled preview (src/main/preview/previewMain.ts,
- * built to build/main by `npm run build:main`, run here first) with its
+ * preview.start-to-ready: the preview as `npm run preview` runs it
+ * (src/main/preview/previewMain.ts bundled by scripts/bundle-demo.mjs, run
+ * here first, under plain Node with the script's flags; docs/adr/0035) with its
  * runtime (the demo configuration: cache, access log, services; its sandbox
  * sources shown disabled since none run) from spawn until its first HTTP answer
  * (GET / → 200), against a bare Node http server started and asked the same
@@ -17,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { bundleDemoInto, demoScript } from '../fixtures/demoBundle';
 import { medianAndSpread, report } from './report';
 
 const ROUNDS = Math.max(10, Number(process.env.BENCH_ROUNDS ?? 7) * 3);
@@ -79,14 +81,11 @@ async function startToReady(args: string[], env: NodeJS.ProcessEnv): Promise<num
 }
 
 async function previewFigure(): Promise<void> {
-  const built = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json', '--outDir', 'build/main', '--noEmit', 'false'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`build:main failed: ${built.stdout}`);
+  const { nodeFlags, entry } = demoScript('preview');
+  const bundle = bundleDemoInto('bench-start');
   const dataDir = mkdtempSync(join(tmpdir(), 'samsyn-bench-preview-start-'));
   const env = { ...process.env, SAMSYN_CACHE_KEY: Buffer.alloc(32, 0x33).toString('base64'), SAMSYN_LOG_LEVEL: 'warn' };
-  const preview = [join(root, 'build', 'main', 'main', 'preview', 'previewMain.js'), '--data', dataDir];
+  const preview = [...nodeFlags, join(bundle, entry), '--data', dataDir];
   const bare = ['-e', "require('node:http').createServer((q, s) => s.end('ok')).listen(0, '127.0.0.1', function () { process.stdout.write('ready http://127.0.0.1:' + this.address().port + '\\n'); })"];
   try {
     await startToReady(preview, env); // warms the file cache; creates the cache and access log files

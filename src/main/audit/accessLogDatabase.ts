@@ -10,6 +10,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, re
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CodedError } from '../../shared/errors';
+import { keyDatabase } from '../platform/databaseKey';
 
 export type AccessLogDb = Database.Database;
 
@@ -112,7 +113,7 @@ export function openAccessLogDatabase(path: string, keys: AuditKeys, options: Op
   }
   try {
     db.pragma(`cipher = '${AUDIT_CIPHER}'`);
-    db.key(keys.database);
+    keyDatabase(db, keys.database, isNew);
     if (isNew) db.pragma('page_size = 4096');
     const tables = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()?.n ?? 0;
     const version = db.pragma('user_version', { simple: true }) as number;

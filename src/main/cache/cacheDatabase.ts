@@ -16,6 +16,7 @@ import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, ope
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CodedError, type ErrorCode } from '../../shared/errors';
+import { keyDatabase } from '../platform/databaseKey';
 import { migrate, schemaVersion } from './migrations';
 
 export type CacheDb = Database.Database;
@@ -136,7 +137,7 @@ export function openCacheDatabase(path: string, options: OpenOptions): CacheDb {
   try {
     if (options.key) {
       db.pragma(`cipher = '${CIPHER}'`);
-      db.key(options.key);
+      keyDatabase(db, options.key, isNew);
     }
     // Pages of 16 KiB instead of 4: summaries are large rows, and each page is
     // encrypted and authenticated on its own, so fewer pages cost a third of the

@@ -1,6 +1,7 @@
 /**
  * The browser preview on its own, without the demo's simulated systems:
- * `node build/main/main/preview/previewMain.js [--config FILE] [--data DIR] [--port N]`.
+ * `npm run preview -- [--config FILE] [--data DIR] [--port N]` (bundled by
+ * scripts/bundle-demo.mjs, docs/adr/0035; compiled by tsc it runs the same).
  * Starts the runtime (cache, access log, services) on the configuration and
  * the preview server on 127.0.0.1, then prints one line, `ready <origin>`, when
  * it answers. The start-up benchmark (test/bench/start.bench.ts) times it; the

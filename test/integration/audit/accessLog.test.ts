@@ -16,6 +16,7 @@ import { anchorPath, readAnchor, writeAnchor } from '../../../src/main/audit/hea
 import { CodedError } from '../../../src/shared/errors';
 import { TEST_IDS } from '../../fixtures/testIds';
 import { clockAt, KEY_PROVIDER, logger, NURSE, open, rawLog, SIX, TAGE, tempDir, TOLVAN, writeSix } from './auditFixtures';
+import { rawKeyPragma } from '../../../src/main/platform/databaseKey';
 
 let dir: string;
 beforeEach(() => {
@@ -89,7 +90,7 @@ describe('the access log, untouched', () => {
     writeSix(dir);
     const db = new Database(join(dir, AUDIT_FILE));
     db.pragma(`cipher = '${AUDIT_CIPHER}'`);
-    db.key(deriveAuditKeys(KEY_PROVIDER.getKey()).database);
+    db.pragma(rawKeyPragma(deriveAuditKeys(KEY_PROVIDER.getKey()).database));
     expect(() => db.prepare("UPDATE access_log SET record = '{}' WHERE seq = 2").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM access_log WHERE seq = 6').run()).toThrow(/append-only/);
     db.close();

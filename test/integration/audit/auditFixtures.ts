@@ -12,6 +12,7 @@ import type { AccessEntry } from '../../../src/main/audit/accessEntry';
 import { AUDIT_CIPHER, deriveAuditKeys } from '../../../src/main/audit/accessLogDatabase';
 import { createLogger } from '../../../src/main/platform/logger';
 import { TEST_IDS } from '../../fixtures/testIds';
+import { rawKeyPragma } from '../../../src/main/platform/databaseKey';
 
 export const KEY = Buffer.alloc(32, 7);
 export const KEY_PROVIDER: AuditKeyProvider = { kind: 'test', getKey: () => KEY };
@@ -70,7 +71,7 @@ export function writeSix(dir: string): void {
 export function rawLog(dir: string, key: Buffer = KEY): Database.Database {
   const db = new Database(join(dir, AUDIT_FILE));
   db.pragma(`cipher = '${AUDIT_CIPHER}'`);
-  db.key(deriveAuditKeys(key).database);
+  db.pragma(rawKeyPragma(deriveAuditKeys(key).database));
   db.exec('DROP TRIGGER IF EXISTS access_log_no_update; DROP TRIGGER IF EXISTS access_log_no_delete;');
   return db;
 }

@@ -1,0 +1,51 @@
+/**
+ * `npm run preview` as package.json runs it: the preview bundled by
+ * scripts/bundle-demo.mjs, plain Node with the script's flags (docs/adr/0035).
+ * It starts on an empty data folder, says `ready <origin>`, serves the app and
+ * refuses the API without the launch token, and stops on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../src/main/platform/paths';
+import { bundleDemoInto, demoScript } from '../../fixtures/demoBundle';
+
+describe('npm run preview (bundled)', () => {
+  let bundle: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'samsyn-bundled-preview-'));
+  beforeAll(() => {
+    bundle = bundleDemoInto('test-preview-bundle');
+  }, 60_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts, answers GET / with the app, refuses the API without its token, and stops on SIGTERM', async () => {
+    const { nodeFlags, entry } = demoScript('preview');
+    expect(entry).toBe('previewMain.js');
+    const child = spawn(process.execPath, [...nodeFlags, join(bundle, entry), '--data', dataDir], {
+      cwd: projectRoot(),
+      env: { ...process.env, VITEST: undefined, SAMSYN_LOG_LEVEL: 'warn', SAMSYN_CACHE_KEY: Buffer.alloc(32, 0x44).toString('base64') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const origin = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      child.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+        const m = /ready (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    const page = await fetch(`${origin}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"');
+    const api = await fetch(`${origin}/api/session.status`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(api.status).toBeGreaterThanOrEqual(400);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
