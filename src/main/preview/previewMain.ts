@@ -11,6 +11,8 @@
  * and the server are imported after, so their modules start from it.
  */
 import '../platform/quietByDefault';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { enableCompileCache, defaultCompileCacheDir } from '../platform/compileCache';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 
@@ -20,6 +22,10 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function main(args: string[]): Promise<void> {
+  if (!existsSync(join(rendererDir(), 'index.html'))) {
+    process.stderr.write('preview: the interface is not built (run npm run build:renderer first)\n');
+    process.exit(2);
+  }
   enableCompileCache(defaultCompileCacheDir());
   const [{ startRuntime }, { startPreviewServer }] = await Promise.all([import('../app/runtime.js'), import('./previewServer.js')]);
   const data = option(args, '--data');
