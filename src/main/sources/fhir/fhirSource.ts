@@ -28,6 +28,7 @@ import {
 import { fetchDocumentContent } from './documentContent';
 import { type MapContext, mapReadable, searchedResourceTypes, UNREADABLE } from './mappers';
 import { nonEmpty } from './mappers/common';
+import { createPartPool } from './sharedParts';
 import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
 export { bundleToSourceResult } from './bundleSource';
@@ -176,13 +177,15 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         },
       };
       let skipped = 0;
+      // Parts many items state alike (codes, details, units, texts) held once for the whole answer.
+      const share = createPartPool();
       const mapOne = (resource: Resource): ClinicalItem | undefined => {
         const mapped = mapReadable(resource, ctx);
         if (mapped === UNREADABLE) {
           skipped += 1;
           return undefined;
         }
-        return mapped && !pastRetention(mapped, config.documentRetention, now()) ? mapped : undefined;
+        return mapped && !pastRetention(mapped, config.documentRetention, now()) ? share(mapped) : undefined;
       };
 
       // Each page is mapped as it arrives and let go (ADR 0033): the parsed pages of the whole answer are
@@ -212,7 +215,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
             const mapped = mapReadable(resource, ctx);
             if (missed) out.push({ later: resource });
             else if (mapped === UNREADABLE) skipped += 1;
-            else if (mapped && !pastRetention(mapped, config.documentRetention, now())) out.push(mapped);
+            else if (mapped && !pastRetention(mapped, config.documentRetention, now())) out.push(share(mapped));
           }
         }),
       );
