@@ -177,6 +177,12 @@ export const sourceStatusSchema = z.object({
   notes: z.array(z.object({ code: z.enum(ERROR_CODES), count: z.number() })).optional(),
   /** Files (or messages) the source holds that are not complete yet and wait. */
   waiting: z.number().optional(),
+  /**
+   * Records of this answer that could not be read (a FHIR resource of the
+   * wrong shape), by code and how many: left out, the source's other records
+   * shown, and said in the source's status, never silently dropped.
+   */
+  skipped: z.object({ code: z.enum(ERROR_CODES), count: z.number() }).optional(),
 });
 
 /**

@@ -36,6 +36,12 @@ export interface SourceResult {
   subjects: SubjectIdentity[];
   items: ClinicalItem[];
   fetchedAt: string;
+  /**
+   * Records the answer held that could not be read (a FHIR resource of the
+   * wrong shape) and so are not among `items`: counted, by code, for the
+   * source's status. Never a record about another patient: that refuses the answer.
+   */
+  skipped?: { code: ErrorCode; count: number };
 }
 
 export interface SourceAdapter {

@@ -68,7 +68,16 @@ export async function askSource(source: SourceAdapter, query: PatientQuery, logg
     logger.info({ source: source.id, items: result.items.length, ms }, 'source answered');
     return {
       result,
-      status: { ...base, state: 'ok', fetchedAt: result.fetchedAt, itemCount: result.items.length, ms, ...healthOf(source) },
+      status: {
+        ...base,
+        state: 'ok',
+        fetchedAt: result.fetchedAt,
+        itemCount: result.items.length,
+        ms,
+        ...healthOf(source),
+        // Records the answer held that could not be read: said, with how many.
+        ...(result.skipped ? { skipped: result.skipped } : {}),
+      },
     };
   } catch (err) {
     const ms = Math.round(performance.now() - started);

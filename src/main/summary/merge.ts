@@ -156,7 +156,12 @@ function onlyFactKey(item: ClinicalItem): string | undefined {
   const prefix = item.section === 'medications' ? `${item.section}:${nationalListKey(item)}` : SECTION_PREFIX[item.section];
   const only = codes[0];
   const fact = only?.code && only.code.trim() !== '' ? prefixedCodeKey(prefix, only) : `${prefix}text:${normalizeText(item.text)}`;
-  return event ? `${fact}@${item.date ?? ''}` : fact;
+  return event ? at(fact, item.date) : fact;
+}
+
+/** `${fact}@${date}`: an event's fact at its time. */
+function at(fact: string, date: string | undefined): string {
+  return `${fact}@${date ?? ''}`;
 }
 
 const SECTION_PREFIX = Object.fromEntries(SECTION_KEYS.map((k) => [k, `${k}:`])) as Record<SectionKey, string>;
@@ -168,15 +173,15 @@ function factKeys(item: ClinicalItem): string[] {
     // No time: nothing says this is the same event as another one.
     return [`${item.section}:record:${item.provenance.sourceId}|${item.provenance.recordId}`];
   }
-  const when = event ? `@${item.date ?? ''}` : '';
+  const timed = (fact: string): string => (event ? at(fact, item.date) : fact);
   // A national list's record is another kind of fact than a care unit's: kept beside it, never merged into it.
   const prefix = `${item.section}:${nationalListKey(item)}`;
   // One code (the common case): one key, no intermediate arrays or closures.
   const only = item.codes.length === 1 ? (item.codes[0] as Coding) : undefined;
-  if (only?.code && only.code.trim() !== '') return [`${prefix}${codeKey(only)}${when}`];
+  if (only?.code && only.code.trim() !== '') return [timed(`${prefix}${codeKey(only)}`)];
   const codes = codeKeys(item.codes);
-  if (codes.length === 0) return [`${prefix}text:${normalizeText(item.text)}${when}`];
-  for (let k = 0; k < codes.length; k++) codes[k] = `${prefix}${codes[k] as string}${when}`;
+  if (codes.length === 0) return [timed(`${prefix}text:${normalizeText(item.text)}`)];
+  for (let k = 0; k < codes.length; k++) codes[k] = timed(`${prefix}${codes[k] as string}`);
   return codes;
 }
 

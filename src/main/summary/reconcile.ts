@@ -13,7 +13,6 @@
  *    information; resolved, refuted or inactive ones stay visible as inactive.
  *  - Problems: resolved, inactive or in remission are inactive.
  */
-import { groupBy } from '../../shared/groupBy';
 import type { ClinicalItem, Conflict, ItemGroup, MergedItem, SectionKey, Sections } from '../../shared/summary';
 
 export interface AnnotateOptions {
@@ -114,16 +113,14 @@ export function annotateItem(merged: MergedItem, items: ClinicalItem[], options:
   }
   if (merged.section === 'medications') {
     merged.group = medicationGroup(items, options);
-    const sources = new Set(items.map((i) => i.provenance.sourceId));
     const similar = merged.conflicts.some((c) => SIMILAR_FIELDS.has(c.field));
     const atc = atcCodes(merged.codes)[0];
     const named = merged.codes.find((c) => c.system === ATC && c.code?.toUpperCase() === atc);
     merged.reconciliation = {
-      class: sources.size < 2 ? 'single' : similar ? 'similar' : 'identical',
+      class: !severalSources(items) ? 'single' : similar ? 'similar' : 'identical',
       ...(atc ? { substance: named?.display ? `${atc} ${named.display}` : atc } : {}),
     };
-    const currentStrengths = new Set(items.filter(isCurrentMedication).map((i) => strengthOf(i.text)).filter((s) => s !== undefined));
-    if (merged.group === 'current' && currentStrengths.size > 1) merged.doubleMedication = true;
+    if (merged.group === 'current' && severalCurrentStrengths(items)) merged.doubleMedication = true;
     return;
   }
   if (merged.section === 'allergies') {
@@ -136,6 +133,26 @@ export function annotateItem(merged: MergedItem, items: ClinicalItem[], options:
   if (merged.section === 'problems') {
     if (items.every((i) => i.status !== undefined && INACTIVE_PROBLEM.has(i.status))) merged.group = 'inactive';
   }
+}
+
+/** Records from more than one source (a loop, no set or list per merged item: ADR 0033). */
+function severalSources(items: readonly ClinicalItem[]): boolean {
+  const first = items[0]?.provenance.sourceId;
+  for (let i = 1; i < items.length; i++) if ((items[i] as ClinicalItem).provenance.sourceId !== first) return true;
+  return false;
+}
+
+/** Two current records naming different strengths. */
+function severalCurrentStrengths(items: readonly ClinicalItem[]): boolean {
+  let one: string | undefined;
+  for (const item of items) {
+    if (!isCurrentMedication(item)) continue;
+    const strength = strengthOf(item.text);
+    if (strength === undefined) continue;
+    if (one === undefined) one = strength;
+    else if (strength !== one) return true;
+  }
+  return false;
 }
 
 function isNational(item: MergedItem | ClinicalItem): boolean {
@@ -222,27 +239,36 @@ export function reconcileNationalList(sections: Sections): void {
  */
 export function dropLoneSingles(sections: Sections): void {
   // A national list is not another care unit's list to compare with.
-  const careUnits = sections.medications.filter((m) => !isNational(m));
-  const sources = new Set(careUnits.flatMap((m) => m.sources.map((s) => s.sourceId)));
-  if (sources.size > 1) return;
-  for (const m of careUnits) if (m.reconciliation?.class === 'single') delete m.reconciliation;
+  let first: string | undefined;
+  for (const m of sections.medications) {
+    if (isNational(m)) continue;
+    for (const s of m.sources) {
+      if (first === undefined) first = s.sourceId;
+      else if (s.sourceId !== first) return;
+    }
+  }
+  for (const m of sections.medications) if (!isNational(m) && m.reconciliation?.class === 'single') delete m.reconciliation;
 }
 
 /** Two current medications of one risky therapeutic group (or one substance) are flagged together. */
 export function flagDoubleMedication(sections: Sections): void {
   // A national list's prescription or dispensing restates a therapy; it is not a second one.
-  const current = sections.medications.filter((m) => m.group === 'current' && !isNational(m));
-  const keyed = current.flatMap((item) => {
-    const keys = new Set<string>();
+  // Per substance or group key, its current medications (each once); loops, not a list of pairs (ADR 0033).
+  const byGroup = new Map<string, MergedItem[]>();
+  const add = (key: string, item: MergedItem): void => {
+    const list = byGroup.get(key);
+    if (!list) byGroup.set(key, [item]);
+    else if (list[list.length - 1] !== item) list.push(item);
+  };
+  for (const item of sections.medications) {
+    if (item.group !== 'current' || isNational(item)) continue;
     for (const code of atcCodes(item.codes)) {
-      keys.add(`substance:${code}`);
+      add(`substance:${code}`, item);
       for (const group of DUPLICATE_THERAPY_GROUPS) {
-        if (group.prefixes.some((p) => code.startsWith(p))) keys.add(`group:${group.name}`);
+        if (group.prefixes.some((p) => code.startsWith(p))) add(`group:${group.name}`, item);
       }
     }
-    return [...keys].map((key) => ({ key, item }));
-  });
-  const byGroup = new Map([...groupBy(keyed, (k) => k.key)].map(([key, list]) => [key, list.map((k) => k.item)]));
+  }
   for (const items of byGroup.values()) {
     if (items.length > 1) for (const item of items) item.doubleMedication = true;
   }

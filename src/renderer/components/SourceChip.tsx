@@ -65,6 +65,12 @@ export function SourceChip({ status, openedAt }: { status: SourceStatusView; ope
           {t('sources.note', { reason: error(note.code), count: note.count })}
         </span>
       ))}
+      {status.skipped !== undefined && status.skipped.count > 0 && (
+        // Records of the answer that could not be read: left out, and said with how many.
+        <span className="source-chip__note" data-testid="source-skipped" data-code={status.skipped.code} title={error(status.skipped.code)}>
+          {t('sources.skipped', { count: status.skipped.count })}
+        </span>
+      )}
       {status.waiting !== undefined && status.waiting > 0 && (
         <span className="source-chip__note" data-testid="source-waiting">
           {t('sources.waiting', { count: status.waiting })}

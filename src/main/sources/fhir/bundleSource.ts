@@ -15,7 +15,7 @@ import { CodedError } from '../../../shared/errors';
 import type { ClinicalItem } from '../../../shared/summary';
 import type { SourceResult, SubjectIdentity } from '../types';
 import { emptySectionItems } from './emptySections';
-import { type MapContext, mapFhirResource } from './mappers';
+import { isMappedResourceType, isShapeError, type MapContext, mapReadable, UNREADABLE } from './mappers';
 import { nonEmpty } from './mappers/common';
 import {
   addSubject,
@@ -118,21 +118,30 @@ export function bundleToSourceResult(bundle: Bundle, ctx: MapContext): SourceRes
     },
   };
   const items: ClinicalItem[] = [];
+  // A record of the wrong shape is counted and left out (the file's other records are shown); who it is
+  // about is still read, so one about anyone else refuses the file as before (ADR 0033).
+  let skipped = 0;
   for (const { resource, fullUrl } of entries) {
     // The Composition of a document organizes the other entries; what it adds is
     // which sections it states as empty, and why.
     if (resource.resourceType === 'Composition') {
-      items.push(...compositionItems(resource, mapCtx));
+      try {
+        items.push(...compositionItems(resource, mapCtx));
+      } catch (err) {
+        if (!isShapeError(err)) throw err;
+        skipped += 1;
+      }
       continue;
     }
-    const mapped = mapFhirResource(resource, mapCtx);
-    if (!mapped) continue;
+    if (!isMappedResourceType(resource.resourceType)) continue;
     const lookup = (reference: string): Patient | undefined => {
       const found = resolve(reference, fullUrl);
       return found?.resourceType === 'Patient' ? (found as Patient) : undefined;
     };
     for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
-    items.push(mapped);
+    const mapped = mapReadable(resource, mapCtx);
+    if (mapped === UNREADABLE) skipped += 1;
+    else if (mapped) items.push(mapped);
   }
-  return { subjects, items, fetchedAt: ctx.fetchedAt };
+  return { subjects, items, fetchedAt: ctx.fetchedAt, ...(skipped > 0 ? { skipped: { code: 'SOURCE_BAD_RESPONSE', count: skipped } } : {}) };
 }

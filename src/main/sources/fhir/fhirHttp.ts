@@ -27,6 +27,8 @@ export interface SearchPages {
   /** Entries the server added with search.mode 'include' (e.g. a Medication). */
   included: Resource[];
   pages: number;
+  /** Matches over every page (also when they were handed to an `onPage` and not kept). */
+  matched: number;
 }
 
 /** Turns anything thrown while talking to a source into a CodedError. */
@@ -137,18 +139,30 @@ export async function getResource<T extends Resource>(
 }
 
 /**
+ * One page's resources, handed over as the page arrives (searchAllPages with
+ * `onPage`): the caller maps them and lets the page go, so the pages of a
+ * search are never all held at once (ADR 0033).
+ */
+export type PageHandler = (matches: Resource[], included: Resource[]) => void;
+
+/**
  * Reads every page of a search, following `next` links. A next link to another
  * origin is refused: it would send our request (and the patient's id in it) to
- * a server nobody configured.
+ * a server nobody configured. With `onPage`, each page's resources go to it as
+ * the page arrives and the result holds none (only the counts); without, the
+ * result holds every page's.
  */
 export async function searchAllPages(
   http: FhirHttp,
   firstUrl: string,
   resourceType: string,
   signal: AbortSignal,
+  onPage?: PageHandler,
 ): Promise<SearchPages> {
   const origin = new URL(http.baseUrl).origin;
-  const result: SearchPages = { matches: [], included: [], pages: 0 };
+  const result: SearchPages = { matches: [], included: [], pages: 0, matched: 0 };
+  /** Entries over every page so far (the entry limit counts them all, handed over or held). */
+  let counted = 0;
   const seen = new Set<string>();
   let url: string | undefined = firstUrl;
   while (url) {
@@ -161,23 +175,28 @@ export async function searchAllPages(
     result.pages += 1;
     const maxEntries = http.maxEntries ?? DEFAULT_MAX_ENTRIES;
     const entries = Array.isArray(bundle.entry) ? bundle.entry : [];
-    if (result.matches.length + result.included.length + entries.length > maxEntries) {
+    if (counted + entries.length > maxEntries) {
       // Stopping quietly would present a partial record as complete.
       throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'entries', expected: maxEntries });
     }
+    const matches = onPage ? [] : result.matches;
+    const included = onPage ? [] : result.included;
     for (const entry of entries) {
       const resource = entry.resource;
       if (!isResource(resource)) continue;
       const mode = entry.search?.mode;
       if (mode === 'outcome' || resource.resourceType === 'OperationOutcome') continue;
       if (mode === 'include') {
-        result.included.push(resource);
+        included.push(resource);
       } else if (resource.resourceType === resourceType) {
-        result.matches.push(resource);
+        matches.push(resource);
       } else {
         throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'unexpected-entry' });
       }
     }
+    counted += matches.length + included.length;
+    result.matched += matches.length;
+    if (onPage) onPage(matches, included);
     const next = bundle.link?.find((l) => l.relation === 'next')?.url;
     if (!next) break;
     let nextUrl: URL;

@@ -20,12 +20,15 @@ import {
   type FhirHttp,
   mapWithLimit,
   networkCause,
+  type PageHandler,
   searchAllPages,
   type SearchPages,
   toSourceError,
 } from './fhirHttp';
 import { fetchDocumentContent } from './documentContent';
-import { type MapContext, mapFhirResource, searchedResourceTypes } from './mappers';
+import { type MapContext, mapReadable, searchedResourceTypes, UNREADABLE } from './mappers';
+import { nonEmpty } from './mappers/common';
+import { createPartPool } from './sharedParts';
 import { addSubject, normalizeAbsolute, onServer, patientToSubject, unverifiedSubjects } from './subjects';
 
 export { bundleToSourceResult } from './bundleSource';
@@ -98,14 +101,14 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
     const signal = AbortSignal.any([outer, local.signal]);
     const classify = (err: unknown): CodedError => toSourceError(err, outer);
 
-    const search = async (resourceType: string, params: string): Promise<SearchPages> => {
+    const search = async (resourceType: string, params: string, onPage?: PageHandler): Promise<SearchPages> => {
       const searchStarted = performance.now();
       try {
-        const pages = await searchAllPages(http, `${baseUrl}/${resourceType}?${params}`, resourceType, signal);
+        const pages = await searchAllPages(http, `${baseUrl}/${resourceType}?${params}`, resourceType, signal, onPage);
         log.debug({
           sourceId: config.id,
           resourceType,
-          count: pages.matches.length,
+          count: pages.matched,
           pages: pages.pages,
           ms: Math.round(performance.now() - searchStarted),
         });
@@ -138,13 +141,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         return { subjects: [], items: [], fetchedAt: now().toISOString() };
       }
 
-      const jobs = patients.flatMap((p) =>
-        searchedResourceTypes(config.role).map((type) => ({ patientId: p.id as string, type })),
-      );
-      const answers = await mapWithLimit(jobs, CONCURRENT_REQUESTS, (job) =>
-        search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`),
-      );
-
+      // Read before any search: a Patient of the wrong shape refuses the source at once.
+      const subjects: SubjectIdentity[] = matched.map((p) => patientToSubject(p, p.id));
       const fetchedAt = now().toISOString();
       // A reference names a found Patient only as `Patient/id` (read against
       // this server) or as this server's own absolute URL of it: another
@@ -154,12 +152,11 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         const local = onServer(reference, serverBase);
         return local ? foundPatients.get(local) : undefined;
       };
+      // `_include`d resources (a Medication...) from every answer, as they arrive; the first one of a
+      // Type/id is kept (one server: the same resource).
       const included = new Map<string, Resource>();
-      for (const answer of answers) {
-        for (const r of answer.included) {
-          if (r.id) included.set(`${r.resourceType}/${r.id}`, r);
-        }
-      }
+      /** Set when a reference found nothing while one resource was mapped: it may be in a page still to come. */
+      let missed = false;
       const unnamed = new Map<Resource, string>();
       const ctx: MapContext = {
         sourceId: config.id,
@@ -169,7 +166,9 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         ...(config.country ? { country: config.country } : {}),
         resolve: (reference) => {
           const local = onServer(reference, serverBase);
-          return local ? included.get(local) : undefined;
+          const found = local ? included.get(local) : undefined;
+          if (!found) missed = true;
+          return found;
         },
         // Servers assign ids; should one not, the item is still named by its place in the answer.
         fallbackId: (resource) => {
@@ -177,14 +176,60 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
           return unnamed.get(resource);
         },
       };
+      let skipped = 0;
+      // Parts many items state alike (codes, details, units, texts) held once for the whole answer.
+      const share = createPartPool();
+      const mapOne = (resource: Resource): ClinicalItem | undefined => {
+        const mapped = mapReadable(resource, ctx);
+        if (mapped === UNREADABLE) {
+          skipped += 1;
+          return undefined;
+        }
+        return mapped && !pastRetention(mapped, config.documentRetention, now()) ? share(mapped) : undefined;
+      };
 
-      const subjects: SubjectIdentity[] = matched.map((p) => patientToSubject(p, p.id));
+      // Each page is mapped as it arrives and let go (ADR 0033): the parsed pages of the whole answer are
+      // never held beside its items. Per search, in answer order, its items; a resource is kept to be mapped
+      // once every answer is in only when a reference of it found nothing yet (an `_include` of a later page
+      // or search may hold it), or when it has no id (numbered by its place in the whole answer, as before).
+      const jobs = patients.flatMap((p) =>
+        searchedResourceTypes(config.role).map((type) => ({ patientId: p.id as string, type })),
+      );
+      const slots: (ClinicalItem | { later: Resource })[][] = jobs.map(() => []);
+      const spoken: SubjectIdentity[][] = jobs.map(() => []);
+      await mapWithLimit(jobs.map((job, j) => ({ ...job, j })), CONCURRENT_REQUESTS, (job) =>
+        search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`, (matches, includes) => {
+          for (const r of includes) {
+            const key = r.id ? `${r.resourceType}/${r.id}` : undefined;
+            if (key && !included.has(key)) included.set(key, r);
+          }
+          const out = slots[job.j] as (ClinicalItem | { later: Resource })[];
+          for (const resource of matches) {
+            // Who it is about, read for every resource, an unreadable one too: data about anyone else refuses the answer.
+            for (const subject of unverifiedSubjects(resource, lookup)) (spoken[job.j] as SubjectIdentity[]).push(subject);
+            if (!nonEmpty(resource.id)) {
+              out.push({ later: resource });
+              continue;
+            }
+            missed = false;
+            const mapped = mapReadable(resource, ctx);
+            if (missed) out.push({ later: resource });
+            else if (mapped === UNREADABLE) skipped += 1;
+            else if (mapped && !pastRetention(mapped, config.documentRetention, now())) out.push(share(mapped));
+          }
+        }),
+      );
+
+      for (const list of spoken) for (const subject of list) addSubject(subjects, subject);
       const items: ClinicalItem[] = [];
-      for (const answer of answers) {
-        for (const resource of answer.matches) {
-          for (const subject of unverifiedSubjects(resource, lookup)) addSubject(subjects, subject);
-          const mapped = mapFhirResource(resource, ctx);
-          if (mapped && !pastRetention(mapped, config.documentRetention, now())) items.push(mapped);
+      for (const list of slots) {
+        for (const slot of list) {
+          if (!('later' in slot)) {
+            items.push(slot);
+            continue;
+          }
+          const mapped = mapOne(slot.later);
+          if (mapped) items.push(mapped);
         }
       }
       log.info({
@@ -192,9 +237,10 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         patientCount: patients.length,
         subjectCount: subjects.length,
         itemCount: items.length,
+        skipped,
         ms: Math.round(performance.now() - started),
       });
-      return { subjects, items, fetchedAt };
+      return { subjects, items, fetchedAt, ...(skipped > 0 ? { skipped: { code: 'SOURCE_BAD_RESPONSE', count: skipped } } : {}) };
     } catch (err) {
       local.abort();
       throw classify(err);

@@ -157,7 +157,11 @@ export function unverifiedSubjects(resource: Resource, lookup: PatientLookup): S
   let named: Patient | undefined;
   if (reference) {
     if (reference.startsWith('#')) {
-      const contained = (resource as { contained?: Resource[] }).contained?.find((r) => r.id === reference.slice(1));
+      // `contained` of the wrong shape holds no Patient we can read: the reference then names someone unknown.
+      const list = (resource as { contained?: unknown }).contained;
+      const contained = Array.isArray(list)
+        ? (list as unknown[]).find((r): r is Resource => typeof r === 'object' && r !== null && (r as Resource).id === reference.slice(1))
+        : undefined;
       if (contained?.resourceType === 'Patient') out.push(patientToSubject(contained, undefined));
       else out.push({ ref: reference, identifiers: [] });
     } else {

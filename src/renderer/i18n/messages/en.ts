@@ -155,6 +155,8 @@ export const en: Messages = {
     noCachedCopy: 'No saved copy',
     refreshing: 'Fetching…',
     note: '{{reason}} ({{count}})',
+    skipped_one: '{{count}} record could not be read and is not shown',
+    skipped_other: '{{count}} records could not be read and are not shown',
     waiting_one: '{{count}} file is waiting to be complete',
     waiting_other: '{{count}} files are waiting to be complete',
     refreshFailed: 'Refresh failed: {{reason}}',

@@ -155,6 +155,8 @@ export const fi: Messages = {
     noCachedCopy: 'Ei tallennettua kopiota',
     refreshing: 'Haetaan…',
     note: '{{reason}} ({{count}})',
+    skipped_one: '{{count}} tietuetta ei voitu lukea, eikä sitä näytetä',
+    skipped_other: '{{count}} tietuetta ei voitu lukea, eikä niitä näytetä',
     waiting_one: '{{count}} tiedosto odottaa valmistumista',
     waiting_other: '{{count}} tiedostoa odottaa valmistumista',
     refreshFailed: 'Päivitys epäonnistui: {{reason}}',

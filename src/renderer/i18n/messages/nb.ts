@@ -155,6 +155,8 @@ export const nb: Messages = {
     noCachedCopy: 'Ingen lagret kopi',
     refreshing: 'Henter…',
     note: '{{reason}} ({{count}})',
+    skipped_one: '{{count}} post kunne ikke leses og vises ikke',
+    skipped_other: '{{count}} poster kunne ikke leses og vises ikke',
     waiting_one: '{{count}} fil venter på å bli komplett',
     waiting_other: '{{count}} filer venter på å bli komplette',
     refreshFailed: 'Oppdatering mislyktes: {{reason}}',

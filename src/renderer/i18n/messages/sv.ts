@@ -160,6 +160,8 @@ export const sv = {
     noCachedCopy: 'Ingen sparad kopia',
     refreshing: 'Hämtar…',
     note: '{{reason}} ({{count}})',
+    skipped_one: '{{count}} post gick inte att läsa och visas inte',
+    skipped_other: '{{count}} poster gick inte att läsa och visas inte',
     waiting_one: '{{count}} fil väntar på att bli komplett',
     waiting_other: '{{count}} filer väntar på att bli kompletta',
     refreshFailed: 'Uppdatering misslyckades: {{reason}}',

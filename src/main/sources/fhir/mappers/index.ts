@@ -92,3 +92,26 @@ export function mapFhirResource(resource: Resource, ctx: MapContext): ClinicalIt
     throw new CodedError('SOURCE_BAD_RESPONSE', params);
   }
 }
+
+/** What mapReadable answers for a resource of the wrong shape: the caller counts it (SourceResult.skipped). */
+export const UNREADABLE = Symbol('unreadable');
+
+/**
+ * mapFhirResource, except that a resource of the wrong shape (the coded
+ * 'resource-shape' SOURCE_BAD_RESPONSE) is answered UNREADABLE for the caller
+ * to count, so the source's other records are still shown (ADR 0033). Any
+ * other error is thrown as it is. Who a resource is about is read apart
+ * (subjects.ts), before this, and a wrong-shaped Patient still refuses the source.
+ */
+export function mapReadable(resource: Resource, ctx: MapContext): ClinicalItem | null | typeof UNREADABLE {
+  try {
+    return mapFhirResource(resource, ctx);
+  } catch (err) {
+    if (isShapeError(err)) return UNREADABLE;
+    throw err;
+  }
+}
+
+export function isShapeError(err: unknown): boolean {
+  return err instanceof CodedError && err.code === 'SOURCE_BAD_RESPONSE' && err.params?.reason === 'resource-shape';
+}

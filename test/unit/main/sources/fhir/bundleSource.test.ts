@@ -268,3 +268,36 @@ describe('bundleToSourceResult: demographics against the personnummer', () => {
     expect(code({ birthDate: '1912', gender: 'unknown' })).toBeUndefined();
   });
 });
+
+describe('a Bundle entry of the wrong shape (ADR 0033)', () => {
+  const query: PatientQuery = { identifier: { ...TOLVAN } };
+  /** The IPS document with one more Observation whose status is an object, not a code, about `subject`. */
+  function withUnreadable(subject: Reference): Bundle {
+    const bundle = loadFhirFixture<Bundle>('bundle-ips-document.json');
+    bundle.entry?.push({
+      fullUrl: 'urn:uuid:0b1e4d7a-0000-4000-8000-0000000000fe',
+      resource: { ...loadFhirFixture('observation-hba1c.json'), id: 'obs-bad', status: { code: 'final' }, subject } as unknown as Patient,
+    });
+    return bundle;
+  }
+  const patientUrl = (): string => {
+    const bundle = loadFhirFixture<Bundle>('bundle-ips-document.json');
+    return bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.fullUrl as string;
+  };
+
+  it('is counted and left out; the other entries are read', () => {
+    const result = guardIdentity(bundleToSourceResult(withUnreadable({ reference: patientUrl() }), ctx), query);
+    expect(result.skipped).toEqual({ code: 'SOURCE_BAD_RESPONSE', count: 1 });
+    expect(result.items.map((i) => i.provenance.recordId).sort()).toEqual([
+      'AllergyIntolerance/alg-ups-1',
+      'Condition/cond-ups-1',
+      'MedicationStatement/ms-ups-1',
+    ]);
+  });
+
+  it('about a patient not in the file still refuses it', () => {
+    const result = bundleToSourceResult(withUnreadable({ reference: 'Patient/someone-else' }), ctx);
+    expect(result.subjects).toContainEqual({ ref: 'Patient/someone-else', identifiers: [] });
+    expect(() => guardIdentity(result, query)).toThrow(expect.objectContaining({ code: 'PATIENT_MISMATCH' }));
+  });
+});
