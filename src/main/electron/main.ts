@@ -10,6 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Web
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dispatch, materializeResult } from '../bridge/dispatch';
+import { deliveryOf } from '../bridge/summaryParts';
 import { resolveConfigPath } from '../app/config';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 import { mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
@@ -124,9 +125,11 @@ async function main(): Promise<void> {
   });
   const handlers = runtime.services.handlers;
   // Pushed events (the fresh summary after a cached one) go to our own page only.
+  // A large summary update goes in two parts, part 1 first (ADR 0032), as the preview's event stream sends it.
   runtime.services.events.subscribe((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {
-      if (isOurPage(win.webContents.getURL())) win.webContents.send(EVENT_CHANNEL, event, payload);
+      if (!isOurPage(win.webContents.getURL())) continue;
+      for (const part of deliveryOf(event, payload)) win.webContents.send(EVENT_CHANNEL, part.event, part.payload);
     }
   });
   ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {

@@ -14,6 +14,7 @@ import { CONTENT_SECURITY_POLICY, mimeTypeOf, resolveRendererFile } from '../bri
 import { createLogger } from '../platform/logger';
 import { asciiJsonChunks } from '../cache/asciiJson';
 import { encodeResult } from '../bridge/resultJson';
+import { deliveryOf } from '../bridge/summaryParts';
 
 const log = createLogger('preview');
 
@@ -173,7 +174,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === '/api/events') {
-      streamEvents(req, res);
+      streamEvents(req, res, url.searchParams.get('parts') === '1');
       return;
     }
     const invoke = /^\/api\/invoke\/([A-Za-z0-9._-]+)$/.exec(url.pathname);
@@ -207,9 +208,12 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
 
   /**
    * Server-Sent Events, read by the renderer with fetch() so the token travels
-   * in the Authorization header like every invoke, never in a URL.
+   * in the Authorization header like every invoke, never in a URL. A client
+   * asking `?parts=1` (the renderer) receives a large summary update in two
+   * parts, part 1 then part 2 (bridge/summaryParts.ts, ADR 0032), each made
+   * once for all such clients.
    */
-  function streamEvents(req: IncomingMessage, res: ServerResponse): void {
+  function streamEvents(req: IncomingMessage, res: ServerResponse, inParts: boolean): void {
     if (!apiRequestAllowed(req, res, 'GET')) return;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -235,7 +239,12 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     send(CONNECTED);
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
-        send(eventBytes(event, payload));
+        if (!inParts) {
+          send(eventBytes(event, payload));
+          return;
+        }
+        // Part 1 is on the socket before part 2 is serialized.
+        for (const part of deliveryOf(event, payload)) send(eventBytes(part.event, part.payload));
       }) ?? (() => undefined);
     // Comments keep proxies and idle timeouts from closing a quiet stream.
     const heartbeat = setInterval(() => send(PING), HEARTBEAT_MS);
