@@ -144,7 +144,8 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     const token = options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    const response = await doFetch(`${options.origin}/api/events`, { headers, credentials: 'omit', cache: 'no-store' });
+    // parts=1: a large summary update comes as part 1, then part 2 (ADR 0032); the store ties them together.
+    const response = await doFetch(`${options.origin}/api/events?parts=1`, { headers, credentials: 'omit', cache: 'no-store' });
     if (!response.ok || !response.body) throw new Error(`events ${response.status}`);
     const reader = response.body.getReader();
     const decoder = new TextDecoder();

@@ -62,7 +62,9 @@ function checkedInSteps(name: string, raw: unknown): Summary | undefined {
 export function checkResult(command: CommandName, raw: unknown): Result<unknown> {
   if (!isRecord(raw) || typeof raw.ok !== 'boolean') return fail('INTERNAL', { command, reason: 'shape' });
   if (raw.ok) {
-    const partial = SUMMARY_ANSWERS.has(command) ? checkedInSteps(`samsyn.validate ${command}`, raw.value) : undefined;
+    // Part 1 of an answer in two parts (ADR 0032) is small: checked whole, its `parts` kept.
+    const inParts = isRecord(raw.value) && 'parts' in raw.value;
+    const partial = SUMMARY_ANSWERS.has(command) && !inParts ? checkedInSteps(`samsyn.validate ${command}`, raw.value) : undefined;
     if (partial) return { ok: true, value: partial };
     const schema = samsynApi[command].response as z.ZodType;
     const parsed = schema.safeParse(raw.value);
@@ -101,7 +103,8 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
       return transport.on(event, (payload) => {
         const parsed = timed(`samsyn.validate ${event}`, () => {
           // A whole summary pushed: a large one is checked in two steps, like an answer.
-          const partial = event === 'summary.updated' && isRecord(payload) && 'summary' in payload ? checkedInSteps(`samsyn.validate ${event}`, payload.summary) : undefined;
+          const whole = event === 'summary.updated' && isRecord(payload) && isRecord(payload.summary) && !('parts' in payload.summary);
+          const partial = whole ? checkedInSteps(`samsyn.validate ${event}`, payload.summary) : undefined;
           return partial ? { success: true as const, data: { summary: partial } } : schema.safeParse(payload);
         });
         if (parsed.success) listener(parsed.data);

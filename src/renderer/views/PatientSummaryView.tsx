@@ -117,6 +117,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   // A large summary checked in two steps: the panels of sections not checked yet wait (patientSlice pendingSections).
   const pending = useSamsyn((s) => s.pendingSections);
   const ready = pending ? shown.filter((config) => !pending.includes(config.key)) : shown;
+  const waitingPanels = shown.length - ready.length;
   const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
   const printOut = (output?: 'paper' | 'pdf') => {
     void print(output).then((problem) => {
@@ -221,6 +222,12 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
+          {waitingPanels > 0 && (
+            // Sections still on their way (or being checked): said, never left looking complete (ADR 0032).
+            <p className="notice" role="status" data-testid="sections-loading">
+              {t('sections.stillLoading', { count: waitingPanels })}
+            </p>
+          )}
           {ready.slice(0, paintedCount).map((config) => (
             <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}
