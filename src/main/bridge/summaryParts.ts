@@ -143,7 +143,7 @@ export function scanSections(bytes: Buffer): Map<string, SectionRange> | undefin
     if (bytes[i] !== QUOTE) return undefined;
     const keyEnd = stringEnd(bytes, i);
     if (keyEnd < 0) return undefined;
-    const key = bytes.toString('latin1', i + 1, keyEnd);
+    const key = JSON.parse(bytes.toString('latin1', i, keyEnd + 1)) as string;
     i = keyEnd + 1;
     skip();
     if (bytes[i] !== 0x3a) return undefined;
