@@ -533,9 +533,11 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date, option
       if (!selected || !isForSelected(selected, { patient: { identifier: rest.patient }, sections: {} } as unknown as SummaryView)) return;
       if (held && held.awaited.parts.id === rest.id) {
         const kept = held;
-        held = null;
         const joined = joinRest(kept.awaited, rest);
-        if (joined === 'mismatch' || joined === 'malformed') return;
+        if (joined === 'mismatch') return;
+        // Malformed: dropped, as a malformed whole update is; the complete summary shown stays.
+        held = null;
+        if (joined === 'malformed') return;
         const { parts: _parts, ...head } = kept.summary as SummaryView & { parts?: SummaryParts };
         get().receiveSummary({ ...head, sections: joined });
         return;
