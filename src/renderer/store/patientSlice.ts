@@ -272,7 +272,7 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date, option
   /** Parts 2 that came before their part 1 was shown, the newest few. */
   let rests = new Map<string, SummaryRest>();
   /** Resolved whenever nothing is awaited any more (a print waits for it). */
-  let settledWaiters: Array<() => void> = [];
+  const settledWaiters: Array<() => void> = [];
   /** Part 1s that answered summary.open: their part 2 is asked for (events bring theirs). */
   const answeredParts = new WeakSet<object>();
   const stopWaiting = () => {
