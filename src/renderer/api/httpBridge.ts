@@ -87,6 +87,12 @@ export function createEventStreamReader(): { push(chunk: string): StreamEvent[] 
 
 const defaultDelay = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
 
+/** After the frame in progress is painted (a frame callback, then a timer); a timer where there are no frames. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 /**
  * The browser preview's transport: the same command map over HTTP. It returns
  * the raw Result JSON; checking it against the contract is withValidation's job.
@@ -129,6 +135,12 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
   let streaming = false;
 
   function deliver(event: StreamEvent): void {
+    // Part 2 of a summary in two parts (megabytes) follows its part 1 closely: parsed after part 1 is painted (ADR 0032).
+    if (event.event === 'summary.rest') afterNextPaint(() => deliverNow(event));
+    else deliverNow(event);
+  }
+
+  function deliverNow(event: StreamEvent): void {
     const set = listeners.get(event.event);
     if (!set || set.size === 0) return;
     let payload: unknown;

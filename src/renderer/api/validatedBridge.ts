@@ -38,6 +38,12 @@ function timed<T>(name: string, check: () => T): T {
   return result;
 }
 
+/** After the frame in progress is painted (a frame callback, then a timer); a timer where there are no frames. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 /** Commands that answer a summary: a large one is checked in two steps (splitCheck.ts). */
 const SUMMARY_ANSWERS: ReadonlySet<CommandName> = new Set<CommandName>(['summary.open', 'summary.reveal']);
 
@@ -100,7 +106,9 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
     on: (event, listener) => {
       if (!isEventName(event)) return () => undefined;
       const schema = samsynEvents[event] as z.ZodType;
-      return transport.on(event, (payload) => {
+      // Part 2 of a summary in two parts: checked after the frame in progress is painted, never before part 1's paint (ADR 0032).
+      const when = event === 'summary.rest' ? afterNextPaint : (task: () => void) => task();
+      return transport.on(event, (payload) => when(() => {
         const parsed = timed(`samsyn.validate ${event}`, () => {
           // A whole summary pushed: a large one is checked in two steps, like an answer.
           const whole = event === 'summary.updated' && isRecord(payload) && isRecord(payload.summary) && !('parts' in payload.summary);
@@ -108,7 +116,7 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
           return partial ? { success: true as const, data: { summary: partial } } : schema.safeParse(payload);
         });
         if (parsed.success) listener(parsed.data);
-      });
+      }));
     },
   };
 }
