@@ -312,7 +312,11 @@ async function main(): Promise<void> {
       const fastest = Math.min(...(first?.sources ?? []).filter((s) => s.state === 'ok' && s.itemCount > 0).map((s) => s.ms ?? Infinity));
       if (!arrived || !Number.isFinite(fastest)) throw new Error('no live update with items before the first paint');
       const render = l.t1 - arrived.start;
-      if (l.measures.some((m) => m.name === 'samsyn.validate summary.rest' && m.start < l.t1)) restBeforePaint++;
+      if (l.measures.some((m) => m.name === 'samsyn.validate summary.rest' && m.start >= l.t0 && m.start < l.t1)) restBeforePaint++;
+      if (process.env.PAINT_TRACE) {
+        const at = l.measures.filter((m) => m.start >= l.t0).map((m) => `${m.name.replace('samsyn.', '')}@${(m.start - l.t0).toFixed(0)}+${m.duration.toFixed(0)}`);
+        out(`    live open: paint @${l.ms.toFixed(0)}; ${at.join(', ')}`);
+      }
       const emitted = liveEmittedAt[liveUpdates.indexOf(first as Summary)] ?? NaN;
       liveMainExtra.push(emitted - (pageOrigin + l.t0) - fastest);
       liveToPage.push(pageOrigin + arrived.start - emitted);
