@@ -61,20 +61,26 @@ const FIRST_SCREENFUL = FIRST_PANELS;
 /** A summary this small renders whole at once: deferring would only add a frame. */
 const SMALL_SUMMARY_ITEMS = 200;
 
-function usePanelsShown(total: number, printing: boolean, small: boolean): number {
-  const [all, setAll] = useState(small);
+/**
+ * How many panels to paint. `phase` names what is shown: when it changes (the
+ * sections still on their way arrive, ADR 0032), the first panels stay and the
+ * others follow again as a transition, not as one long task.
+ */
+function usePanelsShown(total: number, printing: boolean, small: boolean, phase: string): number {
+  const [allFor, setAllFor] = useState<string | null>(small ? phase : null);
+  const all = allFor === phase;
   useEffect(() => {
     if (all) return;
     // After the frame that paints the first panels: a frame callback runs just before that paint, its timer after it.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+      timer = setTimeout(() => startTransition(() => setAllFor(phase)), 0);
     });
     return () => {
       cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [all]);
+  }, [all, phase]);
   return all || printing || small ? total : Math.min(total, FIRST_SCREENFUL);
 }
 
@@ -125,7 +131,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
     });
   };
   const itemCount = shown.reduce((n, config) => n + summary.sections[config.key].length, 0);
-  const paintedCount = usePanelsShown(ready.length, printing, !pending && itemCount <= SMALL_SUMMARY_ITEMS);
+  const paintedCount = usePanelsShown(ready.length, printing, !pending && itemCount <= SMALL_SUMMARY_ITEMS, pending ? 'pending' : 'complete');
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
