@@ -7,6 +7,10 @@ import { z } from 'zod';
 import type { AppError, ErrorCode, Result } from './errors';
 import { accessPurposeSchema, sessionViewSchema } from './session';
 import { cacheNoticeSchema, summarySchema } from './summary';
+import { summaryPartsSchema, summaryRestSchema } from './summaryParts';
+
+/** A summary as delivered: whole, or its part 1 (`parts` says what part 2 brings; shared/summaryParts.ts, ADR 0032). */
+export const deliveredSummarySchema = summarySchema.extend({ parts: summaryPartsSchema.optional() });
 
 /** Counts only: the settings view and `samsyn cache verify` never see patient data. */
 export const cacheStatusSchema = cacheNoticeSchema.extend({
@@ -38,8 +42,10 @@ export const samsynApi = {
       reason: z.string().max(500).optional(),
       /** The patient consents to this care unit seeing their records from other providers. */
       consent: z.boolean().optional(),
+      /** The renderer takes a large summary in two parts: part 1 answers, part 2 through summary.rest (ADR 0032). */
+      parts: z.boolean().optional(),
     }),
-    response: summarySchema,
+    response: deliveredSummarySchema,
   },
   /** Opens a source's sealed information for the patient, on a stated basis and reason (logged). */
   'summary.reveal': {
@@ -97,6 +103,11 @@ export const samsynApi = {
       cachedAt: z.string().optional(),
     }),
   },
+  /** Part 2 of a summary.open answered in two parts (`parts.id`): once, to the session and user it was answered to (ADR 0032). */
+  'summary.rest': {
+    request: z.object({ patient: z.string().min(1).max(300), id: z.string().min(16).max(64) }),
+    response: summaryRestSchema,
+  },
 } as const;
 
 /**
@@ -123,7 +134,7 @@ export const unchangedSummarySchema = summarySchema.omit({ sections: true }).ext
  * is newer than what is shown.
  */
 export const samsynEvents = {
-  'summary.updated': z.union([z.object({ summary: summarySchema }), z.object({ unchanged: unchangedSummarySchema })]),
+  'summary.updated': z.union([z.object({ summary: deliveredSummarySchema }), z.object({ unchanged: unchangedSummarySchema })]),
   /** Signed in, out, switched or locked: the renderer clears every patient view on any change of user or lock. */
   'session.changed': z.object({ session: sessionViewSchema }),
   /**
@@ -132,6 +143,8 @@ export const samsynEvents = {
    * included. Sent only to a signed-in, unlocked session; held until then.
    */
   'launch.patient': z.object({ patient: z.string().min(1).max(300) }),
+  /** Part 2 of a pushed update sent in two parts, right after its part 1 (ADR 0032). */
+  'summary.rest': summaryRestSchema,
 } as const;
 
 export type SamsynApi = typeof samsynApi;

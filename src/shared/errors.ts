@@ -98,6 +98,8 @@ export const ERROR_CODES = [
   'FILE_TOO_LARGE',
   'FILE_NOT_UTF8',
   'SOURCE_RESPONSE_TOO_LARGE',
+  // a summary delivered in two parts (ADR 0032): its second part did not come, or is no longer kept
+  'SUMMARY_PART_MISSING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

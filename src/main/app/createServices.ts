@@ -12,6 +12,7 @@ import { createIdentityProvider, idleLockSeconds } from '../auth/identitySetting
 import { createSessionManager, type SessionManager, type Timers } from '../auth/sessionManager';
 import { createEventHub, type EventHub } from '../bridge/eventHub';
 import { createUnchangedTracker } from '../bridge/unchangedSections';
+import { createPartStore, splitAnswer } from '../bridge/summaryParts';
 import type { AnswerHandlers } from '../bridge/dispatch';
 import { cacheStatus, clearCache } from '../cache/cacheHandlers';
 import type { CachedDocument } from '../cache/cacheStore';
@@ -191,6 +192,10 @@ export function createServices(deps: {
   };
   const unchanged = createUnchangedTracker();
   session.onChange(() => unchanged.clear());
+  // Part 2 of answers given in two parts (ADR 0032): kept per viewer, once, forgotten on any session change.
+  const parts = createPartStore(() => deps.clock.now().getTime());
+  session.onChange(() => parts.clear());
+  const viewerKey = (generation: number, userId: string, id: { system?: string; value: string }) => `${generation}|${userId}|${patientKey(id)}`;
   const summary = createSummaryService({
     sources,
     clock: deps.clock,
@@ -219,7 +224,7 @@ export function createServices(deps: {
         transport: deps.transport,
         sources: sources.map((s) => ({ id: s.id, name: s.name, kind: s.kind })),
       }),
-    'summary.open': async ({ patient, purpose, reason, consent }) => {
+    'summary.open': async ({ patient, purpose, reason, consent, parts: inParts }) => {
       const asked = patientRequest(patient);
       if (!asked.ok) return asked;
       const { signedIn, parsed } = asked.value;
@@ -232,7 +237,12 @@ export function createServices(deps: {
       if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
       const view = access.viewAnswer(answer, signedIn.user);
       if (view) unchanged.answered({ generation: signedIn.generation, userId: signedIn.user.userId, patientKey: patientKey(parsed.value.identifier) }, view);
-      return view ? ok(view) : fail('ROLE_UNKNOWN');
+      if (!view) return fail('ROLE_UNKNOWN');
+      // A large summary in two parts when the renderer takes them: part 2 waits here for summary.rest.
+      const split = inParts ? splitAnswer(view) : undefined;
+      if (!split) return ok(view);
+      parts.put(viewerKey(signedIn.generation, signedIn.user.userId, parsed.value.identifier), split.id, split.rest);
+      return ok(split.part1);
     },
     'summary.reveal': async ({ patient, sourceId, basis, reason }) => {
       const asked = patientRequest(patient);
@@ -247,6 +257,14 @@ export function createServices(deps: {
       if (session.generation() !== signedIn.generation) return fail('SESSION_CHANGED');
       const view = access.viewAnswer(answer, signedIn.user);
       return view ? ok(view) : fail('ROLE_UNKNOWN');
+    },
+    'summary.rest': async ({ patient, id }) => {
+      const asked = patientRequest(patient);
+      if (!asked.ok) return asked;
+      const { signedIn, parsed } = asked.value;
+      // Only to the session generation, user and patient it was answered to, once.
+      const rest = parts.take(viewerKey(signedIn.generation, signedIn.user.userId, parsed.value.identifier), id);
+      return rest ? ok(rest) : fail('SUMMARY_PART_MISSING');
     },
     'summary.print': async ({ patient, output }) => {
       const asked = patientRequest(patient);

@@ -7,13 +7,17 @@ import type { z } from 'zod';
 import { isCommandName, samsynApi, type CommandName, type ResponseOf, type SamsynApi } from '../../shared/api';
 import { CodedError, fail, type Result } from '../../shared/errors';
 import type { Summary } from '../../shared/summary';
+import type { SummaryRest } from '../../shared/summaryParts';
 import { createLogger } from '../platform/logger';
-import { isPreserialized, materializeSummary, type SummaryAnswer } from '../summary/summaryAnswer';
+import { isPreserialized, materializeSummary, type PreserializedSummary, type SummaryAnswer } from '../summary/summaryAnswer';
 
 const log = createLogger('bridge.dispatch');
 
-/** What a handler may answer: a summary may come as a pre-serialized envelope (summaryAnswer.ts). */
-export type Answer<T> = T extends Summary ? SummaryAnswer : T;
+/**
+ * What a handler may answer: a summary may come as a pre-serialized envelope
+ * (summaryAnswer.ts), and so may part 2 of one (its sections spliced, ADR 0032).
+ */
+export type Answer<T> = T extends Summary ? SummaryAnswer : T extends SummaryRest ? SummaryRest | PreserializedSummary : T;
 
 /** Service-side handlers: one function per command, returning results, not throws. */
 export type AnswerHandlers = {

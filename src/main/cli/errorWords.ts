@@ -169,6 +169,7 @@ const WORDS: Record<CliCode, Words> = {
   FILE_TOO_LARGE: (p, w) => `${w || 'the file'} is over the ${limitWords(p)} and was not read`,
   FILE_NOT_UTF8: (p, w) => `${w || 'the file'} is not valid UTF-8${num(p.position) ? ` (at byte ${num(p.position)})` : ''}`,
   SOURCE_RESPONSE_TOO_LARGE: (p, w) => `${w || 'the source'} answered with more than the ${limitWords(p)}`,
+  SUMMARY_PART_MISSING: () => 'the second part of a summary did not arrive',
 };
 
 /** The limit a *_TOO_LARGE error names, in words: `limit of 50 MiB` style, from {limit, expected}. */

@@ -10,6 +10,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type Web
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dispatch, materializeResult } from '../bridge/dispatch';
+import { deliveryOf } from '../bridge/summaryParts';
 import { resolveConfigPath } from '../app/config';
 import { defaultConfigPath, rendererDir } from '../platform/paths';
 import { mimeTypeOf, resolveRendererFile } from '../bridge/rendererFiles';
@@ -124,10 +125,14 @@ async function main(): Promise<void> {
   });
   const handlers = runtime.services.handlers;
   // Pushed events (the fresh summary after a cached one) go to our own page only.
+  // A large summary update goes in two parts, part 1 first and part 2 in the next turn (ADR 0032), as the preview's event stream sends it.
   runtime.services.events.subscribe((event, payload) => {
-    for (const win of BrowserWindow.getAllWindows()) {
-      if (isOurPage(win.webContents.getURL())) win.webContents.send(EVENT_CHANNEL, event, payload);
-    }
+    const sendToPages = (part: { event: string; payload: object }) => {
+      for (const win of BrowserWindow.getAllWindows()) {
+        if (isOurPage(win.webContents.getURL())) win.webContents.send(EVENT_CHANNEL, part.event, part.payload);
+      }
+    };
+    deliveryOf(event, payload).forEach((part, n) => (n === 0 ? sendToPages(part) : setImmediate(() => sendToPages(part))));
   });
   ipcMain.handle(INVOKE_CHANNEL, async (event, command: unknown, request: unknown) => {
     // Only our own page may call the services.

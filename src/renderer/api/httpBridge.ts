@@ -87,6 +87,12 @@ export function createEventStreamReader(): { push(chunk: string): StreamEvent[] 
 
 const defaultDelay = (attempt: number) => Math.min(15_000, 500 * 2 ** Math.min(attempt, 5));
 
+/** After the frame in progress is painted (a frame callback, then a timer); a timer where there are no frames. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 /**
  * The browser preview's transport: the same command map over HTTP. It returns
  * the raw Result JSON; checking it against the contract is withValidation's job.
@@ -129,6 +135,12 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
   let streaming = false;
 
   function deliver(event: StreamEvent): void {
+    // Part 2 of a summary in two parts (megabytes) follows its part 1 closely: parsed after part 1 is painted (ADR 0032).
+    if (event.event === 'summary.rest') afterNextPaint(() => deliverNow(event));
+    else deliverNow(event);
+  }
+
+  function deliverNow(event: StreamEvent): void {
     const set = listeners.get(event.event);
     if (!set || set.size === 0) return;
     let payload: unknown;
@@ -144,7 +156,8 @@ export function createHttpBridge(options: HttpBridgeOptions): SamsynBridge {
     const headers: Record<string, string> = { Accept: 'text/event-stream' };
     const token = options.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    const response = await doFetch(`${options.origin}/api/events`, { headers, credentials: 'omit', cache: 'no-store' });
+    // parts=1: a large summary update comes as part 1, then part 2 (ADR 0032); the store ties them together.
+    const response = await doFetch(`${options.origin}/api/events?parts=1`, { headers, credentials: 'omit', cache: 'no-store' });
     if (!response.ok || !response.body) throw new Error(`events ${response.status}`);
     const reader = response.body.getReader();
     const decoder = new TextDecoder();

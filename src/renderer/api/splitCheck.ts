@@ -10,12 +10,10 @@
 import type { z } from 'zod';
 import { SECTION_KEYS, type SectionKey } from '../../shared/sections';
 import { summarySchema, sectionsSchema, type Sections, type Summary } from '../../shared/summary';
+import { firstPanelKeys, SPLIT_ABOVE_ITEMS } from '../../shared/summaryParts';
 
-/** The panels painted with the header, in the role's order (PatientSummaryView paints these first). */
-export const FIRST_PANELS = 3;
-
-/** A summary with at most this many items in the sections after the first panels is checked whole, at once. */
-export const SPLIT_ABOVE_ITEMS = 200;
+// The first panels and the threshold are those main splits a delivery by (shared/summaryParts.ts, ADR 0032).
+export { FIRST_PANELS, SPLIT_ABOVE_ITEMS, firstPanelKeys } from '../../shared/summaryParts';
 
 const headSchema = summarySchema.omit({ sections: true });
 
@@ -45,10 +43,6 @@ export interface SplitChecked {
   rest: RestCheck;
 }
 
-/** The first panels' keys: the role's order (summary.view), else IPS order. */
-export function firstPanelKeys(head: { view?: { sections: readonly SectionKey[] } | undefined }): SectionKey[] {
-  return (head.view?.sections ?? SECTION_KEYS).slice(0, FIRST_PANELS);
-}
 
 /**
  * Checks a summary as two steps when it is large, else undefined (the caller

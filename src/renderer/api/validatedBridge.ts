@@ -38,6 +38,12 @@ function timed<T>(name: string, check: () => T): T {
   return result;
 }
 
+/** After the frame in progress is painted (a frame callback, then a timer); a timer where there are no frames. */
+function afterNextPaint(task: () => void): void {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => setTimeout(task, 0));
+  else setTimeout(task, 0);
+}
+
 /** Commands that answer a summary: a large one is checked in two steps (splitCheck.ts). */
 const SUMMARY_ANSWERS: ReadonlySet<CommandName> = new Set<CommandName>(['summary.open', 'summary.reveal']);
 
@@ -62,7 +68,9 @@ function checkedInSteps(name: string, raw: unknown): Summary | undefined {
 export function checkResult(command: CommandName, raw: unknown): Result<unknown> {
   if (!isRecord(raw) || typeof raw.ok !== 'boolean') return fail('INTERNAL', { command, reason: 'shape' });
   if (raw.ok) {
-    const partial = SUMMARY_ANSWERS.has(command) ? checkedInSteps(`samsyn.validate ${command}`, raw.value) : undefined;
+    // Part 1 of an answer in two parts (ADR 0032) is small: checked whole, its `parts` kept.
+    const inParts = isRecord(raw.value) && 'parts' in raw.value;
+    const partial = SUMMARY_ANSWERS.has(command) && !inParts ? checkedInSteps(`samsyn.validate ${command}`, raw.value) : undefined;
     if (partial) return { ok: true, value: partial };
     const schema = samsynApi[command].response as z.ZodType;
     const parsed = schema.safeParse(raw.value);
@@ -98,14 +106,17 @@ export function withValidation(transport: SamsynBridge): SamsynBridge {
     on: (event, listener) => {
       if (!isEventName(event)) return () => undefined;
       const schema = samsynEvents[event] as z.ZodType;
-      return transport.on(event, (payload) => {
+      // Part 2 of a summary in two parts: checked after the frame in progress is painted, never before part 1's paint (ADR 0032).
+      const when = event === 'summary.rest' ? afterNextPaint : (task: () => void) => task();
+      return transport.on(event, (payload) => when(() => {
         const parsed = timed(`samsyn.validate ${event}`, () => {
           // A whole summary pushed: a large one is checked in two steps, like an answer.
-          const partial = event === 'summary.updated' && isRecord(payload) && 'summary' in payload ? checkedInSteps(`samsyn.validate ${event}`, payload.summary) : undefined;
+          const whole = event === 'summary.updated' && isRecord(payload) && isRecord(payload.summary) && !('parts' in payload.summary);
+          const partial = whole ? checkedInSteps(`samsyn.validate ${event}`, payload.summary) : undefined;
           return partial ? { success: true as const, data: { summary: partial } } : schema.safeParse(payload);
         });
         if (parsed.success) listener(parsed.data);
-      });
+      }));
     },
   };
 }

@@ -9,6 +9,7 @@ import { formatNationalId, parsePatientInput, sameIdentifier } from '../../share
 import type { NationalId } from '../../shared/identity/types';
 import type { SectionKey } from '../../shared/sections';
 import type { Identifier } from '../../shared/summary';
+import type { SummaryParts, SummaryRest } from '../../shared/summaryParts';
 import { deferredRest } from '../api/splitCheck';
 import type { SummaryView } from '../model/types';
 import { safeInvoke } from './safeInvoke';
@@ -90,6 +91,12 @@ export interface PatientSlice {
    * `sameSince` in the same open, for the same patient, and it is newer.
    */
   receiveUnchanged(update: UnchangedUpdate): void;
+  /**
+   * Part 2 of a summary delivered in two parts (ADR 0032), pushed right after
+   * its part 1: applied only to the part 1 with the same id, open, seq and
+   * patient, after that part is painted; anything else is dropped.
+   */
+  receiveRest(rest: SummaryRest): void;
   /** See receiveUnchanged; null whenever the sections shown came whole. */
   provenanceFreshness: ProvenanceFreshness | null;
   /**
@@ -102,6 +109,49 @@ export interface PatientSlice {
   pendingSections: SectionKey[] | null;
   /** Sign-out, switch of user, lock: the patient leaves the screen and any answer on its way is ignored. */
   clearPatient(): void;
+}
+
+/** How long part 2 of a summary in two parts may take before its panels give way to the coded error (SUMMARY_PART_MISSING). */
+export const PART_WAIT_MS = 30_000;
+
+/** A part 1 on screen or held back, waiting for its part 2. */
+interface AwaitedRest {
+  /** The shown (or held) part 1's sections: part 2 joins them only while they are the ones shown. */
+  sections: SummaryView['sections'];
+  parts: SummaryParts;
+  openId: string | undefined;
+  seq: number | undefined;
+  patient: Identifier;
+}
+
+/** Part 1 of a summary in two parts: what its part 2 must match. */
+function awaitedOf(summary: SummaryView & { parts?: SummaryParts }): AwaitedRest | undefined {
+  if (!summary.parts) return undefined;
+  return { sections: summary.sections, parts: summary.parts, openId: summary.progress?.openId, seq: summary.progress?.seq, patient: summary.patient.identifier };
+}
+
+/**
+ * Part 1's sections with part 2's joined, when part 2 belongs to it: the same
+ * id, open, seq and patient, exactly the pending sections, each with the count
+ * part 1 announced. 'mismatch' when it is not this part 1's; 'malformed' when
+ * it is but does not bring what was announced.
+ */
+function joinRest(awaited: AwaitedRest, rest: SummaryRest): SummaryView['sections'] | 'mismatch' | 'malformed' {
+  if (rest.id !== awaited.parts.id || rest.openId !== awaited.openId || rest.seq !== awaited.seq) return 'mismatch';
+  if (!sameIdentifier(rest.patient, awaited.patient) && !(rest.patient.system === awaited.patient.system && rest.patient.value === awaited.patient.value)) return 'mismatch';
+  const keys = Object.keys(rest.sections);
+  if (keys.length !== awaited.parts.pending.length) return 'malformed';
+  for (const key of awaited.parts.pending) {
+    const items = rest.sections[key];
+    if (!items || items.length !== awaited.parts.counts[key]) return 'malformed';
+  }
+  return { ...awaited.sections, ...rest.sections } as SummaryView['sections'];
+}
+
+/** Whether showing `summary` in place of `current` would take rows off the screen (its pending sections hold only critical items). */
+function wouldHideRows(summary: SummaryView & { parts?: SummaryParts }, current: SummaryView | null, currentPending: readonly SectionKey[] | null): boolean {
+  if (!summary.parts || !current) return false;
+  return summary.parts.pending.some((key) => current.sections[key].length > 0 && !currentPending?.includes(key));
 }
 
 function check(text: string, today: Date): InputCheck {
@@ -198,7 +248,8 @@ function afterPaint(task: () => void): void {
   else setTimeout(task, 0);
 }
 
-export function createPatientSlice(bridge: SamsynBridge, now: () => Date): SliceCreator<PatientSlice> {
+export function createPatientSlice(bridge: SamsynBridge, now: () => Date, options: { partWaitMs?: number } = {}): SliceCreator<PatientSlice> {
+  const partWaitMs = options.partWaitMs ?? PART_WAIT_MS;
   // Every open gets a number; only the answer to the latest one may land.
   let latestRequest = 0;
   /**
@@ -214,6 +265,21 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
   let sectionsSince = -1;
   /** The partly checked sections shown, and the check of the rest (see pendingSections). */
   let restOf: { sections: SummaryView['sections']; rest: () => SummaryView | undefined } | null = null;
+  /** The part 1 shown, waiting for its part 2 (ADR 0032); `fetch`: it answered summary.open, so part 2 is asked for. */
+  let awaited: (AwaitedRest & { fetch: boolean; timer: ReturnType<typeof setTimeout> | undefined }) | null = null;
+  /** A part 1 held back (it would hide rows shown now) until its part 2 makes it whole. */
+  let held: { summary: SummaryView; awaited: AwaitedRest } | null = null;
+  /** Parts 2 that came before their part 1 was shown, the newest few. */
+  let rests = new Map<string, SummaryRest>();
+  /** Resolved whenever nothing is awaited any more (a print waits for it). */
+  const settledWaiters: Array<() => void> = [];
+  /** Part 1s that answered summary.open: their part 2 is asked for (events bring theirs). */
+  const answeredParts = new WeakSet<object>();
+  const stopWaiting = () => {
+    if (awaited?.timer !== undefined) clearTimeout(awaited.timer);
+    awaited = null;
+    for (const done of settledWaiters.splice(0)) done();
+  };
   /** Every whole summary shown goes through here: its sections are new, and the freshness override ends. */
   const whole = (summary: SummaryView | null) => {
     sectionsSince = summary?.progress?.seq ?? -1;
@@ -221,8 +287,20 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
     const deferred = summary ? deferredRest(summary) : undefined;
     restOf = summary && deferred ? { sections: summary.sections, rest: deferred.rest } : null;
     if (restOf) afterPaint(() => completeSections());
+    stopWaiting();
+    const part = summary ? awaitedOf(summary) : undefined;
+    if (summary && part) {
+      const waiting = { ...part, fetch: answeredParts.has(summary), timer: undefined as ReturnType<typeof setTimeout> | undefined };
+      awaited = waiting;
+      // Never a partial summary left looking complete: without its part 2 in time, the summary gives way to the coded error.
+      waiting.timer = setTimeout(() => failRest(waiting, 'SUMMARY_PART_MISSING'), partWaitMs);
+      afterPaint(() => completeParts(waiting));
+      return { summary, provenanceFreshness: null, pendingSections: part.parts.pending };
+    }
     return { summary, provenanceFreshness: null, pendingSections: deferred ? deferred.pending : null };
   };
+  let completeParts: (waiting: NonNullable<typeof awaited>) => void = () => undefined;
+  let failRest: (waiting: NonNullable<typeof awaited>, code: 'SUMMARY_PART_MISSING' | 'INTERNAL') => void = () => undefined;
   /**
    * Runs the rest of a split check, if the partly checked sections are still
    * those shown: the checked sections join them (the first panels' arrays stay
@@ -231,6 +309,43 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
    */
   let completeSections = () => undefined as void;
   return (set, get) => {
+    failRest = (waiting, code) => {
+      if (awaited !== waiting) return;
+      stopWaiting();
+      set({ summary: null, pendingSections: null, provenanceFreshness: null, loading: false, error: { code } });
+    };
+    /** Part 2 for the part 1 awaited: joined while its sections are the ones shown, or the summary gives way to the error. */
+    const applyRest = (waiting: NonNullable<typeof awaited>, rest: SummaryRest): boolean => {
+      const current = get().summary;
+      if (awaited !== waiting || !current || current.sections !== waiting.sections) return false;
+      const joined = joinRest(waiting, rest);
+      if (joined === 'mismatch') return false;
+      if (joined === 'malformed') {
+        failRest(waiting, 'INTERNAL');
+        return true;
+      }
+      stopWaiting();
+      // The first panels' arrays stay the same objects: their rows do not render again, and it is not a whole replacement.
+      set({ summary: { ...current, sections: joined }, pendingSections: null });
+      return true;
+    };
+    completeParts = (waiting) => {
+      if (awaited !== waiting) return;
+      const early = rests.get(waiting.parts.id);
+      if (early) {
+        rests.delete(waiting.parts.id);
+        if (applyRest(waiting, early)) return;
+      }
+      if (!waiting.fetch) return;
+      const request = latestRequest;
+      const selected = get().selected;
+      if (!selected) return;
+      void safeInvoke(bridge, 'summary.rest', { patient: selected.query, id: waiting.parts.id }).then((answer) => {
+        if (request !== latestRequest || awaited !== waiting) return;
+        if (!answer.ok) failRest(waiting, answer.error.code === 'SUMMARY_PART_MISSING' ? 'SUMMARY_PART_MISSING' : 'INTERNAL');
+        else if (!applyRest(waiting, answer.value)) failRest(waiting, 'INTERNAL');
+      });
+    };
     completeSections = () => {
       const shown = restOf;
       restOf = null;
@@ -259,7 +374,9 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       if (!selected) return { code: 'ACCESS_PURPOSE_REQUIRED' };
       // Every section checked before everything is rendered for print.
       completeSections();
-      if (!get().summary) return get().error ?? { code: 'INTERNAL' };
+      // A summary in two parts prints only whole: its part 2 first (or the error it gave way to).
+      if (awaited) await new Promise<void>((resolve) => settledWaiters.push(resolve));
+      if (!get().summary || get().pendingSections) return get().error ?? { code: 'INTERNAL' };
       // Every row rendered and laid out first (two frames): the desktop app prints from main as soon as the print is logged.
       set({ printing: true, printedAt: now().toISOString() });
       try {
@@ -322,6 +439,8 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       const request = ++latestRequest;
       early = new Map();
       earlyUnchanged = new Map();
+      rests = new Map();
+      held = null;
       answered = false;
       if (result.state !== 'valid') {
         // Nothing is sent for a number that is not valid, and the previous patient
@@ -343,8 +462,10 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       // The previous patient's summary goes at once: it must never sit under the new header.
       set({ input, check: result, selected, ...whole(null), error: null, loading: true, openedAt: Date.now(), purposeNeeded: null });
 
-      const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query, ...(statement ?? {}) });
+      // A large summary comes in two parts: the first panels and every critical item first (ADR 0032).
+      const answer = await safeInvoke(bridge, 'summary.open', { patient: selected.query, ...(statement ?? {}), parts: true });
       if (request !== latestRequest) return;
+      if (answer.ok && answer.value.parts) answeredParts.add(answer.value);
 
       if (!answer.ok && answer.error.code === 'ACCESS_PURPOSE_REQUIRED') {
         // Not an error: the clinician is asked why, once for this patient in this session.
@@ -374,6 +495,8 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
       latestRequest += 1;
       early = new Map();
       earlyUnchanged = new Map();
+      rests = new Map();
+      held = null;
       set({ input: '', check: { state: 'unchecked' }, selected: null, ...whole(null), loading: false, error: null, purposeNeeded: null });
     },
 
@@ -391,10 +514,45 @@ export function createPatientSlice(bridge: SamsynBridge, now: () => Date): Slice
         // After the answer: only this open's updates, and only newer ones.
         if (!current?.progress || current.progress.openId !== openId || summary.progress.seq <= current.progress.seq) return;
       } else if (current && !supersedes(summary, current)) return;
+      // Part 1 of an update in two parts that would take rows off the screen: held until its part 2 makes it whole.
+      const part = awaitedOf(summary);
+      if (part && wouldHideRows(summary, current, get().pendingSections)) {
+        held = { summary, awaited: part };
+        const early = rests.get(part.parts.id);
+        if (early) get().receiveRest(early);
+        return;
+      }
       const shown = checkedBeside(summary, current);
       // Failing the whole check: dropped, as the bridge drops a malformed update.
       if (!shown) return;
       set({ ...whole(shown), loading: false, error: null });
+    },
+
+    receiveRest(rest) {
+      const { selected } = get();
+      if (!selected || !isForSelected(selected, { patient: { identifier: rest.patient }, sections: {} } as unknown as SummaryView)) return;
+      if (held && held.awaited.parts.id === rest.id) {
+        const kept = held;
+        const joined = joinRest(kept.awaited, rest);
+        if (joined === 'mismatch') return;
+        // Malformed: dropped, as a malformed whole update is; the complete summary shown stays.
+        held = null;
+        if (joined === 'malformed') return;
+        const { parts: _parts, ...head } = kept.summary as SummaryView & { parts?: SummaryParts };
+        get().receiveSummary({ ...head, sections: joined });
+        return;
+      }
+      const waiting = awaited;
+      if (waiting && waiting.parts.id === rest.id) {
+        // After part 1 is painted (it may not be yet: both came on the same stream).
+        afterPaint(() => {
+          if (!applyRest(waiting, rest) && awaited === waiting) failRest(waiting, 'INTERNAL');
+        });
+        return;
+      }
+      // Its part 1 is not shown yet (kept as an early update, or on its way): kept, the newest few.
+      rests.set(rest.id, rest);
+      while (rests.size > 4) rests.delete(rests.keys().next().value as string);
     },
 
     receiveUnchanged(update) {

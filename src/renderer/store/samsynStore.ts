@@ -26,6 +26,8 @@ export interface SamsynStoreOptions {
   now?: () => Date;
   /** Opens an identity provider's sign-in page (the preview opens a tab; Electron's main process opens the system browser). */
   openUrl?: (url: string) => void;
+  /** How long part 2 of a summary in two parts may take (tests pass a short one; ADR 0032). */
+  partWaitMs?: number;
 }
 
 export type SamsynStore = StoreApi<SamsynState>;
@@ -33,7 +35,7 @@ export type SamsynStore = StoreApi<SamsynState>;
 export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
   const { bridge } = options;
   const now = options.now ?? (() => new Date());
-  const patient = createPatientSlice(bridge, now);
+  const patient = createPatientSlice(bridge, now, options.partWaitMs !== undefined ? { partWaitMs: options.partWaitMs } : {});
   const settings = createSettingsSlice(bridge);
   const app = createAppSlice(bridge, options.language);
   const session = createSessionSlice(bridge, options.openUrl ? { openUrl: options.openUrl } : {});
@@ -49,6 +51,10 @@ export function createSamsynStore(options: SamsynStoreOptions): SamsynStore {
     const update = payload as EventPayload<'summary.updated'>;
     if ('summary' in update) store.getState().receiveSummary(update.summary);
     else store.getState().receiveUnchanged(update.unchanged);
+  });
+  // Part 2 of an update in two parts (ADR 0032): the store ties it to its part 1.
+  bridge.on('summary.rest', (payload) => {
+    store.getState().receiveRest(payload as EventPayload<'summary.rest'>);
   });
   bridge.on('session.changed', (payload) => {
     store.getState().receiveSession((payload as EventPayload<'session.changed'>).session);

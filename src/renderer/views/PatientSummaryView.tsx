@@ -61,20 +61,26 @@ const FIRST_SCREENFUL = FIRST_PANELS;
 /** A summary this small renders whole at once: deferring would only add a frame. */
 const SMALL_SUMMARY_ITEMS = 200;
 
-function usePanelsShown(total: number, printing: boolean, small: boolean): number {
-  const [all, setAll] = useState(small);
+/**
+ * How many panels to paint. `phase` names what is shown: when it changes (the
+ * sections still on their way arrive, ADR 0032), the first panels stay and the
+ * others follow again as a transition, not as one long task.
+ */
+function usePanelsShown(total: number, printing: boolean, small: boolean, phase: string): number {
+  const [allFor, setAllFor] = useState<string | null>(small ? phase : null);
+  const all = allFor === phase;
   useEffect(() => {
     if (all) return;
     // After the frame that paints the first panels: a frame callback runs just before that paint, its timer after it.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+      timer = setTimeout(() => startTransition(() => setAllFor(phase)), 0);
     });
     return () => {
       cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [all]);
+  }, [all, phase]);
   return all || printing || small ? total : Math.min(total, FIRST_SCREENFUL);
 }
 
@@ -117,6 +123,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
   // A large summary checked in two steps: the panels of sections not checked yet wait (patientSlice pendingSections).
   const pending = useSamsyn((s) => s.pendingSections);
   const ready = pending ? shown.filter((config) => !pending.includes(config.key)) : shown;
+  const waitingPanels = shown.length - ready.length;
   const foldAll = (state: 'open' | 'closed') => setViewStates(viewUser, shown.map((c) => [collapsedKey(c.key), state] as const));
   const printOut = (output?: 'paper' | 'pdf') => {
     void print(output).then((problem) => {
@@ -124,7 +131,7 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
     });
   };
   const itemCount = shown.reduce((n, config) => n + summary.sections[config.key].length, 0);
-  const paintedCount = usePanelsShown(ready.length, printing, !pending && itemCount <= SMALL_SUMMARY_ITEMS);
+  const paintedCount = usePanelsShown(ready.length, printing, !pending && itemCount <= SMALL_SUMMARY_ITEMS, pending ? 'pending' : 'complete');
   return (
     <>
       {/* On paper only: who printed it, and when (the access log has it too). */}
@@ -221,6 +228,12 @@ export function PatientSummaryView({ summary, selected }: { summary: SummaryView
               return problem ? error(problem.code) : null;
             }}
           />
+          {waitingPanels > 0 && (
+            // Sections still on their way (or being checked): said, never left looking complete (ADR 0032).
+            <p className="notice" role="status" data-testid="sections-loading">
+              {t('sections.stillLoading', { count: waitingPanels })}
+            </p>
+          )}
           {ready.slice(0, paintedCount).map((config) => (
             <Panel key={config.key} config={config} items={summary.sections[config.key]} context={context} />
           ))}

@@ -168,6 +168,7 @@ export const en: Messages = {
   },
   sections: {
     navLabel: 'Sections',
+    stillLoading: 'Loading the rest of the summary: {{count}} sections shown shortly',
     titles: {
       alerts: 'Alerts/Critical information',
       allergies: 'Allergies and intolerances',
@@ -541,5 +542,6 @@ export const en: Messages = {
     FILE_TOO_LARGE: 'The file is over the size limit and was not read',
     FILE_NOT_UTF8: 'The file is not valid UTF-8 text',
     SOURCE_RESPONSE_TOO_LARGE: 'The system’s response was over the size limit and was not read',
+    SUMMARY_PART_MISSING: 'The rest of the summary did not arrive. Open the patient again',
   },
 };

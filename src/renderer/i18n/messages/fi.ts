@@ -168,6 +168,7 @@ export const fi: Messages = {
   },
   sections: {
     navLabel: 'Osiot',
+    stillLoading: 'Haetaan yhteenvedon loppuosaa: {{count}} osiota näytetään pian',
     titles: {
       alerts: 'Varoitukset/Kriittiset tiedot',
       allergies: 'Allergiat ja yliherkkyydet',
@@ -541,5 +542,6 @@ export const fi: Messages = {
     FILE_TOO_LARGE: 'Tiedosto ylittää kokorajan, eikä sitä luettu',
     FILE_NOT_UTF8: 'Tiedosto ei ole kelvollista UTF-8-tekstiä',
     SOURCE_RESPONSE_TOO_LARGE: 'Järjestelmän vastaus ylitti kokorajan, eikä sitä luettu',
+    SUMMARY_PART_MISSING: 'Yhteenvedon loppuosa ei saapunut. Avaa potilas uudelleen',
   },
 };

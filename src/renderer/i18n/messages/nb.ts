@@ -168,6 +168,7 @@ export const nb: Messages = {
   },
   sections: {
     navLabel: 'Avsnitt',
+    stillLoading: 'Henter resten av oversikten: {{count}} avsnitt vises snart',
     titles: {
       alerts: 'Varsler/Kritisk informasjon',
       allergies: 'Allergier og overfølsomhet',
@@ -541,5 +542,6 @@ export const nb: Messages = {
     FILE_TOO_LARGE: 'Filen er større enn grensen og ble ikke lest',
     FILE_NOT_UTF8: 'Filen er ikke gyldig UTF-8-tekst',
     SOURCE_RESPONSE_TOO_LARGE: 'Svaret fra systemet var større enn grensen og ble ikke lest',
+    SUMMARY_PART_MISSING: 'Resten av oversikten kom ikke fram. Åpne pasienten på nytt',
   },
 };

@@ -173,6 +173,7 @@ export const sv = {
   },
   sections: {
     navLabel: 'Avsnitt',
+    stillLoading: 'Hämtar resten av översikten: {{count}} avsnitt visas snart',
     titles: {
       alerts: 'Varningar/Kritisk information',
       allergies: 'Allergier och överkänslighet',
@@ -546,6 +547,7 @@ export const sv = {
     FILE_TOO_LARGE: 'Filen är större än gränsen och lästes inte',
     FILE_NOT_UTF8: 'Filen är inte giltig UTF-8-text',
     SOURCE_RESPONSE_TOO_LARGE: 'Svaret från systemet var större än gränsen och lästes inte',
+    SUMMARY_PART_MISSING: 'Resten av översikten kom inte fram. Öppna patienten igen',
   } satisfies Record<ErrorCode, string>,
 };
 

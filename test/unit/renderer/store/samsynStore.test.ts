@@ -52,7 +52,7 @@ describe('samsynStore.openPatient', () => {
 
     const openAlice = store.getState().openPatient(ALICE.typed);
     const openBertil = store.getState().openPatient(BERTIL.typed);
-    expect(pending.map((p) => p.request)).toEqual([{ patient: ALICE.typed }, { patient: BERTIL.typed }]);
+    expect(pending.map((p) => p.request)).toEqual([{ patient: ALICE.typed, parts: true }, { patient: BERTIL.typed, parts: true }]);
     expect(store.getState().selected?.nationalId?.value).toBe(BERTIL.canonical);
 
     // Bertil's answer comes first, then Alice's late one.
