@@ -8,13 +8,13 @@
  * first patient's part 2; a print waits for part 2.
  */
 import { describe, expect, it } from 'vitest';
-import { splitSummary } from '../../../../src/main/bridge/summaryParts';
-import type { CommandName, RequestOf, ResponseOf, SamsynBridge } from '../../../../src/shared/api';
-import type { Result } from '../../../../src/shared/errors';
-import { emptySections } from '../../../../src/shared/summary';
-import { SPLIT_ABOVE_ITEMS } from '../../../../src/shared/summaryParts';
-import { withValidation } from '../../../../src/renderer/api/validatedBridge';
-import { createSamsynStore, type SamsynStore, type SummaryView } from '../../../../src/renderer/store/samsynStore';
+import { splitSummary } from '../../src/main/bridge/summaryParts';
+import type { CommandName, RequestOf, ResponseOf, SamsynBridge } from '../../src/shared/api';
+import type { Result } from '../../src/shared/errors';
+import { emptySections } from '../../src/shared/summary';
+import { SPLIT_ABOVE_ITEMS } from '../../src/shared/summaryParts';
+import { withValidation } from '../../src/renderer/api/validatedBridge';
+import { createSamsynStore, type SamsynStore, type SummaryView } from '../../src/renderer/store/samsynStore';
 
 const TODAY = new Date('2026-11-25T12:00:00Z');
 const TOLVAN = '191212121212';
