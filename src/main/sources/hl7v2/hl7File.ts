@@ -7,7 +7,7 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
+import { checkEntrySteps, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
@@ -108,6 +108,7 @@ function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
 
 /** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
 function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
+  yield* checkEntrySteps(entry);
   const base = { index: entry.index, text: entry.text };
   if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
   const controlId = entry.view.controlId || undefined;
