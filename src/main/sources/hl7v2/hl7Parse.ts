@@ -530,7 +530,15 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
   const first = pieces[0] ?? '';
   const head = (first.length < 3 && pieces.length > 1 ? `${first}\r${pieces[1]}` : first).slice(0, 3);
   // A second message header anywhere (at a piece's start it follows the joining CR).
-  const anotherHeader = pieces.some((piece, i) => piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH')));
+  let anotherHeader = false;
+  for (const [i, piece] of pieces.entries()) {
+    if (piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH'))) {
+      anotherHeader = true;
+      break;
+    }
+    // A piece (about a MiB) searched per step.
+    yield;
+  }
   if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const messages = yield* splitMessages(pieces);
