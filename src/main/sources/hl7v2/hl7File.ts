@@ -133,7 +133,13 @@ function parseFile(bytes: Buffer): ParsedDocument {
 }
 
 function* withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7FileMessage[]): Generator<void, Hl7FileContent, void> {
-  if (messages.some((m) => m.error)) {
+  let anyError = false;
+  for (let i = 0; i < messages.length && !anyError; i++) {
+    anyError = messages[i]!.error !== undefined;
+    // A 100,000-message batch is looked through in steps too.
+    if (i % 4096 === 4095) yield;
+  }
+  if (anyError) {
     const slices = yield* originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
     for (const [i, message] of messages.entries()) {
       if (message.error) message.bytes = slices?.[i] ?? bytes;
