@@ -29,7 +29,7 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--max-file-mb N] [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--max-file-mb N] [--max-segments N] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
@@ -42,6 +42,7 @@ const COMMAND_USAGE: Record<string, string> = {
       directory (default 'cli', a technical identity with the nurse role).
       --max-file-mb N: largest file read (default 50); a larger file, an HL7 file of more than
       250,000 segments or a Bundle of more than 50,000 entries is a coded error naming the limit.
+      --max-segments N: most segments in one HL7 v2 file (default 250,000; at most 10,000,000).
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
 `,
@@ -52,9 +53,10 @@ const COMMAND_USAGE: Record<string, string> = {
       also asks each source for that patient: found, items, sections. Prints a table (or
       JSON). Exit 0: every source passed; 3: one failed; 2: the configuration cannot be read.
 `,
-  hl7: `  samsyn hl7 inspect FILE
+  hl7: `  samsyn hl7 inspect FILE [--max-segments N] [--max-file-mb N]
       Prints every message of an HL7 v2 file (message, BHS batch or FHS file): each segment,
       each non-empty field as NAME-n (repetitions as [r], components joined with ^).
+      Limits as for summarize: --max-file-mb (default 50), --max-segments (default 250,000).
       Exit 0: read; 2: the file cannot be read or is malformed (one line naming message and segment); 64: usage.
 `,
   config: `  samsyn config check [FILE]

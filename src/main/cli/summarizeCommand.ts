@@ -20,12 +20,24 @@ import { CliFailure, errorLine, toCliError } from './errorWords';
 import { EXIT } from './exitCodes';
 import { formatSummaryText } from './formatSummary';
 
-/** The file as one source's answer: the first source kind whose file reader claims the bytes reads them. */
-function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt: string, identifier: Identifier): SourceResult {
+/**
+ * The file as one source's answer: the first source kind whose file reader
+ * claims the bytes reads them, in steps where the kind reads so (HL7 v2: a
+ * large batch neither holds the event loop nor keeps every message mapped).
+ */
+async function readFileAsSource(
+  bytes: Buffer,
+  path: string,
+  index: number,
+  fetchedAt: string,
+  identifier: Identifier,
+  maxSegments: number | undefined,
+): Promise<SourceResult> {
   const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
   if (!reader) throw new CodedError('FILE_UNREADABLE');
+  const ctx = { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier };
   try {
-    return reader.read(bytes, { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier });
+    return reader.readAsync ? await reader.readAsync(bytes, { ...ctx, ...(maxSegments !== undefined ? { maxSegments } : {}) }) : reader.read(bytes, ctx);
   } catch (err) {
     if (err instanceof CodedError && err.code === 'FILE_NOT_UTF8' && firstSegmentLine(bytes)) {
       throw new CliFailure({ code: 'HL7_NO_HEADER', params: firstSegmentLine(bytes)! });
@@ -40,6 +52,9 @@ function readFileAsSource(bytes: Buffer, path: string, index: number, fetchedAt:
     throw err;
   }
 }
+
+/** The highest `--max-segments` (the batch folder's maxSegments ceiling, hl7SourceConfig.ts). */
+const MAX_SEGMENTS_CEILING = 10_000_000;
 
 function fileSource(index: number, path: string, result: SourceResult): SourceAdapter {
   return {
@@ -57,7 +72,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true }, 'max-file-mb': { type: 'string' } },
+      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true }, 'max-file-mb': { type: 'string' }, 'max-segments': { type: 'string' } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
@@ -72,6 +87,11 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   const maxFileMb = parsed.values['max-file-mb'] === undefined ? undefined : Number(parsed.values['max-file-mb']);
   if (maxFileMb !== undefined && !(Number.isInteger(maxFileMb) && maxFileMb > 0 && maxFileMb <= 1024)) {
     io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--max-file-mb' } }) + usage);
+    return EXIT.usage;
+  }
+  const maxSegments = parsed.values['max-segments'] === undefined ? undefined : Number(parsed.values['max-segments']);
+  if (maxSegments !== undefined && !(Number.isInteger(maxSegments) && maxSegments > 0 && maxSegments <= MAX_SEGMENTS_CEILING)) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--max-segments' } }) + usage);
     return EXIT.usage;
   }
   if (files.length === 0 || !parsed.values.patient) {
@@ -97,7 +117,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     try {
       // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
       const bytes = await readInputFile(file, i + 1, maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024);
-      sources.push(fileSource(i + 1, file, readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier)));
+      sources.push(fileSource(i + 1, file, await readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier, maxSegments)));
     } catch (err) {
       io.err(errorLine(toCliError(err), `file ${i + 1}`));
       return EXIT.badFile;

@@ -35,6 +35,12 @@ export interface SourceFileReader {
   claims(bytes: Buffer): boolean;
   /** The file's answer about one patient; throws CodedError for a bad file. */
   read(bytes: Buffer, ctx: SourceContext & { identifier: Identifier }): SourceResult;
+  /**
+   * The same answer read in steps that let the event loop turn (a large HL7
+   * batch, ADR 0034); `maxSegments` overrides the kind's segment limit. Used
+   * instead of `read` where a kind has it.
+   */
+  readAsync?(bytes: Buffer, ctx: SourceContext & { identifier: Identifier; maxSegments?: number }): Promise<SourceResult>;
 }
 
 export interface SourceKindDefinition<S extends BaseSourceSettings = BaseSourceSettings> {

@@ -11,6 +11,10 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CodedError } from '../../../src/shared/errors';
 import { createMllpQuerySource } from '../../../src/main/sources/hl7v2/mllpQueryAdapter';
+import { MLLP_SOURCE_KIND } from '../../../src/main/sources/hl7v2/hl7Kinds';
+import { BUILTIN_SOURCES } from '../../../src/main/sources/registry';
+import { systemClock } from '../../../src/main/platform/clock';
+import { createLogger } from '../../../src/main/platform/logger';
 import type { PatientQuery } from '../../../src/main/sources/types';
 
 const TOLVAN: PatientQuery = { identifier: { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' } };
@@ -48,7 +52,7 @@ async function peer(reply: Reply): Promise<number> {
   return (server!.address() as net.AddressInfo).port;
 }
 
-function rsp(controlId: string, obx: number, short = false): string {
+function rsp(controlId: string, obx: number, short = false, continuation?: string): string {
   const lines = [
     `MSH|^~\\&|VAST-EPJ|KOMMUN-VAST|SAMSYN|SAMSYN|20261130080000||RSP^K11^RSP_K11|R-${controlId}|P|2.5`,
     `MSA|AA|${controlId}`,
@@ -57,6 +61,7 @@ function rsp(controlId: string, obx: number, short = false): string {
     'OBR|1|P1|F1|24326-1^Elektrolyter^LN|||20260915090000',
   ];
   for (let i = 1; i <= obx; i++) lines.push(short ? `OBX|${i}` : `OBX|${i}|NM|2823-3^Kalium^LN||4|mmol/L|||||F|||20260915090000`);
+  if (continuation) lines.push(`DSC|${continuation}|I`);
   return `${lines.join('\r')}\r`;
 }
 
@@ -118,5 +123,53 @@ describe('an MLLP reply past the limits', () => {
     const port = await peer((id, socket) => socket.write(frame(rsp(id, 40_000))));
     const result = await source(port).fetchPatient(TOLVAN, new AbortController().signal);
     expect(result.items).toHaveLength(40_000);
+  }, 60_000);
+});
+
+/** A source built as the app builds it: configuration validated by the registry's schema, then the kind's factory. */
+function configuredSource(port: number, limits: Record<string, number>) {
+  const settings = BUILTIN_SOURCES.sourceSchema.parse({ id: 'kommun-vast', name: 'Kommun Väst', kind: 'hl7v2-mllp', port, timeoutMs: 60_000, ...limits });
+  return MLLP_SOURCE_KIND.create(settings, { clock: systemClock, logger: createLogger('test') });
+}
+
+describe('MLLP reply limits from the configuration (ADR 0034)', () => {
+  it('maxReplySegments: a reply past the configured count is refused naming the limit; one within it answers', async () => {
+    const port = await peer((id, socket) => socket.write(frame(rsp(id, 500))));
+    expect(await failure(configuredSource(port, { maxReplySegments: 100 }).fetchPatient(TOLVAN, new AbortController().signal))).toEqual({
+      code: 'SOURCE_RESPONSE_TOO_LARGE',
+      params: { limit: 'segments', expected: 100, found: 505 },
+    });
+    const result = await configuredSource(port, { maxReplySegments: 505 }).fetchPatient(TOLVAN, new AbortController().signal);
+    expect(result.items).toHaveLength(500);
+  }, 60_000);
+
+  it('maxReplyBytes: a frame past the configured size closes the connection naming the limit', async () => {
+    const port = await peer((id, socket) => socket.write(frame(rsp(id, 2_000))));
+    expect(await failure(configuredSource(port, { maxReplyBytes: 16_384 }).fetchPatient(TOLVAN, new AbortController().signal))).toEqual({
+      code: 'SOURCE_RESPONSE_TOO_LARGE',
+      params: { limit: 'bytes', expected: 16_384 },
+    });
+  }, 60_000);
+
+  it('maxContinuations: a source that keeps asking to continue is refused naming the limit', async () => {
+    let asked = 0;
+    const port = await peer((id, socket) => {
+      asked++;
+      socket.write(frame(rsp(id, 1, false, `more-${asked}`)));
+    });
+    expect(await failure(configuredSource(port, { maxContinuations: 2 }).fetchPatient(TOLVAN, new AbortController().signal))).toEqual({
+      code: 'SOURCE_RESPONSE_TOO_LARGE',
+      params: { limit: 'continuations', expected: 2 },
+    });
+    // The first reply and two continuations were asked; the fourth never.
+    expect(asked).toBe(3);
+  }, 60_000);
+
+  it('the defaults stand when nothing is configured (32 MiB, 50,000 segments)', async () => {
+    const port = await peer((id, socket) => socket.write(frame(rsp(id, 60_000, true))));
+    expect(await failure(configuredSource(port, {}).fetchPatient(TOLVAN, new AbortController().signal))).toEqual({
+      code: 'SOURCE_RESPONSE_TOO_LARGE',
+      params: { limit: 'segments', expected: 50_000, found: 60_005 },
+    });
   }, 60_000);
 });

@@ -194,6 +194,9 @@ export interface BatchImporter {
 /** Bytes read from a file per read call (the event loop may turn between them). */
 const READ_STEP_BYTES = 4 << 20;
 
+/** Messages looked at between two checks of the slice budget when a file's result is gathered (ADR 0034). */
+const GATHER_STEP_MESSAGES = 1024;
+
 const OWN_FOLDERS = new Set(['processed', 'quarantine']);
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
 
@@ -361,8 +364,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     }, slices);
   }
 
-  function good(content: Hl7FileContent): ImportedMessage[] {
-    return content.messages.flatMap((m) => (m.mapped && !m.error ? [{ subjects: m.mapped.subjects, items: m.mapped.items }] : []));
+  /** A file's good messages, gathered in steps (a 100,000-message batch is a long list). */
+  async function good(content: Hl7FileContent, slices: TimeSlices): Promise<ImportedMessage[]> {
+    const messages: ImportedMessage[] = [];
+    for (const [i, m] of content.messages.entries()) {
+      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
+      if (m.mapped && !m.error) messages.push({ subjects: m.mapped.subjects, items: m.mapped.items });
+    }
+    return messages;
   }
 
   /**
@@ -428,7 +437,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         continue;
       }
       try {
-        for (const message of good(await parse(entry.name, bytes, entry.at, slices))) loaded.messages.push(message);
+        for (const message of await good(await parse(entry.name, bytes, entry.at, slices), slices)) loaded.messages.push(message);
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
       } catch {
         notUsed('PROCESSED_UNREADABLE', 'unreadable');
@@ -453,7 +462,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       const when = importedAt.get(name) ?? at.toISOString();
       try {
         const content = await parse(name, bytes, when, slices);
-        const messages = good(content);
+        const messages = await good(content, slices);
         const entry: LedgerEntry = {
           name,
           stored: name,
@@ -562,8 +571,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       return;
     }
     let bad = 0;
-    for (const message of content.messages) {
-      if (!message.error && message.mapped) continue;
+    // The good messages gathered in steps (a 100,000-message batch is a long list), the bad ones quarantined.
+    const messages: ImportedMessage[] = [];
+    for (const [i, message] of content.messages.entries()) {
+      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
+      if (!message.error && message.mapped) {
+        messages.push({ subjects: message.mapped.subjects, items: message.mapped.items });
+        continue;
+      }
       bad++;
       fs.mkdirSync(quarantine, { recursive: true });
       const target = freeName(quarantine, `${name}.message-${message.index}.hl7`, at);
@@ -571,7 +586,6 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       fs.writeFileSync(path.join(quarantine, target), message.bytes ?? bytes);
       writeReason(target, quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index })), at);
     }
-    const messages = good(content);
     const stored = freeName(processed, name, at);
     commit(current, {
       name,

@@ -7,7 +7,7 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
+import { checkEntrySteps, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
@@ -108,6 +108,7 @@ function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
 
 /** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
 function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
+  yield* checkEntrySteps(entry);
   const base = { index: entry.index, text: entry.text };
   if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
   const controlId = entry.view.controlId || undefined;
@@ -132,7 +133,13 @@ function parseFile(bytes: Buffer): ParsedDocument {
 }
 
 function* withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7FileMessage[]): Generator<void, Hl7FileContent, void> {
-  if (messages.some((m) => m.error)) {
+  let anyError = false;
+  for (let i = 0; i < messages.length && !anyError; i++) {
+    anyError = messages[i]!.error !== undefined;
+    // A 100,000-message batch is looked through in steps too.
+    if (i % 4096 === 4095) yield;
+  }
+  if (anyError) {
     const slices = yield* originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
     for (const [i, message] of messages.entries()) {
       if (message.error) message.bytes = slices?.[i] ?? bytes;
@@ -178,24 +185,67 @@ export async function readHl7FileSliced(
   /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
   options: { pieceBytes?: number } = {},
 ): Promise<Hl7FileContent> {
-  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
-  // The library's first load is a step of its own.
-  loadHl7Library();
-  await slices.yieldNow();
-  // The pieces are parsed as they are: a large batch is never copied into one string.
-  const pieces: string[] = [];
-  for (const piece of decodeHl7Pieces(bytes, options.pieceBytes)) {
-    if (piece !== '') pieces.push(piece);
-    await slices.pass();
-  }
-  const doc = await slices.drive(parseHl7PiecesSteps(pieces));
-  pieces.length = 0;
+  const doc = await parseSliced(bytes, slices, options.pieceBytes);
   const messages: Hl7FileMessage[] = [];
   for (const entry of doc.entries) {
     messages.push(await slices.drive(mapEntrySteps(entry, ctx)));
     await slices.pass();
   }
   return slices.drive(withOriginalBytes(bytes, doc, messages));
+}
+
+/** The document decoded a piece at a time, split and its envelope checked in steps (readHl7FileSliced's first half). */
+async function parseSliced(bytes: Buffer, slices: TimeSlices, pieceBytes?: number): Promise<ParsedDocument> {
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  // The library's first load is a step of its own.
+  loadHl7Library();
+  await slices.yieldNow();
+  // The pieces are parsed as they are: a large batch is never copied into one string.
+  const pieces: string[] = [];
+  for (const piece of decodeHl7Pieces(bytes, pieceBytes)) {
+    if (piece !== '') pieces.push(piece);
+    await slices.pass();
+  }
+  return slices.drive(parseHl7PiecesSteps(pieces));
+}
+
+/**
+ * One file's answer about one patient (the CLI's `summarize`), read in steps
+ * (ADR 0034): the segments counted on the bytes first — more than
+ * `maxSegments` is HL7_FILE_TOO_LARGE naming the limit, nothing parsed — then
+ * decoded, split, checked and mapped message by message as readHl7FileSliced
+ * reads, so no step holds the event loop long. A malformed message fails the
+ * file (a command-line check must not pass over part of a feed): the first
+ * one's error, as readHl7File's messages would name it. Only what the answer
+ * needs is kept: the messages naming the patient and, until the first of them
+ * is met, the others (selectForPatient answers with every message when none
+ * names the patient) — never the mapped file with every message's text.
+ * The result is selectForPatient's over the whole file.
+ */
+export async function readHl7ForPatient(
+  bytes: Buffer,
+  ctx: ReadContext & { identifier: Identifier },
+  options: { maxSegments?: number; slices?: TimeSlices } = {},
+): Promise<SourceResult> {
+  const slices = options.slices ?? new TimeSlices();
+  const maxSegments = options.maxSegments ?? FILE_MAX_SEGMENTS;
+  const { segments } = await slices.drive(countSegmentsSteps(bytes));
+  if (segments > maxSegments) throw new CodedError('HL7_FILE_TOO_LARGE', { reason: 'segments', expected: maxSegments, found: segments });
+  const doc = await parseSliced(bytes, slices);
+  const matching: MappedMessage[] = [];
+  let others: MappedMessage[] = [];
+  for (const [i, entry] of doc.entries.entries()) {
+    const message = await slices.drive(mapEntrySteps(entry, ctx));
+    // Read once: the entry (its text, its check) is let go of with the message.
+    (doc.entries as Array<ParsedEntry | undefined>)[i] = undefined;
+    if (message.error || !message.mapped) throw message.error ?? new CodedError('HL7_MALFORMED', { message: message.index });
+    if (mentionsPatient(message.mapped, ctx.identifier)) {
+      matching.push(message.mapped);
+      others = [];
+    } else if (matching.length === 0) others.push(message.mapped);
+    await slices.pass();
+  }
+  return selectForPatient(matching.length > 0 ? matching : others, ctx.identifier, ctx.fetchedAt);
 }
 
 /** True when one of the message's subjects carries the identifier (the identity guard's own comparison). */

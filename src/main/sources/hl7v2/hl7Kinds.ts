@@ -9,7 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { CodedError } from '../../../shared/errors';
 import { defineSourceKind, type BaseSourceSettings } from '../sourceKind';
-import { checkSegmentLimit, readHl7File, selectForPatient } from './hl7File';
+import { checkSegmentLimit, readHl7File, readHl7ForPatient, selectForPatient } from './hl7File';
 import { batchSourceSchema, mllpSourceSchema, type BatchSourceSettings, type MllpSourceSettings } from './hl7SourceConfig';
 import { isHl7Bytes } from './hl7Text';
 import type { SourceAdapter, SourceCheck } from '../types';
@@ -104,6 +104,9 @@ export const MLLP_SOURCE_KIND = defineSourceKind<MllpSourceSettings>({
           ...(s.defaultAuthority ? { defaultAuthority: s.defaultAuthority } : {}),
           ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
           ...(material ? { tls: material } : {}),
+          ...(s.maxReplyBytes !== undefined ? { maxReplyBytes: s.maxReplyBytes } : {}),
+          ...(s.maxReplySegments !== undefined ? { maxReplySegments: s.maxReplySegments } : {}),
+          ...(s.maxContinuations !== undefined ? { maxContinuations: s.maxContinuations } : {}),
           clock: deps.clock,
           logger: deps.logger,
         }),
@@ -154,5 +157,12 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         ctx.fetchedAt,
       );
     },
+    /** `read` in steps, keeping only what the answer needs (hl7File.ts readHl7ForPatient): the CLI's path. */
+    readAsync: (bytes, ctx) =>
+      readHl7ForPatient(
+        bytes,
+        { sourceId: ctx.sourceId, sourceName: ctx.sourceName, fetchedAt: ctx.fetchedAt, identifier: ctx.identifier },
+        ctx.maxSegments !== undefined ? { maxSegments: ctx.maxSegments } : {},
+      ),
   },
 });

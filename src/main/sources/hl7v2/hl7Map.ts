@@ -96,7 +96,7 @@ function marksSealed(seg: Hl7Segment, rules: Hl7MapContext['confidentiality']): 
 }
 
 /** Segments mapped between two pauses of mapHl7MessageSteps. */
-export const MAP_STEP_SEGMENTS = 1024;
+export const MAP_STEP_SEGMENTS = 256;
 
 export function mapHl7Message(view: Hl7MessageView, ctx: Hl7MapContext): MappedMessage {
   const steps = mapHl7MessageSteps(view, ctx);

@@ -64,7 +64,16 @@ function isSegmentName(name: string): boolean {
 }
 /** Lines where a message, batch or file part begins (the field separator of an envelope is always `|`). */
 const BOUNDARY = /^(?:FHS|BHS|MSH|BTS|FTS)\|/gm;
-const MESSAGE_HEADER = /^MSH\|/gm;
+/** A message header after a line break other than CR inside one CR-separated line (`^` of /^MSH\|/gm there). */
+const INNER_MESSAGE_HEADER = /[\n\u2028\u2029]MSH\|/g;
+
+/** A stepwise job run to its end at once. */
+function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
 
 /** How one message reads: the library's context and the unescaper for its delimiters. */
 interface Reading {
@@ -251,23 +260,56 @@ export class Hl7MessageView {
     readonly index: number,
     /** Shared by the messages of one document; a message read on its own has its own. */
     private readonly residency: Residency = {},
+    /** Left to the caller (Hl7MessageView.steps): the split into segments. */
+    splitLater = false,
   ) {
-    // One MSH per message: a second one means a batch was read as a message.
-    if ((text.match(MESSAGE_HEADER)?.length ?? 0) > 1) throw new CodedError('HL7_MALFORMED', { message: index });
     this.reading = readingOf(text);
-    this.held = this.split();
+    if (splitLater) return;
+    this.held = runToEnd(this.splitSteps());
     this.hold();
   }
 
+  /**
+   * A view built in steps: the split into segments (and the one-header check)
+   * pauses every PARSE_STEP_LINES segments, so one very long message (a
+   * quarter of a million segments) never holds the event loop for its whole
+   * split (ADR 0034). The same view and the same errors as the constructor.
+   */
+  static *steps(text: string, index: number, residency: Residency = {}): Generator<void, Hl7MessageView, void> {
+    const view = new Hl7MessageView(text, index, residency, true);
+    view.held = yield* view.splitSteps();
+    view.hold();
+    return view;
+  }
+
+  /**
+   * The segments, one per CR-separated line of the trimmed text; a blank line
+   * is HL7_MALFORMED, and so is a second message header (a batch read as a
+   * message): a line starting `MSH|`, or `MSH|` after a line break inside a
+   * line (LF, U+2028, U+2029), as `/^MSH\|/gm` finds them.
+   */
+  private *splitSteps(): Generator<void, Hl7Segment[], void> {
+    const text = this.text.trim();
+    const segments: Hl7Segment[] = [];
+    let headers = 0;
+    const malformed = () => new CodedError('HL7_MALFORMED', { message: this.index });
+    for (let from = 0, position = 1; ; position++) {
+      const end = text.indexOf('\r', from);
+      const line = end === -1 ? text.slice(from) : text.slice(from, end);
+      if (line.startsWith('MSH|')) headers++;
+      if (line.indexOf('MSH|', 1) !== -1) headers += line.match(INNER_MESSAGE_HEADER)?.length ?? 0;
+      if (headers > 1) throw malformed();
+      const segment = line.trim();
+      if (segment === '') throw malformed();
+      segments.push(new Hl7Segment(segment, this.reading, position));
+      if (position % PARSE_STEP_LINES === 0) yield;
+      if (end === -1) return segments;
+      from = end + 1;
+    }
+  }
+
   private split(): Hl7Segment[] {
-    return this.text
-      .trim()
-      .split('\r')
-      .map((line, i) => {
-        const segment = line.trim();
-        if (segment === '') throw new CodedError('HL7_MALFORMED', { message: this.index });
-        return new Hl7Segment(segment, this.reading, i + 1);
-      });
+    return runToEnd(this.splitSteps());
   }
 
   /** Makes this the document's held message, letting go of the one held before. */
@@ -385,23 +427,29 @@ class BatchEntry implements ParsedEntry {
   }
 
   private check(): ParsedEntry {
-    this.checked ??= parseOne(this.text, this.index, this.residency);
+    this.checked ??= runToEnd(parseOneSteps(this.text, this.index, this.residency));
     return this.checked;
+  }
+
+  /** The check in steps (a long message in a batch pauses inside its split and check); view and error then read it. */
+  *checkSteps(): Generator<void, void, void> {
+    this.checked ??= yield* parseOneSteps(this.text, this.index, this.residency);
   }
 }
 
-function parseOne(text: string, index: number, residency?: Residency): ParsedEntry {
-  const steps = parseOneSteps(text, index, residency);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+/**
+ * Settles an entry's check in steps before its view or error is read: a batch
+ * message is checked on first use (BatchEntry), so a reader that maps in
+ * steps checks in steps too. Other entries are checked already.
+ */
+export function* checkEntrySteps(entry: ParsedEntry): Generator<void, void, void> {
+  if (entry instanceof BatchEntry) yield* entry.checkSteps();
 }
 
 /** One message read and checked, pausing inside a very long one (a single message is one document). */
 function* parseOneSteps(text: string, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
   try {
-    const view = new Hl7MessageView(text, index, residency);
+    const view = yield* Hl7MessageView.steps(text, index, residency);
     yield* checkStructure(view);
     return new Entry(index, text, view, undefined);
   } catch (err) {
@@ -482,7 +530,15 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
   const first = pieces[0] ?? '';
   const head = (first.length < 3 && pieces.length > 1 ? `${first}\r${pieces[1]}` : first).slice(0, 3);
   // A second message header anywhere (at a piece's start it follows the joining CR).
-  const anotherHeader = pieces.some((piece, i) => piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH')));
+  let anotherHeader = false;
+  for (const [i, piece] of pieces.entries()) {
+    if (piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH'))) {
+      anotherHeader = true;
+      break;
+    }
+    // A piece (about a MiB) searched per step.
+    yield;
+  }
   if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const messages = yield* splitMessages(pieces);

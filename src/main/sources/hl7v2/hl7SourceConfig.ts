@@ -28,6 +28,13 @@ export const confidentialityRuleSchema = z.object({
 export type ConfidentialityRule = z.output<typeof confidentialityRuleSchema>;
 const confidentialitySchema = z.array(confidentialityRuleSchema).max(20).optional();
 
+/**
+ * The highest values a limit may be configured to: past them one reply or one
+ * file no longer fits a workstation's memory (the defaults are far below).
+ */
+export const MLLP_REPLY_BYTES_CEILING = 512 * 1024 * 1024;
+export const MLLP_REPLY_SEGMENTS_CEILING = 5_000_000;
+
 export const mllpSourceSchema = z.object({
   id: sourceIdSchema,
   name: z.string().min(1),
@@ -60,6 +67,15 @@ export const mllpSourceSchema = z.object({
   confidentiality: confidentialitySchema,
   /** MLLP over TLS: the CA the peer's certificate must chain to, and a client certificate for mutual TLS. */
   tls: tlsSettingsSchema.optional(),
+  /**
+   * Limits per reply (ADR 0029, 0034); one exceeded fails the query with
+   * SOURCE_RESPONSE_TOO_LARGE naming the limit. Largest reply frame in bytes
+   * (default 32 MiB), most segments in one reply (default 50,000, counted
+   * before parsing), continuations followed (default 50).
+   */
+  maxReplyBytes: z.number().int().min(1024).max(MLLP_REPLY_BYTES_CEILING).optional(),
+  maxReplySegments: z.number().int().positive().max(MLLP_REPLY_SEGMENTS_CEILING).optional(),
+  maxContinuations: z.number().int().min(0).max(1_000).optional(),
   enabled: z.boolean().default(true),
 });
 

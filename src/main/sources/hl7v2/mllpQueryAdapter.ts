@@ -31,7 +31,7 @@ export interface MllpSourceConfig {
   profile: Hl7Profile;
   /** Records asked for per reply (RCP-2 / QRD-7); default 100. */
   limit?: number;
-  /** Continuations followed before the answer is refused; default 50. */
+  /** Continuations followed before the answer is refused (SOURCE_RESPONSE_TOO_LARGE, limit 'continuations'); default 50. */
   maxContinuations?: number;
   /** Largest reply frame in bytes (default mllpSession.ts MLLP_MAX_REPLY_BYTES) and most segments in one reply (default hl7Reply.ts REPLY_MAX_SEGMENTS). */
   maxReplyBytes?: number;
@@ -57,7 +57,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
         port: config.port,
         version: config.profile.version,
         ...(config.tls ? { tls: config.tls } : {}),
-        ...(config.maxReplyBytes ? { maxReplyBytes: config.maxReplyBytes } : {}),
+        ...(config.maxReplyBytes !== undefined ? { maxReplyBytes: config.maxReplyBytes } : {}),
       },
       signal,
     );
@@ -71,7 +71,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
       let continuation: string | undefined;
       let fetchedAt = now().toISOString();
       for (let part = 0; ; part++) {
-        if (part > maxContinuations) throw new CodedError('SOURCE_BAD_RESPONSE', { reason: 'continuations' });
+        if (part > maxContinuations) throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'continuations', expected: maxContinuations });
         const controlId = `SAMSYN${randomUUID().replace(/-/g, '').slice(0, 14)}`;
         const message = buildQuery({
           kind: config.query,

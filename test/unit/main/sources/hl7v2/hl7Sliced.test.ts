@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../../src/shared/errors';
 import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
-import { parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
+import { checkEntrySteps, Hl7MessageView, parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
 import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
 import { sha256, sha256Steps } from '../../../../../src/main/sources/hl7v2/batchLedger';
@@ -123,6 +123,75 @@ describe('a single very long message', () => {
     expect(sliced.messages[0]?.mapped?.items).toHaveLength(n);
     // One message, yet the event loop turned inside it: at least once per MAP_STEP_SEGMENTS segments mapped.
     expect(slices.turns).toBeGreaterThanOrEqual(Math.floor((n + 3) / MAP_STEP_SEGMENTS));
+  });
+});
+
+describe('a single very long message, split into segments (ADR 0034)', () => {
+  const long = (n: number) =>
+    ['MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M1|P|2.5', 'PID|1||191212121212^^^1.2.752.129.2.1.3.1^NNSWE||Tolvansson^Tolvan', ...Array.from({ length: n }, (_, i) => `OBX|${i + 1}|NM|2823-3^Kalium^LN||4`)].join('\r');
+
+  it('pauses inside the split, not only inside the check', () => {
+    const n = 3 * PARSE_STEP_LINES;
+    let steps = 0;
+    const gen = parseHl7PiecesSteps([long(n)]);
+    let step = gen.next();
+    for (; !step.done; step = gen.next()) steps++;
+    expect(step.value.entries[0]?.view?.segments).toHaveLength(n + 2);
+    // The split and the check each pause every PARSE_STEP_LINES segments (before: the split was one step).
+    expect(steps).toBeGreaterThanOrEqual(2 * Math.floor((n + 2) / PARSE_STEP_LINES));
+  });
+
+  it('a batch message is checked in steps too when it is mapped in steps', async () => {
+    const n = 2 * PARSE_STEP_LINES;
+    const text = ['BHS|^~\\&', long(n), 'BTS|1'].join('\r');
+    const slices = new TimeSlices(0);
+    const content = await readHl7FileSliced(Buffer.from(text, 'latin1'), CTX, slices);
+    expect(content.messages[0]?.mapped?.items).toHaveLength(n);
+    expect(content).toEqual(readHl7File(Buffer.from(text, 'latin1'), CTX));
+    // A batch message is checked on first use: in steps, its split and its check each pause inside it.
+    const entry = parseHl7Document(text).entries[0]!;
+    let steps = 0;
+    for (const gen = checkEntrySteps(entry); !gen.next().done; ) steps++;
+    expect(steps).toBeGreaterThanOrEqual(2 * Math.floor((n + 2) / PARSE_STEP_LINES));
+    expect(entry.view?.segments).toHaveLength(n + 2);
+  });
+
+  /** The split as it was before it was stepwise: one regular expression over the text, then one split. */
+  function oneGoSegments(text: string): string[] {
+    if ((text.match(/^MSH\|/gm)?.length ?? 0) > 1) throw new CodedError('HL7_MALFORMED', { message: 1 });
+    return text
+      .trim()
+      .split('\r')
+      .map((line) => {
+        const segment = line.trim();
+        if (segment === '') throw new CodedError('HL7_MALFORMED', { message: 1 });
+        return segment;
+      });
+  }
+
+  it('gives the segments and errors the one-go split gave, second headers after LF, U+2028 and U+2029 included', () => {
+    const breaks = ['\r', '\n', '\u2028', '\u2029', '\r\r', ' \r', '\r ', '\n\r'];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const rng = prng(seed);
+        const lines = generateMessage(rng).text.split('\r');
+        if (rng() < 0.5) lines.splice(1 + int(rng, lines.length), 0, pick(rng, ['MSH|^~\\&|X', ' MSH|^~\\&|Y', 'NTE|1||MSH|x', '']));
+        let text = lines.map((l, i) => (i === 0 ? l : pick(rng, breaks) + l)).join('');
+        if (rng() < 0.3) text += pick(rng, breaks);
+        const expected = outcome(() => oneGoSegments(text));
+        expect(outcome(() => new Hl7MessageView(text, 1).segments.map((seg) => seg.raw()))).toEqual(expected);
+        const steps = Hl7MessageView.steps(text, 1);
+        expect(
+          outcome(() => {
+            for (;;) {
+              const step = steps.next();
+              if (step.done) return step.value.segments.map((seg) => seg.raw());
+            }
+          }),
+        ).toEqual(expected);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
