@@ -160,11 +160,37 @@ describe('diagnostics hold no patient data and no token', () => {
     }
     expect(parsed.some((l) => l.level === 20)).toBe(true);
     expect(lines.length).toBeGreaterThan(50);
+    // One field once per line: a source's id bound by its logger and repeated by the adapter was written twice.
+    const repeated = lines.map(repeatedTopLevelKeys).filter((keys) => keys.length > 0);
+    expect(repeated.slice(0, 3)).toEqual([]);
 
     const hits = scan(lines, needles(patients), tokens);
     expect(hits, hits.slice(0, 5).join('\n')).toEqual([]);
   }, 240_000);
 });
+
+/** The names that occur more than once among a JSON line's own (top-level) fields. */
+function repeatedTopLevelKeys(line: string): string[] {
+  const seen = new Set<string>();
+  const repeated: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '"') {
+      let j = i + 1;
+      while (j < line.length && line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      const text = line.slice(i + 1, j);
+      i = j;
+      if (depth === 1 && line[j + 1] === ':') {
+        if (seen.has(text)) repeated.push(text);
+        seen.add(text);
+      }
+    }
+  }
+  return repeated;
+}
 
 interface Needle {
   what: string;

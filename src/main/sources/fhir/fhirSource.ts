@@ -90,7 +90,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
   };
   const pageSize = config.pageSize ?? DEFAULT_PAGE_SIZE;
   const clock = config.clock ?? systemClock;
-  const log = config.logger ?? createLogger('sources.fhir');
+  // The registry's logger carries the source's id already (createServices); a logger of its own gets it here.
+  const log = config.logger ?? createLogger('sources.fhir').child({ sourceId: config.id });
   const now = () => clock.now();
 
   const fetchPatient = async (query: PatientQuery, outer: AbortSignal): Promise<SourceResult> => {
@@ -106,7 +107,6 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       try {
         const pages = await searchAllPages(http, `${baseUrl}/${resourceType}?${params}`, resourceType, signal, onPage);
         log.debug({
-          sourceId: config.id,
           resourceType,
           count: pages.matched,
           pages: pages.pages,
@@ -117,7 +117,6 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         const coded = classify(err);
         if (local.signal.aborted && !outer.aborted) throw coded; // stopped because a sibling failed
         log.warn({
-          sourceId: config.id,
           resourceType,
           code: coded.code,
           status: coded.params?.status,
@@ -137,7 +136,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       // someone the response named: it stays a subject for the identity guard.
       const patients = matched.filter((p) => Boolean(p.id));
       if (matched.length === 0) {
-        log.info({ sourceId: config.id, patientCount: 0, ms: Math.round(performance.now() - started) });
+        log.info({ patientCount: 0, ms: Math.round(performance.now() - started) });
         return { subjects: [], items: [], fetchedAt: now().toISOString() };
       }
 
@@ -233,7 +232,6 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         }
       }
       log.info({
-        sourceId: config.id,
         patientCount: patients.length,
         subjectCount: subjects.length,
         itemCount: items.length,

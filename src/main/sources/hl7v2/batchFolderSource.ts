@@ -43,7 +43,8 @@ export function folderHealth(status: FolderStatus): SourceHealth {
 
 export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderSource {
   const clock = config.clock ?? systemClock;
-  const log = config.logger ?? createLogger('sources.hl7v2.batch');
+  // The registry's logger carries the source's id already (createServices); a logger of its own gets it here.
+  const log = config.logger ?? createLogger('sources.hl7v2.batch').child({ sourceId: config.id });
   const importer = createBatchImporter({ ...config, clock, logger: log });
   const importNew = (): Promise<ImportReport> => importer.importNew();
   return {
@@ -59,7 +60,7 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
         await importNew();
       } catch (err) {
         // Only when nothing could be loaded: per-file reasons and folder faults after a load never land here.
-        log.warn({ sourceId: config.id, cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import failed');
+        log.warn({ cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import failed');
         throw err instanceof CodedError ? err : new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
       }
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');

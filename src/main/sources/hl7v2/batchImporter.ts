@@ -255,7 +255,8 @@ type ReadOutcome = { bytes: Buffer } | { skip: FileReason } | { waiting: true } 
 
 export function createBatchImporter(config: BatchImporterConfig): BatchImporter {
   const clock = config.clock ?? systemClock;
-  const log = config.logger ?? createLogger('sources.hl7v2.batch');
+  // The registry's logger carries the source's id already (createServices); a logger of its own gets it here.
+  const log = config.logger ?? createLogger('sources.hl7v2.batch').child({ sourceId: config.id });
   const fs = config.fs ?? nodeFolderFs;
   const now = () => clock.now();
   const settleMs = config.settleMs ?? 2_000;
@@ -283,7 +284,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   let round: { waiting: number; skipped: FileReason[]; error?: AppError; at?: string } = { waiting: 0, skipped: [] };
 
   const warn = (code: BatchFolderWarning, count = 1): void => {
-    log.warn({ sourceId: config.id, code, count }, 'batch folder');
+    log.warn({ code, count }, 'batch folder');
   };
 
   function writeReason(target: string, reason: QuarantineReason, at: Date): void {
@@ -718,7 +719,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
     } catch (err) {
       error = folderFault(err);
-      log.warn({ sourceId: config.id, code: error.code, cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import stopped');
+      log.warn({ code: error.code, cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import stopped');
       if (!state) {
         round = { waiting: remaining(), skipped, error, at: at.toISOString() };
         throw new CodedError(error.code, error.params);
@@ -728,10 +729,10 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     if (skipped.length > 0) {
       const byCode = new Map<string, number>();
       for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
-      log.warn({ sourceId: config.id, skipped: Object.fromEntries(byCode) }, 'batch folder entries skipped');
+      log.warn({ skipped: Object.fromEntries(byCode) }, 'batch folder entries skipped');
     }
     if (report.imported + report.quarantinedFiles + report.quarantinedMessages + report.duplicateFiles > 0) {
-      log.info({ sourceId: config.id, ...report });
+      log.info({ ...report });
     }
     return report;
   }

@@ -44,7 +44,8 @@ export interface MllpSourceConfig {
 
 export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
   const clock = config.clock ?? systemClock;
-  const log = config.logger ?? createLogger('sources.hl7v2');
+  // The registry's logger carries the source's id already (createServices); a logger of its own gets it here.
+  const log = config.logger ?? createLogger('sources.hl7v2').child({ sourceId: config.id });
   const now = () => clock.now();
   const maxContinuations = config.maxContinuations ?? 50;
   const defaultSystem = defaultAuthoritySystem(config.defaultAuthority);
@@ -112,7 +113,6 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
       }
       for (const item of items) item.provenance.fetchedAt = fetchedAt;
       log.info({
-        sourceId: config.id,
         subjectCount: subjects.length,
         itemCount: items.length,
         ms: Math.round(performance.now() - started),
