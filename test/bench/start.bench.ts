@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleDemoInto, demoScript } from '../fixtures/demoBundle';
+import { bundleDemoInto, demoScript, readyOrigin } from '../fixtures/demoBundle';
 import { medianAndSpread, report } from './report';
 
 const ROUNDS = Math.max(10, Number(process.env.BENCH_ROUNDS ?? 7) * 3);
@@ -57,18 +57,8 @@ figure('start.cli-summarize-fhir', [bin, 'summarize', join(root, 'test', 'fixtur
 async function startToReady(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   try {
-    const origin = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /ready (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
+    const origin = await readyOrigin(child);
     const response = await fetch(`${origin}/`);
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`GET / answered ${response.status}`);

@@ -15,25 +15,14 @@ import { emptySections } from '../../src/shared/summary';
 import { SPLIT_ABOVE_ITEMS } from '../../src/shared/summaryParts';
 import { withValidation } from '../../src/renderer/api/validatedBridge';
 import { createSamsynStore, type SamsynStore, type SummaryView } from '../../src/renderer/store/samsynStore';
+import { mergedItemFixture } from '../fixtures/items';
 
 const TODAY = new Date('2026-11-25T12:00:00Z');
 const TOLVAN = '191212121212';
 const ALICE = '199001012385';
 const LARGE = SPLIT_ABOVE_ITEMS + 50;
 
-function item(section: string, i: number, extra: Record<string, unknown> = {}) {
-  return {
-    section,
-    key: `${section}-${i}`,
-    codes: [],
-    text: `${section} ${i}`,
-    details: {},
-    sources: [{ sourceId: 'nord', sourceName: 'Region Nord', recordId: `r${i}`, fetchedAt: '2026-11-25T09:00:00.000Z', cached: true }],
-    conflicts: [],
-    sealed: false,
-    ...extra,
-  };
-}
+const item = mergedItemFixture;
 
 function summary(problems: number, options: { patient?: string; seq?: number; openId?: string } = {}): SummaryView {
   const patient = options.patient ?? TOLVAN;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/main/platform/paths';
-import { bundleDemoInto, demoScript } from '../../fixtures/demoBundle';
+import { bundleDemoInto, demoScript, readyOrigin } from '../../fixtures/demoBundle';
 
 describe('npm run preview (bundled)', () => {
   let bundle: string;
@@ -29,17 +29,7 @@ describe('npm run preview (bundled)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const origin = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      child.stdout.on('data', (c: Buffer) => {
-        text += c.toString();
-        const m = /ready (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
+    const origin = await readyOrigin(child);
     const page = await fetch(`${origin}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root"');

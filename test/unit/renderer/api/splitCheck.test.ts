@@ -13,23 +13,12 @@ import { emptySections, summarySchema } from '../../../../src/shared/summary';
 import { deferredRest, splitCheck, SPLIT_ABOVE_ITEMS } from '../../../../src/renderer/api/splitCheck';
 import { withValidation } from '../../../../src/renderer/api/validatedBridge';
 import { createSamsynStore, type SummaryView } from '../../../../src/renderer/store/samsynStore';
+import { mergedItemFixture } from '../../../fixtures/items';
 
 const TODAY = new Date('2026-11-25T12:00:00Z');
 const TOLVAN = '191212121212';
 
-function item(section: string, i: number, extra: Record<string, unknown> = {}) {
-  return {
-    section,
-    key: `${section}-${i}`,
-    codes: [],
-    text: `${section} ${i}`,
-    details: {},
-    sources: [{ sourceId: 'nord', sourceName: 'Region Nord', recordId: `r${i}`, fetchedAt: '2026-11-25T09:00:00.000Z', cached: true }],
-    conflicts: [],
-    sealed: false,
-    ...extra,
-  };
-}
+const item = mergedItemFixture;
 
 /** A summary with `problems` items after the first panels (alerts, allergies, medications in IPS order). */
 function summary(problems: number, patch: (s: Record<string, unknown[]>) => void = () => undefined): SummaryView {
