@@ -286,6 +286,10 @@ async function main(): Promise<void> {
       if (!v) throw new Error(`no validation measure for the open: ${JSON.stringify({ t0: c.t0, t1: c.t1, m: c.measures })}`);
       validateMs.push(v.duration);
       share.push(v.duration / c.ms);
+      if (process.env.PAINT_TRACE) {
+        const at = c.measures.filter((m) => m.start >= c.t0 && m.start <= c.t1 + 5).map((m) => `${m.name.replace('samsyn.', '')}@${(m.start - c.t0).toFixed(0)}+${m.duration.toFixed(0)}`);
+        out(`    cached open: paint @${c.ms.toFixed(0)}; ${at.join(', ')}`);
+      }
       await cached.summary.settled();
       const after = await afterFirst(cachedPage);
       checkFirstPaint('cached', c, await finalCounts(cachedPage));
