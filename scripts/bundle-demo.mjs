@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /* global process */
 /**
- * Bundles the demo (and the simulated systems' host it starts) into
- * build/demo/ with esbuild, so `npm run demo` runs plain JavaScript under
- * plain Node: no TypeScript loader in the process (~30 MB of RSS and a
+ * Bundles the demo, the simulated systems' host it starts, and the preview
+ * on its own (`npm run preview`) into build/demo/ with esbuild, so they run
+ * as plain JavaScript under plain Node: no TypeScript loader in the process (~30 MB of RSS and a
  * thread), one file instead of ~110 module loads, and node-hl7-client
  * tree-shaken to the parts the app uses (its full 4 MB bundle builds every
  * HL7 version's segment tables at load: ~87 MB of RSS, 0.6 s). Packages
