@@ -63,7 +63,7 @@ function child(mode: 'demo' | 'fhir-only', env: NodeJS.ProcessEnv = {}): Record<
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-type DemoFigures = { peakRss: number; sandboxPeakRss: number; rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; items: number; records: number; bytes: number };
+type DemoFigures = { openMs: number; peakRss: number; sandboxPeakRss: number; rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; items: number; records: number; bytes: number };
 
 function main(): void {
   // The demo keeps the code cache in its data folder; a fresh folder here, so the first start writes it.
@@ -83,7 +83,7 @@ function main(): void {
   process.stdout.write(`demo, first start (code cache written): peak RSS ${(first.peakRss / MB).toFixed(1)} MB\n`);
   report({ name: 'memory.demo-heavy-rss-first-start', value: first.peakRss / MB, unit: 'MB' });
   process.stdout.write(
-    `demo: peak RSS ${(demo.peakRss / MB).toFixed(1)} MB; before the open RSS ${(demo.rssBefore / MB).toFixed(1)} MB, heap ${(demo.heapBefore / MB).toFixed(1)} MB; ` +
+    `demo: open → final summary ${demo.openMs.toFixed(0)} ms; peak RSS ${(demo.peakRss / MB).toFixed(1)} MB; before the open RSS ${(demo.rssBefore / MB).toFixed(1)} MB, heap ${(demo.heapBefore / MB).toFixed(1)} MB; ` +
       `after RSS ${(demo.rssAfter / MB).toFixed(1)} MB, heap ${(demo.heapAfter / MB).toFixed(1)} MB; ${demo.items} items from ${demo.records} records, summary JSON ${(demo.bytes / MB).toFixed(2)} MB\n`,
   );
   report({ name: 'memory.demo-heavy-rss', value: demo.peakRss / MB, unit: 'MB', atMost: 150 });

@@ -15,8 +15,6 @@
  */
 import type BetterSqlite3 from 'better-sqlite3-multiple-ciphers';
 
-export type KeyedBy = 'raw' | 'passphrase';
-
 /** The pragma keying a connection with `key` as raw key material (exported for tests that open a file directly). */
 export function rawKeyPragma(key: Buffer): string {
   if (key.length !== 32) throw new Error('a database key is 32 bytes');
@@ -31,20 +29,19 @@ function readable(db: BetterSqlite3.Database): void {
 /**
  * Keys `db` (its cipher already chosen) with `key`. A new file gets the raw
  * key. An existing one is tried with the raw key, then as written before
- * ADR 0036 ('passphrase'); the raw key's error is thrown when neither reads it.
+ * ADR 0036 (the key as a passphrase); the raw key's error is thrown when
+ * neither reads it.
  */
-export function keyDatabase(db: BetterSqlite3.Database, key: Buffer, isNew: boolean): KeyedBy {
+export function keyDatabase(db: BetterSqlite3.Database, key: Buffer, isNew: boolean): void {
   db.pragma(rawKeyPragma(key));
-  if (isNew) return 'raw';
+  if (isNew) return;
   try {
     readable(db);
-    return 'raw';
   } catch (rawError) {
     if ((rawError as { code?: string }).code !== 'SQLITE_NOTADB') throw rawError;
     try {
       db.key(key);
       readable(db);
-      return 'passphrase';
     } catch {
       throw rawError;
     }
