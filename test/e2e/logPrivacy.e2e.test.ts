@@ -163,6 +163,9 @@ describe('diagnostics hold no patient data and no token', () => {
     // One field once per line: a source's id bound by its logger and repeated by the adapter was written twice.
     const repeated = lines.map(repeatedTopLevelKeys).filter((keys) => keys.length > 0);
     expect(repeated.slice(0, 3)).toEqual([]);
+    // Every line says what happened in words: an operator searches the log by message, and a line of bare counts was found only by its fields.
+    const withoutMessage = parsed.filter((l) => typeof l.msg !== 'string' || l.msg.length === 0).map((l) => Object.keys(l).join(','));
+    expect(withoutMessage.slice(0, 3)).toEqual([]);
 
     const hits = scan(lines, needles(patients), tokens);
     expect(hits, hits.slice(0, 5).join('\n')).toEqual([]);

@@ -111,7 +111,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
           count: pages.matched,
           pages: pages.pages,
           ms: Math.round(performance.now() - searchStarted),
-        });
+        }, 'search answered');
         return pages;
       } catch (err) {
         const coded = classify(err);
@@ -122,7 +122,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
           status: coded.params?.status,
           cause: coded.code === 'SOURCE_UNREACHABLE' ? networkCause(err) : undefined,
           ms: Math.round(performance.now() - searchStarted),
-        });
+        }, 'search failed');
         throw coded;
       }
     };
@@ -136,7 +136,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
       // someone the response named: it stays a subject for the identity guard.
       const patients = matched.filter((p) => Boolean(p.id));
       if (matched.length === 0) {
-        log.info({ patientCount: 0, ms: Math.round(performance.now() - started) });
+        log.info({ patientCount: 0, ms: Math.round(performance.now() - started) }, 'no patient matched');
         return { subjects: [], items: [], fetchedAt: now().toISOString() };
       }
 
@@ -237,7 +237,7 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         itemCount: items.length,
         skipped,
         ms: Math.round(performance.now() - started),
-      });
+      }, 'pages mapped');
       return { subjects, items, fetchedAt, ...(skipped > 0 ? { skipped: { code: 'SOURCE_BAD_RESPONSE', count: skipped } } : {}) };
     } catch (err) {
       local.abort();

@@ -732,7 +732,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       log.warn({ skipped: Object.fromEntries(byCode) }, 'batch folder entries skipped');
     }
     if (report.imported + report.quarantinedFiles + report.quarantinedMessages + report.duplicateFiles > 0) {
-      log.info({ ...report });
+      log.info({ ...report }, 'batch folder imported');
     }
     return report;
   }

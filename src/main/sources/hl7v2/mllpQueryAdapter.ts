@@ -116,7 +116,7 @@ export function createMllpQuerySource(config: MllpSourceConfig): SourceAdapter {
         subjectCount: subjects.length,
         itemCount: items.length,
         ms: Math.round(performance.now() - started),
-      });
+      }, 'query answered');
       return { subjects, items, fetchedAt };
     } finally {
       await session.close();
