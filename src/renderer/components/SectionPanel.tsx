@@ -37,18 +37,34 @@ export function countEntries(items: readonly SummaryItem[]): number {
   return items.filter(isCountedEntry).length;
 }
 
-/** "Region Nord: inga kända · Region Syd: ingen information · Kommun Väst: svarade inte" */
-function CoverageLine({ section, context }: { section: SectionKey; context: SectionContext }) {
+/** The order of a section's coverage groups: a source that did not answer first, then what sources said. */
+const COVERAGE_ORDER: readonly CoverageState[] = ['notAnswered', 'noneKnown', 'noInformation', 'noneOfKind', 'items'];
+
+/**
+ * What each source said about a section, sources grouped by what they said:
+ * "Svarade inte: Kommun Väst · Inga kända: Region Nord · Ingen information: Region Syd, Helse Vest".
+ * Every source is still named; nine sources saying the same thing are one group, not nine entries.
+ */
+export function CoverageLine({ section, context }: { section: SectionKey; context: SectionContext }) {
   const { t } = useFormat();
-  const entries = (context.coverage ?? [])
-    .map((c) => [c.sourceId, c.sections[section]] as const)
-    .filter((e): e is readonly [string, CoverageState] => e[1] !== undefined);
-  if (entries.length === 0) return null;
+  const groups = new Map<CoverageState, string[]>();
+  for (const c of context.coverage ?? []) {
+    const state = c.sections[section];
+    if (state === undefined) continue;
+    const names = groups.get(state) ?? [];
+    names.push(context.names?.get(c.sourceId) ?? c.sourceId);
+    groups.set(state, names);
+  }
+  if (groups.size === 0) return null;
+  const ordered = COVERAGE_ORDER.filter((state) => groups.has(state));
   return (
     <p className="section__coverage" data-testid="section-coverage">
-      {entries
-        .map(([sourceId, state]) => t('sections.coverageEntry', { source: context.names?.get(sourceId) ?? sourceId, state: t(`sections.coverage.${state}`) }))
-        .join(' · ')}
+      {ordered.map((state, index) => (
+        <span key={state} data-coverage-state={state}>
+          {index > 0 ? ' · ' : ''}
+          {t('sections.coverageGroup', { state: t(`sections.coverage.${state}`), sources: (groups.get(state) ?? []).join(', ') })}
+        </span>
+      ))}
     </p>
   );
 }

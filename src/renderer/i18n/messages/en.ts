@@ -197,8 +197,8 @@ export const en: Messages = {
     retracted_one: '{{count}} record withdrawn by its source is not shown.',
     retracted_other: '{{count}} records withdrawn by their sources are not shown.',
     groups: { current: 'Current', recentlyStopped: 'Recently stopped', history: 'Earlier', inactive: 'Inactive and refuted' },
-    coverage: { items: 'has entries', noneKnown: 'none known', noInformation: 'no information', notAnswered: 'did not answer', noneOfKind: 'none of the kinds your role sees' },
-    coverageEntry: '{{source}}: {{state}}',
+    coverage: { items: 'Has entries', noneKnown: 'None known', noInformation: 'No information', notAnswered: 'Did not answer', noneOfKind: 'None of the kinds your role sees' },
+    coverageGroup: '{{state}}: {{sources}}',
   },
   items: {
     provenance: '{{source}} · recorded {{date}}',

@@ -197,8 +197,8 @@ export const fi: Messages = {
     retracted_one: '{{count}} lähteen mitätöimä merkintä ei näy.',
     retracted_other: '{{count}} lähteen mitätöimää merkintää ei näy.',
     groups: { current: 'Voimassa olevat', recentlyStopped: 'Äskettäin lopetetut', history: 'Aiemmat', inactive: 'Ei-aktiiviset ja kumotut' },
-    coverage: { items: 'on tietoja', noneKnown: 'ei tunnettuja', noInformation: 'ei tietoa', notAnswered: 'ei vastannut', noneOfKind: 'ei roolillesi näytettäviä' },
-    coverageEntry: '{{source}}: {{state}}',
+    coverage: { items: 'On tietoja', noneKnown: 'Ei tunnettuja', noInformation: 'Ei tietoa', notAnswered: 'Ei vastannut', noneOfKind: 'Ei roolillesi näytettäviä' },
+    coverageGroup: '{{state}}: {{sources}}',
   },
   items: {
     provenance: '{{source}} · kirjattu {{date}}',

@@ -197,8 +197,8 @@ export const nb: Messages = {
     retracted_one: '{{count}} post som kilden har annullert, vises ikke.',
     retracted_other: '{{count}} poster som kilden har annullert, vises ikke.',
     groups: { current: 'Aktuelle', recentlyStopped: 'Nylig seponert', history: 'Tidligere', inactive: 'Inaktive og avkreftede' },
-    coverage: { items: 'har opplysninger', noneKnown: 'ingen kjente', noInformation: 'ingen informasjon', notAnswered: 'svarte ikke', noneOfKind: 'ingen av typene rollen din ser' },
-    coverageEntry: '{{source}}: {{state}}',
+    coverage: { items: 'Har opplysninger', noneKnown: 'Ingen kjente', noInformation: 'Ingen informasjon', notAnswered: 'Svarte ikke', noneOfKind: 'Ingen av typene rollen din ser' },
+    coverageGroup: '{{state}}: {{sources}}',
   },
   items: {
     provenance: '{{source}} · registrert {{date}}',

@@ -202,8 +202,8 @@ export const sv = {
     retracted_one: '{{count}} post som källan makulerat visas inte.',
     retracted_other: '{{count}} poster som källan makulerat visas inte.',
     groups: { current: 'Aktuella', recentlyStopped: 'Nyligen utsatta', history: 'Tidigare', inactive: 'Inaktiva och avskrivna' },
-    coverage: { items: 'har uppgifter', noneKnown: 'inga kända', noInformation: 'ingen information', notAnswered: 'svarade inte', noneOfKind: 'inga av de slag din roll ser' },
-    coverageEntry: '{{source}}: {{state}}',
+    coverage: { items: 'Har uppgifter', noneKnown: 'Inga kända', noInformation: 'Ingen information', notAnswered: 'Svarade inte', noneOfKind: 'Inga av de slag din roll ser' },
+    coverageGroup: '{{state}}: {{sources}}',
   },
   items: {
     provenance: '{{source}} · registrerad {{date}}',
