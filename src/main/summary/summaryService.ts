@@ -228,7 +228,17 @@ export function createSummaryService(deps: {
         summary.progress = { openId: id, seq, final: done };
         if (done) {
           const answered: SourceSnapshot[] = outcomes.flatMap((o) =>
-            o?.result ? [{ sourceId: o.status.sourceId, answeredAt: o.result.fetchedAt, subjects: o.result.subjects, items: o.result.items }] : [],
+            o?.result
+              ? [
+                  {
+                    sourceId: o.status.sourceId,
+                    answeredAt: o.result.fetchedAt,
+                    subjects: o.result.subjects,
+                    items: o.result.items,
+                    ...(o.result.skipped ? { skipped: o.result.skipped } : {}),
+                  },
+                ]
+              : [],
           );
           // The stored summary is shared by every later open: it is built without this user's reveals or consents.
           const stored = policy.neutral ? summary : build(query, parts, notice, false, neutralPolicy);
