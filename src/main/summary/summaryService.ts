@@ -107,6 +107,8 @@ export function createSummaryService(deps: {
   neutralPolicy?: ItemPolicy;
   /** National drug codes → ATC: a drug item without ATC gets the mapped one before the merge (drugCodes.ts). */
   drugCodes?: DrugCodeMap;
+  /** The most records one source's answer may bring (askSource's DEFAULT_MAX_ITEMS_PER_SOURCE); one over it fails that source, coded. */
+  maxItemsPerSource?: number;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
@@ -262,7 +264,7 @@ export function createSummaryService(deps: {
     }
 
     sources.forEach((source, i) => {
-      void askSource(source, query, logger).then((outcome) => {
+      void askSource(source, query, logger, deps.maxItemsPerSource).then((outcome) => {
         outcomes[i] = outcome;
         left -= 1;
         schedule();
