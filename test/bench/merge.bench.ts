@@ -5,10 +5,20 @@
  * allergies and problems sharing codes across sources — with tinybench, and
  * the scaling exponent between sizes (log(t2/t1) / log(n2/n1)).
  * Targets: 50,000 items under 250 ms; exponent at most 1.1.
+ *
+ * And the longest event-loop block (perf_hooks monitorEventLoopDelay, its
+ * max) of the summary service opening a patient whose sources answer with
+ * these items at once (ask, merge, summary; no transport), informational:
+ * 280,000 items from three sources, one source at the per-source record limit
+ * (summary.maxItemsPerSource, ADR 0037) and one over it (refused, coded).
  */
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Bench } from 'tinybench';
+import { createLogger } from '../../src/main/platform/logger';
+import type { SourceAdapter } from '../../src/main/sources/types';
+import { DEFAULT_MAX_ITEMS_PER_SOURCE } from '../../src/main/summary/askSource';
 import { mergeSummary } from '../../src/main/summary/merge';
+import { createSummaryService } from '../../src/main/summary/summaryService';
 import type { ClinicalItem } from '../../src/shared/summary';
 import { medianAndSpread, report } from './report';
 
@@ -116,6 +126,46 @@ async function main(): Promise<void> {
   report({ name: 'merge.gc-50000', value: gcMedian(50_000), unit: 'ms' });
   report({ name: 'merge.items-50000-without-gc', value: withoutGc(50_000), unit: 'ms' });
   report({ name: 'merge.exponent-10k-50k-without-gc', value: Math.log(withoutGc(50_000) / withoutGc(10_000)) / Math.log(5), unit: '' });
+
+  inputs.clear();
+  for (const [name, n, sources] of [
+    ['merge.block-280000-three-sources', 280_000, SOURCES],
+    ['merge.block-one-source-at-limit', DEFAULT_MAX_ITEMS_PER_SOURCE, SOURCES.slice(0, 1)],
+    ['merge.block-one-source-over-limit', DEFAULT_MAX_ITEMS_PER_SOURCE + 1, SOURCES.slice(0, 1)],
+  ] as const) {
+    const { ms, states } = await longestBlock(items(n), sources);
+    process.stdout.write(`summary open of ${n} items from ${sources.length} source(s): longest event-loop block ${ms.toFixed(0)} ms; sources ${states.join(', ')}\n`);
+    report({ name, value: ms, unit: 'ms' });
+  }
+}
+
+/** The official test identity number the bench's patient carries (Tolvan). */
+const PATIENT = { system: 'urn:oid:1.2.752.129.2.1.3.1', value: '191212121212' };
+
+/**
+ * The summary service opening a patient whose sources (the given ids, each in process) answer at once
+ * with `all` (every item to the source `sources` names at its place, round robin): the longest block.
+ */
+async function longestBlock(all: ClinicalItem[], sources: readonly string[]): Promise<{ ms: number; states: string[] }> {
+  const bySource = new Map<string, ClinicalItem[]>(sources.map((id) => [id, []]));
+  all.forEach((item, i) => {
+    const sourceId = sources[i % sources.length] as string;
+    bySource.get(sourceId)?.push({ ...item, provenance: { ...item.provenance, sourceId, sourceName: sourceId } });
+  });
+  const adapters: SourceAdapter[] = sources.map((id) => ({
+    id,
+    name: id,
+    kind: 'bench',
+    timeoutMs: 600_000,
+    fetchPatient: async () => ({ subjects: [{ identifiers: [PATIENT] }], items: bySource.get(id) ?? [], fetchedAt: NOW.toISOString() }),
+  }));
+  const service = createSummaryService({ sources: adapters, clock: { now: () => NOW }, logger: createLogger('bench') });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const summary = await service.open({ identifier: PATIENT });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  delay.disable();
+  return { ms: delay.max / 1e6, states: summary.sources.map((s) => `${s.state}${s.error ? ` ${s.error}` : ''} (${s.itemCount})`) };
 }
 
 void main();

@@ -18,6 +18,7 @@ import { CodedError } from '../../shared/errors';
 import { rolesConfigSchema } from '../access/roleProfiles';
 import { SEALED_LAWS, type SourceAccessRules } from '../access/sealedPolicy';
 import { identitySettingsSchema, sessionSettingsSchema } from '../auth/identitySettings';
+import { DEFAULT_MAX_ITEMS_PER_SOURCE } from '../summary/askSource';
 import { BUILTIN_SOURCES, type BaseSourceSettings, type SourceRegistry } from '../sources/registry';
 
 const cacheSchema = z
@@ -41,6 +42,8 @@ const summarySettingsSchema = z
     recentlyStoppedDays: z.number().int().positive().max(3_650).default(183),
     /** A cached summary whose sources all answered within this many seconds is shown without asking them again (0: always ask). */
     freshForSeconds: z.number().int().min(0).max(3_600).default(0),
+    /** The most records one source's answer may bring into a summary; an answer with more fails that source, said (SOURCE_RESPONSE_TOO_LARGE), never cut. */
+    maxItemsPerSource: z.number().int().positive().max(10_000_000).default(DEFAULT_MAX_ITEMS_PER_SOURCE),
   })
   .optional();
 

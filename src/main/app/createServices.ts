@@ -203,7 +203,11 @@ export function createServices(deps: {
     ...(deps.cache ? { cache: deps.cache } : {}),
     ...(deps.drugCodes ? { drugCodes: deps.drugCodes } : {}),
     ...(deps.config.summary
-      ? { merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays }, freshForMs: deps.config.summary.freshForSeconds * 1000 }
+      ? {
+          merge: { recentlyStoppedDays: deps.config.summary.recentlyStoppedDays },
+          freshForMs: deps.config.summary.freshForSeconds * 1000,
+          maxItemsPerSource: deps.config.summary.maxItemsPerSource,
+        }
       : {}),
     onUpdate: deliver,
     policy: (query) => access.policy(query),

@@ -3,7 +3,7 @@
  * the source gave it. Reads never return data older than the retention time,
  * even between purges.
  */
-import type { ClinicalItem, Identifier, PatientHeader, Sections, Summary } from '../../shared/summary';
+import type { ClinicalItem, Identifier, PatientHeader, Sections, SourceStatus, Summary } from '../../shared/summary';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/logger';
 import type { SubjectIdentity } from '../sources/types';
@@ -22,6 +22,8 @@ export interface SourceSnapshot {
   answeredAt: string;
   subjects: SubjectIdentity[];
   items: ClinicalItem[];
+  /** Records that answer held and could not be read (ADR 0033): said again when shown from the cache. */
+  skipped?: SourceStatus['skipped'];
 }
 
 /** The merged summary as last built, with when each source in it answered. */
@@ -32,7 +34,7 @@ export interface CachedSummary {
   sealed?: Summary['sealed'];
   retracted?: Summary['retracted'];
   coverage?: Summary['coverage'];
-  sources: { sourceId: string; answeredAt: string; itemCount: number }[];
+  sources: { sourceId: string; answeredAt: string; itemCount: number; skipped?: SourceStatus['skipped'] }[];
 }
 
 /**
@@ -161,7 +163,7 @@ export function createCacheStore(deps: {
   const writeAll = db.transaction((key: string, snapshots: readonly SourceSnapshot[], merged?: CachedSummary) => {
     for (const s of snapshots) {
       const ms = Date.parse(s.answeredAt);
-      upsert.run(key, s.sourceId, s.answeredAt, ms, JSON.stringify({ subjects: s.subjects, items: s.items }));
+      upsert.run(key, s.sourceId, s.answeredAt, ms, JSON.stringify({ subjects: s.subjects, items: s.items, ...(s.skipped ? { skipped: s.skipped } : {}) }));
     }
     if (merged && merged.sources.length > 0) {
       const oldest = Math.min(...merged.sources.map((s) => Date.parse(s.answeredAt)));
@@ -198,8 +200,14 @@ export function createCacheStore(deps: {
       const snapshots: SourceSnapshot[] = [];
       for (const row of rows) {
         try {
-          const payload = JSON.parse(row.payload) as { subjects: SubjectIdentity[]; items: ClinicalItem[] };
-          snapshots.push({ sourceId: row.source_id, answeredAt: row.answered_at, subjects: payload.subjects, items: payload.items });
+          const payload = JSON.parse(row.payload) as { subjects: SubjectIdentity[]; items: ClinicalItem[]; skipped?: SourceSnapshot['skipped'] };
+          snapshots.push({
+            sourceId: row.source_id,
+            answeredAt: row.answered_at,
+            subjects: payload.subjects,
+            items: payload.items,
+            ...(payload.skipped ? { skipped: payload.skipped } : {}),
+          });
         } catch {
           // The cipher authenticates every page, so this is a bug, not tampering; skip the row, keep the rest.
           logger.error({ source: row.source_id }, 'cached snapshot unreadable');

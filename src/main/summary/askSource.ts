@@ -58,12 +58,32 @@ async function withDeadline(source: SourceAdapter, query: PatientQuery): Promise
   }
 }
 
+/**
+ * The most records one source's answer may bring into a summary (default of
+ * `summary.maxItemsPerSource`). Every summary update re-merges, pushes and
+ * stores all of them in one synchronous stretch: about 280,000 records held
+ * the event loop for seconds. An answer over the limit is refused whole and
+ * said as SOURCE_RESPONSE_TOO_LARGE (limit 'items') in that source's status;
+ * its records are never cut to the limit, which would show a partial list as
+ * complete.
+ */
+export const DEFAULT_MAX_ITEMS_PER_SOURCE = 100_000;
+
 /** One source's answer, checked against the patient asked for, or its coded failure. */
-export async function askSource(source: SourceAdapter, query: PatientQuery, logger: Logger): Promise<Outcome> {
+export async function askSource(
+  source: SourceAdapter,
+  query: PatientQuery,
+  logger: Logger,
+  maxItems: number = DEFAULT_MAX_ITEMS_PER_SOURCE,
+): Promise<Outcome> {
   const started = performance.now();
   const base = { sourceId: source.id, name: source.name };
   try {
     const result = guardIdentity(await withDeadline(source, query), query);
+    if (result.items.length > maxItems) {
+      // Only the counts: never a record.
+      throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: maxItems, found: result.items.length });
+    }
     const ms = Math.round(performance.now() - started);
     logger.info({ source: source.id, items: result.items.length, ms }, 'source answered');
     return {

@@ -46,7 +46,8 @@ export function fromSnapshot(status: SourceStatus, snapshot: SourceSnapshot | un
   if (!snapshot) return { sourceId: status.sourceId, status, subjects: [], items: [] };
   return {
     sourceId: status.sourceId,
-    status: { ...status, fetchedAt: snapshot.answeredAt, itemCount: snapshot.items.length },
+    // What that answer could not read is said again with its records (ADR 0033).
+    status: { ...status, fetchedAt: snapshot.answeredAt, itemCount: snapshot.items.length, ...(snapshot.skipped ? { skipped: snapshot.skipped } : {}) },
     subjects: snapshot.subjects,
     items: cachedItems(snapshot),
   };
@@ -76,7 +77,7 @@ export function fromMerged(
         const part = merged.sources.find((s) => s.sourceId === source.id);
         const { refreshing: _r, ...base } = cachedStatus(source);
         const status = refreshing ? { ...base, refreshing: true } : base;
-        return part ? { ...status, fetchedAt: part.answeredAt, itemCount: part.itemCount } : status;
+        return part ? { ...status, fetchedAt: part.answeredAt, itemCount: part.itemCount, ...(part.skipped ? { skipped: part.skipped } : {}) } : status;
       }),
       generatedAt,
       fromCache: true,
@@ -109,8 +110,15 @@ function toStored(summary: Summary, parts: readonly Contribution[]): CachedSumma
     ...(summary.coverage ? { coverage: summary.coverage } : {}),
     sources: parts.flatMap((p) =>
       p.status.fetchedAt
-        ? // The count the summary shows (what its policy hid is not counted), not the source's raw count.
-          [{ sourceId: p.sourceId, answeredAt: p.status.fetchedAt, itemCount: summary.sources.find((s) => s.sourceId === p.sourceId)?.itemCount ?? p.status.itemCount }]
+        ? [
+            {
+              sourceId: p.sourceId,
+              answeredAt: p.status.fetchedAt,
+              // The count the summary shows (what its policy hid is not counted), not the source's raw count.
+              itemCount: summary.sources.find((s) => s.sourceId === p.sourceId)?.itemCount ?? p.status.itemCount,
+              ...(p.status.skipped ? { skipped: p.status.skipped } : {}),
+            },
+          ]
         : [],
     ),
   };

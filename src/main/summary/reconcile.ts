@@ -100,6 +100,18 @@ function isAnaphylaxis(words: string): boolean {
   return /anafyla|anaphyla|anafylak|anafylaktisk/i.test(words);
 }
 
+/**
+ * Whether any of the record's reactions names anaphylaxis. Each manifestation
+ * alone: the words hold no space, so none can match across two of them (the
+ * same answer as testing them all joined, without joining a group's every
+ * reaction into one string).
+ */
+function statesAnaphylaxis(item: ClinicalItem): boolean {
+  if (item.section !== 'allergies') return false;
+  for (const r of item.details.reactions ?? []) for (const m of r.manifestations) if (isAnaphylaxis(m)) return true;
+  return false;
+}
+
 /** Whether annotateItem adds anything to an item of this section (the others need no call). */
 export function isAnnotated(section: SectionKey): boolean {
   return section === 'medications' || section === 'allergies' || section === 'problems';
@@ -125,8 +137,7 @@ export function annotateItem(merged: MergedItem, items: ClinicalItem[], options:
   }
   if (merged.section === 'allergies') {
     const high = items.some((i) => i.section === 'allergies' && i.details.criticality === 'high');
-    const words = items.flatMap((i) => (i.section === 'allergies' ? (i.details.reactions ?? []).flatMap((r) => r.manifestations) : [])).join(' ');
-    if (high || isAnaphylaxis(words)) merged.critical = true;
+    if (high || items.some(statesAnaphylaxis)) merged.critical = true;
     if (items.every((i) => i.status !== undefined && INACTIVE_ALLERGY.has(i.status))) merged.group = 'inactive';
     return;
   }

@@ -74,6 +74,9 @@ export const HIDE_SEALED: ItemPolicy = {
   },
 };
 
+/** What a run holds as its latest only while it builds the next (never handed out: no await in between). */
+const EMPTY_LATEST = {} as SummaryAnswer;
+
 /** One asking of the sources for one patient, shared by the opens that overlap it. */
 interface Run {
   id: string;
@@ -107,6 +110,8 @@ export function createSummaryService(deps: {
   neutralPolicy?: ItemPolicy;
   /** National drug codes → ATC: a drug item without ATC gets the mapped one before the merge (drugCodes.ts). */
   drugCodes?: DrugCodeMap;
+  /** The most records one source's answer may bring (askSource's DEFAULT_MAX_ITEMS_PER_SOURCE); one over it fails that source, coded. */
+  maxItemsPerSource?: number;
 }): SummaryService {
   const { sources, clock, logger } = deps;
   const cache = createCacheAccess(deps.cache, logger);
@@ -219,6 +224,9 @@ export function createSummaryService(deps: {
 
     function emit(): void {
       scheduled = false;
+      // The summary handed out before is let go while the next is built (no open can join within this
+      // synchronous stretch): the service never holds the two together.
+      run.latest = EMPTY_LATEST;
       try {
         const done = left === 0;
         const parts = sources.map((source, i) => partOf(source, outcomes[i]));
@@ -228,7 +236,17 @@ export function createSummaryService(deps: {
         summary.progress = { openId: id, seq, final: done };
         if (done) {
           const answered: SourceSnapshot[] = outcomes.flatMap((o) =>
-            o?.result ? [{ sourceId: o.status.sourceId, answeredAt: o.result.fetchedAt, subjects: o.result.subjects, items: o.result.items }] : [],
+            o?.result
+              ? [
+                  {
+                    sourceId: o.status.sourceId,
+                    answeredAt: o.result.fetchedAt,
+                    subjects: o.result.subjects,
+                    items: o.result.items,
+                    ...(o.result.skipped ? { skipped: o.result.skipped } : {}),
+                  },
+                ]
+              : [],
           );
           // The stored summary is shared by every later open: it is built without this user's reveals or consents.
           const stored = policy.neutral ? summary : build(query, parts, notice, false, neutralPolicy);
@@ -236,11 +254,35 @@ export function createSummaryService(deps: {
           if (failedWrite) summary.cache = failedWrite;
         }
         run.latest = summary;
+        if (done) {
+          // Nothing re-merges after the last ending: the sources' records go with this stretch, not the run.
+          parts.length = 0;
+          outcomes.fill(undefined);
+          snapshots = [];
+        }
         deliver(summary);
         if (done) resolveFinal(summary);
       } catch (err) {
+        // An open joining now gets every source waiting for its next ending: nothing shown as known that is not.
+        if (run.latest === EMPTY_LATEST) run.latest = waitingAnswer();
         if (left === 0) rejectFinal(err);
         else logger.error({ err: (err as Error)?.name ?? typeof err }, 'summary update failed');
+      }
+    }
+
+    /** The run's latest after a failed build: every source pending, no items, refreshing (undefined when even that fails). */
+    function waitingAnswer(): SummaryAnswer {
+      try {
+        const waiting = build(
+          query,
+          sources.map((source) => ({ sourceId: source.id, status: pendingStatus(source), subjects: [], items: [] })),
+          notice,
+          true,
+        );
+        waiting.progress = { openId: id, seq, final: false };
+        return waiting;
+      } catch {
+        return EMPTY_LATEST;
       }
     }
 
@@ -252,7 +294,7 @@ export function createSummaryService(deps: {
     }
 
     sources.forEach((source, i) => {
-      void askSource(source, query, logger).then((outcome) => {
+      void askSource(source, query, logger, deps.maxItemsPerSource).then((outcome) => {
         outcomes[i] = outcome;
         left -= 1;
         schedule();
@@ -295,8 +337,9 @@ export function createSummaryService(deps: {
 
   async function openWithRefresh(query: PatientQuery): Promise<{ answer: SummaryAnswer; fresh?: Promise<Summary> }> {
     const running = inFlight.get(patientKey(query));
-    // An open that overlaps a run under way joins it: the latest summary it handed out.
-    if (running) return { answer: running.latest, fresh: running.final };
+    // An open that overlaps a run under way joins it: the latest summary it handed out (after two failed
+    // builds in a row there is none: it waits for the final one).
+    if (running) return { answer: running.latest === EMPTY_LATEST ? await running.final : running.latest, fresh: running.final };
     const read = cache.read(query);
     let { merged, snapshots } = read;
     const { notice } = read;
