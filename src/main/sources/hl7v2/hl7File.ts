@@ -7,7 +7,7 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { checkEntrySteps, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
+import { checkEntrySteps, lazyEntryText, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
 import { batchMessageRanges } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
@@ -83,8 +83,9 @@ export interface Hl7FileContent {
 }
 
 /** Each message's original bytes, checked against what the parser saw; undefined when they do not line up. */
-function* originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: string[]): Generator<void, Buffer[] | undefined, void> {
-  if (kind === 'message') return texts.length === 1 ? [bytes] : undefined;
+function* originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], entries: readonly ParsedEntry[]): Generator<void, Buffer[] | undefined, void> {
+  if (kind === 'message') return entries.length === 1 ? [bytes] : undefined;
+  const texts = entries.map((e) => e.text);
   const ranges = batchMessageRanges(bytes, bytes.length - withoutBom(bytes).length);
   if (ranges.length !== texts.length) return undefined;
   const slices = ranges.map((r) => bytes.subarray(r.start, r.end));
@@ -109,8 +110,9 @@ function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
 /** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
 function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
   yield* checkEntrySteps(entry);
-  const base = { index: entry.index, text: entry.text };
-  if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
+  // The text is joined only when read: a long single message is kept as its pieces (ADR 0038).
+  const text = lazyEntryText(entry);
+  if (entry.error || !entry.view) return withText({ index: entry.index, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) }, text);
   const controlId = entry.view.controlId || undefined;
   try {
     const message = yield* mapHl7MessageSteps(entry.view, {
@@ -121,10 +123,15 @@ function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, H
       ...(ctx.confidentiality ? { confidentiality: ctx.confidentiality } : {}),
     });
     const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
-    return { ...base, ...(controlId ? { controlId } : {}), mapped };
+    return withText({ index: entry.index, ...(controlId ? { controlId } : {}), mapped }, text);
   } catch {
-    return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
+    return withText({ index: entry.index, error: new CodedError('HL7_MALFORMED', { message: entry.index }) }, text);
   }
+}
+
+/** The message with its `text` read through `text()` when first asked for (an own, enumerable property). */
+function withText(message: Omit<Hl7FileMessage, 'text'>, text: () => string): Hl7FileMessage {
+  return Object.defineProperty(message, 'text', { enumerable: true, configurable: true, get: text }) as Hl7FileMessage;
 }
 
 function parseFile(bytes: Buffer): ParsedDocument {
@@ -140,7 +147,7 @@ function* withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7Fil
     if (i % 4096 === 4095) yield;
   }
   if (anyError) {
-    const slices = yield* originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
+    const slices = yield* originalBytes(bytes, doc.kind, doc.entries);
     for (const [i, message] of messages.entries()) {
       if (message.error) message.bytes = slices?.[i] ?? bytes;
     }

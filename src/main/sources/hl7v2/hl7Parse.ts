@@ -249,13 +249,61 @@ interface Residency {
   current?: Hl7MessageView;
 }
 
+/**
+ * A message's text: one string, or pieces that joined by one CR are the text
+ * (hl7Text.ts decodeHl7Pieces cuts a document so: each piece starts a line).
+ * A very long single message is kept as its pieces: joining 20 MB into one
+ * string was one step of ~100 ms (ADR 0038).
+ */
+export type MessageText = string | readonly string[];
+
+/** The text's first `n` characters, without joining more pieces than those. */
+function headOf(text: MessageText, n: number): string {
+  if (typeof text === 'string') return text.slice(0, n);
+  let head = '';
+  for (const piece of text) {
+    head = head === '' ? piece : `${head}\r${piece}`;
+    if (head.length >= n) break;
+  }
+  return head.slice(0, n);
+}
+
+/** The whole text as one string (joined once, when someone asks for it). */
+export function joinText(text: MessageText): string {
+  return typeof text === 'string' ? text : text.join('\r');
+}
+
+/**
+ * The lines of `text.trim()` split at CR, over a text given as pieces without
+ * joining them: whitespace-only pieces at either end (and the CR joining
+ * them) are what trim() drops, the first and last of the rest are trimmed.
+ */
+function* trimmedLines(text: MessageText): Generator<string, void, void> {
+  const parts = typeof text === 'string' ? [text] : text.length > 0 ? text : [''];
+  let first = 0;
+  let last = parts.length - 1;
+  while (first < last && (parts[first] as string).trim() === '') first++;
+  while (last > first && (parts[last] as string).trim() === '') last--;
+  for (let p = first; p <= last; p++) {
+    let piece = parts[p] as string;
+    if (p === first) piece = piece.trimStart();
+    if (p === last) piece = piece.trimEnd();
+    for (let from = 0; ; ) {
+      const end = piece.indexOf('\r', from);
+      yield end === -1 ? piece.slice(from) : piece.slice(from, end);
+      if (end === -1) break;
+      from = end + 1;
+    }
+  }
+}
+
 export class Hl7MessageView {
   private held: Hl7Segment[] | undefined;
   private readonly reading: Reading;
 
   constructor(
-    /** The message's text, starting with its MSH segment; segments separated by CR. */
-    private readonly text: string,
+    /** The message's text (or its pieces), starting with its MSH segment; segments separated by CR. */
+    private readonly text: MessageText,
     /** 1-based position in its document. */
     readonly index: number,
     /** Shared by the messages of one document; a message read on its own has its own. */
@@ -263,7 +311,7 @@ export class Hl7MessageView {
     /** Left to the caller (Hl7MessageView.steps): the split into segments. */
     splitLater = false,
   ) {
-    this.reading = readingOf(text);
+    this.reading = readingOf(headOf(text, 8));
     if (splitLater) return;
     this.held = runToEnd(this.splitSteps());
     this.hold();
@@ -275,7 +323,7 @@ export class Hl7MessageView {
    * quarter of a million segments) never holds the event loop for its whole
    * split (ADR 0034). The same view and the same errors as the constructor.
    */
-  static *steps(text: string, index: number, residency: Residency = {}): Generator<void, Hl7MessageView, void> {
+  static *steps(text: MessageText, index: number, residency: Residency = {}): Generator<void, Hl7MessageView, void> {
     const view = new Hl7MessageView(text, index, residency, true);
     view.held = yield* view.splitSteps();
     view.hold();
@@ -289,13 +337,12 @@ export class Hl7MessageView {
    * line (LF, U+2028, U+2029), as `/^MSH\|/gm` finds them.
    */
   private *splitSteps(): Generator<void, Hl7Segment[], void> {
-    const text = this.text.trim();
     const segments: Hl7Segment[] = [];
     let headers = 0;
     const malformed = () => new CodedError('HL7_MALFORMED', { message: this.index });
-    for (let from = 0, position = 1; ; position++) {
-      const end = text.indexOf('\r', from);
-      const line = end === -1 ? text.slice(from) : text.slice(from, end);
+    let position = 0;
+    for (const line of trimmedLines(this.text)) {
+      position++;
       if (line.startsWith('MSH|')) headers++;
       if (line.indexOf('MSH|', 1) !== -1) headers += line.match(INNER_MESSAGE_HEADER)?.length ?? 0;
       if (headers > 1) throw malformed();
@@ -303,9 +350,8 @@ export class Hl7MessageView {
       if (segment === '') throw malformed();
       segments.push(new Hl7Segment(segment, this.reading, position));
       if (position % PARSE_STEP_LINES === 0) yield;
-      if (end === -1) return segments;
-      from = end + 1;
     }
+    return segments;
   }
 
   private split(): Hl7Segment[] {
@@ -397,10 +443,35 @@ function* checkStructure(view: Hl7MessageView): Generator<void, void, void> {
 class Entry implements ParsedEntry {
   constructor(
     readonly index: number,
-    readonly text: string,
+    /** The text as it was given: a long single message stays in pieces until its text is asked for. */
+    private source: MessageText,
     readonly view: Hl7MessageView | undefined,
     readonly error: CodedError | undefined,
   ) {}
+
+  get text(): string {
+    if (typeof this.source !== 'string') this.source = joinText(this.source);
+    return this.source;
+  }
+
+  /** The text, joined only when read: holds the pieces, not the view. */
+  lazyText(): () => string {
+    let source = this.source;
+    return () => {
+      if (typeof source !== 'string') source = joinText(source);
+      return source;
+    };
+  }
+}
+
+/**
+ * An entry's text as a function that joins it only when called and holds
+ * nothing else of the entry (its view and segments can be let go of).
+ */
+export function lazyEntryText(entry: ParsedEntry): () => string {
+  if (entry instanceof Entry) return entry.lazyText();
+  const text = entry.text;
+  return () => text;
 }
 
 /**
@@ -447,7 +518,7 @@ export function* checkEntrySteps(entry: ParsedEntry): Generator<void, void, void
 }
 
 /** One message read and checked, pausing inside a very long one (a single message is one document). */
-function* parseOneSteps(text: string, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
+function* parseOneSteps(text: MessageText, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
   try {
     const view = yield* Hl7MessageView.steps(text, index, residency);
     yield* checkStructure(view);
@@ -539,7 +610,8 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
     // A piece (about a MiB) searched per step.
     yield;
   }
-  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
+  // One message: read over its pieces, never joined into one string (ADR 0038); a copy of the list, the caller's may be cleared.
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.length === 1 ? first : [...pieces], 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const messages = yield* splitMessages(pieces);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.

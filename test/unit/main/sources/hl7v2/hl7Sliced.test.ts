@@ -195,6 +195,41 @@ describe('a single very long message, split into segments (ADR 0034)', () => {
   });
 });
 
+describe('a single long message read over its pieces (ADR 0038)', () => {
+  it('splits as the one-go split of the joined text, without joining: pieces cut at any line, whitespace-only pieces at the ends', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const rng = prng(seed);
+        const lines = generateMessage(rng).text.split('\r');
+        if (rng() < 0.3) lines.splice(1 + int(rng, lines.length), 0, pick(rng, ['MSH|^~\\&|X', '', ' ', 'NTE|1||MSH|x']));
+        const pieces: string[] = [];
+        for (let i = 0; i < lines.length; ) {
+          const n = 1 + int(rng, 4);
+          pieces.push(lines.slice(i, i + n).join('\r'));
+          i += n;
+        }
+        if (rng() < 0.3) pieces.unshift(pick(rng, [' ', '\t', ' \u2028']));
+        if (rng() < 0.3) pieces.push(pick(rng, [' ', '\t ', '\n']));
+        if (rng() < 0.2) pieces[pieces.length - 1] += ' ';
+        const whole = pieces.join('\r');
+        const expected = outcome(() => new Hl7MessageView(whole, 1).segments.map((seg) => seg.raw()));
+        expect(outcome(() => new Hl7MessageView(pieces, 1).segments.map((seg) => seg.raw()))).toEqual(expected);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('keeps a single message given in pieces as pieces: the same items and text as the one-string read', async () => {
+    const lines = ['MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M1|P|2.5', 'PID|1||191212121212^^^1.2.752.129.2.1.3.1^NNSWE||Tolvansson^Tolvan', 'OBR|1|P|F|24326-1^E^LN|||20260915'];
+    for (let i = 1; i <= 3 * PARSE_STEP_LINES; i++) lines.push(`OBX|${i}|NM|2823-3^Kalium^LN||4,${i % 10}|mmol/L|||||F|||20260915090000`);
+    const bytes = Buffer.from(lines.join('\r'), 'latin1');
+    const content = await readHl7FileSliced(bytes, CTX, new TimeSlices(0), { pieceBytes: 4096 });
+    expect(content).toEqual(readHl7File(bytes, CTX));
+    expect(content.messages[0]?.text).toBe(lines.join('\r'));
+    expect(content.messages[0]?.mapped?.items).toHaveLength(3 * PARSE_STEP_LINES);
+  });
+});
+
 describe('stepwise counting and hashing', () => {
   it('counts segments and hashes as the one-go functions do', () => {
     fc.assert(
