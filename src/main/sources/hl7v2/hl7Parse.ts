@@ -126,8 +126,8 @@ export class Hl7Segment {
   /** The segment's fields as text, split when a field is first read (as @medplum/core's Hl7Segment.parse splits them). */
   private fieldTexts: string[] | undefined;
   /** Fields tokenized so far by the library's Hl7Field.parse, by their index in fieldTexts. */
-  private readonly fieldTokens: (string[][] | undefined)[] = [];
-  private readonly cache: Hl7Rep[][] = [];
+  private fieldTokens: (string[][] | undefined)[] = [];
+  private cache: Hl7Rep[][] = [];
   /**
    * True when a value may hold an escape (the message's escape character, or the
    * backslash of `\.br\`): its values are then read through reps(), which
@@ -236,6 +236,18 @@ export class Hl7Segment {
 
   raw(): string {
     return this.line;
+  }
+
+  /**
+   * Lets go of the fields split and tokenized so far (read again, they are
+   * split again): a mapper that is done with a segment of a very long message
+   * calls it, so 240,000 segments' tokens are not all alive at once (ADR 0038).
+   */
+  release(): void {
+    if (this.fieldTexts === undefined) return;
+    this.fieldTexts = undefined;
+    this.fieldTokens = [];
+    this.cache = [];
   }
 }
 
