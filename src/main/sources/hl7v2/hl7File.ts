@@ -7,8 +7,8 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { checkEntrySteps, lazyEntryText, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
-import { batchMessageRanges } from './hl7MessageBytes';
+import { checkEntrySteps, lazyEntryText, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, parseMessageSteps, type ParsedDocument } from './hl7Parse';
+import { batchMessageRanges, batchMessageRangesSteps, type ByteRange } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
 import { withDefaultAuthority } from './mappers/patient';
@@ -199,6 +199,79 @@ export async function readHl7FileSliced(
     await slices.pass();
   }
   return slices.drive(withOriginalBytes(bytes, doc, messages));
+}
+
+/** One message of a file as eachHl7MessageSliced hands it over. */
+export interface Hl7MessageInFile {
+  message: Hl7FileMessage;
+  kind: ParsedDocument['kind'];
+  /**
+   * Where the message lies in the file's bytes, checked: its bytes decode
+   * (with the file's character set) and normalize to exactly the text that
+   * was mapped. Undefined when it cannot be located with certainty. Computed
+   * when called (a decode of the message).
+   */
+  locate(): ByteRange | undefined;
+}
+
+/**
+ * readHl7FileSliced one message at a time (ADR 0038): the file is decoded,
+ * split and checked as readHl7FileSliced does it (the same errors, thrown
+ * before any message is handed over), then each message is mapped, handed to
+ * `visit`, and let go of — its text, its view and its tokens — before the
+ * next; the decoded pieces go as their messages go. Nothing of the whole file
+ * is kept but its bytes (the caller's) and the messages' byte ranges, so the
+ * memory a large batch takes is what `visit` keeps.
+ */
+export async function eachHl7MessageSliced(
+  bytes: Buffer,
+  ctx: ReadContext,
+  slices: TimeSlices,
+  visit: (m: Hl7MessageInFile) => void | Promise<void>,
+): Promise<{ kind: ParsedDocument['kind']; messages: number }> {
+  const doc = await parseSliced(bytes, slices);
+  const count = doc.entries.length;
+  const ranges = doc.kind === 'message' ? undefined : await slices.drive(batchMessageRangesSteps(bytes, bytes.length - withoutBom(bytes).length));
+  const lined = ranges !== undefined && ranges.length === count;
+  const entries = doc.entries as Array<ParsedEntry | undefined>;
+  for (let i = 0; i < count; i++) {
+    const entry = entries[i] as ParsedEntry;
+    const message = await slices.drive(mapEntrySteps(entry, ctx));
+    // Let go of as soon as mapped: a 100,000-message batch never has every message's view alive.
+    entries[i] = undefined;
+    const locate = (): ByteRange | undefined => {
+      if (doc.kind === 'message') return count === 1 ? { start: 0, end: bytes.length } : undefined;
+      const range = lined ? ranges[i] : undefined;
+      if (!range) return undefined;
+      try {
+        return normalizeSegmentBreaks(decodeHl7Bytes(bytes.subarray(range.start, range.end), bytes)) === message.text ? range : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    await visit({ message, kind: doc.kind, locate });
+    await slices.pass();
+  }
+  return { kind: doc.kind, messages: count };
+}
+
+/**
+ * One batch message mapped again from its own bytes (located by
+ * eachHl7MessageSliced when the file was imported): decoded with the file's
+ * character set (`declaredBy`: the file's first bytes, where it is declared),
+ * checked and mapped as it was in its batch, in steps.
+ */
+export async function mapMessageBytes(
+  message: Buffer,
+  declaredBy: Buffer,
+  index: number,
+  ctx: ReadContext,
+  slices: TimeSlices,
+): Promise<Hl7FileMessage> {
+  loadHl7Library();
+  const text = normalizeSegmentBreaks(decodeHl7Bytes(message, declaredBy));
+  const entry = await slices.drive(parseMessageSteps(text, index));
+  return slices.drive(mapEntrySteps(entry, ctx));
 }
 
 /** The document decoded a piece at a time, split and its envelope checked in steps (readHl7FileSliced's first half). */

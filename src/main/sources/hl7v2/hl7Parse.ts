@@ -541,6 +541,16 @@ function* parseOneSteps(text: MessageText, index: number, residency?: Residency)
   }
 }
 
+/**
+ * One message of a batch read on its own, as the batch read it (the same
+ * check, the same errors): `text` is its normalized text, `index` its
+ * position in the batch. For a message read again from its file's bytes
+ * (batchImporter.ts: messages past the memory budget, ADR 0038).
+ */
+export function parseMessageSteps(text: string, index: number): Generator<void, ParsedEntry, void> {
+  return parseOneSteps(text, index);
+}
+
 /** Lines or boundaries looked at between two pauses of a stepwise parse (a few hundred KiB of text). */
 export const PARSE_STEP_LINES = 4096;
 
