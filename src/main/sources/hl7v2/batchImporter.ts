@@ -209,11 +209,14 @@ export interface BatchImporter {
 const READ_STEP_BYTES = 4 << 20;
 
 /**
- * Mapped items held in memory by default (about 1 KiB each): a day's lab
- * batches fit many times over; a 100 MB batch (~900,000 items) is held as its
- * patients and byte ranges instead (ADR 0038).
+ * Mapped items held in memory by default (about 1 KiB each, twice that in
+ * the heap's growth): a day's lab batch of a few MB fits; a 100 MB batch
+ * (~840,000 items) is held as its patients and byte ranges instead (ADR 0038).
  */
-export const HELD_ITEMS = 100_000;
+export const HELD_ITEMS = 20_000;
+
+/** Messages looked through between two checks of the slice budget. */
+const GATHER_STEP_MESSAGES = 1024;
 
 /** Bytes kept of a file's start for reading its character set again (declaredCharset reads the first MSH line or 64 KiB). */
 const HEAD_BYTES = 65_536 + 4096;
@@ -493,7 +496,11 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     const out: ImportedMessage[] = [];
     const slices = new TimeSlices();
     const byFile = new Map<KeptFile, LocatedMessage[]>();
-    for (const m of wanted) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
+    for (const m of wanted) {
+      const list = byFile.get(m.file);
+      if (list) list.push(m);
+      else byFile.set(m.file, [m]);
+    }
     for (const [file, messages] of byFile) {
       let fd: number | undefined;
       try {
@@ -923,7 +930,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     const current = state;
     if (!current) return [];
     const held = current.messages.filter((m) => mentionsPatient(m, identifier));
-    const located = current.located.filter((m) => mentionsPatient(m, identifier));
+    if (current.located.length === 0) return held;
+    // Looked through in steps: a 100 MB import is a million located messages.
+    const slices = new TimeSlices();
+    const located: LocatedMessage[] = [];
+    for (const [i, m] of current.located.entries()) {
+      if (mentionsPatient(m, identifier)) located.push(m);
+      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
+    }
     return located.length === 0 ? held : [...held, ...(await readLocated(current, located))];
   }
 
