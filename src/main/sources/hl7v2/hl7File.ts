@@ -7,7 +7,17 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { checkEntrySteps, lazyEntryText, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, parseMessageSteps, type ParsedDocument } from './hl7Parse';
+import {
+  checkEntrySteps,
+  checkPiecesSteps,
+  lazyEntryText,
+  loadHl7Library,
+  messageTextSteps,
+  parseHl7Document,
+  parseHl7PiecesSteps,
+  parseMessageSteps,
+  type ParsedDocument,
+} from './hl7Parse';
 import { batchMessageRanges, batchMessageRangesSteps, type ByteRange } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
@@ -228,19 +238,35 @@ export async function eachHl7MessageSliced(
   ctx: ReadContext,
   slices: TimeSlices,
   visit: (m: Hl7MessageInFile) => void | Promise<void>,
+  /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
+  options: { pieceBytes?: number } = {},
 ): Promise<{ kind: ParsedDocument['kind']; messages: number }> {
-  const doc = await parseSliced(bytes, slices);
-  const count = doc.entries.length;
-  const ranges = doc.kind === 'message' ? undefined : await slices.drive(batchMessageRangesSteps(bytes, bytes.length - withoutBom(bytes).length));
-  const lined = ranges !== undefined && ranges.length === count;
-  const entries = doc.entries as Array<ParsedEntry | undefined>;
-  for (let i = 0; i < count; i++) {
-    const entry = entries[i] as ParsedEntry;
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  loadHl7Library();
+  await slices.yieldNow();
+  // Decoded afresh for each pass, never held whole: the check, then the messages one at a time.
+  const pieces: Iterable<string> = { [Symbol.iterator]: () => nonEmptyPieces(bytes, options.pieceBytes) };
+  const checked = await slices.drive(checkPiecesSteps(pieces));
+  if (checked.kind === 'message') {
+    // One message (bounded by the segment limit): read as readHl7FileSliced reads it.
+    const doc = await slices.drive(parseHl7PiecesSteps([...pieces]));
+    const message = await slices.drive(mapEntrySteps(doc.entries[0] as ParsedEntry, ctx));
+    await visit({ message, kind: 'message', locate: () => ({ start: 0, end: bytes.length }) });
+    return { kind: 'message', messages: 1 };
+  }
+  const ranges = await slices.drive(batchMessageRangesSteps(bytes, bytes.length - withoutBom(bytes).length));
+  const lined = ranges.length === checked.messages;
+  let index = 0;
+  for (const text of messageTextSteps(pieces)) {
+    if (text === undefined) {
+      await slices.pass();
+      continue;
+    }
+    const i = index++;
+    // Checked and mapped as a batch entry is (the same text, the same errors), then let go of.
+    const entry = await slices.drive(parseMessageSteps(normalizeSegmentBreaks(text), i + 1));
     const message = await slices.drive(mapEntrySteps(entry, ctx));
-    // Let go of as soon as mapped: a 100,000-message batch never has every message's view alive.
-    entries[i] = undefined;
     const locate = (): ByteRange | undefined => {
-      if (doc.kind === 'message') return count === 1 ? { start: 0, end: bytes.length } : undefined;
       const range = lined ? ranges[i] : undefined;
       if (!range) return undefined;
       try {
@@ -249,10 +275,15 @@ export async function eachHl7MessageSliced(
         return undefined;
       }
     };
-    await visit({ message, kind: doc.kind, locate });
+    await visit({ message, kind: checked.kind, locate });
     await slices.pass();
   }
-  return { kind: doc.kind, messages: count };
+  return { kind: checked.kind, messages: index };
+}
+
+/** The document's decoded pieces, empty ones left out (as parseSliced keeps them). */
+function* nonEmptyPieces(bytes: Buffer, pieceBytes?: number): Generator<string, void, void> {
+  for (const piece of decodeHl7Pieces(bytes, pieceBytes)) if (piece !== '') yield piece;
 }
 
 /**

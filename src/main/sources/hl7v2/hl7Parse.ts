@@ -649,13 +649,98 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
 }
 
 /**
+ * A document read without holding it (ADR 0038): `pieces` is iterated again
+ * for each pass (each iteration decodes afresh), and only what a pass needs
+ * is kept. checkPiecesSteps makes every whole-document check of
+ * parseHl7PiecesSteps, in the same order and with the same errors, and says
+ * what the document is: a single message (read it with parseHl7PiecesSteps:
+ * its size is bounded by the segment limit) or a batch / file and how many
+ * messages it holds, whose texts messageTextSteps then gives one at a time.
+ */
+export function* checkPiecesSteps(pieces: Iterable<string>): Generator<void, { kind: ParsedDocument['kind']; messages: number }, void> {
+  let first = '';
+  let second: string | undefined;
+  let n = 0;
+  for (const piece of pieces) {
+    if (n === 0) first = piece;
+    else second = piece;
+    if (++n === 2) break;
+  }
+  const head = (first.length < 3 && second !== undefined ? `${first}\r${second}` : first).slice(0, 3);
+  let anotherHeader = false;
+  let i = 0;
+  for (const piece of pieces) {
+    if (piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH'))) {
+      anotherHeader = true;
+      break;
+    }
+    i++;
+    yield;
+  }
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', messages: 1 };
+  if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  // The messages splitMessages would give: one per boundary that is a message header.
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  let messages = 0;
+  let boundaries = 0;
+  for (const piece of pieces) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      if (piece.startsWith('MSH', m.index)) messages++;
+      if (++boundaries % PARSE_STEP_LINES === 0) yield;
+    }
+  }
+  if (head === 'MSH' && messages < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  yield* checkEnvelope(pieces, messages);
+  return { kind: head === 'FHS' ? 'file' : 'batch', messages };
+}
+
+/**
+ * The messages' texts of a batch or file, as splitMessages gives them (from a
+ * line beginning `MSH|` to the next boundary line, trimmed; a message across
+ * pieces joined by CR), one at a time without holding the document: yields
+ * a text for each message, undefined for a pause (every PARSE_STEP_LINES
+ * boundaries). Only the pieces of the message being read are held.
+ */
+export function* messageTextSteps(pieces: Iterable<string>): Generator<string | undefined, void, void> {
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  /** The message being read: its parts from earlier pieces, and where it starts in the current one (-1: an earlier one). */
+  let parts: string[] | undefined;
+  let openAt = -1;
+  let boundaries = 0;
+  for (const piece of pieces) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      if (parts) {
+        if (openAt >= 0) yield piece.slice(openAt, m.index).trim();
+        else {
+          parts.push(piece.slice(0, m.index));
+          yield parts.join('\r').trim();
+        }
+        parts = undefined;
+      }
+      if (piece.startsWith('MSH', m.index)) {
+        parts = [];
+        openAt = m.index;
+      }
+      if (++boundaries % PARSE_STEP_LINES === 0) yield undefined;
+    }
+    if (parts) {
+      parts.push(openAt >= 0 ? piece.slice(openAt) : piece);
+      openAt = -1;
+    }
+  }
+  if (parts) yield parts.join('\r').trim();
+}
+
+/**
  * The document's lines (as `pieces.join('\r').split('\r')` gives them) with
  * their 0-based index, pausing every PARSE_STEP_LINES lines; `visit` returning
  * false stops the walk.
  */
-function* linesOf(pieces: readonly string[], visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
+function* linesOf(pieces: Iterable<string>, visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
   let i = 0;
-  for (const text of pieces.length > 0 ? pieces : ['']) {
+  for (const text of orEmpty(pieces)) {
     let from = 0;
     for (;;) {
       const end = text.indexOf('\r', from);
@@ -669,6 +754,16 @@ function* linesOf(pieces: readonly string[], visit: (line: string, i: number) =>
   }
 }
 
+/** The pieces, or one empty piece when there are none. */
+function* orEmpty(pieces: Iterable<string>): Generator<string, void, void> {
+  let any = false;
+  for (const piece of pieces) {
+    any = true;
+    yield piece;
+  }
+  if (!any) yield '';
+}
+
 /**
  * A batch must not lose messages silently. The envelope is checked as the
  * standard defines it, batch by batch: each BTS-1 against the messages of its
@@ -677,7 +772,7 @@ function* linesOf(pieces: readonly string[], visit: (line: string, i: number) =>
  * nothing but envelope segments may sit outside a message, and a batch may
  * not open inside another.
  */
-function* checkEnvelope(pieces: readonly string[], found: number): Generator<void, void, void> {
+function* checkEnvelope(pieces: Iterable<string>, found: number): Generator<void, void, void> {
   const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
   const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
   let fileOpen = false;

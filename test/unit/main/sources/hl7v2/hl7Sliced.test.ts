@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../../src/shared/errors';
-import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
+import { countSegments, countSegmentsSteps, eachHl7MessageSliced, type Hl7FileMessage, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
 import { checkEntrySteps, Hl7MessageView, parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
 import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
@@ -108,6 +108,60 @@ describe('readHl7FileSliced', () => {
     // Every message mapped is a turn, and so is every step before the first one.
     expect(slices.turns).toBeGreaterThanOrEqual(n + steps);
     expect(parseHl7Document(text).entries).toHaveLength(n);
+  });
+});
+
+describe('eachHl7MessageSliced (ADR 0038: the batch folder reads a message at a time, never the whole document)', () => {
+  /** What a reader says of each message, its quarantine bytes aside (located on demand here). */
+  const seen = (m: Hl7FileMessage) => ({ index: m.index, controlId: m.controlId, text: m.text, mapped: m.mapped, error: m.error && { code: m.error.code, params: m.error.params } });
+
+  async function each(bytes: Buffer, pieceBytes?: number): Promise<Outcome> {
+    return outcomeAsync(async () => {
+      const messages: unknown[] = [];
+      const own: Array<Buffer | undefined> = [];
+      const done = await eachHl7MessageSliced(bytes, CTX, new TimeSlices(0), ({ message, locate }) => {
+        messages.push(seen(message));
+        const range = locate();
+        own.push(range && bytes.subarray(range.start, range.end));
+      }, pieceBytes ? { pieceBytes } : {});
+      return { kind: done.kind, messages, own: own.filter((b, i) => b !== undefined && (messages[i] as { error?: unknown }).error !== undefined) };
+    });
+  }
+
+  async function whole(bytes: Buffer): Promise<Outcome> {
+    return outcomeAsync(async () => {
+      const content = await readHl7FileSliced(bytes, CTX, new TimeSlices(0));
+      // Where every message lines up, a bad one's quarantine bytes are its own: the same bytes eachHl7MessageSliced locates.
+      const own = content.messages.filter((m) => m.error && m.bytes !== bytes).map((m) => m.bytes);
+      return { kind: content.kind, messages: content.messages.map(seen), own };
+    });
+  }
+
+  it('hands over the messages, texts, items and errors readHl7FileSliced gives, and throws what it throws, however it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 300 }), async (s, pieceBytes) => {
+        const bytes = input(prng(s));
+        const expected = await whole(bytes);
+        const got = await each(bytes, pieceBytes);
+        if ('ok' in expected && 'ok' in got) {
+          const e = expected.ok as { kind: string; messages: unknown[]; own: Buffer[] };
+          const g = got.ok as { kind: string; messages: unknown[]; own: Buffer[] };
+          expect({ kind: g.kind, messages: g.messages }).toEqual({ kind: e.kind, messages: e.messages });
+          // A bad message's own bytes, where readHl7FileSliced could locate them, are located alike.
+          for (const b of e.own) expect(g.own.some((o) => o.equals(b))).toBe(true);
+        } else expect(got).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads every fixture as readHl7FileSliced does', async () => {
+    for (const bytes of pool) {
+      const expected = await whole(bytes);
+      const got = await each(bytes);
+      if ('ok' in expected && 'ok' in got) expect((got.ok as { messages: unknown }).messages).toEqual((expected.ok as { messages: unknown }).messages);
+      else expect(got).toEqual(expected);
+    }
   });
 });
 
