@@ -232,9 +232,10 @@ interface KeptFile {
   head: Buffer;
 }
 
-/** A message past the memory budget: the patients it names and where its bytes are; mapped again when a query names one. */
+/** A message past the memory budget: the identifiers it names and where its bytes are; mapped again when a query names one. */
 interface LocatedMessage {
-  subjects: SubjectIdentity[];
+  /** Its subjects' identifiers only (all mentionsPatient compares): names and addresses are read again with the message. */
+  subjects: Array<Pick<SubjectIdentity, 'identifiers'>>;
   file: KeptFile;
   index: number;
   start: number;
@@ -263,9 +264,12 @@ function headOf(bytes: Buffer): Buffer {
   return Buffer.from(bytes.subarray(0, end));
 }
 
-/** Subjects copied into strings of their own: a substring of the decoded file would keep its whole piece alive. */
-function ownSubjects(subjects: SubjectIdentity[]): SubjectIdentity[] {
-  return JSON.parse(JSON.stringify(subjects)) as SubjectIdentity[];
+/**
+ * The subjects' identifiers, copied into strings of their own (a substring of
+ * the decoded file would keep its whole piece alive).
+ */
+function ownIdentifiers(subjects: SubjectIdentity[]): Array<Pick<SubjectIdentity, 'identifiers'>> {
+  return JSON.parse(JSON.stringify(subjects.map((s) => ({ identifiers: s.identifiers })))) as Array<Pick<SubjectIdentity, 'identifiers'>>;
 }
 
 const OWN_FOLDERS = new Set(['processed', 'quarantine']);
@@ -479,7 +483,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       kept ??= { stored: file.stored, name: file.name, at: file.at, head: headOf(bytes) };
       const own = bytes.subarray(range.start, range.end);
-      out.located.push({ subjects: ownSubjects(mapped.subjects), file: kept, index: message.index, start: range.start, end: range.end, digest: digestOf(own) });
+      out.located.push({ subjects: ownIdentifiers(mapped.subjects), file: kept, index: message.index, start: range.start, end: range.end, digest: digestOf(own) });
     });
     return out;
   }
