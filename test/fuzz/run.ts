@@ -1,7 +1,10 @@
 /**
  * `npm run fuzz` (outside npm test): generated and mutated HL7 v2 messages,
  * FHIR Bundles and identity numbers through the real file readers (limits,
- * UTF-8, parsers, mappers), the identity guard and the identity parser.
+ * UTF-8, parsers, mappers), the identity guard and the identity parser. HL7
+ * v2 goes through the stepwise readers the app and the CLI ship (ADR 0038):
+ * the CLI's readAsync (readHl7ForPatient) and the batch folder's
+ * readHl7FileSliced, never the synchronous readHl7File.
  *
  *   npm run fuzz -- [--count N] [--seed S] [--out DIR] [--shapes M]
  *
@@ -24,6 +27,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../../src/shared/errors';
 import { matchesRequested, parsePatientInput } from '../../src/shared/identity';
+import { mentionsPatient, readHl7FileSliced } from '../../src/main/sources/hl7v2/hl7File';
+import { isHl7Bytes } from '../../src/main/sources/hl7v2/hl7Text';
 import { BUILTIN_SOURCES } from '../../src/main/sources/registry';
 import type { PatientQuery, SourceResult } from '../../src/main/sources/types';
 import { guardIdentity } from '../../src/main/summary/identityGuard';
@@ -68,15 +73,42 @@ const queries: PatientQuery[] = FUZZ_IDS.map((id) => {
 
 export type Verdict = { ok: true } | { ok: false; kind: 'uncaught' | 'wrong-patient' | 'identity'; detail: string };
 
-/** Reads bytes as a file the way `samsyn summarize` does (the registry's file readers), then through the guard. */
-export function checkFile(bytes: Buffer, query: PatientQuery): Verdict {
+/**
+ * The batch drop folder's answer from one file, as it ships: read by the
+ * stepwise reader the importer uses (readHl7FileSliced: decoded in pieces,
+ * split, checked and mapped in steps), its good messages kept (a bad one is
+ * quarantined on its own), those naming the patient answered
+ * (batchFolderSource.ts fetchPatient).
+ */
+async function readAsFolder(bytes: Buffer, query: PatientQuery): Promise<SourceResult> {
+  const content = await readHl7FileSliced(bytes, { sourceId: 'fuzz', sourceName: 'fuzz', fetchedAt: TODAY.toISOString(), recordPrefix: 'fuzz.hl7/' });
+  const mine = content.messages.flatMap((m) => (m.mapped && !m.error && mentionsPatient(m.mapped, query.identifier) ? [m.mapped] : []));
+  return { subjects: mine.flatMap((m) => m.subjects), items: mine.flatMap((m) => m.items), fetchedAt: TODAY.toISOString() };
+}
+
+/**
+ * Reads bytes as a file the way the shipped code reads it, then through the
+ * guard: the registry's file readers as `samsyn summarize` calls them (the
+ * stepwise `readAsync` where a kind has one: HL7 v2's readHl7ForPatient), and
+ * an HL7 file also as the batch folder reads it (readAsFolder). The first
+ * failing path's verdict, else ok.
+ */
+export async function checkFile(bytes: Buffer, query: PatientQuery): Promise<Verdict> {
+  const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
+  if (!reader) return { ok: true };
+  const ctx = { sourceId: 'fuzz', sourceName: 'fuzz', fetchedAt: TODAY.toISOString(), identifier: query.identifier };
+  const cli = await judge(bytes, query, 'read', () => (reader.readAsync ? reader.readAsync(bytes, ctx) : Promise.resolve(reader.read(bytes, ctx))));
+  if (!cli.ok || !isHl7Bytes(bytes)) return cli;
+  return judge(bytes, query, 'folder', () => readAsFolder(bytes, query));
+}
+
+/** One path's answer through the guard and the oracle below. */
+async function judge(bytes: Buffer, query: PatientQuery, path: string, read: () => Promise<SourceResult>): Promise<Verdict> {
   let result: SourceResult;
   try {
-    const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
-    if (!reader) return { ok: true };
-    result = reader.read(bytes, { sourceId: 'fuzz', sourceName: 'fuzz', fetchedAt: TODAY.toISOString(), identifier: query.identifier });
+    result = await read();
   } catch (err) {
-    return err instanceof CodedError ? { ok: true } : { ok: false, kind: 'uncaught', detail: `read: ${(err as Error)?.name}: ${(err as Error)?.message?.slice(0, 200)}` };
+    return err instanceof CodedError ? { ok: true } : { ok: false, kind: 'uncaught', detail: `${path}: ${(err as Error)?.name}: ${(err as Error)?.message?.slice(0, 200)}` };
   }
   let passed: SourceResult;
   try {
@@ -178,11 +210,11 @@ async function main(): Promise<void> {
     let input: Buffer<ArrayBufferLike> | string;
     if (which === 0) {
       input = hl7Input(rng, pool.hl7) as Buffer;
-      verdict = checkFile(input, pick(rng, queries));
+      verdict = await checkFile(input, pick(rng, queries));
       stats.hl7++;
     } else if (which === 1) {
       input = fhirInput(rng, rng() < 0.02 && big.length > 0 ? big : small);
-      verdict = checkFile(input, pick(rng, queries));
+      verdict = await checkFile(input, pick(rng, queries));
       stats.fhir++;
     } else {
       input = identityString(rng);

@@ -29,7 +29,7 @@ const VALIDATE_ID_USAGE = `  samsyn validate-id ID
 /** Usage texts: kept here (not in the command modules) so `--help` loads nothing else. */
 const COMMAND_USAGE: Record<string, string> = {
   'validate-id': VALIDATE_ID_USAGE,
-  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--max-file-mb N] [--max-segments N] [--verbose]
+  summarize: `  samsyn summarize FILE... --patient ID [--as USER] [--format text|json|ips] [--drug-codes CSV]... [--max-file-mb N] [--max-segments N] [--max-entries N] [--verbose]
       Builds the patient summary from FHIR R4 Bundle files (searchset, collection, document)
       and HL7 v2 files (a message, BHS batch or FHS file; told apart by content).
       ID is a national id (SE, NO, FI) or an identifier token SYSTEM|VALUE, matched exactly;
@@ -43,6 +43,8 @@ const COMMAND_USAGE: Record<string, string> = {
       --max-file-mb N: largest file read (default 50); a larger file, an HL7 file of more than
       250,000 segments or a Bundle of more than 50,000 entries is a coded error naming the limit.
       --max-segments N: most segments in one HL7 v2 file (default 250,000; at most 10,000,000).
+      --max-entries N: most entries in one FHIR Bundle file (default 50,000, a FHIR source's
+      maxEntries; at most 10,000,000).
       Exit 0: every file was about the patient; 3: a file was rejected (another patient);
       2: a file could not be read; 1: the --patient value is not valid; 64: usage.
 `,

@@ -31,13 +31,13 @@ async function readFileAsSource(
   index: number,
   fetchedAt: string,
   identifier: Identifier,
-  maxSegments: number | undefined,
+  limits: { maxSegments?: number; maxEntries?: number },
 ): Promise<SourceResult> {
   const reader = BUILTIN_SOURCES.fileReaders.find((r) => r.claims(bytes));
   if (!reader) throw new CodedError('FILE_UNREADABLE');
-  const ctx = { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier };
+  const ctx = { sourceId: `file-${index}`, sourceName: basename(path), fetchedAt, identifier, ...limits };
   try {
-    return reader.readAsync ? await reader.readAsync(bytes, { ...ctx, ...(maxSegments !== undefined ? { maxSegments } : {}) }) : reader.read(bytes, ctx);
+    return reader.readAsync ? await reader.readAsync(bytes, ctx) : reader.read(bytes, ctx);
   } catch (err) {
     if (err instanceof CodedError && err.code === 'FILE_NOT_UTF8' && firstSegmentLine(bytes)) {
       throw new CliFailure({ code: 'HL7_NO_HEADER', params: firstSegmentLine(bytes)! });
@@ -56,6 +56,16 @@ async function readFileAsSource(
 /** The highest `--max-segments` (the batch folder's maxSegments ceiling, hl7SourceConfig.ts). */
 const MAX_SEGMENTS_CEILING = 10_000_000;
 
+/** The highest `--max-entries` (a FHIR source's maxEntries ceiling, fhirKind.ts); its default is the source's, DEFAULT_MAX_ENTRIES. */
+const MAX_ENTRIES_CEILING = 10_000_000;
+
+/** A whole number in 1..max from an option's text; undefined when the option is absent, NaN when it is not one. */
+function countOption(text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 && n <= max && /^\d+$/.test(text.trim()) ? n : NaN;
+}
+
 function fileSource(index: number, path: string, result: SourceResult): SourceAdapter {
   return {
     id: `file-${index}`,
@@ -72,7 +82,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true }, 'max-file-mb': { type: 'string' }, 'max-segments': { type: 'string' } },
+      options: { patient: { type: 'string' }, as: { type: 'string', default: CLI_USER.userId }, json: { type: 'boolean', default: false }, format: { type: 'string' }, 'drug-codes': { type: 'string', multiple: true }, 'max-file-mb': { type: 'string' }, 'max-segments': { type: 'string' }, 'max-entries': { type: 'string' } },
     });
   } catch {
     io.err(errorLine({ code: 'CLI_USAGE' }) + usage);
@@ -94,6 +104,12 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--max-segments' } }) + usage);
     return EXIT.usage;
   }
+  const maxEntries = countOption(parsed.values['max-entries'], MAX_ENTRIES_CEILING);
+  if (maxEntries !== undefined && Number.isNaN(maxEntries)) {
+    io.err(errorLine({ code: 'CLI_USAGE', params: { option: '--max-entries' } }) + usage);
+    return EXIT.usage;
+  }
+  const limits = { ...(maxSegments !== undefined ? { maxSegments } : {}), ...(maxEntries !== undefined ? { maxEntries } : {}) };
   if (files.length === 0 || !parsed.values.patient) {
     io.err(errorLine({ code: 'CLI_USAGE', params: { missing: files.length === 0 ? 'FILE' : '--patient' } }) + usage);
     return EXIT.usage;
@@ -117,7 +133,7 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
     try {
       // Read once: the content, not the name, tells HL7 v2 from a FHIR Bundle.
       const bytes = await readInputFile(file, i + 1, maxFileMb === undefined ? undefined : maxFileMb * 1024 * 1024);
-      sources.push(fileSource(i + 1, file, await readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier, maxSegments)));
+      sources.push(fileSource(i + 1, file, await readFileAsSource(bytes, file, i + 1, fetchedAt, query.value.identifier, limits)));
     } catch (err) {
       io.err(errorLine(toCliError(err), `file ${i + 1}`));
       return EXIT.badFile;

@@ -34,13 +34,14 @@ export interface SourceFileReader {
   /** Whether the bytes look like this kind's files. */
   claims(bytes: Buffer): boolean;
   /** The file's answer about one patient; throws CodedError for a bad file. */
-  read(bytes: Buffer, ctx: SourceContext & { identifier: Identifier }): SourceResult;
+  read(bytes: Buffer, ctx: SourceContext & { identifier: Identifier; maxEntries?: number }): SourceResult;
   /**
    * The same answer read in steps that let the event loop turn (a large HL7
    * batch, ADR 0034); `maxSegments` overrides the kind's segment limit. Used
-   * instead of `read` where a kind has it.
+   * instead of `read` where a kind has it. `maxEntries` (on `read`) overrides
+   * the most entries a FHIR Bundle file may hold (ADR 0038).
    */
-  readAsync?(bytes: Buffer, ctx: SourceContext & { identifier: Identifier; maxSegments?: number }): Promise<SourceResult>;
+  readAsync?(bytes: Buffer, ctx: SourceContext & { identifier: Identifier; maxSegments?: number; maxEntries?: number }): Promise<SourceResult>;
 }
 
 export interface SourceKindDefinition<S extends BaseSourceSettings = BaseSourceSettings> {

@@ -84,8 +84,10 @@ export const FHIR_SOURCE_KIND = defineSourceKind<FhirSourceSettings>({
         throw new CodedError('FILE_NOT_JSON');
       }
       const entries = (json as { entry?: unknown } | null)?.entry;
-      if (Array.isArray(entries) && entries.length > DEFAULT_MAX_ENTRIES) {
-        throw new CodedError('FILE_TOO_LARGE', { limit: 'entries', expected: DEFAULT_MAX_ENTRIES, found: entries.length });
+      // The FHIR source's default (maxEntries) unless the caller sets it (the CLI's --max-entries).
+      const maxEntries = ctx.maxEntries ?? DEFAULT_MAX_ENTRIES;
+      if (Array.isArray(entries) && entries.length > maxEntries) {
+        throw new CodedError('FILE_TOO_LARGE', { limit: 'entries', expected: maxEntries, found: entries.length });
       }
       try {
         return bundleToSourceResult(json as never, ctx);

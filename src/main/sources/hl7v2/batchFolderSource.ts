@@ -11,7 +11,6 @@ import { systemClock } from '../../platform/clock';
 import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceHealth, SourceResult } from '../types';
 import { createBatchImporter, type BatchImporterConfig, type FolderStatus, type ImportReport } from './batchImporter';
-import { mentionsPatient } from './hl7File';
 
 export type { BatchFolderWarning, FileReason, FolderFs, FolderStatus, ImportReport } from './batchImporter';
 
@@ -64,7 +63,9 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
         throw err instanceof CodedError ? err : new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
       }
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
-      const mine = importer.messages().filter((m) => mentionsPatient(m, query.identifier));
+      // Held messages, and those kept by where they lie read again (a very large import, ADR 0038).
+      const mine = await importer.messagesFor(query.identifier);
+      if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
       return {
         subjects: mine.flatMap((m) => m.subjects),
         // Each item keeps the time its file was imported: that is how old it is.

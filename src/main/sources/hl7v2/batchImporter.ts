@@ -55,10 +55,11 @@
  * A file dropped again with the bytes of one already handled is moved along
  * without being imported twice; a new file under a name used before is imported.
  */
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { type AppError, CodedError, type ErrorCode } from '../../../shared/errors';
-import type { ClinicalItem } from '../../../shared/summary';
+import type { ClinicalItem, Identifier } from '../../../shared/summary';
 import { systemClock, type Clock } from '../../platform/clock';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { SubjectIdentity } from '../types';
@@ -72,7 +73,7 @@ import {
   sha256Steps,
   writeLedger,
 } from './batchLedger';
-import { countSegmentsSteps, type Hl7FileContent, readHl7FileSliced } from './hl7File';
+import { countSegmentsSteps, eachHl7MessageSliced, type Hl7FileMessage, mapMessageBytes, mentionsPatient } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 import { TimeSlices } from './timeSlices';
@@ -118,6 +119,12 @@ export interface BatchImporterConfig {
   incompleteAfterMs?: number;
   /** What else tells that a file's writer is done: 'settle' (default: settle time only), 'terminator', 'done-file'. */
   endMarker?: EndMarker;
+  /**
+   * Most mapped items held in memory (default HELD_ITEMS). Past it a batch
+   * message is kept as its patients and where its bytes lie in processed/,
+   * and mapped again when a query names one of them (ADR 0038).
+   */
+  maxHeldItems?: number;
   clock?: Clock;
   logger?: Logger;
   /** File operations; default node:fs (tests pass a wrapper that fails like a full or read-only disk). */
@@ -185,8 +192,15 @@ export interface ImportedMessage {
 export interface BatchImporter {
   /** Imports every complete new file; safe to call at any time (calls are serialized). */
   importNew(): Promise<ImportReport>;
-  /** Every message imported so far (after the first importNew). */
+  /** The messages imported so far that are held mapped in memory (every one while under maxHeldItems). */
   messages(): readonly ImportedMessage[];
+  /**
+   * Every imported message naming the patient: those held, and those past
+   * the memory budget read again from processed/ (each checked against the
+   * digest taken when it was imported; one that changed is left out and
+   * reported as HL7_IMPORTED_FILE_CHANGED) and mapped, in time slices.
+   */
+  messagesFor(identifier: Identifier): Promise<ImportedMessage[]>;
   /** Counts and coded reasons, no names: for the source status, `samsyn` and the logs. */
   folderStatus(): FolderStatus;
 }
@@ -194,8 +208,69 @@ export interface BatchImporter {
 /** Bytes read from a file per read call (the event loop may turn between them). */
 const READ_STEP_BYTES = 4 << 20;
 
-/** Messages looked at between two checks of the slice budget when a file's result is gathered (ADR 0034). */
+/**
+ * Mapped items held in memory by default (about 1 KiB each, twice that in
+ * the heap's growth): a day's lab batch of a few MB fits; a 100 MB batch
+ * (~840,000 items) is held as its patients and byte ranges instead (ADR 0038).
+ */
+export const HELD_ITEMS = 20_000;
+
+/** Messages looked through between two checks of the slice budget. */
 const GATHER_STEP_MESSAGES = 1024;
+
+/** Bytes kept of a file's start for reading its character set again (declaredCharset reads the first MSH line or 64 KiB). */
+const HEAD_BYTES = 65_536 + 4096;
+
+/** A file some of whose messages are kept by where they lie: read again from processed/ when asked for. */
+interface KeptFile {
+  /** Its name in processed/. */
+  stored: string;
+  /** Its name when dropped (the record ids' prefix) and when it was imported (the items' time). */
+  name: string;
+  at: string;
+  /** Its first bytes: the character set is read from them. */
+  head: Buffer;
+}
+
+/** A message past the memory budget: the identifiers it names and where its bytes are; mapped again when a query names one. */
+interface LocatedMessage {
+  /** Its subjects' identifiers only (all mentionsPatient compares): names and addresses are read again with the message. */
+  subjects: Array<Pick<SubjectIdentity, 'identifiers'>>;
+  file: KeptFile;
+  index: number;
+  start: number;
+  end: number;
+  /** SHA-256 (base64url) of its bytes when imported: a file changed since is never mapped as if it were the same. */
+  digest: string;
+}
+
+/** What one file gave: messages held, messages located, bad ones. */
+interface Gathered {
+  held: ImportedMessage[];
+  heldItems: number;
+  located: LocatedMessage[];
+  bad: number;
+}
+
+const digestOf = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64url');
+
+/** The file's first bytes (its first line whole), copied: the rest of the file is let go of. */
+function headOf(bytes: Buffer): Buffer {
+  let end = Math.min(bytes.length, HEAD_BYTES);
+  const cr = bytes.indexOf(0x0d);
+  const lf = bytes.indexOf(0x0a);
+  const firstLineEnd = Math.min(cr === -1 ? bytes.length : cr, lf === -1 ? bytes.length : lf);
+  end = Math.max(end, Math.min(bytes.length, firstLineEnd + 1));
+  return Buffer.from(bytes.subarray(0, end));
+}
+
+/**
+ * The subjects' identifiers, copied into strings of their own (a substring of
+ * the decoded file would keep its whole piece alive).
+ */
+function ownIdentifiers(subjects: SubjectIdentity[]): Array<Pick<SubjectIdentity, 'identifiers'>> {
+  return JSON.parse(JSON.stringify(subjects.map((s) => ({ identifiers: s.identifiers })))) as Array<Pick<SubjectIdentity, 'identifiers'>>;
+}
 
 const OWN_FOLDERS = new Set(['processed', 'quarantine']);
 const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
@@ -265,6 +340,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   const maxSegments = config.maxSegments ?? DEFAULT_LIMITS.maxSegments;
   const incompleteAfterMs = config.incompleteAfterMs ?? DEFAULT_LIMITS.incompleteAfterMs;
   const endMarker: EndMarker = config.endMarker ?? 'settle';
+  const maxHeldItems = config.maxHeldItems ?? HELD_ITEMS;
   const doneFiles = endMarker === 'done-file';
   /** A drop-folder entry that is a candidate file: not Samsyn's own, not still being written, not a done marker. */
   const candidate = (n: string): boolean =>
@@ -275,6 +351,12 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   interface State {
     ledger: Ledger;
     messages: ImportedMessage[];
+    /** Items in `messages`. */
+    heldItems: number;
+    /** Messages past maxHeldItems: kept by where they lie (ADR 0038). */
+    located: LocatedMessage[];
+    /** processed/ files found changed when a located message was read again (reported once each). */
+    changed: Set<string>;
     /** Content hashes already handled (imported and verified, or quarantined), to the entry that handled them. */
     handled: Map<string, LedgerEntry>;
     unverified: FileReason[];
@@ -353,26 +435,103 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     return 'bytes' in read ? read.bytes : undefined;
   }
 
-  /** A file read in time slices (timeSlices.ts): a large batch never holds the event loop. */
-  function parse(name: string, bytes: Buffer, at: string, slices: TimeSlices): Promise<Hl7FileContent> {
-    return readHl7FileSliced(bytes, {
+  /** The reading context of a file dropped as `name`, imported at `at`. */
+  function readContext(name: string, at: string) {
+    return {
       sourceId: config.id,
       sourceName: config.name,
       fetchedAt: at,
       recordPrefix: `${name}/`,
       ...(config.confidentiality ? { confidentiality: config.confidentiality } : {}),
       ...(config.defaultAuthority ? { defaultAuthority: config.defaultAuthority } : {}),
-    }, slices);
+    };
   }
 
-  /** A file's good messages, gathered in steps (a 100,000-message batch is a long list). */
-  async function good(content: Hl7FileContent, slices: TimeSlices): Promise<ImportedMessage[]> {
-    const messages: ImportedMessage[] = [];
-    for (const [i, m] of content.messages.entries()) {
-      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
-      if (m.mapped && !m.error) messages.push({ subjects: m.mapped.subjects, items: m.mapped.items });
+  /**
+   * A file read in time slices (timeSlices.ts), one message at a time
+   * (hl7File.ts eachHl7MessageSliced): a large batch never holds the event
+   * loop, and never has every message mapped at once. Good messages are held
+   * while `heldItems` stays within maxHeldItems, then kept by where they lie
+   * in the file (stored as `stored` in processed/); a bad one is handed to
+   * `onBad` with its own bytes (or, when they cannot be located, the file's).
+   * Throws what the reader throws for a file that cannot be read at all.
+   */
+  async function gather(
+    file: { name: string; stored: string; at: string },
+    bytes: Buffer,
+    heldBefore: number,
+    slices: TimeSlices,
+    onBad?: (message: Hl7FileMessage, own: Buffer) => void,
+  ): Promise<Gathered> {
+    const out: Gathered = { held: [], heldItems: 0, located: [], bad: 0 };
+    let kept: KeptFile | undefined;
+    await eachHl7MessageSliced(bytes, readContext(file.name, file.at), slices, ({ message, kind, locate }) => {
+      const mapped = !message.error ? message.mapped : undefined;
+      if (!mapped) {
+        out.bad++;
+        const range = locate();
+        onBad?.(message, range ? bytes.subarray(range.start, range.end) : bytes);
+        return;
+      }
+      const items = mapped.items.length;
+      const range = kind !== 'message' && heldBefore + out.heldItems + items > maxHeldItems ? locate() : undefined;
+      if (!range) {
+        // Within the budget, or a message that cannot be located with certainty (or a file of one message): held.
+        out.held.push({ subjects: mapped.subjects, items: mapped.items });
+        out.heldItems += items;
+        return;
+      }
+      kept ??= { stored: file.stored, name: file.name, at: file.at, head: headOf(bytes) };
+      const own = bytes.subarray(range.start, range.end);
+      out.located.push({ subjects: ownIdentifiers(mapped.subjects), file: kept, index: message.index, start: range.start, end: range.end, digest: digestOf(own) });
+    });
+    return out;
+  }
+
+  /** Adds what a file gave to what is answered. */
+  function keep(into: State, got: Gathered): void {
+    for (const message of got.held) into.messages.push(message);
+    into.heldItems += got.heldItems;
+    for (const message of got.located) into.located.push(message);
+  }
+
+  /** The located messages naming the patient, read again from processed/ and mapped (file by file, in slices). */
+  async function readLocated(current: State, wanted: LocatedMessage[]): Promise<ImportedMessage[]> {
+    const out: ImportedMessage[] = [];
+    const slices = new TimeSlices();
+    const byFile = new Map<KeptFile, LocatedMessage[]>();
+    for (const m of wanted) {
+      const list = byFile.get(m.file);
+      if (list) list.push(m);
+      else byFile.set(m.file, [m]);
     }
-    return messages;
+    for (const [file, messages] of byFile) {
+      let fd: number | undefined;
+      try {
+        fd = fs.openSync(path.join(processed, file.stored), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        for (const m of messages) {
+          const own = Buffer.allocUnsafe(m.end - m.start);
+          const n = fs.readSync(fd, own, 0, own.length, m.start);
+          const mapped =
+            n === own.length && digestOf(own) === m.digest
+              ? (await mapMessageBytes(own, file.head, m.index, readContext(file.name, file.at), slices)).mapped
+              : undefined;
+          if (!mapped) throw new Error('changed');
+          out.push({ subjects: mapped.subjects, items: mapped.items });
+          await slices.pass();
+        }
+      } catch {
+        // Changed, missing or unreadable since it was imported: not used, and said so (once per file).
+        if (!current.changed.has(file.stored)) {
+          current.changed.add(file.stored);
+          warn('PROCESSED_CHANGED');
+          current.unverified.push({ code: 'HL7_IMPORTED_FILE_CHANGED', params: { reason: 'changed' } });
+        }
+      } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+      }
+    }
+    return out;
   }
 
   /**
@@ -403,7 +562,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /** The messages of the files the ledger lists as imported, each file checked against its hash. */
   async function load(ledger: Ledger, at: Date, report: ImportReport, slices: TimeSlices): Promise<State> {
-    const loaded: State = { ledger, messages: [], handled: new Map(), unverified: [] };
+    const loaded: State = { ledger, messages: [], heldItems: 0, located: [], changed: new Set(), handled: new Map(), unverified: [] };
     const notUsed = (warning: BatchFolderWarning, reason: string): void => {
       // Not silently used: a changed file could hold anything, a missing one nothing.
       warn(warning);
@@ -438,7 +597,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         continue;
       }
       try {
-        for (const message of await good(await parse(entry.name, bytes, entry.at, slices), slices)) loaded.messages.push(message);
+        keep(loaded, await gather({ name: entry.name, stored: entry.stored, at: entry.at }, bytes, loaded.heldItems, slices));
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
       } catch {
         notUsed('PROCESSED_UNREADABLE', 'unreadable');
@@ -449,7 +608,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /** Ledger missing, unreadable or in the old format: rebuild it from what was imported (processed/), moving nothing. */
   async function rebuild(at: Date, importedAt: Map<string, string>, slices: TimeSlices): Promise<State> {
-    const fresh: State = { ledger: emptyLedger(), messages: [], handled: new Map(), unverified: [] };
+    const fresh: State = { ledger: emptyLedger(), messages: [], heldItems: 0, located: [], changed: new Set(), handled: new Map(), unverified: [] };
     const names = fs.existsSync(processed) ? fs.readdirSync(processed).sort() : [];
     let duplicates = 0;
     for (const name of names) {
@@ -462,8 +621,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       const when = importedAt.get(name) ?? at.toISOString();
       try {
-        const content = await parse(name, bytes, when, slices);
-        const messages = await good(content, slices);
+        const got = await gather({ name, stored: name, at: when }, bytes, fresh.heldItems, slices);
         const entry: LedgerEntry = {
           name,
           stored: name,
@@ -471,11 +629,11 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           size: bytes.length,
           outcome: 'imported',
           at: when,
-          messages: messages.length,
-          quarantinedMessages: content.messages.length - messages.length,
+          messages: got.held.length + got.located.length,
+          quarantinedMessages: got.bad,
         };
         fresh.ledger.files.push(entry);
-        for (const message of messages) fresh.messages.push(message);
+        keep(fresh, got);
         fresh.handled.set(hash, entry);
       } catch {
         // It was imported once; a file that no longer reads stays where it is and is reported.
@@ -562,32 +720,32 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     slices: TimeSlices,
   ): Promise<void> {
     const when = at.toISOString();
-    let content: Hl7FileContent;
+    const stored = freeName(processed, name, at);
+    let got: Gathered;
+    // A quarantine write that fails is the folder's fault (full, read-only): the round stops, nothing is committed.
+    let writeFault: { err: unknown } | undefined;
     try {
-      // Decoded, split, checked and mapped in slices: calls and deadlines are served while a large batch imports.
-      content = await parse(name, bytes, when, slices);
+      // Decoded, split, checked and mapped in slices, a message at a time: calls and deadlines are served while a
+      // large batch imports, and past maxHeldItems a message is kept by where it lies, not mapped (ADR 0038).
+      got = await gather({ name, stored, at: when }, bytes, current.heldItems, slices, (message, own) => {
+        try {
+          fs.mkdirSync(quarantine, { recursive: true });
+          const target = freeName(quarantine, `${name}.message-${message.index}.hl7`, at);
+          // The message's own bytes, as they came: no re-encoding, nothing lost.
+          fs.writeFileSync(path.join(quarantine, target), own);
+          writeReason(target, quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index })), at);
+        } catch (err) {
+          writeFault = { err };
+          throw err;
+        }
+      });
     } catch (err) {
+      if (writeFault) throw writeFault.err;
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
       quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
       return;
     }
-    let bad = 0;
-    // The good messages gathered in steps (a 100,000-message batch is a long list), the bad ones quarantined.
-    const messages: ImportedMessage[] = [];
-    for (const [i, message] of content.messages.entries()) {
-      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
-      if (!message.error && message.mapped) {
-        messages.push({ subjects: message.mapped.subjects, items: message.mapped.items });
-        continue;
-      }
-      bad++;
-      fs.mkdirSync(quarantine, { recursive: true });
-      const target = freeName(quarantine, `${name}.message-${message.index}.hl7`, at);
-      // The message's own bytes, as they came: no re-encoding, nothing lost.
-      fs.writeFileSync(path.join(quarantine, target), message.bytes ?? bytes);
-      writeReason(target, quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index })), at);
-    }
-    const stored = freeName(processed, name, at);
+    const messages = got.held.length + got.located.length;
     commit(current, {
       name,
       stored,
@@ -595,13 +753,13 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       size: bytes.length,
       outcome: 'imported',
       at: when,
-      messages: messages.length,
-      quarantinedMessages: bad,
+      messages,
+      quarantinedMessages: got.bad,
     });
     // Committed: answered from now on, even if the move below fails (it is finished as a duplicate later).
-    for (const message of messages) current.messages.push(message);
-    report.imported += messages.length;
-    report.quarantinedMessages += bad;
+    keep(current, got);
+    report.imported += messages;
+    report.quarantinedMessages += got.bad;
     moveTo(processed, name, stored);
   }
 
@@ -760,7 +918,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     }
     return {
       importedFiles,
-      messages: state?.messages.length ?? 0,
+      messages: (state?.messages.length ?? 0) + (state?.located.length ?? 0),
       quarantinedFiles,
       quarantined,
       quarantinedMessages,
@@ -772,5 +930,20 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     };
   }
 
-  return { importNew, messages: () => state?.messages ?? [], folderStatus };
+  async function messagesFor(identifier: Identifier): Promise<ImportedMessage[]> {
+    const current = state;
+    if (!current) return [];
+    const held = current.messages.filter((m) => mentionsPatient(m, identifier));
+    if (current.located.length === 0) return held;
+    // Looked through in steps: a 100 MB import is a million located messages.
+    const slices = new TimeSlices();
+    const located: LocatedMessage[] = [];
+    for (const [i, m] of current.located.entries()) {
+      if (mentionsPatient(m, identifier)) located.push(m);
+      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
+    }
+    return located.length === 0 ? held : [...held, ...(await readLocated(current, located))];
+  }
+
+  return { importNew, messages: () => state?.messages ?? [], messagesFor, folderStatus };
 }

@@ -7,8 +7,18 @@ import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
 import type { SourceResult } from '../types';
 import { type Hl7MapContext, mapHl7MessageSteps, type MappedMessage } from './hl7Map';
-import { checkEntrySteps, loadHl7Library, parseHl7Document, parseHl7PiecesSteps, type ParsedDocument } from './hl7Parse';
-import { batchMessageRanges } from './hl7MessageBytes';
+import {
+  checkEntrySteps,
+  checkPiecesSteps,
+  lazyEntryText,
+  loadHl7Library,
+  messageTextSteps,
+  parseHl7Document,
+  parseHl7PiecesSteps,
+  parseMessageSteps,
+  type ParsedDocument,
+} from './hl7Parse';
+import { batchMessageRanges, batchMessageRangesSteps, type ByteRange } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from './timeSlices';
 import { withDefaultAuthority } from './mappers/patient';
@@ -83,8 +93,9 @@ export interface Hl7FileContent {
 }
 
 /** Each message's original bytes, checked against what the parser saw; undefined when they do not line up. */
-function* originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], texts: string[]): Generator<void, Buffer[] | undefined, void> {
-  if (kind === 'message') return texts.length === 1 ? [bytes] : undefined;
+function* originalBytes(bytes: Buffer, kind: ParsedDocument['kind'], entries: readonly ParsedEntry[]): Generator<void, Buffer[] | undefined, void> {
+  if (kind === 'message') return entries.length === 1 ? [bytes] : undefined;
+  const texts = entries.map((e) => e.text);
   const ranges = batchMessageRanges(bytes, bytes.length - withoutBom(bytes).length);
   if (ranges.length !== texts.length) return undefined;
   const slices = ranges.map((r) => bytes.subarray(r.start, r.end));
@@ -109,8 +120,9 @@ function mapEntry(entry: ParsedEntry, ctx: ReadContext): Hl7FileMessage {
 /** One entry mapped, in steps of mapHl7MessageSteps (a very long message pauses inside). */
 function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, Hl7FileMessage, void> {
   yield* checkEntrySteps(entry);
-  const base = { index: entry.index, text: entry.text };
-  if (entry.error || !entry.view) return { ...base, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) };
+  // The text is joined only when read: a long single message is kept as its pieces (ADR 0038).
+  const text = lazyEntryText(entry);
+  if (entry.error || !entry.view) return withText({ index: entry.index, error: entry.error ?? new CodedError('HL7_MALFORMED', { message: entry.index }) }, text);
   const controlId = entry.view.controlId || undefined;
   try {
     const message = yield* mapHl7MessageSteps(entry.view, {
@@ -121,10 +133,15 @@ function* mapEntrySteps(entry: ParsedEntry, ctx: ReadContext): Generator<void, H
       ...(ctx.confidentiality ? { confidentiality: ctx.confidentiality } : {}),
     });
     const mapped = { ...message, subjects: message.subjects.map((s) => withDefaultAuthority(s, ctx.defaultAuthority)) };
-    return { ...base, ...(controlId ? { controlId } : {}), mapped };
+    return withText({ index: entry.index, ...(controlId ? { controlId } : {}), mapped }, text);
   } catch {
-    return { ...base, error: new CodedError('HL7_MALFORMED', { message: entry.index }) };
+    return withText({ index: entry.index, error: new CodedError('HL7_MALFORMED', { message: entry.index }) }, text);
   }
+}
+
+/** The message with its `text` read through `text()` when first asked for (an own, enumerable property). */
+function withText(message: Omit<Hl7FileMessage, 'text'>, text: () => string): Hl7FileMessage {
+  return Object.defineProperty(message, 'text', { enumerable: true, configurable: true, get: text }) as Hl7FileMessage;
 }
 
 function parseFile(bytes: Buffer): ParsedDocument {
@@ -140,7 +157,7 @@ function* withOriginalBytes(bytes: Buffer, doc: ParsedDocument, messages: Hl7Fil
     if (i % 4096 === 4095) yield;
   }
   if (anyError) {
-    const slices = yield* originalBytes(bytes, doc.kind, doc.entries.map((e) => e.text));
+    const slices = yield* originalBytes(bytes, doc.kind, doc.entries);
     for (const [i, message] of messages.entries()) {
       if (message.error) message.bytes = slices?.[i] ?? bytes;
     }
@@ -192,6 +209,100 @@ export async function readHl7FileSliced(
     await slices.pass();
   }
   return slices.drive(withOriginalBytes(bytes, doc, messages));
+}
+
+/** One message of a file as eachHl7MessageSliced hands it over. */
+export interface Hl7MessageInFile {
+  message: Hl7FileMessage;
+  kind: ParsedDocument['kind'];
+  /**
+   * Where the message lies in the file's bytes, checked: its bytes decode
+   * (with the file's character set) and normalize to exactly the text that
+   * was mapped. Undefined when it cannot be located with certainty. Computed
+   * when called (a decode of the message).
+   */
+  locate(): ByteRange | undefined;
+}
+
+/**
+ * readHl7FileSliced one message at a time (ADR 0038): the file is decoded,
+ * split and checked as readHl7FileSliced does it (the same errors, thrown
+ * before any message is handed over), then each message is mapped, handed to
+ * `visit`, and let go of — its text, its view and its tokens — before the
+ * next; the decoded pieces go as their messages go. Nothing of the whole file
+ * is kept but its bytes (the caller's) and the messages' byte ranges, so the
+ * memory a large batch takes is what `visit` keeps.
+ */
+export async function eachHl7MessageSliced(
+  bytes: Buffer,
+  ctx: ReadContext,
+  slices: TimeSlices,
+  visit: (m: Hl7MessageInFile) => void | Promise<void>,
+  /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
+  options: { pieceBytes?: number } = {},
+): Promise<{ kind: ParsedDocument['kind']; messages: number }> {
+  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  loadHl7Library();
+  await slices.yieldNow();
+  // Decoded afresh for each pass, never held whole: the check, then the messages one at a time.
+  const pieces: Iterable<string> = { [Symbol.iterator]: () => nonEmptyPieces(bytes, options.pieceBytes) };
+  const checked = await slices.drive(checkPiecesSteps(pieces));
+  if (checked.kind === 'message') {
+    // One message (bounded by the segment limit): read as readHl7FileSliced reads it.
+    const doc = await slices.drive(parseHl7PiecesSteps([...pieces]));
+    const message = await slices.drive(mapEntrySteps(doc.entries[0] as ParsedEntry, ctx));
+    await visit({ message, kind: 'message', locate: () => ({ start: 0, end: bytes.length }) });
+    return { kind: 'message', messages: 1 };
+  }
+  const ranges = await slices.drive(batchMessageRangesSteps(bytes, bytes.length - withoutBom(bytes).length));
+  const lined = ranges.length === checked.messages;
+  let index = 0;
+  for (const text of messageTextSteps(pieces)) {
+    if (text === undefined) {
+      await slices.pass();
+      continue;
+    }
+    const i = index++;
+    // Checked and mapped as a batch entry is (the same text, the same errors), then let go of.
+    const entry = await slices.drive(parseMessageSteps(normalizeSegmentBreaks(text), i + 1));
+    const message = await slices.drive(mapEntrySteps(entry, ctx));
+    const locate = (): ByteRange | undefined => {
+      const range = lined ? ranges[i] : undefined;
+      if (!range) return undefined;
+      try {
+        return normalizeSegmentBreaks(decodeHl7Bytes(bytes.subarray(range.start, range.end), bytes)) === message.text ? range : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    await visit({ message, kind: checked.kind, locate });
+    await slices.pass();
+  }
+  return { kind: checked.kind, messages: index };
+}
+
+/** The document's decoded pieces, empty ones left out (as parseSliced keeps them). */
+function* nonEmptyPieces(bytes: Buffer, pieceBytes?: number): Generator<string, void, void> {
+  for (const piece of decodeHl7Pieces(bytes, pieceBytes)) if (piece !== '') yield piece;
+}
+
+/**
+ * One batch message mapped again from its own bytes (located by
+ * eachHl7MessageSliced when the file was imported): decoded with the file's
+ * character set (`declaredBy`: the file's first bytes, where it is declared),
+ * checked and mapped as it was in its batch, in steps.
+ */
+export async function mapMessageBytes(
+  message: Buffer,
+  declaredBy: Buffer,
+  index: number,
+  ctx: ReadContext,
+  slices: TimeSlices,
+): Promise<Hl7FileMessage> {
+  loadHl7Library();
+  const text = normalizeSegmentBreaks(decodeHl7Bytes(message, declaredBy));
+  const entry = await slices.drive(parseMessageSteps(text, index));
+  return slices.drive(mapEntrySteps(entry, ctx));
 }
 
 /** The document decoded a piece at a time, split and its envelope checked in steps (readHl7FileSliced's first half). */

@@ -132,6 +132,7 @@ export const BATCH_SOURCE_KIND = defineSourceKind<BatchSourceSettings>({
         ...(s.maxMessages !== undefined ? { maxMessages: s.maxMessages } : {}),
         ...(s.maxSegments !== undefined ? { maxSegments: s.maxSegments } : {}),
         ...(s.incompleteAfterMs !== undefined ? { incompleteAfterMs: s.incompleteAfterMs } : {}),
+        ...(s.maxHeldItems !== undefined ? { maxHeldItems: s.maxHeldItems } : {}),
         ...(s.endMarker ? { endMarker: s.endMarker } : {}),
         ...(s.confidentiality ? { confidentiality: s.confidentiality } : {}),
         clock: deps.clock,

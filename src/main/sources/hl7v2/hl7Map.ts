@@ -95,6 +95,44 @@ function marksSealed(seg: Hl7Segment, rules: Hl7MapContext['confidentiality']): 
   return false;
 }
 
+/** Record ids in one table until this many, then in SHARDS tables (RecordIds). */
+const ONE_TABLE_IDS = 8192;
+const SHARDS = 256;
+
+/**
+ * The record ids seen in one message. A Set rehashes all its entries when it
+ * doubles: at 131,072 ids that is one step of 20–90 ms inside a message of
+ * 240,000 results (ADR 0038). Past ONE_TABLE_IDS the ids go to SHARDS smaller
+ * sets by a hash of their end, so no rehash is ever larger than a shard's.
+ */
+class RecordIds {
+  private one: Set<string> | undefined = new Set();
+  private shards: Set<string>[] | undefined;
+
+  has(id: string): boolean {
+    return this.one ? this.one.has(id) : this.shardOf(id).has(id);
+  }
+
+  add(id: string): void {
+    if (!this.one) {
+      this.shardOf(id).add(id);
+      return;
+    }
+    this.one.add(id);
+    if (this.one.size < ONE_TABLE_IDS) return;
+    const all = this.one;
+    this.one = undefined;
+    this.shards = Array.from({ length: SHARDS }, () => new Set<string>());
+    for (const known of all) this.shardOf(known).add(known);
+  }
+
+  private shardOf(id: string): Set<string> {
+    let h = id.length;
+    for (let i = Math.max(0, id.length - 8); i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+    return (this.shards as Set<string>[])[(h >>> 0) % SHARDS] as Set<string>;
+  }
+}
+
 /** Segments mapped between two pauses of mapHl7MessageSteps. */
 export const MAP_STEP_SEGMENTS = 256;
 
@@ -119,9 +157,14 @@ export function* mapHl7MessageSteps(view: Hl7MessageView, ctx: Hl7MapContext): G
   let groupSealed = false;
   let hasPatient = false;
   let previous = '';
-  const seen = new Set<string>();
+  const seen = new RecordIds();
   let mapped = 0;
+  // A very long message lets go of each segment's tokens once it is mapped (ADR 0038); a short one keeps them, as read.
+  const release = view.segments.length > MAP_STEP_SEGMENTS;
+  let done: Hl7Segment | undefined;
   for (const seg of view.segments) {
+    if (release && done) done.release();
+    done = seg;
     if (++mapped % MAP_STEP_SEGMENTS === 0) yield;
     const before = previous;
     previous = seg.name;

@@ -38,6 +38,19 @@ function boundaryAt(bytes: Buffer, at: number): string | undefined {
  * `contentStart` is where the document's text begins (after a byte-order mark).
  */
 export function batchMessageRanges(bytes: Buffer, contentStart = 0): ByteRange[] {
+  const steps = batchMessageRangesSteps(bytes, contentStart);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lines looked at between two pauses of batchMessageRangesSteps. */
+const RANGE_STEP_LINES = 4096;
+
+/** batchMessageRanges in steps: pauses (yields) every RANGE_STEP_LINES lines, so a 100 MB batch is located without holding the event loop (ADR 0038). */
+export function* batchMessageRangesSteps(bytes: Buffer, contentStart = 0): Generator<void, ByteRange[], void> {
+  let lines = 0;
   let first = contentStart;
   while (first < bytes.length && isLeadingSpace(bytes[first] as number)) first++;
   const starts: Array<{ name: string; at: number }> = [];
@@ -55,6 +68,7 @@ export function batchMessageRanges(bytes: Buffer, contentStart = 0): ByteRange[]
     if (lineEnd === -1) break;
     at = lineEnd + 1;
     while (at < bytes.length && (bytes[at] === CR || bytes[at] === LF)) at++;
+    if (++lines % RANGE_STEP_LINES === 0) yield;
   }
   const ranges: ByteRange[] = [];
   starts.forEach((start, i) => {

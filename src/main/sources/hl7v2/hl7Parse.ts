@@ -126,8 +126,8 @@ export class Hl7Segment {
   /** The segment's fields as text, split when a field is first read (as @medplum/core's Hl7Segment.parse splits them). */
   private fieldTexts: string[] | undefined;
   /** Fields tokenized so far by the library's Hl7Field.parse, by their index in fieldTexts. */
-  private readonly fieldTokens: (string[][] | undefined)[] = [];
-  private readonly cache: Hl7Rep[][] = [];
+  private fieldTokens: (string[][] | undefined)[] = [];
+  private cache: Hl7Rep[][] = [];
   /**
    * True when a value may hold an escape (the message's escape character, or the
    * backslash of `\.br\`): its values are then read through reps(), which
@@ -237,6 +237,18 @@ export class Hl7Segment {
   raw(): string {
     return this.line;
   }
+
+  /**
+   * Lets go of the fields split and tokenized so far (read again, they are
+   * split again): a mapper that is done with a segment of a very long message
+   * calls it, so 240,000 segments' tokens are not all alive at once (ADR 0038).
+   */
+  release(): void {
+    if (this.fieldTexts === undefined) return;
+    this.fieldTexts = undefined;
+    this.fieldTokens = [];
+    this.cache = [];
+  }
 }
 
 /**
@@ -249,13 +261,61 @@ interface Residency {
   current?: Hl7MessageView;
 }
 
+/**
+ * A message's text: one string, or pieces that joined by one CR are the text
+ * (hl7Text.ts decodeHl7Pieces cuts a document so: each piece starts a line).
+ * A very long single message is kept as its pieces: joining 20 MB into one
+ * string was one step of ~100 ms (ADR 0038).
+ */
+export type MessageText = string | readonly string[];
+
+/** The text's first `n` characters, without joining more pieces than those. */
+function headOf(text: MessageText, n: number): string {
+  if (typeof text === 'string') return text.slice(0, n);
+  let head = '';
+  for (const piece of text) {
+    head = head === '' ? piece : `${head}\r${piece}`;
+    if (head.length >= n) break;
+  }
+  return head.slice(0, n);
+}
+
+/** The whole text as one string (joined once, when someone asks for it). */
+export function joinText(text: MessageText): string {
+  return typeof text === 'string' ? text : text.join('\r');
+}
+
+/**
+ * The lines of `text.trim()` split at CR, over a text given as pieces without
+ * joining them: whitespace-only pieces at either end (and the CR joining
+ * them) are what trim() drops, the first and last of the rest are trimmed.
+ */
+function* trimmedLines(text: MessageText): Generator<string, void, void> {
+  const parts = typeof text === 'string' ? [text] : text.length > 0 ? text : [''];
+  let first = 0;
+  let last = parts.length - 1;
+  while (first < last && (parts[first] as string).trim() === '') first++;
+  while (last > first && (parts[last] as string).trim() === '') last--;
+  for (let p = first; p <= last; p++) {
+    let piece = parts[p] as string;
+    if (p === first) piece = piece.trimStart();
+    if (p === last) piece = piece.trimEnd();
+    for (let from = 0; ; ) {
+      const end = piece.indexOf('\r', from);
+      yield end === -1 ? piece.slice(from) : piece.slice(from, end);
+      if (end === -1) break;
+      from = end + 1;
+    }
+  }
+}
+
 export class Hl7MessageView {
   private held: Hl7Segment[] | undefined;
   private readonly reading: Reading;
 
   constructor(
-    /** The message's text, starting with its MSH segment; segments separated by CR. */
-    private readonly text: string,
+    /** The message's text (or its pieces), starting with its MSH segment; segments separated by CR. */
+    private readonly text: MessageText,
     /** 1-based position in its document. */
     readonly index: number,
     /** Shared by the messages of one document; a message read on its own has its own. */
@@ -263,7 +323,7 @@ export class Hl7MessageView {
     /** Left to the caller (Hl7MessageView.steps): the split into segments. */
     splitLater = false,
   ) {
-    this.reading = readingOf(text);
+    this.reading = readingOf(headOf(text, 8));
     if (splitLater) return;
     this.held = runToEnd(this.splitSteps());
     this.hold();
@@ -275,7 +335,7 @@ export class Hl7MessageView {
    * quarter of a million segments) never holds the event loop for its whole
    * split (ADR 0034). The same view and the same errors as the constructor.
    */
-  static *steps(text: string, index: number, residency: Residency = {}): Generator<void, Hl7MessageView, void> {
+  static *steps(text: MessageText, index: number, residency: Residency = {}): Generator<void, Hl7MessageView, void> {
     const view = new Hl7MessageView(text, index, residency, true);
     view.held = yield* view.splitSteps();
     view.hold();
@@ -289,13 +349,12 @@ export class Hl7MessageView {
    * line (LF, U+2028, U+2029), as `/^MSH\|/gm` finds them.
    */
   private *splitSteps(): Generator<void, Hl7Segment[], void> {
-    const text = this.text.trim();
     const segments: Hl7Segment[] = [];
     let headers = 0;
     const malformed = () => new CodedError('HL7_MALFORMED', { message: this.index });
-    for (let from = 0, position = 1; ; position++) {
-      const end = text.indexOf('\r', from);
-      const line = end === -1 ? text.slice(from) : text.slice(from, end);
+    let position = 0;
+    for (const line of trimmedLines(this.text)) {
+      position++;
       if (line.startsWith('MSH|')) headers++;
       if (line.indexOf('MSH|', 1) !== -1) headers += line.match(INNER_MESSAGE_HEADER)?.length ?? 0;
       if (headers > 1) throw malformed();
@@ -303,9 +362,8 @@ export class Hl7MessageView {
       if (segment === '') throw malformed();
       segments.push(new Hl7Segment(segment, this.reading, position));
       if (position % PARSE_STEP_LINES === 0) yield;
-      if (end === -1) return segments;
-      from = end + 1;
     }
+    return segments;
   }
 
   private split(): Hl7Segment[] {
@@ -397,10 +455,35 @@ function* checkStructure(view: Hl7MessageView): Generator<void, void, void> {
 class Entry implements ParsedEntry {
   constructor(
     readonly index: number,
-    readonly text: string,
+    /** The text as it was given: a long single message stays in pieces until its text is asked for. */
+    private source: MessageText,
     readonly view: Hl7MessageView | undefined,
     readonly error: CodedError | undefined,
   ) {}
+
+  get text(): string {
+    if (typeof this.source !== 'string') this.source = joinText(this.source);
+    return this.source;
+  }
+
+  /** The text, joined only when read: holds the pieces, not the view. */
+  lazyText(): () => string {
+    let source = this.source;
+    return () => {
+      if (typeof source !== 'string') source = joinText(source);
+      return source;
+    };
+  }
+}
+
+/**
+ * An entry's text as a function that joins it only when called and holds
+ * nothing else of the entry (its view and segments can be let go of).
+ */
+export function lazyEntryText(entry: ParsedEntry): () => string {
+  if (entry instanceof Entry) return entry.lazyText();
+  const text = entry.text;
+  return () => text;
 }
 
 /**
@@ -447,7 +530,7 @@ export function* checkEntrySteps(entry: ParsedEntry): Generator<void, void, void
 }
 
 /** One message read and checked, pausing inside a very long one (a single message is one document). */
-function* parseOneSteps(text: string, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
+function* parseOneSteps(text: MessageText, index: number, residency?: Residency): Generator<void, ParsedEntry, void> {
   try {
     const view = yield* Hl7MessageView.steps(text, index, residency);
     yield* checkStructure(view);
@@ -456,6 +539,16 @@ function* parseOneSteps(text: string, index: number, residency?: Residency): Gen
     const error = err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: index });
     return new Entry(index, text, undefined, error);
   }
+}
+
+/**
+ * One message of a batch read on its own, as the batch read it (the same
+ * check, the same errors): `text` is its normalized text, `index` its
+ * position in the batch. For a message read again from its file's bytes
+ * (batchImporter.ts: messages past the memory budget, ADR 0038).
+ */
+export function parseMessageSteps(text: string, index: number): Generator<void, ParsedEntry, void> {
+  return parseOneSteps(text, index);
 }
 
 /** Lines or boundaries looked at between two pauses of a stepwise parse (a few hundred KiB of text). */
@@ -539,7 +632,8 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
     // A piece (about a MiB) searched per step.
     yield;
   }
-  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.join('\r'), 1)] };
+  // One message: read over its pieces, never joined into one string (ADR 0038); a copy of the list, the caller's may be cleared.
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', entries: [yield* parseOneSteps(pieces.length === 1 ? first : [...pieces], 1)] };
   if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   const messages = yield* splitMessages(pieces);
   // Headers without a BHS or FHS envelope: at least two messages, or it is no batch.
@@ -555,13 +649,98 @@ export function* parseHl7PiecesSteps(pieces: readonly string[]): Generator<void,
 }
 
 /**
+ * A document read without holding it (ADR 0038): `pieces` is iterated again
+ * for each pass (each iteration decodes afresh), and only what a pass needs
+ * is kept. checkPiecesSteps makes every whole-document check of
+ * parseHl7PiecesSteps, in the same order and with the same errors, and says
+ * what the document is: a single message (read it with parseHl7PiecesSteps:
+ * its size is bounded by the segment limit) or a batch / file and how many
+ * messages it holds, whose texts messageTextSteps then gives one at a time.
+ */
+export function* checkPiecesSteps(pieces: Iterable<string>): Generator<void, { kind: ParsedDocument['kind']; messages: number }, void> {
+  let first = '';
+  let second: string | undefined;
+  let n = 0;
+  for (const piece of pieces) {
+    if (n === 0) first = piece;
+    else second = piece;
+    if (++n === 2) break;
+  }
+  const head = (first.length < 3 && second !== undefined ? `${first}\r${second}` : first).slice(0, 3);
+  let anotherHeader = false;
+  let i = 0;
+  for (const piece of pieces) {
+    if (piece.includes('\rMSH') || (i > 0 && piece.startsWith('MSH'))) {
+      anotherHeader = true;
+      break;
+    }
+    i++;
+    yield;
+  }
+  if (head === 'MSH' && !anotherHeader) return { kind: 'message', messages: 1 };
+  if (head !== 'FHS' && head !== 'BHS' && head !== 'MSH') throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  // The messages splitMessages would give: one per boundary that is a message header.
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  let messages = 0;
+  let boundaries = 0;
+  for (const piece of pieces) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      if (piece.startsWith('MSH', m.index)) messages++;
+      if (++boundaries % PARSE_STEP_LINES === 0) yield;
+    }
+  }
+  if (head === 'MSH' && messages < 2) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  yield* checkEnvelope(pieces, messages);
+  return { kind: head === 'FHS' ? 'file' : 'batch', messages };
+}
+
+/**
+ * The messages' texts of a batch or file, as splitMessages gives them (from a
+ * line beginning `MSH|` to the next boundary line, trimmed; a message across
+ * pieces joined by CR), one at a time without holding the document: yields
+ * a text for each message, undefined for a pause (every PARSE_STEP_LINES
+ * boundaries). Only the pieces of the message being read are held.
+ */
+export function* messageTextSteps(pieces: Iterable<string>): Generator<string | undefined, void, void> {
+  const boundary = new RegExp(BOUNDARY.source, BOUNDARY.flags);
+  /** The message being read: its parts from earlier pieces, and where it starts in the current one (-1: an earlier one). */
+  let parts: string[] | undefined;
+  let openAt = -1;
+  let boundaries = 0;
+  for (const piece of pieces) {
+    boundary.lastIndex = 0;
+    for (let m = boundary.exec(piece); m !== null; m = boundary.exec(piece)) {
+      if (parts) {
+        if (openAt >= 0) yield piece.slice(openAt, m.index).trim();
+        else {
+          parts.push(piece.slice(0, m.index));
+          yield parts.join('\r').trim();
+        }
+        parts = undefined;
+      }
+      if (piece.startsWith('MSH', m.index)) {
+        parts = [];
+        openAt = m.index;
+      }
+      if (++boundaries % PARSE_STEP_LINES === 0) yield undefined;
+    }
+    if (parts) {
+      parts.push(openAt >= 0 ? piece.slice(openAt) : piece);
+      openAt = -1;
+    }
+  }
+  if (parts) yield parts.join('\r').trim();
+}
+
+/**
  * The document's lines (as `pieces.join('\r').split('\r')` gives them) with
  * their 0-based index, pausing every PARSE_STEP_LINES lines; `visit` returning
  * false stops the walk.
  */
-function* linesOf(pieces: readonly string[], visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
+function* linesOf(pieces: Iterable<string>, visit: (line: string, i: number) => boolean | void): Generator<void, void, void> {
   let i = 0;
-  for (const text of pieces.length > 0 ? pieces : ['']) {
+  for (const text of orEmpty(pieces)) {
     let from = 0;
     for (;;) {
       const end = text.indexOf('\r', from);
@@ -575,6 +754,16 @@ function* linesOf(pieces: readonly string[], visit: (line: string, i: number) =>
   }
 }
 
+/** The pieces, or one empty piece when there are none. */
+function* orEmpty(pieces: Iterable<string>): Generator<string, void, void> {
+  let any = false;
+  for (const piece of pieces) {
+    any = true;
+    yield piece;
+  }
+  if (!any) yield '';
+}
+
 /**
  * A batch must not lose messages silently. The envelope is checked as the
  * standard defines it, batch by batch: each BTS-1 against the messages of its
@@ -583,7 +772,7 @@ function* linesOf(pieces: readonly string[], visit: (line: string, i: number) =>
  * nothing but envelope segments may sit outside a message, and a batch may
  * not open inside another.
  */
-function* checkEnvelope(pieces: readonly string[], found: number): Generator<void, void, void> {
+function* checkEnvelope(pieces: Iterable<string>, found: number): Generator<void, void, void> {
   const malformed = (params: Record<string, string | number>) => new CodedError('HL7_MALFORMED', { message: 0, ...params });
   const fieldOf = (line: string, n: number) => line.split(line.charAt(3))[n];
   let fileOpen = false;

@@ -95,6 +95,12 @@ export const batchSourceSchema = z.object({
   /** A batch still without its end marker after this long is quarantined as incomplete. */
   incompleteAfterMs: z.number().int().positive().max(7 * 24 * 3_600_000).optional(),
   /**
+   * Most mapped items held in memory (default 20,000); past it a batch
+   * message is kept as its patients' identifiers and where it lies in
+   * processed/, and mapped again when a query names one (ADR 0038).
+   */
+  maxHeldItems: z.number().int().min(0).max(10_000_000).optional(),
+  /**
    * How a writer marks a file done, besides standing still for settleMs and
    * never being taken under an in-progress name (*.part, *.tmp, ~*): 'settle'
    * (nothing more), 'terminator' (a single message must end with CR or LF),

@@ -51,9 +51,18 @@ describe('HL7 v2 limit settings', () => {
     ['maxSegments', 0],
     ['maxSegments', 2.5],
     ['maxSegments', 10_000_001],
+    ['maxHeldItems', -1],
+    ['maxHeldItems', 1.5],
+    ['maxHeldItems', 10_000_001],
+    ['maxHeldItems', '100'],
   ])('batch folder %s = %s is refused', (key, value) => {
     const result = batchSourceSchema.safeParse({ ...BATCH, [key]: value });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual([key]);
+  });
+
+  it('batch folder maxHeldItems (ADR 0038): 0 (hold nothing) to 10,000,000, absent by default', () => {
+    for (const n of [0, 1, 20_000, 10_000_000]) expect(batchSourceSchema.parse({ ...BATCH, maxHeldItems: n }).maxHeldItems).toBe(n);
+    expect(batchSourceSchema.parse(BATCH).maxHeldItems).toBeUndefined();
   });
 });

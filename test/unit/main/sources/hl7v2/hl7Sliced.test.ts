@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodedError } from '../../../../../src/shared/errors';
-import { countSegments, countSegmentsSteps, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
+import { countSegments, countSegmentsSteps, eachHl7MessageSliced, type Hl7FileMessage, readHl7File, readHl7FileSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
 import { checkEntrySteps, Hl7MessageView, parseHl7Document, parseHl7PiecesSteps, PARSE_STEP_LINES } from '../../../../../src/main/sources/hl7v2/hl7Parse';
 import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
@@ -111,6 +111,60 @@ describe('readHl7FileSliced', () => {
   });
 });
 
+describe('eachHl7MessageSliced (ADR 0038: the batch folder reads a message at a time, never the whole document)', () => {
+  /** What a reader says of each message, its quarantine bytes aside (located on demand here). */
+  const seen = (m: Hl7FileMessage) => ({ index: m.index, controlId: m.controlId, text: m.text, mapped: m.mapped, error: m.error && { code: m.error.code, params: m.error.params } });
+
+  async function each(bytes: Buffer, pieceBytes?: number): Promise<Outcome> {
+    return outcomeAsync(async () => {
+      const messages: unknown[] = [];
+      const own: Array<Buffer | undefined> = [];
+      const done = await eachHl7MessageSliced(bytes, CTX, new TimeSlices(0), ({ message, locate }) => {
+        messages.push(seen(message));
+        const range = locate();
+        own.push(range && bytes.subarray(range.start, range.end));
+      }, pieceBytes ? { pieceBytes } : {});
+      return { kind: done.kind, messages, own: own.filter((b, i) => b !== undefined && (messages[i] as { error?: unknown }).error !== undefined) };
+    });
+  }
+
+  async function whole(bytes: Buffer): Promise<Outcome> {
+    return outcomeAsync(async () => {
+      const content = await readHl7FileSliced(bytes, CTX, new TimeSlices(0));
+      // Where every message lines up, a bad one's quarantine bytes are its own: the same bytes eachHl7MessageSliced locates.
+      const own = content.messages.filter((m) => m.error && m.bytes !== bytes).map((m) => m.bytes);
+      return { kind: content.kind, messages: content.messages.map(seen), own };
+    });
+  }
+
+  it('hands over the messages, texts, items and errors readHl7FileSliced gives, and throws what it throws, however it is cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 300 }), async (s, pieceBytes) => {
+        const bytes = input(prng(s));
+        const expected = await whole(bytes);
+        const got = await each(bytes, pieceBytes);
+        if ('ok' in expected && 'ok' in got) {
+          const e = expected.ok as { kind: string; messages: unknown[]; own: Buffer[] };
+          const g = got.ok as { kind: string; messages: unknown[]; own: Buffer[] };
+          expect({ kind: g.kind, messages: g.messages }).toEqual({ kind: e.kind, messages: e.messages });
+          // A bad message's own bytes, where readHl7FileSliced could locate them, are located alike.
+          for (const b of e.own) expect(g.own.some((o) => o.equals(b))).toBe(true);
+        } else expect(got).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads every fixture as readHl7FileSliced does', async () => {
+    for (const bytes of pool) {
+      const expected = await whole(bytes);
+      const got = await each(bytes);
+      if ('ok' in expected && 'ok' in got) expect((got.ok as { messages: unknown }).messages).toEqual((expected.ok as { messages: unknown }).messages);
+      else expect(got).toEqual(expected);
+    }
+  });
+});
+
 describe('a single very long message', () => {
   it('is checked and mapped in steps too, to the same items', async () => {
     const n = 5 * MAP_STEP_SEGMENTS;
@@ -192,6 +246,41 @@ describe('a single very long message, split into segments (ADR 0034)', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('a single long message read over its pieces (ADR 0038)', () => {
+  it('splits as the one-go split of the joined text, without joining: pieces cut at any line, whitespace-only pieces at the ends', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (seed) => {
+        const rng = prng(seed);
+        const lines = generateMessage(rng).text.split('\r');
+        if (rng() < 0.3) lines.splice(1 + int(rng, lines.length), 0, pick(rng, ['MSH|^~\\&|X', '', ' ', 'NTE|1||MSH|x']));
+        const pieces: string[] = [];
+        for (let i = 0; i < lines.length; ) {
+          const n = 1 + int(rng, 4);
+          pieces.push(lines.slice(i, i + n).join('\r'));
+          i += n;
+        }
+        if (rng() < 0.3) pieces.unshift(pick(rng, [' ', '\t', ' \u2028']));
+        if (rng() < 0.3) pieces.push(pick(rng, [' ', '\t ', '\n']));
+        if (rng() < 0.2) pieces[pieces.length - 1] += ' ';
+        const whole = pieces.join('\r');
+        const expected = outcome(() => new Hl7MessageView(whole, 1).segments.map((seg) => seg.raw()));
+        expect(outcome(() => new Hl7MessageView(pieces, 1).segments.map((seg) => seg.raw()))).toEqual(expected);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('keeps a single message given in pieces as pieces: the same items and text as the one-string read', async () => {
+    const lines = ['MSH|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916||ORU^R01|M1|P|2.5', 'PID|1||191212121212^^^1.2.752.129.2.1.3.1^NNSWE||Tolvansson^Tolvan', 'OBR|1|P|F|24326-1^E^LN|||20260915'];
+    for (let i = 1; i <= 3 * PARSE_STEP_LINES; i++) lines.push(`OBX|${i}|NM|2823-3^Kalium^LN||4,${i % 10}|mmol/L|||||F|||20260915090000`);
+    const bytes = Buffer.from(lines.join('\r'), 'latin1');
+    const content = await readHl7FileSliced(bytes, CTX, new TimeSlices(0), { pieceBytes: 4096 });
+    expect(content).toEqual(readHl7File(bytes, CTX));
+    expect(content.messages[0]?.text).toBe(lines.join('\r'));
+    expect(content.messages[0]?.mapped?.items).toHaveLength(3 * PARSE_STEP_LINES);
   });
 });
 
