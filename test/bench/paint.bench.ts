@@ -119,6 +119,9 @@ async function clear(page: Page): Promise<void> {
  * counts summary rows added or removed and long tasks, read by `afterFirst`.
  */
 async function open(page: Page, patient: string): Promise<OpenTiming> {
+  // The tab the clinician types in is the one in front: Chromium makes frames for a tab behind the
+  // front one only when something else asks for one (its caret's blink), though it reports itself visible (docs/adr/0039).
+  await page.bringToFront();
   await clear(page);
   await page.getByTestId('patient-input').fill(patient);
   // A string, not a function: tsx's helpers do not exist inside the page.
