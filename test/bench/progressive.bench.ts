@@ -12,7 +12,15 @@
  *     ...) so load on the machine falls on both. Informational, except the
  *     cached median's target < 300 ms (as in cache.bench).
  * Each open waits for the previous one's sources to end first (otherwise it
- * would join that refresh and find its items already merged).
+ * would join that refresh and find its items already merged). The page timed
+ * is brought to the front first (docs/adr/0039).
+ *
+ * Tracing the hung open (figure 1): PROGRESSIVE_TRACE=1 prints, per open, in ms
+ * after Enter, main's summary.open handler, each pushed update, the page's
+ * checks and long tasks, the first item's arrival in the DOM and the paint
+ * (PROGRESSIVE_TRACE=hung: only figure 1); PROGRESSIVE_PROFILE=DIR writes the
+ * page's CPU profile of each open, PROGRESSIVE_CHROME_TRACE=DIR Chromium's own
+ * trace of every process (Perfetto or chrome://tracing opens it).
  */
 import { signInForTest, stateCareFor } from '../fixtures/session';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
