@@ -56,6 +56,44 @@ export function importedNames(pkg) {
   return [...names].sort();
 }
 
+/**
+ * Packages bundled into each bundle itself (their ESM build), instead of being
+ * required from node_modules: zod, which every bundle loads before it can
+ * do anything (the preview parses its configuration with it before it
+ * listens). Required from node_modules, zod's ~95 files took about a third of
+ * the preview's start-up CPU; bundled, with its error messages in English only
+ * (below), under half of that (docs/adr/0039).
+ */
+export const INLINED_PACKAGES = ['zod'];
+
+/**
+ * zod's `locales` namespace (`z.locales.xx()`, error messages in ~50
+ * languages, all loaded with the package) narrowed to English, the one zod
+ * itself registers as the default (classic/schemas.js imports en.js
+ * directly). Nothing bundled picks another: bundleDemo throws if src/main or
+ * src/shared ever names `z.locales` or `z.config` (checkNoZodLocales).
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Throws if src/main or src/shared configures zod's locales: the bundles carry English only (zodEnglishOnly). */
+export function checkNoZodLocales() {
+  for (const file of [...sourceFiles(join(root, 'src', 'main')), ...sourceFiles(join(root, 'src', 'shared'))]) {
+    if (/\bz\.(locales|config)\b/.test(readFileSync(file, 'utf8'))) throw new Error(`${relative(root, file)} configures zod's locales: the bundles carry English only`);
+  }
+}
+
 const common = { absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
 
 export async function bundleDemo(outdir = join(root, 'build', 'demo'), extraEntries = []) {
@@ -73,13 +111,17 @@ export async function bundleDemo(outdir = join(root, 'build', 'demo'), extraEntr
       outfile: join(outdir, 'vendor', `${pkg}.js`),
     });
   }
+  checkNoZodLocales();
   await build({
     ...common,
     entryPoints,
     outdir,
+    // The ESM build of an inlined package (zod's CommonJS one re-exports file by file and cannot be narrowed).
+    mainFields: ['module', 'main'],
     // Stack traces keep our names; the bundle is read by people debugging the demo.
     keepNames: true,
     plugins: [
+      zodEnglishOnly,
       {
         name: 'packages-from-node-modules-or-vendor',
         setup(b) {
@@ -87,6 +129,8 @@ export async function bundleDemo(outdir = join(root, 'build', 'demo'), extraEntr
             if (args.path.startsWith('node:')) return { path: args.path, external: true };
             // Bundles sit side by side in outdir, so one relative path serves every entry.
             if (VENDORED_PACKAGES.includes(args.path)) return { path: `./vendor/${args.path}.js`, external: true };
+            // An inlined package and its own imports (zod's subpaths) are bundled.
+            if (INLINED_PACKAGES.some((pkg) => args.path === pkg || args.path.startsWith(`${pkg}/`))) return undefined;
             return { path: args.path, external: true };
           });
         },

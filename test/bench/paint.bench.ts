@@ -119,6 +119,9 @@ async function clear(page: Page): Promise<void> {
  * counts summary rows added or removed and long tasks, read by `afterFirst`.
  */
 async function open(page: Page, patient: string): Promise<OpenTiming> {
+  // The tab the clinician types in is the one in front: Chromium makes frames for a tab behind the
+  // front one only when something else asks for one (its caret's blink), though it reports itself visible (docs/adr/0039).
+  await page.bringToFront();
   await clear(page);
   await page.getByTestId('patient-input').fill(patient);
   // A string, not a function: tsx's helpers do not exist inside the page.
@@ -206,6 +209,18 @@ async function main(): Promise<void> {
   const regions = () => [fhir('region-nord', 'Region Nord', nord.url), fhir('region-syd', 'Region Syd', syd.url)];
   const live = servicesOver(regions());
   const cached = servicesOver(regions(), cache);
+  /** PAINT_TRACE: when (epoch ms) main's summary.open handler of the cached services started and answered. */
+  const cachedOpenAt: { start: number; end: number }[] = [];
+  const epoch = () => performance.timeOrigin + performance.now();
+  const cachedHandlers: Services['handlers'] = {
+    ...cached.handlers,
+    'summary.open': async (request) => {
+      const start = epoch();
+      const answer = await cached.handlers['summary.open'](request);
+      cachedOpenAt.push({ start, end: epoch() });
+      return answer;
+    },
+  };
   const heavyPatient = sandboxPatient('heavy');
   const heavy = heavyPatient.identifier.value;
   for (const s of [live, cached]) {
@@ -241,7 +256,7 @@ async function main(): Promise<void> {
   const previews: PreviewServer[] = [];
   const browser = await launchBrowser();
   try {
-    for (const s of [live, cached]) previews.push(await startPreviewServer({ handlers: s.handlers, events: s.events, staticDir: rendererDir() }));
+    for (const s of [live, cached]) previews.push(await startPreviewServer({ handlers: s === cached ? cachedHandlers : s.handlers, events: s.events, staticDir: rendererDir() }));
     const pages: Page[] = [];
     for (const preview of previews) {
       const page = await browser.context.newPage();
@@ -276,9 +291,11 @@ async function main(): Promise<void> {
     /** Live opens whose part 2 was checked before the first paint (it then delays that paint). */
     let restBeforePaint = 0;
     const pageOrigin = (await livePage.evaluate('performance.timeOrigin')) as number;
+    const cachedOrigin = (await cachedPage.evaluate('performance.timeOrigin')) as number;
     for (let i = 0; i < OPENS; i++) {
       for (let k = 0; k < 3; k++) limit.push(limitOnce());
 
+      cachedOpenAt.length = 0;
       const c = await open(cachedPage, heavy);
       if (!c.fromCache) throw new Error('expected the cached view first');
       cachePaint.push(c.ms);
@@ -288,7 +305,14 @@ async function main(): Promise<void> {
       share.push(v.duration / c.ms);
       if (process.env.PAINT_TRACE) {
         const at = c.measures.filter((m) => m.start >= c.t0 && m.start <= c.t1 + 5).map((m) => `${m.name.replace('samsyn.', '')}@${(m.start - c.t0).toFixed(0)}+${m.duration.toFixed(0)}`);
-        out(`    cached open: paint @${c.ms.toFixed(0)}; ${at.join(', ')}`);
+        // The open's request as the page's network saw it (Resource Timing), and main's handler, in ms after Enter.
+        const request = (await cachedPage.evaluate(
+          `performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/invoke/summary.open')).map((e) => ({ start: e.startTime, responseStart: e.responseStart, end: e.responseEnd, size: e.transferSize })).pop()`,
+        )) as { start: number; responseStart: number; end: number; size: number } | undefined;
+        const handler = cachedOpenAt[0];
+        const main = handler ? `handler @${(handler.start - cachedOrigin - c.t0).toFixed(0)}–${(handler.end - cachedOrigin - c.t0).toFixed(0)}` : 'handler ?';
+        const net = request ? `fetch @${(request.start - c.t0).toFixed(0)}, response @${(request.responseStart - c.t0).toFixed(0)}–${(request.end - c.t0).toFixed(0)} (${request.size} B)` : 'fetch ?';
+        out(`    cached open: paint @${c.ms.toFixed(0)}; ${main}; ${net}; ${at.join(', ')}`);
       }
       await cached.summary.settled();
       const after = await afterFirst(cachedPage);

@@ -12,12 +12,21 @@
  *     ...) so load on the machine falls on both. Informational, except the
  *     cached median's target < 300 ms (as in cache.bench).
  * Each open waits for the previous one's sources to end first (otherwise it
- * would join that refresh and find its items already merged).
+ * would join that refresh and find its items already merged). The page timed
+ * is brought to the front first (docs/adr/0039).
+ *
+ * Tracing the hung open (figure 1): PROGRESSIVE_TRACE=1 prints, per open, in ms
+ * after Enter, main's summary.open handler, each pushed update, the page's
+ * checks and long tasks, the first item's arrival in the DOM and the paint
+ * (PROGRESSIVE_TRACE=hung: only figure 1); PROGRESSIVE_PROFILE=DIR writes the
+ * page's CPU profile of each open, PROGRESSIVE_CHROME_TRACE=DIR Chromium's own
+ * trace of every process (Perfetto or chrome://tracing opens it).
  */
 import { signInForTest, stateCareFor } from '../fixtures/session';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { createServices, type Services } from '../../src/main/app/createServices';
 import { openCache } from '../../src/main/cache/openCache';
@@ -54,15 +63,30 @@ async function clear(page: Page): Promise<void> {
 }
 
 /** Enter → the frame after the first item appeared in the DOM (the one painted), in ms; and whether that view was the cached one. */
-async function timeToFirstItem(page: Page, patient: string): Promise<{ ms: number; fromCache: boolean }> {
+async function timeToFirstItem(page: Page, patient: string): Promise<{ ms: number; fromCache: boolean; t0: number; t1: number }> {
+  // The tab the clinician types in is the one in front. The three pages share one window, and Chromium makes
+  // frames for a tab behind the front one only when something else asks for one (its caret's blink, every
+  // 500 ms), though it reports itself visible: measured from behind, Enter → first painted item was 130–620 ms
+  // with the items in the DOM within 30–100 ms of their update's arrival (docs/adr/0039).
+  await page.bringToFront();
   await clear(page);
   await page.getByTestId('patient-input').fill(patient);
   // A string, not a function: tsx's helpers do not exist inside the page.
   await page.evaluate(`(() => {
+    if (!window.__pm) {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.name.startsWith('samsyn.')) window.__pm.push({ name: e.name, start: e.startTime, duration: e.duration });
+      }).observe({ type: 'measure' });
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__pm.push({ name: 'longtask', start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask' });
+    }
+    window.__pm = [];
     window.__t1 = new Promise((resolve) => {
       const seen = () => {
         if (!document.querySelector('[data-testid="summary-item"]')) return false;
         const fromCache = document.querySelector('[data-testid="from-cache"]') !== null;
+        window.__pm.push({ name: 'item in the DOM', start: performance.now(), duration: 0 });
         requestAnimationFrame(() => resolve({ t1: performance.now(), fromCache }));
         return true;
       };
@@ -73,7 +97,12 @@ async function timeToFirstItem(page: Page, patient: string): Promise<{ ms: numbe
       'keydown', () => { window.__t0 = performance.now(); }, { once: true, capture: true });
   })()`);
   await page.getByTestId('patient-input').press('Enter');
-  return (await page.evaluate('window.__t1.then((r) => ({ ms: r.t1 - window.__t0, fromCache: r.fromCache }))')) as { ms: number; fromCache: boolean };
+  return (await page.evaluate('window.__t1.then((r) => ({ ms: r.t1 - window.__t0, fromCache: r.fromCache, t0: window.__t0, t1: r.t1 }))')) as {
+    ms: number;
+    fromCache: boolean;
+    t0: number;
+    t1: number;
+  };
 }
 
 function fhir(id: string, name: string, baseUrl: string, timeoutMs: number): SourceAdapter {
@@ -102,6 +131,18 @@ async function main(): Promise<void> {
   const cache = openCache({ dir, keyProvider: { kind: 'bench', getKey: () => Buffer.alloc(32, 0x21) }, clock, logger });
   const regions = () => [fhir('region-nord', 'Region Nord', nord.url, 30_000), fhir('region-syd', 'Region Syd', syd.url, 30_000)];
   const withHung = servicesOver([...regions(), fhir('region-hung', 'Region Tyst', hung.url, HUNG_DEADLINE_MS)]);
+  /** PROGRESSIVE_TRACE: when (epoch ms) main's summary.open handler started and answered, in the hung open. */
+  const openAt: { start: number; end: number }[] = [];
+  const epoch = () => performance.timeOrigin + performance.now();
+  const hungHandlers: Services['handlers'] = {
+    ...withHung.handlers,
+    'summary.open': async (request) => {
+      const start = epoch();
+      const answer = await withHung.handlers['summary.open'](request);
+      openAt.push({ start, end: epoch() });
+      return answer;
+    },
+  };
   const live = servicesOver(regions());
   const cached = servicesOver(regions(), cache);
   // Signed in, the purpose stated once per patient (as the dialog does), so timed opens are not asked.
@@ -113,7 +154,7 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     for (const s of [withHung, live, cached]) {
-      previews.push(await startPreviewServer({ handlers: s.handlers, events: s.events, staticDir: rendererDir() }));
+      previews.push(await startPreviewServer({ handlers: s === withHung ? hungHandlers : s.handlers, events: s.events, staticDir: rendererDir() }));
     }
     const pages: Page[] = [];
     for (const preview of previews) {
@@ -127,11 +168,21 @@ async function main(): Promise<void> {
     // 1. One source hung, no cache: first items against the fastest source's answer time.
     const tolvan = sandboxPatient('tolvan').identifier.value;
     const firstUpdates: Summary[] = [];
+    const firstPushedAt: number[] = [];
+    const pushes: string[] = [];
     withHung.events.subscribe((event, payload) => {
       if (event !== 'summary.updated' || !('summary' in payload)) return;
       const { summary } = payload as { summary: Summary };
-      if (summary.progress?.seq === 1) firstUpdates.push(summary);
+      if (process.env.PROGRESSIVE_TRACE) {
+        const items = Object.values(summary.sections).reduce((n, list) => n + list.length, 0);
+        pushes.push(`seq ${summary.progress?.seq} (${items} items; ${summary.sources.map((s) => `${s.sourceId} ${s.state} ${s.itemCount} ${s.ms ?? ''}`).join(', ')})@${epoch()}`);
+      }
+      if (summary.progress?.seq === 1) {
+        firstUpdates.push(summary);
+        firstPushedAt.push(epoch());
+      }
     });
+    const hungOrigin = (await hungPage.evaluate('performance.timeOrigin')) as number;
     const ratios: number[] = [];
     const firsts: number[] = [];
     const fastest: number[] = [];
@@ -139,11 +190,50 @@ async function main(): Promise<void> {
     await withHung.summary.settled();
     for (let r = 0; r < HUNG_ROUNDS; r++) {
       firstUpdates.length = 0;
-      const { ms: first } = await timeToFirstItem(hungPage, tolvan);
+      firstPushedAt.length = 0;
+      pushes.length = 0;
+      openAt.length = 0;
+      // PROGRESSIVE_PROFILE=DIR: the page's CPU profile of each open (Chromium's profiler, 100 µs samples).
+      const profiler = process.env.PROGRESSIVE_PROFILE ? await hungPage.context().newCDPSession(hungPage) : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+        await profiler.send('Profiler.start');
+      }
+      // PROGRESSIVE_CHROME_TRACE=DIR: Chromium's own trace of each open (every process; open it in chrome://tracing or Perfetto).
+      const tracer = process.env.PROGRESSIVE_CHROME_TRACE ? await hungPage.context().newCDPSession(hungPage) : undefined;
+      const traceEvents: unknown[] = [];
+      const traced = new Promise<void>((resolve) => {
+        tracer?.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown[])));
+        tracer?.on('Tracing.tracingComplete', () => resolve());
+      });
+      if (tracer) await tracer.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink.user_timing', 'cc', 'viz', 'gpu', 'benchmark', 'toplevel', 'loading', 'netlog', 'disabled-by-default-devtools.timeline.stack'] } });
+      const { ms: first, t0, t1 } = await timeToFirstItem(hungPage, tolvan);
+      if (tracer) {
+        await tracer.send('Tracing.end');
+        await traced;
+        writeFileSync(join(process.env.PROGRESSIVE_CHROME_TRACE ?? '', `hung-${r}.json`), JSON.stringify({ traceEvents }));
+        await tracer.detach();
+      }
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        writeFileSync(join(process.env.PROGRESSIVE_PROFILE ?? '', `hung-${r}.cpuprofile`), JSON.stringify(profile));
+        await profiler.detach();
+      }
       const fastestMs = Math.min(...(firstUpdates[0]?.sources ?? []).filter((s) => s.state === 'ok').map((s) => s.ms ?? Infinity));
       if (!Number.isFinite(fastestMs)) throw new Error('no source had answered at the first update');
       if ((await hungPage.locator('[data-source-id="region-hung"][data-state="pending"]').count()) !== 1) {
         throw new Error('the hung source was expected to be pending at the first items');
+      }
+      if (process.env.PROGRESSIVE_TRACE) {
+        // Everything in ms after Enter: main's handler, the first update's push, the page's checks of the answer and updates, the paint.
+        const at = (epochMs: number | undefined) => (epochMs === undefined ? '?' : (epochMs - (hungOrigin + t0)).toFixed(0));
+        const measures = (await hungPage.evaluate('window.__pm')) as { name: string; start: number; duration: number }[];
+        const page = measures.filter((m) => m.start >= t0 && m.start <= t1).map((m) => `${m.name.replace('samsyn.', '')}@${(m.start - t0).toFixed(0)}+${m.duration.toFixed(1)}`);
+        out(
+          `    open: handler @${at(openAt[0]?.start)}–${at(openAt[0]?.end)}; fastest source ${fastestMs} ms; first update pushed @${at(firstPushedAt[0])}; ${page.join(', ')}; paint @${first.toFixed(0)}`,
+        );
+        out(`      pushes: ${pushes.map((p) => p.replace(/@([\d.]+)$/, (_m, t: string) => `@${at(Number(t))}`)).join('; ')}`);
       }
       firsts.push(first);
       fastest.push(fastestMs);
@@ -157,6 +247,8 @@ async function main(): Promise<void> {
     out(`  Enter → first painted item: median ${f.median.toFixed(1)} ms (${f.min.toFixed(1)}–${f.max.toFixed(1)})`);
     out(`  fastest source's answer: median ${b.median.toFixed(1)} ms (${b.min.toFixed(1)}–${b.max.toFixed(1)}); ratio spread ±${(ratio.spread * 100).toFixed(0)} %`);
     report({ name: 'progressive.hung-first-items-ratio', value: ratio.median, unit: 'x', targetOn: 'value', atMost: 5 });
+    // PROGRESSIVE_TRACE=hung: only this figure, traced.
+    if (process.env.PROGRESSIVE_TRACE === 'hung') return;
 
     // 2. The heavy patient: first painted item, live and from the cache, interleaved.
     const heavy = sandboxPatient('heavy').identifier.value;

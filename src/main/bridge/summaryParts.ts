@@ -187,17 +187,49 @@ export function scanSections(bytes: Buffer): Map<string, SectionRange> | undefin
 
 const CRITICAL_KEY = Buffer.from('"critical"', 'latin1');
 
-/** The items of a section's range that are marked critical: only those naming "critical" are parsed. */
-function criticalItems(bytes: Buffer, range: SectionRange): Array<[number, number]> {
+/** Every place the bytes name "critical", in order: one search through them all (ADR 0039). */
+function criticalMentions(bytes: Buffer): number[] {
+  const at: number[] = [];
+  for (let i = bytes.indexOf(CRITICAL_KEY); i !== -1; i = bytes.indexOf(CRITICAL_KEY, i + CRITICAL_KEY.length)) at.push(i);
+  return at;
+}
+
+/**
+ * Whether the mention at `at` may be a key whose value is `true`: followed
+ * (spaces allowed) by a colon and a `t`. Every item with `"critical": true`
+ * at its top level has one such mention; an item with none cannot be marked
+ * critical, and is not parsed. One that has one is parsed, and decides.
+ */
+function maySayTrue(bytes: Buffer, at: number): boolean {
+  let i = at + CRITICAL_KEY.length;
+  while (isSpace(bytes[i])) i++;
+  if (bytes[i] !== 0x3a) return false;
+  i++;
+  while (isSpace(bytes[i])) i++;
+  return bytes[i] === 0x74;
+}
+
+/**
+ * The items of a section's range that are marked critical. Only an item that
+ * names "critical" followed by `: t` is parsed, to see whether it is. `mentions`
+ * (criticalMentions) is read from `from.next` on, and left at the section's end:
+ * sections are asked in the order of their ranges.
+ */
+function criticalItems(bytes: Buffer, range: SectionRange, mentions: readonly number[], from: { next: number }): Array<[number, number]> {
   const marked: Array<[number, number]> = [];
-  let next = bytes.indexOf(CRITICAL_KEY, range.start);
+  let n = from.next;
+  while (n < mentions.length && (mentions[n] as number) < range.start) n++;
   for (const [start, end] of range.items) {
-    while (next !== -1 && next < start) next = bytes.indexOf(CRITICAL_KEY, next + 1);
-    if (next === -1 || next >= range.end) break;
-    if (next >= end) continue;
+    if (n >= mentions.length || (mentions[n] as number) >= range.end) break;
+    let candidate = false;
+    for (; n < mentions.length && (mentions[n] as number) < end; n++) {
+      if ((mentions[n] as number) >= start && maySayTrue(bytes, mentions[n] as number)) candidate = true;
+    }
+    if (!candidate) continue;
     const item = JSON.parse(bytes.toString('latin1', start, end)) as { critical?: unknown };
     if (item.critical === true) marked.push([start, end]);
   }
+  from.next = n;
   return marked;
 }
 
@@ -215,6 +247,8 @@ function splitPreserialized(answer: PreserializedSummary): SplitAnswer | 'small'
   const first: Buffer[] = [Buffer.from('{', 'latin1')];
   const rest: Buffer[] = [Buffer.from('{', 'latin1')];
   const counts: Record<string, number> = {};
+  const mentions = criticalMentions(bytes);
+  const read = { next: 0 };
   for (const [key, range] of ranges) {
     const name = Buffer.from(`"${key}":`, 'latin1');
     if (first.length > 1) first.push(Buffer.from(',', 'latin1'));
@@ -225,7 +259,7 @@ function splitPreserialized(answer: PreserializedSummary): SplitAnswer | 'small'
     }
     counts[key] = range.items.length;
     first.push(Buffer.from('[', 'latin1'));
-    criticalItems(bytes, range).forEach(([start, end], n) => {
+    criticalItems(bytes, range, mentions, read).forEach(([start, end], n) => {
       if (n > 0) first.push(Buffer.from(',', 'latin1'));
       first.push(bytes.subarray(start, end));
     });

@@ -119,6 +119,30 @@ describe('splitAnswer', () => {
     expect({ ...part1.sections, ...rest.sections }).toEqual(s.sections);
   });
 
+  it('finds every critical item, wherever "critical" appears and however the stored JSON is spaced (property test)', () => {
+    // Each result: critical true, false, absent, or only named inside its details or its text.
+    const mark = fc.constantFrom('true', 'false', 'absent', 'details', 'text', 'string');
+    fc.assert(
+      fc.property(fc.array(mark, { minLength: LARGE, maxLength: LARGE + 40 }), fc.boolean(), (marks, spaced) => {
+        const s = summary(0, (sections) => {
+          sections.results = marks.map((m, i) =>
+            item('results', i, m === 'true' ? { critical: true } : m === 'false' ? { critical: false } : m === 'details' ? { details: { critical: true } } : m === 'text' ? { note: '"critical": true' } : m === 'string' ? { note: 'critical' } : {}),
+          );
+        });
+        const { sections, ...head } = s;
+        // Spaced: what JSON.stringify writes with indentation, keys and values apart ("critical": true).
+        const ascii = (text: string) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        const bytes = spaced ? Buffer.from(ascii(JSON.stringify(sections, null, 2)), 'latin1') : asciiJsonBytes(sections);
+        const split = splitAnswer(preserialized(head, bytes));
+        if (!split || !isPreserialized(split.part1)) throw new Error('expected a split');
+        const part1 = materializeSummary(split.part1);
+        expect(part1.sections.results.map((i) => i.key)).toEqual(marks.flatMap((m, i) => (m === 'true' ? [`results-${i}`] : [])));
+        expect(part1.sections.problems.map((i) => i.key)).toEqual(['problems-0']);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('the stored bytes and the same summary as objects split alike', () => {
     const s = summary(LARGE);
     const fromBytes = splitAnswer(envelope(s));
