@@ -11,7 +11,9 @@
  * deadline — re-merges everything known so far and hands the whole summary to
  * onUpdate (pushed as 'summary.updated'), numbered by `progress` (open id,
  * sequence); the last is final and is the one written to the cache. Endings
- * within the same tick are coalesced into one re-merge. A source that fails
+ * within the same tick are coalesced into one re-merge; a large one (from
+ * STEPWISE_FROM_RECORDS records) is built in bounded steps and given up when a
+ * newer ending comes during it (ADR 0037). A source that fails
  * keeps its cached items, still marked 'cached' with their age and the error
  * of the failed refresh: cached data is never presented as fresh.
  */
