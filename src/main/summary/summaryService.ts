@@ -336,8 +336,9 @@ export function createSummaryService(deps: {
         deliver(summary);
         if (done) resolveFinal(summary);
       } catch (err) {
-        // An open joining now gets every source waiting for its next ending: nothing shown as known that is not.
-        if (run.latest === EMPTY_LATEST) run.latest = waitingAnswer();
+        // Built at once, an open joining now gets every source waiting for its next ending: nothing shown
+        // as known that is not. Built stepwise, the summary handed out before stays (it was delivered as it is).
+        if (!stepwise || run.latest === EMPTY_LATEST) run.latest = waitingAnswer();
         if (done) rejectFinal(err);
         else logger.error({ err: (err as Error)?.name ?? typeof err }, 'summary update failed');
       }
