@@ -238,13 +238,14 @@ interface FactGroups {
  * a string that is never hashed. Two records share a key exactly when they
  * share a fact and, for events, the time.
  */
-function groupByFact(items: readonly ClinicalItem[]): FactGroups {
+function* groupByFact(items: readonly ClinicalItem[], grain: number): Generator<void, FactGroups, void> {
   const n = items.length;
   const parent = new Int32Array(n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const owners: Owners = { plain: new Map(), timed: new Map() };
   const smallest: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
+    if (i % grain === grain - 1) yield;
     const item = items[i] as ClinicalItem;
     const one = onlyFact(item);
     if (one !== undefined) {
@@ -258,8 +259,10 @@ function groupByFact(items: readonly ClinicalItem[]): FactGroups {
     smallest[i] = date === undefined ? (facts[0] as string) : at(facts[0] as string, date);
     for (let k = 0; k < facts.length; k++) claim(owners, parent, facts[k] as string, date, i);
   }
+  yield;
   const size = new Int32Array(n);
   for (let i = 0; i < n; i++) {
+    if (i % grain === grain - 1) yield;
     const r = findRoot(parent, i);
     parent[i] = r;
     size[r] = (size[r] as number) + 1;
@@ -612,23 +615,45 @@ function withoutExactDuplicates(items: readonly ClinicalItem[]): ClinicalItem[] 
   return out;
 }
 
-export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptions = {}): MergeResult {
+/**
+ * Records handled between two pauses of a stepwise merge: ~1,000 records are
+ * a few milliseconds of work, so a driver's slice (TimeSlices) overshoots its
+ * budget by little.
+ */
+export const MERGE_GRAIN = 1024;
+
+/**
+ * The merge as a job of bounded steps (ADR 0037): a generator that yields
+ * between chunks of about `grain` records, groups or sorted items, through
+ * every phase (retractions, grouping, single facts, gathered groups, each
+ * section's sort, the medication checks). Driven to its end without pauses it
+ * is mergeSummary; driven by TimeSlices the event loop turns between steps.
+ * The result is the same either way: the steps only say where a driver may
+ * pause, never change what is computed.
+ */
+export function* mergeSteps(input: readonly ClinicalItem[], options: MergeOptions = {}, grain: number = MERGE_GRAIN): Generator<void, MergeResult, void> {
+  grain = Math.max(1, Math.min(WHOLE, Math.floor(grain) || 1));
   const retracted: Partial<Record<SectionKey, number>> = {};
   const retractedItems: ClinicalItem[] = [];
   // Index loops over records here and below: for-of allocates an iterator result per record until optimized.
-  for (let i = 0; i < input.length; i++) if (isRetracted(input[i] as ClinicalItem)) retractedItems.push(input[i] as ClinicalItem);
+  for (let i = 0; i < input.length; i++) {
+    if (i % grain === grain - 1) yield;
+    if (isRetracted(input[i] as ClinicalItem)) retractedItems.push(input[i] as ClinicalItem);
+  }
   // Most answers retract nothing: then the input is what is kept, without a copy.
   const kept = retractedItems.length === 0 ? input : input.filter((item) => !isRetracted(item));
   // Identical records are one record: among the retracted ones (counted once) and within each group below.
   for (const item of withoutExactDuplicates(retractedItems)) retracted[item.section] = (retracted[item.section] ?? 0) + 1;
   const sections = emptySections();
-  const groups = groupByFact(kept);
+  yield;
+  const groups = yield* groupByFact(kept, grain);
   // Facts one record states become items at once; larger groups are gathered first, in the order of
   // their first record (arrays indexed by root, not a map: no map entry per group to build or iterate).
   const gathered: ClinicalItem[][] = [];
   const gatheredRoot: number[] = [];
   const listOf = new Int32Array(kept.length).fill(-1);
   for (let i = 0; i < kept.length; i++) {
+    if (i % grain === grain - 1) yield;
     const item = kept[i] as ClinicalItem;
     const root = groups.root[i] as number;
     if (groups.size[root] === 1) {
@@ -644,9 +669,16 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
       gatheredRoot.push(root);
     }
   }
+  // A gathered group is a few records (a refilled medication's: every refill): counted by its records.
+  let since = 0;
   for (let g = 0; g < gathered.length; g++) {
     const found = gathered[g] as ClinicalItem[];
     const groupKey = groups.key[gatheredRoot[g] as number] as string;
+    since += found.length;
+    if (since >= grain) {
+      since = 0;
+      yield;
+    }
     const group = withoutExactDuplicates(found);
     if (group.length === 1) {
       const merged = single(groupKey, group[0] as ClinicalItem, options);
@@ -668,11 +700,78 @@ export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptio
       (sections[merged.section] as MergedItem[]).push(merged);
     }
   }
-  for (const section of SECTION_KEYS) sections[section].sort(byDateDesc);
+  for (const section of SECTION_KEYS) yield* sortSteps(sections[section], byDateDesc, grain);
+  yield;
   flagDoubleMedication(sections);
   dropLoneSingles(sections);
+  yield;
   reconcileNationalList(sections);
   return { sections, retracted };
+}
+
+/** A grain no input reaches: the steps never pause and each section is sorted natively at once. */
+const WHOLE = 2 ** 30;
+
+export function mergeSummary(input: readonly ClinicalItem[], options: MergeOptions = {}): MergeResult {
+  return runToEnd(mergeSteps(input, options, WHOLE));
+}
+
+/** A stepwise job run at once, without pauses. */
+export function runToEnd<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Sorted runs of this many grains are sorted natively; longer lists are then merged stepwise. */
+const SORT_RUN_GRAINS = 8;
+
+/**
+ * Sorts `list` in place by `compare`, as a stable sort does (Array.prototype.sort
+ * is stable): a list of at most 8 grains at once; a longer one in sorted runs,
+ * then merged pairwise (bottom-up, the left run first on ties, so stable too),
+ * yielding every grain of items. Two stable sorts by one consistent order give
+ * the same list.
+ */
+export function* sortSteps<T>(list: T[], compare: (a: T, b: T) => number, grain: number = MERGE_GRAIN): Generator<void, void, void> {
+  const run = grain * SORT_RUN_GRAINS;
+  const n = list.length;
+  if (n <= run) {
+    list.sort(compare);
+    return;
+  }
+  let from: T[] = list;
+  for (let start = 0; start < n; start += run) {
+    const sorted = list.slice(start, Math.min(n, start + run)).sort(compare);
+    for (let k = 0; k < sorted.length; k++) list[start + k] = sorted[k] as T;
+    yield;
+  }
+  let to: T[] = new Array<T>(n);
+  for (let width = run; width < n; width *= 2) {
+    let steps = 0;
+    for (let left = 0; left < n; left += 2 * width) {
+      const mid = Math.min(n, left + width);
+      const end = Math.min(n, left + 2 * width);
+      let i = left;
+      let j = mid;
+      let k = left;
+      while (i < mid && j < end) {
+        to[k++] = compare(from[j] as T, from[i] as T) < 0 ? (from[j++] as T) : (from[i++] as T);
+        if (++steps === grain) {
+          steps = 0;
+          yield;
+        }
+      }
+      while (i < mid) to[k++] = from[i++] as T;
+      while (j < end) to[k++] = from[j++] as T;
+    }
+    const done = from;
+    from = to;
+    to = done;
+    yield;
+  }
+  if (from !== list) for (let k = 0; k < n; k++) list[k] = from[k] as T;
 }
 
 /** The sections alone (what most callers need). */

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isRetracted, mergeSummary } from '../../../../src/main/summary/merge';
+import { isRetracted, mergeSteps, mergeSummary, runToEnd, sortSteps } from '../../../../src/main/summary/merge';
 import type { MergeResult } from '../../../../src/main/summary/merge';
 import { SECTION_KEYS, type ClinicalItem, type SectionKey } from '../../../../src/shared/summary';
 import { minimalDetails } from '../../../fixtures/items';
@@ -95,6 +95,40 @@ describe('merge properties', () => {
         expect(counted + kept.length).toBe(items.length);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('gives the same result stepwise (any grain, paused between steps) as at once: duplicates, corrections, retractions, conflicts', () => {
+    fc.assert(
+      fc.property(fc.array(arbItem, { maxLength: 60 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 5 }), (raw, repeated, grain) => {
+        const items = toItems(raw);
+        // Some records delivered twice (exact duplicates), the rest once.
+        const input = [...items, ...structuredClone(items.slice(0, repeated))];
+        const steps = mergeSteps(input, { now: NOW }, grain);
+        let pauses = 0;
+        let step = steps.next();
+        while (!step.done) {
+          pauses++;
+          step = steps.next();
+        }
+        expect(step.value).toEqual(merge(input));
+        // A stepwise merge of more than one grain of records does pause (the steps are real).
+        if (input.length > grain) expect(pauses).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('sorts stepwise exactly as the stable native sort does, ties included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer()), { maxLength: 300 }), fc.integer({ min: 1, max: 9 }), (pairs, grain) => {
+        const byFirst = (a: [number, number], b: [number, number]): number => a[0] - b[0];
+        const native = [...pairs].sort(byFirst);
+        const stepwise = [...pairs];
+        runToEnd(sortSteps(stepwise, byFirst, grain));
+        expect(stepwise).toEqual(native);
+      }),
+      { numRuns: 300 },
     );
   });
 });
