@@ -54,6 +54,7 @@ import type { SourceAdapter } from '../../src/main/sources/types';
 import type { Summary } from '../../src/shared/summary';
 import { CHROMIUM_PATH, launchBrowser } from '../e2e/browser';
 import { sandboxQuery } from '../fixtures/patientQuery';
+import { timedOpenHandlers, type HandlerSpan } from './openTiming';
 import { medianAndSpread, report } from './report';
 
 const OPENS = Math.max(9, Number(process.env.BENCH_ROUNDS ?? 7) + 4);
@@ -210,17 +211,8 @@ async function main(): Promise<void> {
   const live = servicesOver(regions());
   const cached = servicesOver(regions(), cache);
   /** PAINT_TRACE: when (epoch ms) main's summary.open handler of the cached services started and answered. */
-  const cachedOpenAt: { start: number; end: number }[] = [];
-  const epoch = () => performance.timeOrigin + performance.now();
-  const cachedHandlers: Services['handlers'] = {
-    ...cached.handlers,
-    'summary.open': async (request) => {
-      const start = epoch();
-      const answer = await cached.handlers['summary.open'](request);
-      cachedOpenAt.push({ start, end: epoch() });
-      return answer;
-    },
-  };
+  const cachedOpenAt: HandlerSpan[] = [];
+  const cachedHandlers = timedOpenHandlers(cached.handlers, cachedOpenAt);
   const heavyPatient = sandboxPatient('heavy');
   const heavy = heavyPatient.identifier.value;
   for (const s of [live, cached]) {

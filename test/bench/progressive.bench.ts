@@ -26,7 +26,6 @@ import { signInForTest, stateCareFor } from '../fixtures/session';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
 import { createServices, type Services } from '../../src/main/app/createServices';
 import { openCache } from '../../src/main/cache/openCache';
@@ -41,6 +40,7 @@ import type { Summary } from '../../src/shared/summary';
 import { CHROMIUM_PATH, launchBrowser } from '../e2e/browser';
 import { startHungServer } from '../e2e/hungServer';
 import { sandboxQuery } from '../fixtures/patientQuery';
+import { epoch, timedOpenHandlers, type HandlerSpan } from './openTiming';
 import { medianAndSpread, report } from './report';
 
 const OPENS = 20;
@@ -132,17 +132,8 @@ async function main(): Promise<void> {
   const regions = () => [fhir('region-nord', 'Region Nord', nord.url, 30_000), fhir('region-syd', 'Region Syd', syd.url, 30_000)];
   const withHung = servicesOver([...regions(), fhir('region-hung', 'Region Tyst', hung.url, HUNG_DEADLINE_MS)]);
   /** PROGRESSIVE_TRACE: when (epoch ms) main's summary.open handler started and answered, in the hung open. */
-  const openAt: { start: number; end: number }[] = [];
-  const epoch = () => performance.timeOrigin + performance.now();
-  const hungHandlers: Services['handlers'] = {
-    ...withHung.handlers,
-    'summary.open': async (request) => {
-      const start = epoch();
-      const answer = await withHung.handlers['summary.open'](request);
-      openAt.push({ start, end: epoch() });
-      return answer;
-    },
-  };
+  const openAt: HandlerSpan[] = [];
+  const hungHandlers = timedOpenHandlers(withHung.handlers, openAt);
   const live = servicesOver(regions());
   const cached = servicesOver(regions(), cache);
   // Signed in, the purpose stated once per patient (as the dialog does), so timed opens are not asked.
