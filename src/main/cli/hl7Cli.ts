@@ -10,7 +10,7 @@ import { CodedError } from '../../shared/errors';
 import { checkEntrySteps, loadHl7Library, parseHl7PiecesSteps } from '../sources/hl7v2/hl7Parse';
 import { countSegmentsSteps, FILE_MAX_SEGMENTS } from '../sources/hl7v2/hl7File';
 import { decodeHl7Pieces, isHl7Bytes } from '../sources/hl7v2/hl7Text';
-import { TimeSlices } from '../sources/hl7v2/timeSlices';
+import { TimeSlices } from '../platform/timeSlices';
 import { firstSegmentLine, readInputFile, type CliIo } from './cliIo';
 import { CliFailure, errorLine, toCliError } from './errorWords';
 import { EXIT } from './exitCodes';

@@ -76,7 +76,7 @@ import {
 import { countSegmentsSteps, eachHl7MessageSliced, type Hl7FileMessage, mapMessageBytes, mentionsPatient } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
-import { TimeSlices } from './timeSlices';
+import { TimeSlices } from '../../platform/timeSlices';
 
 export type { FolderFs } from './batchLedger';
 export { countSegments } from './hl7File';

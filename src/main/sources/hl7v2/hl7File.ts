@@ -20,7 +20,7 @@ import {
 } from './hl7Parse';
 import { batchMessageRanges, batchMessageRangesSteps, type ByteRange } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
-import { TimeSlices } from './timeSlices';
+import { TimeSlices } from '../../platform/timeSlices';
 import { withDefaultAuthority } from './mappers/patient';
 
 /** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */

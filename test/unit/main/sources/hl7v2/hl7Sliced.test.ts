@@ -16,7 +16,7 @@ import { checkEntrySteps, Hl7MessageView, parseHl7Document, parseHl7PiecesSteps,
 import { MAP_STEP_SEGMENTS } from '../../../../../src/main/sources/hl7v2/hl7Map';
 import { decodeHl7Bytes, decodeHl7Pieces, normalizeSegmentBreaks } from '../../../../../src/main/sources/hl7v2/hl7Text';
 import { sha256, sha256Steps } from '../../../../../src/main/sources/hl7v2/batchLedger';
-import { TimeSlices } from '../../../../../src/main/sources/hl7v2/timeSlices';
+import { TimeSlices } from '../../../../../src/main/platform/timeSlices';
 import { seeds } from '../../../../fuzz/run';
 import { batchOf, generateMessage, int, mutateBytes, mutateSegments, pick, prng, type Rng } from '../../../../fuzz/mutate';
 
