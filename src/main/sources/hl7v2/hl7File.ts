@@ -2,6 +2,7 @@
  * HL7 v2 files (a message, a BHS batch or an FHS file) → mapped messages. The
  * CLI's `summarize` and the batch folder share this, so both map alike.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { CodedError } from '../../../shared/errors';
 import { matchesRequested } from '../../../shared/identity';
 import type { Identifier } from '../../../shared/summary';
@@ -18,9 +19,10 @@ import {
   parseMessageSteps,
   type ParsedDocument,
 } from './hl7Parse';
-import { batchMessageRanges, batchMessageRangesSteps, type ByteRange } from './hl7MessageBytes';
-import { decodeHl7Bytes, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
+import { batchMessageRanges, batchMessageRangesSourceSteps, type ByteRange } from './hl7MessageBytes';
+import { decodeHl7Bytes, decodeHl7Chunks, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from '../../platform/timeSlices';
+import { type ByteSource, bufferSource, lineChunks, readRange, SourceChangedError } from './byteSource';
 import { withDefaultAuthority } from './mappers/patient';
 
 /** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
@@ -37,13 +39,26 @@ const COUNT_STEP_BYTES = 1 << 20;
 
 /** countSegments in steps of COUNT_STEP_BYTES (it yields between them; see timeSlices.ts). */
 export function* countSegmentsSteps(bytes: Buffer): Generator<void, { segments: number; messages: number }, void> {
+  return yield* countSegmentsSourceSteps(bufferSource(bytes));
+}
+
+/**
+ * countSegmentsSteps over a source read a piece at a time (ADR 0041): the
+ * pieces start at line starts (byteSource.ts lineChunks), so a segment's
+ * first bytes are always within the piece that holds them.
+ */
+export function* countSegmentsSourceSteps(
+  source: ByteSource,
+  pieceBytes = COUNT_STEP_BYTES,
+): Generator<void, { segments: number; messages: number }, void> {
   let segments = 0;
   let messages = 0;
-  let lineStart = true;
-  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (let from = start; from < bytes.length; from += COUNT_STEP_BYTES) {
-    const to = Math.min(bytes.length, from + COUNT_STEP_BYTES);
-    for (let i = from; i < to; i++) {
+  let first = true;
+  for (const bytes of lineChunks(source, pieceBytes)) {
+    let lineStart = true;
+    const start = first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    first = false;
+    for (let i = start; i < bytes.length; i++) {
       const b = bytes[i];
       if (b === 0x0d || b === 0x0a) {
         lineStart = true;
@@ -54,7 +69,7 @@ export function* countSegmentsSteps(bytes: Buffer): Generator<void, { segments: 
       segments++;
       if (b === 0x4d && bytes[i + 1] === 0x53 && bytes[i + 2] === 0x48) messages++;
     }
-    if (to < bytes.length) yield;
+    yield;
   }
   return { segments, messages };
 }
@@ -211,6 +226,9 @@ export async function readHl7FileSliced(
   return slices.drive(withOriginalBytes(bytes, doc, messages));
 }
 
+/** Where a message lies in its file, and its bytes read from there (checked against the text that was mapped). */
+export type LocatedRange = ByteRange & { bytes: Buffer };
+
 /** One message of a file as eachHl7MessageSliced hands it over. */
 export interface Hl7MessageInFile {
   message: Hl7FileMessage;
@@ -219,9 +237,19 @@ export interface Hl7MessageInFile {
    * Where the message lies in the file's bytes, checked: its bytes decode
    * (with the file's character set) and normalize to exactly the text that
    * was mapped. Undefined when it cannot be located with certainty. Computed
-   * when called (a decode of the message).
+   * when called (a read and a decode of the message).
    */
-  locate(): ByteRange | undefined;
+  locate(): LocatedRange | undefined;
+}
+
+/**
+ * A file read a piece at a time (ADR 0041): its bytes as a source (an open
+ * file, checked at every read) and its first bytes (byteSource.ts headOf),
+ * where its kind and character set are read.
+ */
+export interface Hl7Input {
+  source: ByteSource;
+  head: Buffer;
 }
 
 /**
@@ -229,35 +257,49 @@ export interface Hl7MessageInFile {
  * split and checked as readHl7FileSliced does it (the same errors, thrown
  * before any message is handed over), then each message is mapped, handed to
  * `visit`, and let go of — its text, its view and its tokens — before the
- * next; the decoded pieces go as their messages go. Nothing of the whole file
- * is kept but its bytes (the caller's) and the messages' byte ranges, so the
- * memory a large batch takes is what `visit` keeps.
+ * next; the decoded pieces go as their messages go. Given a source (ADR
+ * 0041), the file's bytes are never held either: each pass reads it again a
+ * piece at a time (about `pieceBytes`, 1 MiB), so what a large batch takes is
+ * a piece, a message, the messages' byte ranges and what `visit` keeps.
+ * `sha256` (hex): the digest the caller took of the whole file; the pass
+ * whose messages are handed over hashes what it reads and throws
+ * SourceChangedError, after the last message, when it differs (the file
+ * changed between the caller's hash and this read) — a caller keeps nothing
+ * of an import that throws.
  */
 export async function eachHl7MessageSliced(
-  bytes: Buffer,
+  input: Buffer | Hl7Input,
   ctx: ReadContext,
   slices: TimeSlices,
   visit: (m: Hl7MessageInFile) => void | Promise<void>,
   /** Bytes decoded per piece (tests cut small pieces); default 1 MiB. */
-  options: { pieceBytes?: number } = {},
+  options: { pieceBytes?: number; sha256?: string } = {},
 ): Promise<{ kind: ParsedDocument['kind']; messages: number }> {
-  if (!isHl7Bytes(bytes)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
+  const { source, head } = Buffer.isBuffer(input) ? { source: bufferSource(input), head: input } : input;
+  if (!isHl7Bytes(head)) throw new CodedError('HL7_MALFORMED', { message: 0, segment: 1 });
   loadHl7Library();
   await slices.yieldNow();
-  // Decoded afresh for each pass, never held whole: the check, then the messages one at a time.
-  const pieces: Iterable<string> = { [Symbol.iterator]: () => nonEmptyPieces(bytes, options.pieceBytes) };
+  // Read and decoded afresh for each pass, never held whole: the check, then the messages one at a time.
+  const pieces: Iterable<string> = { [Symbol.iterator]: () => nonEmptyPieces(lineChunks(source, options.pieceBytes), head) };
   const checked = await slices.drive(checkPiecesSteps(pieces));
+  // The last pass hashed as it is read: what is handed over is what the caller hashed.
+  const hash = options.sha256 !== undefined ? createHash('sha256') : undefined;
+  const lastPass: Iterable<string> = { [Symbol.iterator]: () => nonEmptyPieces(hashed(lineChunks(source, options.pieceBytes), hash), head) };
+  const verify = (): void => {
+    if (hash && hash.digest('hex') !== options.sha256) throw new SourceChangedError();
+  };
   if (checked.kind === 'message') {
     // One message (bounded by the segment limit): read as readHl7FileSliced reads it.
-    const doc = await slices.drive(parseHl7PiecesSteps([...pieces]));
+    const doc = await slices.drive(parseHl7PiecesSteps([...lastPass]));
+    verify();
     const message = await slices.drive(mapEntrySteps(doc.entries[0] as ParsedEntry, ctx));
-    await visit({ message, kind: 'message', locate: () => ({ start: 0, end: bytes.length }) });
+    await visit({ message, kind: 'message', locate: () => ({ start: 0, end: source.size, bytes: readRange(source, 0, source.size) }) });
     return { kind: 'message', messages: 1 };
   }
-  const ranges = await slices.drive(batchMessageRangesSteps(bytes, bytes.length - withoutBom(bytes).length));
+  const ranges = await slices.drive(batchMessageRangesSourceSteps(source, head.length - withoutBom(head).length));
   const lined = ranges.length === checked.messages;
   let index = 0;
-  for (const text of messageTextSteps(pieces)) {
+  for (const text of messageTextSteps(lastPass)) {
     if (text === undefined) {
       await slices.pass();
       continue;
@@ -266,11 +308,13 @@ export async function eachHl7MessageSliced(
     // Checked and mapped as a batch entry is (the same text, the same errors), then let go of.
     const entry = await slices.drive(parseMessageSteps(normalizeSegmentBreaks(text), i + 1));
     const message = await slices.drive(mapEntrySteps(entry, ctx));
-    const locate = (): ByteRange | undefined => {
+    const locate = (): LocatedRange | undefined => {
       const range = lined ? ranges[i] : undefined;
       if (!range) return undefined;
+      // A file that changed is never taken for one that cannot be located: that is thrown.
+      const bytes = readRange(source, range.start, range.end);
       try {
-        return normalizeSegmentBreaks(decodeHl7Bytes(bytes.subarray(range.start, range.end), bytes)) === message.text ? range : undefined;
+        return normalizeSegmentBreaks(decodeHl7Bytes(bytes, head)) === message.text ? { ...range, bytes } : undefined;
       } catch {
         return undefined;
       }
@@ -278,12 +322,21 @@ export async function eachHl7MessageSliced(
     await visit({ message, kind: checked.kind, locate });
     await slices.pass();
   }
+  verify();
   return { kind: checked.kind, messages: index };
 }
 
+/** The pieces, each also fed to `hash` as it passes. */
+function* hashed(chunks: Iterable<Buffer>, hash: Hash | undefined): Generator<Buffer, void, void> {
+  for (const chunk of chunks) {
+    hash?.update(chunk);
+    yield chunk;
+  }
+}
+
 /** The document's decoded pieces, empty ones left out (as parseSliced keeps them). */
-function* nonEmptyPieces(bytes: Buffer, pieceBytes?: number): Generator<string, void, void> {
-  for (const piece of decodeHl7Pieces(bytes, pieceBytes)) if (piece !== '') yield piece;
+function* nonEmptyPieces(chunks: Iterable<Buffer>, head: Buffer): Generator<string, void, void> {
+  for (const piece of decodeHl7Chunks(chunks, head)) if (piece !== '') yield piece;
 }
 
 /**

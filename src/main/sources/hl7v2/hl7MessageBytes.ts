@@ -13,6 +13,8 @@
  * be made on the raw bytes whatever the body's encoding.
  */
 
+import { type ByteSource, lineChunks } from './byteSource';
+
 const CR = 0x0d;
 const LF = 0x0a;
 const PIPE = 0x7c;
@@ -73,6 +75,58 @@ export function* batchMessageRangesSteps(bytes: Buffer, contentStart = 0): Gener
   const ranges: ByteRange[] = [];
   starts.forEach((start, i) => {
     if (start.name === 'MSH') ranges.push({ start: start.at, end: starts[i + 1]?.at ?? bytes.length });
+  });
+  return ranges;
+}
+
+/** Bytes read per piece by batchMessageRangesSourceSteps (lines are never cut: a piece ends after a line's breaks). */
+const RANGE_PIECE_BYTES = 1 << 20;
+
+/**
+ * batchMessageRangesSteps over a source read a piece at a time (ADR 0041):
+ * the same ranges, without the file's bytes held. Pieces start at line
+ * starts (byteSource.ts lineChunks), so each line is looked at within one
+ * piece; only the boundaries' positions are kept. Pauses (yields) after each
+ * piece and every RANGE_STEP_LINES lines.
+ */
+export function* batchMessageRangesSourceSteps(
+  source: ByteSource,
+  contentStart = 0,
+  pieceBytes = RANGE_PIECE_BYTES,
+): Generator<void, ByteRange[], void> {
+  let lines = 0;
+  /** Leading white space still being passed over (it may span pieces). */
+  let leading = true;
+  const starts: Array<{ name: string; at: number }> = [];
+  let offset = 0;
+  for (const piece of lineChunks(source, pieceBytes)) {
+    const base = offset;
+    offset += piece.length;
+    let at = 0;
+    if (leading) {
+      at = Math.max(0, contentStart - base);
+      while (at < piece.length && isLeadingSpace(piece[at] as number)) at++;
+      if (at >= piece.length) continue;
+      leading = false;
+    }
+    let cr = -2;
+    let lf = -2;
+    while (at < piece.length) {
+      const name = boundaryAt(piece, at);
+      if (name) starts.push({ name, at: base + at });
+      if (cr !== -1 && cr < at) cr = piece.indexOf(CR, at);
+      if (lf !== -1 && lf < at) lf = piece.indexOf(LF, at);
+      const lineEnd = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+      if (lineEnd === -1) break;
+      at = lineEnd + 1;
+      while (at < piece.length && (piece[at] === CR || piece[at] === LF)) at++;
+      if (++lines % RANGE_STEP_LINES === 0) yield;
+    }
+    yield;
+  }
+  const ranges: ByteRange[] = [];
+  starts.forEach((start, i) => {
+    if (start.name === 'MSH') ranges.push({ start: start.at, end: starts[i + 1]?.at ?? source.size });
   });
   return ranges;
 }

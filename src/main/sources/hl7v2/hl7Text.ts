@@ -10,6 +10,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { CodedError } from '../../../shared/errors';
+import { bufferSource, lineChunks } from './byteSource';
 
 /** HL7 table 0211 names → WHATWG / Node decoder labels. */
 const CHARSETS: Record<string, string> = {
@@ -152,16 +153,6 @@ export function normalizeSegmentBreaks(text: string): string {
   return single.startsWith('\r') || single.endsWith('\r') ? single.replace(/^\r+|\r+$/g, '') : single;
 }
 
-/** Where a piece may end: after a run of segment breaks, before the next line's first byte (or the end). */
-function pieceEnd(bytes: Buffer, from: number): number {
-  const cr = bytes.indexOf(0x0d, from);
-  const lf = bytes.indexOf(0x0a, from);
-  let at = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
-  if (at === -1) return bytes.length;
-  while (at < bytes.length && (bytes[at] === 0x0d || bytes[at] === 0x0a)) at++;
-  return at;
-}
-
 /**
  * decodeHl7Bytes and normalizeSegmentBreaks, a piece of about `pieceBytes` at
  * a time, for readers that must not hold the event loop for a whole file
@@ -175,20 +166,27 @@ function pieceEnd(bytes: Buffer, from: number): number {
  * checks are decodeHl7Bytes's own (it decodes the first piece).
  */
 export function* decodeHl7Pieces(bytes: Buffer, pieceBytes = 1 << 20): Generator<string, void, void> {
-  let start = 0;
+  yield* decodeHl7Chunks(lineChunks(bufferSource(bytes), pieceBytes), bytes);
+}
+
+/**
+ * decodeHl7Pieces over the document's bytes given as pieces cut at line
+ * starts (byteSource.ts lineChunks: a file read a piece at a time, ADR
+ * 0041); `head` is the document's first bytes (byteSource.ts headOf, or all
+ * of them), where its character set is declared. Each piece is decoded as it
+ * comes and let go of.
+ */
+export function* decodeHl7Chunks(chunks: Iterable<Buffer>, head: Buffer): Generator<string, void, void> {
   let first = true;
-  while (start < bytes.length) {
-    const end = pieceEnd(bytes, Math.min(bytes.length, start + pieceBytes));
-    const piece = bytes.subarray(start, end);
+  for (const piece of chunks) {
     let text: string;
-    if (first) text = decodeHl7Bytes(piece, bytes);
-    else text = decodeLaterPiece(piece, bytes);
+    if (first) text = decodeHl7Bytes(piece, head);
+    else text = decodeLaterPiece(piece, head);
     // The document's start as parseHl7Document reads it: byte-order mark and leading white space dropped.
     if (first) text = text.replace(/^\uFEFF/, '').trimStart();
     const normalized = normalizeSegmentBreaks(text);
     // White space only so far: the document has not started yet.
     if (!(first && normalized === '')) first = false;
-    start = end;
     yield normalized;
   }
 }
