@@ -70,10 +70,18 @@ import {
   type LedgerEntry,
   nodeFolderFs,
   readLedger,
-  sha256Steps,
   writeLedger,
 } from './batchLedger';
-import { countSegmentsSteps, eachHl7MessageSliced, type Hl7FileMessage, mapMessageBytes, mentionsPatient } from './hl7File';
+import {
+  type ByteSource,
+  bufferSource,
+  HEAD_BYTES,
+  readRange,
+  SourceChangedError,
+  SourceReadError,
+  sha256SourceSteps,
+} from './byteSource';
+import { countSegmentsSourceSteps, eachHl7MessageSliced, type Hl7Input, mapMessageBytes, mentionsPatient } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 import { TimeSlices } from '../../platform/timeSlices';
@@ -181,7 +189,9 @@ export type BatchFolderWarning =
   | 'PROCESSED_GROWN'
   | 'PROCESSED_UNREADABLE'
   | 'LEDGER_REBUILT'
-  | 'IMPORT_INTERRUPTED';
+  | 'IMPORT_INTERRUPTED'
+  | 'CHANGED_WHILE_READ'
+  | 'UNREADABLE_WHILE_READ';
 
 /** One mapped message, held in memory only. */
 export interface ImportedMessage {
@@ -205,9 +215,6 @@ export interface BatchImporter {
   folderStatus(): FolderStatus;
 }
 
-/** Bytes read from a file per read call (the event loop may turn between them). */
-const READ_STEP_BYTES = 4 << 20;
-
 /**
  * Mapped items held in memory by default (about 1 KiB each, twice that in
  * the heap's growth): a day's lab batch of a few MB fits; a 100 MB batch
@@ -215,11 +222,11 @@ const READ_STEP_BYTES = 4 << 20;
  */
 export const HELD_ITEMS = 20_000;
 
+/** Bytes copied per read when a whole file goes to quarantine. */
+const READ_COPY_BYTES = 1 << 20;
+
 /** Messages looked through between two checks of the slice budget. */
 const GATHER_STEP_MESSAGES = 1024;
-
-/** Bytes kept of a file's start for reading its character set again (declaredCharset reads the first MSH line or 64 KiB). */
-const HEAD_BYTES = 65_536 + 4096;
 
 /** A file some of whose messages are kept by where they lie: read again from processed/ when asked for. */
 interface KeptFile {
@@ -228,7 +235,7 @@ interface KeptFile {
   /** Its name when dropped (the record ids' prefix) and when it was imported (the items' time). */
   name: string;
   at: string;
-  /** Its first bytes: the character set is read from them. */
+  /** Its first bytes (byteSource.ts headOf, a copy): the character set is read from them. */
   head: Buffer;
 }
 
@@ -253,16 +260,6 @@ interface Gathered {
 }
 
 const digestOf = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64url');
-
-/** The file's first bytes (its first line whole), copied: the rest of the file is let go of. */
-function headOf(bytes: Buffer): Buffer {
-  let end = Math.min(bytes.length, HEAD_BYTES);
-  const cr = bytes.indexOf(0x0d);
-  const lf = bytes.indexOf(0x0a);
-  const firstLineEnd = Math.min(cr === -1 ? bytes.length : cr, lf === -1 ? bytes.length : lf);
-  end = Math.max(end, Math.min(bytes.length, firstLineEnd + 1));
-  return Buffer.from(bytes.subarray(0, end));
-}
 
 /**
  * The subjects' identifiers, copied into strings of their own (a substring of
@@ -291,22 +288,46 @@ function unreadable(err: unknown): FileReason {
 
 const isGone = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
+/** Bytes of a source looked at one by one through one cached block (the end markers read a few bytes at each end). */
+function byteReader(source: ByteSource): { at(i: number): number | undefined; latin1(from: number, to: number): string } {
+  const BLOCK = 65_536;
+  let base = 0;
+  let block: Buffer = Buffer.alloc(0);
+  const at = (i: number): number | undefined => {
+    if (i < 0 || i >= source.size) return undefined;
+    if (i < base || i >= base + block.length) {
+      base = i - (i % BLOCK);
+      block = readRange(source, base, Math.min(source.size, base + BLOCK));
+    }
+    return block[i - base];
+  };
+  const latin1 = (from: number, to: number): string => {
+    let text = '';
+    for (let i = from; i < Math.min(to, source.size); i++) text += String.fromCharCode(at(i) as number);
+    return text;
+  };
+  return { at, latin1 };
+}
+
 /**
  * The end marker a batch declares by its first segment and lacks: BTS for a
  * BHS batch, FTS for an FHS file; undefined when present or not needed (a
  * message or headers without an envelope have none).
  */
-export function missingEndMarker(bytes: Buffer): 'BTS' | 'FTS' | undefined {
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (start < bytes.length && WHITESPACE.has(bytes[start] as number)) start++;
-  const head = bytes.toString('latin1', start, start + 3);
+export function missingEndMarker(bytes: Buffer | ByteSource): 'BTS' | 'FTS' | undefined {
+  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
+  const { at, latin1 } = byteReader(source);
+  const size = source.size;
+  let start = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
+  while (start < size && WHITESPACE.has(at(start) as number)) start++;
+  const head = latin1(start, start + 3);
   const want = head === 'FHS' ? 'FTS' : head === 'BHS' ? 'BTS' : undefined;
   if (!want) return undefined;
-  let end = bytes.length;
-  while (end > start && WHITESPACE.has(bytes[end - 1] as number)) end--;
+  let end = size;
+  while (end > start && WHITESPACE.has(at(end - 1) as number)) end--;
   let last = end;
-  while (last > start && bytes[last - 1] !== 0x0d && bytes[last - 1] !== 0x0a) last--;
-  return bytes.toString('latin1', last, last + 3) === want ? undefined : want;
+  while (last > start && at(last - 1) !== 0x0d && at(last - 1) !== 0x0a) last--;
+  return latin1(last, last + 3) === want ? undefined : want;
 }
 
 /**
@@ -314,19 +335,44 @@ export function missingEndMarker(bytes: Buffer): 'BTS' | 'FTS' | undefined {
  * terminator (CR or LF, trailing end-of-file padding aside): its writer may not
  * be done. Undefined when it does, or for a batch (its BTS/FTS is its end).
  */
-export function missingTerminator(bytes: Buffer): 'CR' | undefined {
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (start < bytes.length && WHITESPACE.has(bytes[start] as number)) start++;
-  const head = bytes.toString('latin1', start, start + 3);
+export function missingTerminator(bytes: Buffer | ByteSource): 'CR' | undefined {
+  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
+  const { at, latin1 } = byteReader(source);
+  const size = source.size;
+  let start = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
+  while (start < size && WHITESPACE.has(at(start) as number)) start++;
+  const head = latin1(start, start + 3);
   if (head === 'FHS' || head === 'BHS') return undefined;
-  let end = bytes.length;
+  let end = size;
   // A Ctrl-Z or NUL padding after the last segment is not content.
-  while (end > start && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
-  const last = bytes[end - 1];
+  while (end > start && (at(end - 1) === 0x1a || at(end - 1) === 0x00)) end--;
+  const last = at(end - 1);
   return end > start && (last === 0x0d || last === 0x0a) ? undefined : 'CR';
 }
 
-type ReadOutcome = { bytes: Buffer } | { skip: FileReason } | { waiting: true } | { gone: true };
+/** A file open for reading a piece at a time (ADR 0041): every read checks it has not changed since it was opened. */
+interface OpenedFile {
+  source: ByteSource;
+  /** Its first bytes (HEAD_BYTES at most, a copy): its kind and character set. */
+  head: Buffer;
+  size: number;
+  /** Closes the descriptor (again: nothing). */
+  close(): void;
+}
+
+type OpenOutcome = { file: OpenedFile } | { skip: FileReason } | { waiting: true } | { gone: true };
+
+/** The first `size` bytes of a source (a processed/ file that grew after its import: the part imported). */
+function firstBytes(source: ByteSource, size: number): ByteSource {
+  return { size: Math.min(size, source.size), read: (buffer, offset, length, position) => source.read(buffer, offset, Math.max(0, Math.min(length, size - position)), position) };
+}
+
+/** The coded reason for a file that changed or failed while it was read: it stays where it is and is tried again. */
+function readFault(err: unknown): FileReason | undefined {
+  if (err instanceof SourceChangedError) return { code: 'HL7_FILE_INCOMPLETE', params: { reason: 'changed-while-read' } };
+  if (err instanceof SourceReadError) return unreadable(err.failure);
+  return undefined;
+}
 
 export function createBatchImporter(config: BatchImporterConfig): BatchImporter {
   const clock = config.clock ?? systemClock;
@@ -391,11 +437,14 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /**
-   * A regular file's bytes, read through one descriptor opened without
-   * following links and without blocking (a FIFO never hangs the read), and
-   * only if it did not change while being read.
+   * A regular file opened through one descriptor without following links and
+   * without blocking (a FIFO never hangs the read), to be read a piece at a
+   * time (ADR 0041): its bytes are never held whole. Every read is checked
+   * against the file as it was opened (identity, size, modification and
+   * change times, to the nanosecond): a file that changes while it is read
+   * throws SourceChangedError, one whose read fails SourceReadError.
    */
-  async function readRegular(file: string, slices: TimeSlices, expected?: { ino: number }): Promise<ReadOutcome> {
+  function openRegular(file: string, expected?: { ino: number }): OpenOutcome {
     let fd: number;
     try {
       fd = fs.openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -405,34 +454,49 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       if (code === 'ELOOP') return { skip: { code: 'HL7_FILE_LINK' } };
       return { skip: unreadable(err) };
     }
+    let opened: OpenedFile | undefined;
     try {
-      const before = fs.fstatSync(fd);
+      const before = fs.fstatSync(fd, { bigint: true });
       if (!before.isFile()) return { skip: { code: 'HL7_FILE_NOT_REGULAR' } };
-      if ((expected && before.ino !== expected.ino) || before.size > maxFileBytes) return { waiting: true };
-      // Every byte is read into it before it is used (a short read is answered 'waiting').
-      const bytes = Buffer.allocUnsafe(before.size);
-      let offset = 0;
-      while (offset < bytes.length) {
-        // A few MiB per read, the event loop turning between reads once the slice is spent.
-        const n = fs.readSync(fd, bytes, offset, Math.min(READ_STEP_BYTES, bytes.length - offset), offset);
-        if (n === 0) break;
-        offset += n;
-        await slices.pass();
-      }
-      const after = fs.fstatSync(fd);
-      if (offset !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return { waiting: true };
-      return { bytes };
+      if ((expected && Number(before.ino) !== expected.ino) || before.size > BigInt(maxFileBytes)) return { waiting: true };
+      let closed = false;
+      const source: ByteSource = {
+        size: Number(before.size),
+        read(buffer, offset, length, position) {
+          if (closed) throw new SourceChangedError();
+          let n: number;
+          let now;
+          try {
+            n = length === 0 ? 0 : fs.readSync(fd, buffer, offset, length, position);
+            now = fs.fstatSync(fd, { bigint: true });
+          } catch (err) {
+            throw new SourceReadError(err);
+          }
+          if (now.ino !== before.ino || now.size !== before.size || now.mtimeNs !== before.mtimeNs || now.ctimeNs !== before.ctimeNs) {
+            throw new SourceChangedError();
+          }
+          return n;
+        },
+      };
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
+        fs.closeSync(fd);
+      };
+      opened = { source, head: readRange(source, 0, Math.min(source.size, HEAD_BYTES)), size: source.size, close };
+      return { file: opened };
     } catch (err) {
-      return { skip: unreadable(err) };
+      if (err instanceof SourceChangedError) return { waiting: true };
+      return { skip: unreadable(err instanceof SourceReadError ? err.failure : err) };
     } finally {
-      fs.closeSync(fd);
+      if (!opened) fs.closeSync(fd);
     }
   }
 
-  /** A processed/ file's bytes, or undefined when it is missing, not a regular file or unreadable. */
-  async function readKept(file: string, slices: TimeSlices): Promise<Buffer | undefined> {
-    const read = await readRegular(file, slices);
-    return 'bytes' in read ? read.bytes : undefined;
+  /** A processed/ file opened for reading, or undefined when it is missing, not a regular file or unreadable. */
+  function openKept(file: string): OpenedFile | undefined {
+    const opened = openRegular(file);
+    return 'file' in opened ? opened.file : undefined;
   }
 
   /** The reading context of a file dropped as `name`, imported at `at`. */
@@ -449,42 +513,68 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /**
    * A file read in time slices (timeSlices.ts), one message at a time
-   * (hl7File.ts eachHl7MessageSliced): a large batch never holds the event
-   * loop, and never has every message mapped at once. Good messages are held
-   * while `heldItems` stays within maxHeldItems, then kept by where they lie
-   * in the file (stored as `stored` in processed/); a bad one is handed to
-   * `onBad` with its own bytes (or, when they cannot be located, the file's).
-   * Throws what the reader throws for a file that cannot be read at all.
+   * (hl7File.ts eachHl7MessageSliced), a piece at a time from its open
+   * descriptor (ADR 0041): a large batch never holds the event loop, never has
+   * every message mapped at once, and its bytes are never held whole. Good
+   * messages are held while `heldItems` stays within maxHeldItems, then kept by
+   * where they lie in the file (stored as `stored` in processed/); a bad one is
+   * noted (its position and reason) and, once every message was read and the
+   * file found to be the one hashed (`sha256`), handed to `onBad` with its own
+   * bytes (or, when they cannot be located, `whole`: the file's).
+   * Throws what the reader throws for a file that cannot be read at all, and
+   * SourceChangedError / SourceReadError when the file changed or failed while
+   * read (before any `onBad`).
    */
   async function gather(
     file: { name: string; stored: string; at: string },
-    bytes: Buffer,
+    input: Hl7Input,
+    sha256: string,
     heldBefore: number,
     slices: TimeSlices,
-    onBad?: (message: Hl7FileMessage, own: Buffer) => void,
+    onBad?: (bad: { index: number; reason: QuarantineReason }, own: Buffer | 'whole') => void,
   ): Promise<Gathered> {
     const out: Gathered = { held: [], heldItems: 0, located: [], bad: 0 };
+    const bad: Array<{ index: number; reason: QuarantineReason; start?: number; end?: number }> = [];
     let kept: KeptFile | undefined;
-    await eachHl7MessageSliced(bytes, readContext(file.name, file.at), slices, ({ message, kind, locate }) => {
-      const mapped = !message.error ? message.mapped : undefined;
-      if (!mapped) {
-        out.bad++;
-        const range = locate();
-        onBad?.(message, range ? bytes.subarray(range.start, range.end) : bytes);
-        return;
-      }
-      const items = mapped.items.length;
-      const range = kind !== 'message' && heldBefore + out.heldItems + items > maxHeldItems ? locate() : undefined;
-      if (!range) {
-        // Within the budget, or a message that cannot be located with certainty (or a file of one message): held.
-        out.held.push({ subjects: mapped.subjects, items: mapped.items });
-        out.heldItems += items;
-        return;
-      }
-      kept ??= { stored: file.stored, name: file.name, at: file.at, head: headOf(bytes) };
-      const own = bytes.subarray(range.start, range.end);
-      out.located.push({ subjects: ownIdentifiers(mapped.subjects), file: kept, index: message.index, start: range.start, end: range.end, digest: digestOf(own) });
-    });
+    await eachHl7MessageSliced(
+      input,
+      readContext(file.name, file.at),
+      slices,
+      ({ message, kind, locate }) => {
+        const mapped = !message.error ? message.mapped : undefined;
+        if (!mapped) {
+          out.bad++;
+          if (!onBad) return;
+          const range = locate();
+          const reason = quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index }));
+          bad.push({ index: message.index, reason, ...(range ? { start: range.start, end: range.end } : {}) });
+          return;
+        }
+        const items = mapped.items.length;
+        const range = kind !== 'message' && heldBefore + out.heldItems + items > maxHeldItems ? locate() : undefined;
+        if (!range) {
+          // Within the budget, or a message that cannot be located with certainty (or a file of one message): held.
+          out.held.push({ subjects: mapped.subjects, items: mapped.items });
+          out.heldItems += items;
+          return;
+        }
+        kept ??= { stored: file.stored, name: file.name, at: file.at, head: input.head };
+        out.located.push({
+          subjects: ownIdentifiers(mapped.subjects),
+          file: kept,
+          index: message.index,
+          start: range.start,
+          end: range.end,
+          digest: digestOf(range.bytes),
+        });
+      },
+      { sha256 },
+    );
+    // Every message read, from the bytes hashed: only now is anything written.
+    for (const b of bad) {
+      onBad?.(b, b.start !== undefined && b.end !== undefined ? readRange(input.source, b.start, b.end) : 'whole');
+      await slices.pass();
+    }
     return out;
   }
 
@@ -552,8 +642,16 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       }
       if (!stat.isFile() || stat.size !== entry.size) return false;
     } else {
-      const bytes = await readKept(pending, slices);
-      if (!bytes || (await slices.drive(sha256Steps(bytes))) !== entry.sha256) return false;
+      const file = openKept(pending);
+      if (!file) return false;
+      try {
+        if ((await slices.drive(sha256SourceSteps(file.source))) !== entry.sha256) return false;
+      } catch {
+        // Changed or unreadable while hashed: not the file recorded (yet).
+        return false;
+      } finally {
+        file.close();
+      }
     }
     moveTo(dir, entry.name, entry.stored);
     if (entry.outcome === 'quarantined' && entry.reason) writeReason(entry.stored, entry.reason, at);
@@ -579,28 +677,32 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
         continue;
       }
-      const kept = await readKept(path.join(processed, entry.stored), slices);
-      let bytes = kept;
-      if (kept && entry.sha256 && (await slices.drive(sha256Steps(kept))) !== entry.sha256) {
-        // Its writer went on after the move: the part that was imported is still good.
-        const grown =
-          entry.size !== undefined && kept.length > entry.size && (await slices.drive(sha256Steps(kept.subarray(0, entry.size)))) === entry.sha256;
-        if (grown) notUsed('PROCESSED_GROWN', 'grown');
-        else {
-          notUsed('PROCESSED_CHANGED', 'changed');
-          continue;
-        }
-        bytes = kept.subarray(0, entry.size);
-      }
-      if (!bytes) {
+      const file = openKept(path.join(processed, entry.stored));
+      if (!file) {
         notUsed('PROCESSED_MISSING', 'missing');
         continue;
       }
       try {
-        keep(loaded, await gather({ name: entry.name, stored: entry.stored, at: entry.at }, bytes, loaded.heldItems, slices));
+        let input: Hl7Input = file;
+        let hash = await slices.drive(sha256SourceSteps(file.source));
+        if (entry.sha256 && hash !== entry.sha256) {
+          // Its writer went on after the move: the part that was imported is still good.
+          const part = entry.size !== undefined && file.size > entry.size ? firstBytes(file.source, entry.size) : undefined;
+          const grown = part !== undefined && (await slices.drive(sha256SourceSteps(part))) === entry.sha256;
+          if (!part || !grown) {
+            notUsed('PROCESSED_CHANGED', 'changed');
+            continue;
+          }
+          notUsed('PROCESSED_GROWN', 'grown');
+          input = { source: part, head: readRange(part, 0, Math.min(part.size, HEAD_BYTES)) };
+          hash = entry.sha256;
+        }
+        keep(loaded, await gather({ name: entry.name, stored: entry.stored, at: entry.at }, input, hash, loaded.heldItems, slices));
         if (entry.sha256) loaded.handled.set(entry.sha256, entry);
       } catch {
         notUsed('PROCESSED_UNREADABLE', 'unreadable');
+      } finally {
+        file.close();
       }
     }
     return loaded;
@@ -612,21 +714,21 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     const names = fs.existsSync(processed) ? fs.readdirSync(processed).sort() : [];
     let duplicates = 0;
     for (const name of names) {
-      const bytes = await readKept(path.join(processed, name), slices);
-      if (!bytes) continue;
-      const hash = await slices.drive(sha256Steps(bytes));
-      if (fresh.handled.has(hash)) {
-        duplicates++;
-        continue;
-      }
+      const file = openKept(path.join(processed, name));
+      if (!file) continue;
       const when = importedAt.get(name) ?? at.toISOString();
       try {
-        const got = await gather({ name, stored: name, at: when }, bytes, fresh.heldItems, slices);
+        const hash = await slices.drive(sha256SourceSteps(file.source));
+        if (fresh.handled.has(hash)) {
+          duplicates++;
+          continue;
+        }
+        const got = await gather({ name, stored: name, at: when }, file, hash, fresh.heldItems, slices);
         const entry: LedgerEntry = {
           name,
           stored: name,
           sha256: hash,
-          size: bytes.length,
+          size: file.size,
           outcome: 'imported',
           at: when,
           messages: got.held.length + got.located.length,
@@ -639,6 +741,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         // It was imported once; a file that no longer reads stays where it is and is reported.
         warn('PROCESSED_UNREADABLE');
         fresh.unverified.push({ code: 'HL7_IMPORTED_FILE_CHANGED', params: { reason: 'unreadable' } });
+      } finally {
+        file.close();
       }
     }
     if (fresh.ledger.files.length + duplicates > 0) warn('LEDGER_REBUILT', fresh.ledger.files.length + duplicates);
@@ -710,10 +814,26 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     quarantineFile(current, attempt.name, { size }, { code: 'HL7_IMPORT_INTERRUPTED', params: {} }, at, report);
   }
 
+  /** A copy of the whole file in quarantine/ (a bad message that cannot be located in it), written a piece at a time. */
+  function copyWhole(source: ByteSource, target: string): void {
+    const out = fs.openSync(target, 'wx');
+    try {
+      const block = Buffer.allocUnsafe(Math.min(READ_COPY_BYTES, Math.max(1, source.size)));
+      for (let from = 0; from < source.size; ) {
+        const n = Math.min(block.length, source.size - from);
+        const piece = readRange(source, from, from + n);
+        for (let written = 0; written < n; ) written += fs.writeSync(out, piece, written, n - written);
+        from += n;
+      }
+    } finally {
+      fs.closeSync(out);
+    }
+  }
+
   async function importFile(
     current: State,
     name: string,
-    bytes: Buffer,
+    file: OpenedFile,
     hash: string,
     at: Date,
     report: ImportReport,
@@ -725,32 +845,40 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // A quarantine write that fails is the folder's fault (full, read-only): the round stops, nothing is committed.
     let writeFault: { err: unknown } | undefined;
     try {
-      // Decoded, split, checked and mapped in slices, a message at a time: calls and deadlines are served while a
-      // large batch imports, and past maxHeldItems a message is kept by where it lies, not mapped (ADR 0038).
-      got = await gather({ name, stored, at: when }, bytes, current.heldItems, slices, (message, own) => {
+      // Decoded, split, checked and mapped in slices, a message at a time, a piece of the file at a time: calls and
+      // deadlines are served while a large batch imports, and past maxHeldItems a message is kept by where it lies,
+      // not mapped (ADR 0038); the file's bytes are never held whole (ADR 0041).
+      got = await gather({ name, stored, at: when }, file, hash, current.heldItems, slices, (bad, own) => {
         try {
           fs.mkdirSync(quarantine, { recursive: true });
-          const target = freeName(quarantine, `${name}.message-${message.index}.hl7`, at);
+          const target = freeName(quarantine, `${name}.message-${bad.index}.hl7`, at);
           // The message's own bytes, as they came: no re-encoding, nothing lost.
-          fs.writeFileSync(path.join(quarantine, target), own);
-          writeReason(target, quarantineReason(message.error ?? new CodedError('HL7_MALFORMED', { message: message.index })), at);
+          if (own === 'whole') copyWhole(file.source, path.join(quarantine, target));
+          else fs.writeFileSync(path.join(quarantine, target), own);
+          writeReason(target, bad.reason, at);
         } catch (err) {
-          writeFault = { err };
+          // A file that changed or failed while copied is the file's, not the folder's.
+          if (!readFault(err)) writeFault = { err };
           throw err;
         }
       });
     } catch (err) {
       if (writeFault) throw writeFault.err;
+      // Changed or unreadable while read: nothing is committed, the file stays and is tried again (takeFile).
+      if (readFault(err)) throw err;
+      file.close();
       const reason = quarantineReason(err instanceof CodedError ? err : new CodedError('HL7_MALFORMED', { message: 0 }));
-      quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
+      quarantineFile(current, name, { sha256: hash, size: file.size }, reason, at, report);
       return;
     }
+    // Read to its end: the descriptor is closed before the file is moved.
+    file.close();
     const messages = got.held.length + got.located.length;
     commit(current, {
       name,
       stored,
       sha256: hash,
-      size: bytes.length,
+      size: file.size,
       outcome: 'imported',
       at: when,
       messages,
@@ -765,10 +893,10 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
 
   /** One entry of the drop folder: imported, quarantined, left waiting, or skipped with a reason. */
   async function takeFile(current: State, name: string, at: Date, report: ImportReport, slices: TimeSlices): Promise<FileReason | undefined> {
-    const file = path.join(folder, name);
+    const filePath = path.join(folder, name);
     let stat;
     try {
-      stat = fs.lstatSync(file);
+      stat = fs.lstatSync(filePath);
     } catch (err) {
       return isGone(err) ? undefined : unreadable(err);
     }
@@ -785,53 +913,67 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     // Its writer has not said it is done: it waits (and, after incompleteAfterMs, is quarantined below).
     const undeclared = doneFiles && !fs.existsSync(path.join(folder, name + DONE_SUFFIX));
     if (undeclared && age < incompleteAfterMs) return undefined;
-    const read = await readRegular(file, slices, { ino: stat.ino });
-    if ('skip' in read) return read.skip;
-    if (!('bytes' in read)) return undefined;
-    const { bytes } = read;
-    await slices.pass();
-    const hash = await slices.drive(sha256Steps(bytes));
-    const seen = current.handled.get(hash);
-    if (seen) {
-      // The same bytes again (resent, or a move a crash interrupted): keep the file, import nothing twice.
-      const dir = seen.outcome === 'imported' ? processed : quarantine;
-      const stored = freeName(dir, name, at);
-      moveTo(dir, name, stored);
-      if (seen.reason) writeReason(stored, seen.reason, at);
-      report.duplicateFiles++;
-      return undefined;
-    }
-    const marker = undeclared ? 'DONE' : (missingEndMarker(bytes) ?? (endMarker === 'terminator' ? missingTerminator(bytes) : undefined));
-    if (marker) {
-      // Still being written, or its writer gave up: it waits, and is quarantined once it has stood still long enough.
-      if (age < incompleteAfterMs) return undefined;
-      // A segment name (BTS, FTS) where the missing end is one; otherwise only the reason token.
-      const params: QuarantineReason['params'] =
-        marker === 'DONE' ? { reason: 'no-done-file' } : marker === 'CR' ? { reason: 'no-segment-terminator' } : { name: marker, reason: 'no-end-marker' };
-      const reason: QuarantineReason = { code: 'HL7_FILE_INCOMPLETE', params };
-      quarantineFile(current, name, { sha256: hash, size: bytes.length }, reason, at, report);
-      return undefined;
-    }
-    const counted = await slices.drive(countSegmentsSteps(bytes));
-    const over =
-      counted.messages > maxMessages
-        ? { reason: 'messages', expected: maxMessages, found: counted.messages }
-        : counted.segments > maxSegments
-          ? { reason: 'segments', expected: maxSegments, found: counted.segments }
-          : undefined;
-    if (over) {
-      quarantineFile(current, name, { sha256: hash, size: bytes.length }, { code: 'HL7_FILE_TOO_LARGE', params: over }, at, report);
-      return undefined;
-    }
-    // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
-    setAttempt(current, { name, size: bytes.length, at: at.toISOString() });
+    const opened = openRegular(filePath, { ino: stat.ino });
+    if ('skip' in opened) return opened.skip;
+    if (!('file' in opened)) return undefined;
+    const { file } = opened;
+    let attempted = false;
     try {
-      await importFile(current, name, bytes, hash, at, report, slices);
+      await slices.pass();
+      const hash = await slices.drive(sha256SourceSteps(file.source));
+      const seen = current.handled.get(hash);
+      if (seen) {
+        // The same bytes again (resent, or a move a crash interrupted): keep the file, import nothing twice.
+        file.close();
+        const dir = seen.outcome === 'imported' ? processed : quarantine;
+        const stored = freeName(dir, name, at);
+        moveTo(dir, name, stored);
+        if (seen.reason) writeReason(stored, seen.reason, at);
+        report.duplicateFiles++;
+        return undefined;
+      }
+      const marker = undeclared
+        ? 'DONE'
+        : (missingEndMarker(file.source) ?? (endMarker === 'terminator' ? missingTerminator(file.source) : undefined));
+      if (marker) {
+        // Still being written, or its writer gave up: it waits, and is quarantined once it has stood still long enough.
+        if (age < incompleteAfterMs) return undefined;
+        // A segment name (BTS, FTS) where the missing end is one; otherwise only the reason token.
+        const params: QuarantineReason['params'] =
+          marker === 'DONE' ? { reason: 'no-done-file' } : marker === 'CR' ? { reason: 'no-segment-terminator' } : { name: marker, reason: 'no-end-marker' };
+        file.close();
+        quarantineFile(current, name, { sha256: hash, size: file.size }, { code: 'HL7_FILE_INCOMPLETE', params }, at, report);
+        return undefined;
+      }
+      const counted = await slices.drive(countSegmentsSourceSteps(file.source));
+      const over =
+        counted.messages > maxMessages
+          ? { reason: 'messages', expected: maxMessages, found: counted.messages }
+          : counted.segments > maxSegments
+            ? { reason: 'segments', expected: maxSegments, found: counted.segments }
+            : undefined;
+      if (over) {
+        file.close();
+        quarantineFile(current, name, { sha256: hash, size: file.size }, { code: 'HL7_FILE_TOO_LARGE', params: over }, at, report);
+        return undefined;
+      }
+      // Recorded before parsing: if this process dies in the parse, the next start holds the file back.
+      setAttempt(current, { name, size: file.size, at: at.toISOString() });
+      attempted = true;
+      await importFile(current, name, file, hash, at, report, slices);
+      return undefined;
+    } catch (err) {
+      const fault = readFault(err);
+      if (!fault) throw err;
+      // Changed or failed while read: nothing of it is kept; it stays, and is read again once it has settled.
+      warn(err instanceof SourceChangedError ? 'CHANGED_WHILE_READ' : 'UNREADABLE_WHILE_READ');
+      if (attempted) setAttempt(current, undefined);
+      return fault;
     } finally {
+      file.close();
       // A fault (full disk) is not a crash: the file is tried again next round.
       if (current.ledger.attempt) current.ledger = { version: 2, files: current.ledger.files };
     }
-    return undefined;
   }
 
   /** What is left in the drop folder after a round: waiting files, besides the skipped ones. */

@@ -126,6 +126,7 @@ export type FolderFs = Pick<
   | 'readSync'
   | 'renameSync'
   | 'writeFileSync'
+  | 'writeSync'
 >;
 
 export const nodeFolderFs: FolderFs = nodeFs;

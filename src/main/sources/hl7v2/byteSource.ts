@@ -29,6 +29,14 @@ export class SourceChangedError extends Error {
   }
 }
 
+/** A read of the file failed (an I/O error, a permission taken away): `failure` is the node:fs error, whose code says which. */
+export class SourceReadError extends Error {
+  constructor(readonly failure: unknown) {
+    super('file read failed');
+    this.name = 'SourceReadError';
+  }
+}
+
 export function bufferSource(bytes: Buffer): ByteSource {
   return {
     size: bytes.length,
