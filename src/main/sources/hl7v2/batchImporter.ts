@@ -80,6 +80,7 @@ import {
   SourceChangedError,
   SourceReadError,
   sha256SourceSteps,
+  windowed,
 } from './byteSource';
 import { countSegmentsSourceSteps, eachHl7MessageSliced, type Hl7Input, mapMessageBytes, mentionsPatient } from './hl7File';
 import type { Hl7MapContext } from './hl7Map';
@@ -596,16 +597,15 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       else byFile.set(m.file, [m]);
     }
     for (const [file, messages] of byFile) {
-      let fd: number | undefined;
+      const opened = openKept(path.join(processed, file.stored));
       try {
-        fd = fs.openSync(path.join(processed, file.stored), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        if (!opened) throw new Error('missing');
+        // In file order through one descriptor, a window at a time; each message checked against its digest.
+        const source = windowed(opened.source);
         for (const m of messages) {
-          const own = Buffer.allocUnsafe(m.end - m.start);
-          const n = fs.readSync(fd, own, 0, own.length, m.start);
+          const own = readRange(source, m.start, m.end);
           const mapped =
-            n === own.length && digestOf(own) === m.digest
-              ? (await mapMessageBytes(own, file.head, m.index, readContext(file.name, file.at), slices)).mapped
-              : undefined;
+            digestOf(own) === m.digest ? (await mapMessageBytes(own, file.head, m.index, readContext(file.name, file.at), slices)).mapped : undefined;
           if (!mapped) throw new Error('changed');
           out.push({ subjects: mapped.subjects, items: mapped.items });
           await slices.pass();
@@ -618,7 +618,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           current.unverified.push({ code: 'HL7_IMPORTED_FILE_CHANGED', params: { reason: 'changed' } });
         }
       } finally {
-        if (fd !== undefined) fs.closeSync(fd);
+        opened?.close();
       }
     }
     return out;

@@ -85,21 +85,25 @@ const isBreak = (b: number | undefined): boolean => b === 0x0d || b === 0x0a;
 
 /**
  * The source cut in pieces of about `pieceBytes`, each ending after a run of
- * segment breaks (CR, LF) or at the end: the next piece starts a line. The
- * cuts are those of hl7Text.ts decodeHl7Pieces on the whole bytes (a piece
- * ends at the first break at or after `pieceBytes`, past the breaks that
- * follow it), so a line is never cut; a line longer than `pieceBytes` is one
- * piece of its own length. Each piece is read afresh (a buffer of its own,
- * with the few bytes carried over from the block before): a consumer that
- * lets go of a piece lets go of its memory.
+ * segment breaks (CR, LF) or at the end: the next piece starts a line. A
+ * piece ends at the first break at or after `pieceBytes`, past the breaks
+ * that follow it (the cuts hl7Text.ts decodeHl7Pieces has always made on the
+ * whole bytes), so a line is never cut; a line longer than `pieceBytes` is
+ * one piece of its own length. Two buffers of about `pieceBytes` are used in
+ * turn: a piece is valid until the next one is asked for (every reader here
+ * decodes, counts or hashes a piece before asking for the next). Nothing of
+ * the file is held but those two buffers.
  */
 export function* lineChunks(source: ByteSource, pieceBytes = 1 << 20): Generator<Buffer, void, void> {
   const size = source.size;
   const step = Math.max(0, pieceBytes);
-  // How much more is read when a line goes on past what was read.
-  const more = Math.max(step, 65_536);
+  // Read past `step` to find the line's end without growing the buffer (most lines are short); more when it goes on.
+  const ahead = 65_536;
+  const more = Math.max(step, ahead);
   /** Bytes read but not yet given: buf[0, have) starts at file position `start`. */
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
+  /** The buffer the piece before was given in: written again once the next piece is asked for. */
+  let spare: Buffer | undefined;
   let have = 0;
   let start = 0;
   const fill = (need: number): void => {
@@ -118,7 +122,7 @@ export function* lineChunks(source: ByteSource, pieceBytes = 1 << 20): Generator
     }
   };
   while (start < size) {
-    fill(step + 1);
+    fill(step + ahead);
     // The first break at or after `step`, as pieceEnd searches from start + pieceBytes.
     let at = Math.min(step, have);
     for (;;) {
@@ -134,12 +138,41 @@ export function* lineChunks(source: ByteSource, pieceBytes = 1 << 20): Generator
     }
     const end = at;
     const piece = buf.subarray(0, end);
-    // What is left goes into a buffer of its own: the piece given keeps only its own block alive.
-    const rest = Buffer.allocUnsafe(Math.max(step + 1, have - end));
+    // What is left goes to the other buffer (the one the piece before was given in: its reader asked for this one).
+    const need = Math.max(step + ahead, have - end);
+    const rest = spare && spare.length >= need ? spare : Buffer.allocUnsafe(need);
     buf.copy(rest, 0, end, have);
     have -= end;
     start += end;
+    spare = buf;
     buf = rest;
     yield piece;
   }
+}
+
+/**
+ * The source read through a window of `windowBytes`: reads that fall in the
+ * window are copied from it, others read a new window from where they start.
+ * For many small reads in increasing order (each message's bytes, located or
+ * read again): one read call per window instead of one per message. Every
+ * window is read (and, for a file, checked) as any read is.
+ */
+export function windowed(source: ByteSource, windowBytes = 1 << 20): ByteSource {
+  let base = 0;
+  let window: Buffer = Buffer.alloc(0);
+  return {
+    size: source.size,
+    read(buffer, offset, length, position) {
+      if (position < base || position + length > base + window.length) {
+        if (length >= windowBytes) return source.read(buffer, offset, length, position);
+        base = position;
+        window = Buffer.alloc(0);
+        window = readRange(source, position, Math.min(source.size, position + windowBytes));
+      }
+      const from = position - base;
+      const n = Math.max(0, Math.min(length, window.length - from));
+      window.copy(buffer, offset, from, from + n);
+      return n;
+    },
+  };
 }

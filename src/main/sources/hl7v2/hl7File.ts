@@ -22,7 +22,7 @@ import {
 import { batchMessageRanges, batchMessageRangesSourceSteps, type ByteRange } from './hl7MessageBytes';
 import { decodeHl7Bytes, decodeHl7Chunks, decodeHl7Pieces, isHl7Bytes, normalizeSegmentBreaks, withoutBom } from './hl7Text';
 import { TimeSlices } from '../../platform/timeSlices';
-import { type ByteSource, bufferSource, lineChunks, readRange, SourceChangedError } from './byteSource';
+import { type ByteSource, bufferSource, lineChunks, readRange, SourceChangedError, windowed } from './byteSource';
 import { withDefaultAuthority } from './mappers/patient';
 
 /** Segments (non-empty lines) and message headers, counted on the bytes without decoding them. */
@@ -298,6 +298,8 @@ export async function eachHl7MessageSliced(
   }
   const ranges = await slices.drive(batchMessageRangesSourceSteps(source, head.length - withoutBom(head).length));
   const lined = ranges.length === checked.messages;
+  // Messages are located in file order: read a window at a time, not one read per message.
+  const located = windowed(source);
   let index = 0;
   for (const text of messageTextSteps(lastPass)) {
     if (text === undefined) {
@@ -312,7 +314,7 @@ export async function eachHl7MessageSliced(
       const range = lined ? ranges[i] : undefined;
       if (!range) return undefined;
       // A file that changed is never taken for one that cannot be located: that is thrown.
-      const bytes = readRange(source, range.start, range.end);
+      const bytes = readRange(located, range.start, range.end);
       try {
         return normalizeSegmentBreaks(decodeHl7Bytes(bytes, head)) === message.text ? { ...range, bytes } : undefined;
       } catch {
