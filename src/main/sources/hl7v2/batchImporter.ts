@@ -56,7 +56,7 @@
  * without being imported twice; a new file under a name used before is imported.
  */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { type BigIntStats, constants } from 'node:fs';
 import path from 'node:path';
 import { type AppError, CodedError, type ErrorCode } from '../../../shared/errors';
 import type { ClinicalItem, Identifier } from '../../../shared/summary';
@@ -357,6 +357,12 @@ interface OpenedFile {
   /** Its first bytes (HEAD_BYTES at most, a copy): its kind and character set. */
   head: Buffer;
   size: number;
+  /**
+   * Throws SourceChangedError unless the file is still as it was opened, and
+   * still the one under its name (not replaced by a rename): called after
+   * the last read, before anything is written about it.
+   */
+  check(): void;
   /** Closes the descriptor (again: nothing). */
   close(): void;
 }
@@ -461,6 +467,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       if (!before.isFile()) return { skip: { code: 'HL7_FILE_NOT_REGULAR' } };
       if ((expected && Number(before.ino) !== expected.ino) || before.size > BigInt(maxFileBytes)) return { waiting: true };
       let closed = false;
+      const same = (now: BigIntStats): boolean =>
+        now.ino === before.ino && now.dev === before.dev && now.size === before.size && now.mtimeNs === before.mtimeNs && now.ctimeNs === before.ctimeNs;
       const source: ByteSource = {
         size: Number(before.size),
         read(buffer, offset, length, position) {
@@ -473,18 +481,28 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           } catch (err) {
             throw new SourceReadError(err);
           }
-          if (now.ino !== before.ino || now.size !== before.size || now.mtimeNs !== before.mtimeNs || now.ctimeNs !== before.ctimeNs) {
-            throw new SourceChangedError();
-          }
+          if (!same(now)) throw new SourceChangedError();
           return n;
         },
+      };
+      const check = (): void => {
+        if (closed) throw new SourceChangedError();
+        let named;
+        try {
+          if (!same(fs.fstatSync(fd, { bigint: true }))) throw new SourceChangedError();
+          named = fs.lstatSync(file, { bigint: true });
+        } catch (err) {
+          if (err instanceof SourceChangedError || isGone(err)) throw new SourceChangedError();
+          throw new SourceReadError(err);
+        }
+        if (!named || named.ino !== before.ino || named.dev !== before.dev) throw new SourceChangedError();
       };
       const close = (): void => {
         if (closed) return;
         closed = true;
         fs.closeSync(fd);
       };
-      opened = { source, head: readRange(source, 0, Math.min(source.size, HEAD_BYTES)), size: source.size, close };
+      opened = { source, head: readRange(source, 0, Math.min(source.size, HEAD_BYTES)), size: source.size, check, close };
       return { file: opened };
     } catch (err) {
       if (err instanceof SourceChangedError) return { waiting: true };
@@ -533,6 +551,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     heldBefore: number,
     slices: TimeSlices,
     onBad?: (bad: { index: number; reason: QuarantineReason }, own: Buffer | 'whole') => void,
+    /** Called once every message was read, before any `onBad`: throws when the file is no longer the one read. */
+    verify?: () => void,
   ): Promise<Gathered> {
     const out: Gathered = { held: [], heldItems: 0, located: [], bad: 0 };
     const bad: Array<{ index: number; reason: QuarantineReason; start?: number; end?: number }> = [];
@@ -571,7 +591,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       },
       { sha256 },
     );
-    // Every message read, from the bytes hashed: only now is anything written.
+    // Every message read, from the bytes hashed, the file still the one read: only now is anything written.
+    verify?.();
     for (const b of bad) {
       onBad?.(b, b.start !== undefined && b.end !== undefined ? readRange(input.source, b.start, b.end) : 'whole');
       await slices.pass();
@@ -861,7 +882,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           if (!readFault(err)) writeFault = { err };
           throw err;
         }
-      });
+      }, file.check);
     } catch (err) {
       if (writeFault) throw writeFault.err;
       // Changed or unreadable while read: nothing is committed, the file stays and is tried again (takeFile).
@@ -871,7 +892,9 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       quarantineFile(current, name, { sha256: hash, size: file.size }, reason, at, report);
       return;
     }
-    // Read to its end: the descriptor is closed before the file is moved.
+    // Read to its end and still the file read (nothing is recorded of one changed or replaced since): the
+    // descriptor is closed before the file is moved.
+    file.check();
     file.close();
     const messages = got.held.length + got.located.length;
     commit(current, {
