@@ -505,8 +505,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       opened = { source, head: readRange(source, 0, Math.min(source.size, HEAD_BYTES)), size: source.size, check, close };
       return { file: opened };
     } catch (err) {
-      if (err instanceof SourceChangedError) return { waiting: true };
-      return { skip: unreadable(err instanceof SourceReadError ? err.failure : err) };
+      return { skip: readFault(err) ?? unreadable(err) };
     } finally {
       if (!opened) fs.closeSync(fd);
     }
