@@ -159,19 +159,27 @@ export function* lineChunks(source: ByteSource, pieceBytes = 1 << 20): Generator
  */
 export function windowed(source: ByteSource, windowBytes = 1 << 20): ByteSource {
   let base = 0;
-  let window: Buffer = Buffer.alloc(0);
+  let filled = 0;
+  // One buffer, read into again for each window (a fresh one each time would be faulted in page by page).
+  let window: Buffer | undefined;
   return {
     size: source.size,
     read(buffer, offset, length, position) {
-      if (position < base || position + length > base + window.length) {
+      if (position < base || position + length > base + filled) {
         if (length >= windowBytes) return source.read(buffer, offset, length, position);
+        window ??= Buffer.allocUnsafe(Math.max(1, Math.min(windowBytes, source.size)));
         base = position;
-        window = Buffer.alloc(0);
-        window = readRange(source, position, Math.min(source.size, position + windowBytes));
+        filled = 0;
+        const want = Math.min(window.length, source.size - position);
+        while (filled < want) {
+          const n = source.read(window, filled, want - filled, position + filled);
+          if (n === 0) throw new SourceChangedError();
+          filled += n;
+        }
       }
       const from = position - base;
-      const n = Math.max(0, Math.min(length, window.length - from));
-      window.copy(buffer, offset, from, from + n);
+      const n = Math.max(0, Math.min(length, filled - from));
+      if (n > 0) (window as Buffer).copy(buffer, offset, from, from + n);
       return n;
     },
   };
