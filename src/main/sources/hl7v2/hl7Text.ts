@@ -106,6 +106,23 @@ function decodeWindows1252(bytes: Buffer): string {
   return bytes.toString('latin1').replace(/[\u0080-\u009F]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }
 
+/** What each document declares, read once per document (see documentCharset). */
+const declaredByDocument = new WeakMap<Buffer, string | undefined>();
+
+/**
+ * declaredCharset of a document whose pieces or messages are decoded one by
+ * one (`declaredBy`): read once, not once per piece and message — for a file
+ * that starts with FHS or BHS that is a 64 KiB decode and line scan each time
+ * (ADR 0041: ~27,000 located messages of a batch). A document's bytes (a
+ * file's, or its first bytes kept) are never changed once read.
+ */
+function documentCharset(document: Buffer): string | undefined {
+  if (declaredByDocument.has(document)) return declaredByDocument.get(document);
+  const declared = declaredCharset(document);
+  declaredByDocument.set(document, declared);
+  return declared;
+}
+
 const decoders = new Map<string, TextDecoder>();
 
 /** One decoder per label (a decoder used without `stream` keeps no state between calls). */
@@ -124,7 +141,7 @@ function decoderFor(label: string): TextDecoder {
  * the character set, when `bytes` is only part of it.
  */
 export function decodeHl7Bytes(bytes: Buffer, declaredBy: Buffer = bytes): string {
-  const declared = declaredCharset(declaredBy);
+  const declared = declaredBy === bytes ? declaredCharset(bytes) : documentCharset(declaredBy);
   const label = declared === undefined ? 'utf-8' : CHARSETS[declared.toUpperCase()];
   if (!label) throw new CodedError('HL7_CHARSET_UNSUPPORTED');
   if (hasUtf8Bom(bytes) && label !== 'utf-8' && label !== 'ascii') throw new CodedError('HL7_CHARSET_UNSUPPORTED');
@@ -193,7 +210,7 @@ export function* decodeHl7Chunks(chunks: Iterable<Buffer>, head: Buffer): Genera
 
 /** A piece after the first: decoded as decodeHl7Bytes decodes the whole, a U+FEFF at its start kept (it is no byte-order mark there). */
 function decodeLaterPiece(piece: Buffer, document: Buffer): string {
-  const declared = declaredCharset(document);
+  const declared = documentCharset(document);
   const label = declared === undefined ? 'utf-8' : (CHARSETS[declared.toUpperCase()] as string);
   if (label === 'latin1' || label === 'ascii') return piece.toString(label);
   if (label === 'windows-1252') return decodeWindows1252(piece);
