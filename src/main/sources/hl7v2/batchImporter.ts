@@ -12,7 +12,12 @@
  * a file nor imports one twice.
  *
  * A file is imported only when complete: unchanged for the settle time (by the
- * injected clock), unchanged while it was read, and — for a BHS batch or an FHS
+ * injected clock), unchanged while it was read (it is read a piece at a time in
+ * several passes through one descriptor, never held whole; every read checks
+ * the file is as it was opened, and before anything is written about it, that
+ * it is still the file under its name — a change keeps nothing of the attempt
+ * and names the file HL7_FILE_INCOMPLETE changed-while-read, ADR 0041), and —
+ * for a BHS batch or an FHS
  * file — ending with its BTS / FTS. One that never gets its end marker is
  * quarantined as HL7_FILE_INCOMPLETE once it has stood still for
  * `incompleteAfterMs`. Every entry is looked at with lstat and opened with
@@ -28,7 +33,7 @@
  * that marks a file still being written (`*.part`, `*.tmp`, `*.partial`,
  * `*.filepart`, `~*`) is never taken — write under such a name, then rename;
  * and the file must stand still for the settle time (size and mtime, seen
- * with the descriptor before and after the read). `endMarker` adds one more:
+ * with the descriptor at every read). `endMarker` adds one more:
  * 'terminator' — a single message must end with its segment terminator (CR or
  * LF); 'done-file' — a file NAME is taken only once NAME.done stands beside it
  * (the marker moves with the file). A file that never gets its end is
