@@ -21,6 +21,7 @@ import {
 import { countSegmentsSourceSteps, eachHl7MessageSliced } from '../../../../../src/main/sources/hl7v2/hl7File';
 import { batchMessageRanges, batchMessageRangesSourceSteps } from '../../../../../src/main/sources/hl7v2/hl7MessageBytes';
 import { sha256 } from '../../../../../src/main/sources/hl7v2/batchLedger';
+import { missingEndMarker, missingTerminator } from '../../../../../src/main/sources/hl7v2/batchImporter';
 import { TimeSlices } from '../../../../../src/main/platform/timeSlices';
 import { CodedError } from '../../../../../src/shared/errors';
 import { largeBatch } from '../../../../integration/sources/hl7/largeBatch';
@@ -208,5 +209,48 @@ describe('eachHl7MessageSliced over a source', () => {
     expect(await read({ source: bufferSource(single), head: single }, { sha256: sha256(single) })).toMatchObject({ kind: 'message' });
     expect(await read({ source: bufferSource(single), head: single }, { sha256: sha256(bytes) })).toEqual({ thrown: 'SourceChangedError' });
     expect(new SourceChangedError().message).not.toMatch(/\d{6}/);
+  });
+});
+
+/** missingEndMarker / missingTerminator as they read the whole bytes before ADR 0041, kept here as the oracle. */
+const WHITESPACE = new Set([0x09, 0x0a, 0x0d, 0x20, 0x1a, 0x00]);
+function oracleEnd(bytes: Buffer): { marker: 'BTS' | 'FTS' | undefined; terminator: 'CR' | undefined } {
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start < bytes.length && WHITESPACE.has(bytes[start] as number)) start++;
+  const head = bytes.toString('latin1', start, start + 3);
+  const want = head === 'FHS' ? 'FTS' : head === 'BHS' ? 'BTS' : undefined;
+  let marker: 'BTS' | 'FTS' | undefined;
+  if (want) {
+    let end = bytes.length;
+    while (end > start && WHITESPACE.has(bytes[end - 1] as number)) end--;
+    let last = end;
+    while (last > start && bytes[last - 1] !== 0x0d && bytes[last - 1] !== 0x0a) last--;
+    marker = bytes.toString('latin1', last, last + 3) === want ? undefined : want;
+  }
+  let terminator: 'CR' | undefined;
+  if (head !== 'FHS' && head !== 'BHS') {
+    let end = bytes.length;
+    while (end > start && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
+    const last = bytes[end - 1];
+    terminator = end > start && (last === 0x0d || last === 0x0a) ? undefined : 'CR';
+  }
+  return { marker, terminator };
+}
+
+describe('end markers over a source', () => {
+  it('are found as over the whole bytes, the last line or the leading white space longer than a read block included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 70_000 }), (s, most) => {
+        const rng = prng(s);
+        let bytes = input(rng);
+        const long = rng() < 0.3 ? `OBX|${'a'.repeat(int(rng, 140_000))}` : '';
+        if (long) bytes = Buffer.concat([bytes, Buffer.from(`\r${long}`, 'latin1')]);
+        if (rng() < 0.3) bytes = Buffer.concat([bytes, Buffer.from(['\r\x1a', 'BTS|1\r', 'FTS|1', '\x00\x00', ' \r\n'][int(rng, 5)] as string, 'latin1')]);
+        if (rng() < 0.1) bytes = Buffer.concat([Buffer.from(' \r'.repeat(40_000), 'latin1'), bytes]);
+        const source = stingy(bytes, most);
+        expect({ marker: missingEndMarker(source), terminator: missingTerminator(source) }).toEqual(oracleEnd(bytes));
+      }),
+      { numRuns: 150 },
+    );
   });
 });
