@@ -16,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerHandlers } from '../../../src/main/bridge/dispatch';
 import { createEventHub } from '../../../src/main/bridge/eventHub';
 import { startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
+import { SECTION_KEYS } from '../../../src/shared/sections';
 import { emptySections, type Summary } from '../../../src/shared/summary';
+import { SPLIT_ABOVE_ITEMS } from '../../../src/shared/summaryParts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -51,14 +53,14 @@ interface Stream {
   close: () => void;
   resume: () => void;
   /** Whole events received so far: name and, for summary updates, the open, seq and kind. */
-  events: () => { event: string; openId?: string; seq?: number; kind?: 'summary' | 'unchanged' }[];
+  events: () => { event: string; openId?: string; seq?: number; kind?: 'summary' | 'unchanged'; partsId?: string }[];
 }
 
 /** An event stream client (node:http, which undoes the chunked encoding) that reads nothing after its first bytes until resumed. */
-function pausedStream(): Promise<Stream> {
+function pausedStream(path = '/api/events'): Promise<Stream> {
   return new Promise((resolve) => {
     let text = '';
-    const req = request({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
       res.setEncoding('latin1');
       let paused = true;
       res.on('data', (chunk: string) => {
@@ -86,9 +88,17 @@ function pausedStream(): Promise<Stream> {
         .map((block) => /^event: (\S+)\ndata: (.*)$/s.exec(block))
         .filter((m): m is RegExpExecArray => m !== null)
         .map((m) => {
-          const data = JSON.parse(m[2]!) as { summary?: Summary; unchanged?: { progress: { openId: string; seq: number } } };
+          const data = JSON.parse(m[2]!) as {
+            summary?: Summary & { parts?: { id: string } };
+            unchanged?: { progress: { openId: string; seq: number } };
+            id?: string;
+            openId?: string;
+            seq?: number;
+          };
+          if (m[1] === 'summary.rest') return { event: m[1], openId: data.openId, seq: data.seq, partsId: data.id };
           const progress = data.summary?.progress ?? data.unchanged?.progress;
-          return { event: m[1]!, openId: progress?.openId, seq: progress?.seq, kind: data.summary ? ('summary' as const) : data.unchanged ? ('unchanged' as const) : undefined };
+          const kind = data.summary ? ('summary' as const) : data.unchanged ? ('unchanged' as const) : undefined;
+          return { event: m[1]!, openId: progress?.openId, seq: progress?.seq, kind, partsId: data.summary?.parts?.id };
         });
   });
 }
@@ -166,4 +176,36 @@ describe('event stream: a client that is behind', () => {
     expect(c).toEqual([1, 'session.changed', 2]);
     stream.close();
   });
+
+  it('replaces a waiting update in two parts as a whole: each part 2 right after its own part 1', async () => {
+    const stream = await pausedStream('/api/events?parts=1');
+    const last = SECTION_KEYS[SECTION_KEYS.length - 1]!;
+    const large = (seq: number, final = false): Summary => {
+      const summary = update('open-p', seq, final);
+      // Items past the first panels, over the threshold: the update travels in two parts.
+      const items = Array.from({ length: SPLIT_ABOVE_ITEMS + 100 }, (_, i) => ({ key: `k${i}`, note: 'y'.repeat(1024) }));
+      return { ...summary, sections: { ...summary.sections, [last]: items } as unknown as Summary['sections'] };
+    };
+    const updates = 40;
+    for (let seq = 1; seq <= updates; seq++) {
+      hub.emit('summary.updated', { summary: large(seq, seq === updates) });
+      await wait(2);
+    }
+    stream.resume();
+    await receivedAll(stream, 'open-p', updates);
+    await wait(50);
+    const events = stream.events().filter((e) => e.openId === 'open-p');
+    const firsts = events.filter((e) => e.event === 'summary.updated');
+    expect(firsts.length).toBeLessThan(updates);
+    expect(firsts.at(-1)?.seq).toBe(updates);
+    // Every part 1 is followed at once by its part 2 (same id, open and seq), and nothing else comes between.
+    firsts.forEach((first) => {
+      const at = events.indexOf(first);
+      expect(first.partsId).toBeDefined();
+      expect(events[at + 1]).toEqual({ event: 'summary.rest', openId: 'open-p', seq: first.seq, partsId: first.partsId });
+    });
+    expect(events.length).toBe(2 * firsts.length);
+    stream.close();
+  });
 });
+
