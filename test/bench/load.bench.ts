@@ -29,7 +29,7 @@
  *     memory.stalled-client-retained, target <= its 8 MiB cap) and that it
  *     was dropped (memory.stalled-client-dropped).
  * Rounds: LOAD_ROUNDS (default 3), cold / cached / refresh interleaved; LOAD_MEMORY_ONLY=1 runs part 4
- * alone (LOAD_MEMORY_ROUNDS, LOAD_HEAVY_OPENS, LOAD_PROFILE: see loadMemory.ts).
+ * alone (LOAD_MEMORY_ROUNDS, LOAD_HEAVY_OPENS, LOAD_PROFILE, LOAD_CONCURRENT_SWEEPING: see loadMemory.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -189,7 +189,10 @@ function tally(results: OpenResult[]): { errors: number; timeouts: number; codes
 
 /** loadMemory.ts in its own process, given the sandboxes' addresses; its figures. */
 async function runMemoryPart(addresses: string): Promise<MemoryFigures> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'loadMemory.ts'), addresses], {
+  // Dead ArrayBuffers freed inside the GC that found them, so that the external memory V8 reports after each of its
+  // full GCs is what is still reachable (ADR 0040; LOAD_CONCURRENT_SWEEPING=1 keeps V8's default, for comparison).
+  const flags = process.env.LOAD_CONCURRENT_SWEEPING ? [] : ['--no-concurrent-array-buffer-sweeping'];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(__dirname, 'loadMemory.ts'), addresses], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, SAMSYN_LOG_LEVEL: process.env.SAMSYN_LOG_LEVEL ?? 'warn' },
   });

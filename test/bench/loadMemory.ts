@@ -15,7 +15,15 @@
  *    every LIVE_SAMPLE_MS between tasks and inside each 'summary.updated'
  *    emit (a listener after the event stream's) and at the start of each of
  *    Region Nord's requests (its fetch wrapped) in the round that samples it:
- *    what the app needs at that moment. The plain rounds' peak / the summary's JSON
+ *    what the app needs at that moment. The process runs with
+ *    --no-concurrent-array-buffer-sweeping (load.bench.ts passes it): by
+ *    default V8 frees the Buffers a full GC found dead on a background thread
+ *    after the GC, and the external memory read right after it still counts
+ *    them (measured: 4-16 MB of dead Buffers at the heavy open's full GCs,
+ *    0.0-0.1 MB with the flag; test/bench/externalAfterGc.ts shows it alone,
+ *    ADR 0040). The flag changes when dead Buffers are freed, not what is
+ *    reachable; LOAD_CONCURRENT_SWEEPING=1 runs with V8's default instead.
+ *    The plain rounds' peak / the summary's JSON
  *    size is memory.heavy-live-ratio (target <= 4); the stalled rounds' median
  *    peak less the plain rounds' is memory.stalled-client-live (target <= the
  *    8 MiB cap: what a stalled client may cost).
@@ -46,6 +54,10 @@ import { createFhirSource } from '../../src/main/sources/fhir/fhirSource';
 import { signInForTest, stateCareFor } from '../fixtures/session';
 
 v8.setFlagsFromString('--expose-gc');
+// Run alone (not through load.bench.ts): the same exact external memory (see above).
+if (!process.env.LOAD_CONCURRENT_SWEEPING && !process.execArgv.includes('--no-concurrent-array-buffer-sweeping')) {
+  v8.setFlagsFromString('--no-concurrent-array-buffer-sweeping');
+}
 const gc = vm.runInNewContext('gc') as () => void;
 
 const EVENT_CAP = 8 * 1024 * 1024;

@@ -68,6 +68,17 @@ export function eventBytes(event: string, payload: object): readonly Buffer[] {
   return chunks;
 }
 
+/**
+ * The open whose earlier waiting update this event may replace: a whole summary
+ * (not `unchanged`, which refers to sections sent before) of the same open.
+ * Only an update that is not the open's final may be replaced; everything
+ * else is never replaced, and replaces nothing.
+ */
+function supersedes(event: string, payload: object): { openId: string; final: boolean } | undefined {
+  if (event !== 'summary.updated' || !('summary' in payload)) return undefined;
+  return (payload as { summary: { progress?: { openId: string; final: boolean } } }).summary.progress;
+}
+
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -221,21 +232,68 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
       Connection: 'keep-alive',
     });
     const limit = options.maxEventBufferBytes ?? DEFAULT_EVENT_BUFFER;
-    // Back-pressure: a client that stops reading is dropped, never buffered without bound.
-    const send = (chunks: readonly Buffer[]): void => {
-      if (res.destroyed) return;
+    /**
+     * Deliveries waiting while the socket has more queued than it takes at once (it asked for a
+     * 'drain'), one entry per hub event, in order. A whole summary update of an open that is still
+     * running (`supersedes`) takes the place of the one before it of the same open when that one
+     * is the last waiting and not a byte of it was written: a client behind by several updates
+     * receives the newest, not each in turn (ADR 0040).
+     */
+    const outbox: { replaceable: string | undefined; chunks: readonly Buffer[]; size: number }[] = [];
+    let outboxBytes = 0;
+    /** Bytes of updates superseded in the outbox since the socket last drained: still counted against the cap. */
+    let superseded = 0;
+    const sizeOf = (chunks: readonly Buffer[]): number => {
       let size = 0;
       for (const chunk of chunks) size += chunk.length;
-      // Judged by what is still queued from before: one event always fits an idle client.
-      // Checked with the event: what is held for a client passes the cap only by one event sent to an empty queue.
-      if (res.writableLength > 0 && res.writableLength + size > limit) {
-        log.warn({ buffered: res.writableLength, limit }, 'event client not reading; dropped');
-        // Its queue (references to the shared event bytes) goes with the socket: nothing is kept for it.
+      return size;
+    };
+    /**
+     * Back-pressure: a client that stops reading is dropped, never buffered without bound. Judged by
+     * what is owed from before (queued, waiting or superseded): one event always fits an idle client.
+     * What is held for a client passes the cap only by one event sent to an empty queue.
+     */
+    const fits = (size: number): boolean => {
+      if (res.destroyed) return false;
+      const owed = res.writableLength + outboxBytes + superseded;
+      if (owed > 0 && owed + size > limit) {
+        log.warn({ buffered: owed, limit }, 'event client not reading; dropped');
+        // Its queue and outbox (references to the shared event bytes) go with the socket: nothing is kept for it.
         res.destroy();
-        return;
+        outbox.length = 0;
+        outboxBytes = 0;
+        return false;
       }
+      return true;
+    };
+    const send = (chunks: readonly Buffer[]): void => {
+      if (!fits(sizeOf(chunks))) return;
       for (const chunk of chunks) res.write(chunk);
     };
+    /** A delivery while the socket is behind: into the outbox, in the place of the update it supersedes. */
+    const hold = (chunks: readonly Buffer[], update: { openId: string; final: boolean } | undefined): void => {
+      const last = outbox[outbox.length - 1];
+      if (update && last?.replaceable === update.openId) {
+        outbox.pop();
+        outboxBytes -= last.size;
+        superseded += last.size;
+      }
+      const size = sizeOf(chunks);
+      if (!fits(size)) return;
+      // A final is never replaced: it is the open's last word.
+      outbox.push({ replaceable: update && !update.final ? update.openId : undefined, chunks, size });
+      outboxBytes += size;
+    };
+    res.on('drain', () => {
+      superseded = 0;
+      // Waiting deliveries until the socket is full again; the rest wait for the next 'drain' (a newer
+      // update may yet replace the last).
+      while (outbox.length > 0 && !res.writableNeedDrain && !res.destroyed) {
+        const next = outbox.shift()!;
+        outboxBytes -= next.size;
+        for (const chunk of next.chunks) res.write(chunk);
+      }
+    });
     send(CONNECTED);
     /**
      * Events waiting for the next turn of the loop, in order: a part 2, and
@@ -253,6 +311,12 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     const unsubscribe =
       options.events?.subscribe((event, payload) => {
         const delivery = inParts ? deliveryOf(event, payload) : [{ event, payload }];
+        if (!later && (res.writableNeedDrain || outbox.length > 0)) {
+          // Behind: the delivery waits whole (part 1 and part 2 together) for the socket to drain.
+          const chunks = delivery.flatMap((part) => eventBytes(part.event, part.payload));
+          hold(chunks, supersedes(event, payload));
+          return;
+        }
         delivery.forEach((part, n) => {
           if (n === 0 && !later) {
             send(eventBytes(part.event, part.payload));

@@ -125,6 +125,56 @@ describe('FHIR response limits', () => {
     expect(err.message).not.toContain('NAME');
   });
 
+  /** Writes the body in the given byte slices, each in its own socket write a moment apart (so each arrives as a chunk of its own). */
+  function inSlices(body: Buffer, cuts: number[]): Answer {
+    return (type, _u, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json' });
+      if (type !== 'Patient') return void res.end(searchset([]));
+      const edges = [0, ...cuts, body.length];
+      let n = 0;
+      const next = () => {
+        if (n === edges.length - 1) return void res.end();
+        res.write(body.subarray(edges[n], edges[n + 1]));
+        n += 1;
+        setTimeout(next, 15);
+      };
+      next();
+    };
+  }
+
+  it('reads characters split between chunks (two, three and four bytes) whole', async () => {
+    const family = 'Åsa-Øyvind Ääkkönen \u20ac \u{1F600}';
+    const json = searchset([{ ...PATIENT, name: [{ family }] }]);
+    const emoji = json.indexOf(Buffer.from('\u{1F600}'));
+    const euro = json.indexOf(Buffer.from('\u20ac'));
+    const aring = json.indexOf(Buffer.from('Å'));
+    // Every cut inside a character: after the first byte of Å, the first and second of €, the second and third of the emoji.
+    answer = inSlices(json, [aring + 1, euro + 1, euro + 2, emoji + 2, emoji + 3]);
+    const result = await source().fetchPatient(query, new AbortController().signal);
+    expect(result.subjects).toHaveLength(1);
+    expect(JSON.stringify(result)).toContain(family);
+  });
+
+  it('refuses a bad sequence split between chunks', async () => {
+    const json = searchset([{ ...PATIENT, name: [{ family: 'NAME_HERE' }] }]);
+    const at = json.indexOf('NAME_HERE');
+    json[at] = 0xe2; // starts a three-byte character...
+    json[at + 1] = 0x41; // ...that the next chunk does not continue
+    answer = inSlices(json, [at + 1]);
+    const err = await failure(source());
+    expect(err.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(err.params).toEqual({ reason: 'not-utf8' });
+    expect(err.message).not.toContain('NAME');
+  });
+
+  it('refuses a body whose last character is unfinished', async () => {
+    const json = Buffer.concat([searchset([PATIENT]), Buffer.from([0xe2, 0x82])]);
+    answer = inSlices(json, [json.length - 1]);
+    const err = await failure(source());
+    expect(err.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(err.params).toEqual({ reason: 'not-utf8' });
+  });
+
   it('keeps an HTTP error an HTTP error when its body is not UTF-8', async () => {
     answer = (_p, _u, res) => {
       res.writeHead(500, { 'Content-Type': 'text/plain' }).end(Buffer.from([0xff, 0xfe, 0x41]));

@@ -61,6 +61,11 @@ const NOT_UTF8 = Symbol('not-utf8');
  * The body as JSON (undefined when it is not JSON, NOT_UTF8 when it is not
  * UTF-8), read chunk by chunk and stopped past maxBytes (declared or counted):
  * a source cannot make the app hold more than the limit.
+ *
+ * Each chunk is decoded as it arrives (a streaming, fatal TextDecoder: a
+ * character split between chunks is joined, a bad or unfinished sequence
+ * anywhere is NOT_UTF8) and let go: the page's bytes are never all held, nor
+ * copied into one Buffer beside its text (ADR 0040).
  */
 async function readBody(res: Response, maxBytes: number): Promise<unknown> {
   const tooLarge = () => new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'bytes', expected: maxBytes });
@@ -69,27 +74,46 @@ async function readBody(res: Response, maxBytes: number): Promise<unknown> {
     await res.body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const pieces: string[] = [];
   let size = 0;
+  /** Once a sequence was not UTF-8, the rest is still counted against the limit (as before), not decoded. */
+  let utf8 = true;
   if (res.body) {
     const reader = res.body.getReader();
-    for (;;) {
+    /**
+     * One chunk read, counted and decoded; false at the end. A function of its own: a loop awaiting
+     * read() in this frame would keep the last chunk it read reachable (a suspended async frame holds
+     * its values) until the next one arrives.
+     */
+    const step = async (): Promise<boolean> => {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) return false;
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
         throw tooLarge();
       }
-      chunks.push(value);
-    }
+      if (!utf8) return true;
+      try {
+        pieces.push(decoder.decode(value, { stream: true }));
+      } catch {
+        utf8 = false;
+        pieces.length = 0;
+      }
+      return true;
+    };
+    while (await step());
   }
-  let text: string;
+  if (!utf8) return NOT_UTF8;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+    // The end: a sequence left unfinished by the last chunk is not UTF-8.
+    pieces.push(decoder.decode());
   } catch {
     return NOT_UTF8;
   }
+  const text = pieces.length === 1 ? (pieces[0] as string) : pieces.join('');
+  pieces.length = 0;
   try {
     return JSON.parse(text) as unknown;
   } catch {
