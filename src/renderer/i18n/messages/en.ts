@@ -165,6 +165,14 @@ export const en: Messages = {
     incomplete_other:
       '{{count}} of {{total}} sources provided no information. The summary may be incomplete.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2 files' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'The system’s response was over the limit and was not read: more than {{max}} records',
+      entries: 'The system’s response was over the limit and was not read: more than {{max}} entries in one search',
+      bytes: 'The system’s response was over the limit and was not read: more than {{max}} MiB',
+      segments: 'The system’s response was over the limit and was not read: more than {{max}} segments',
+      continuations: 'The system’s response was over the limit and was not read: more than {{max}} continuation queries',
+    },
   },
   sections: {
     navLabel: 'Sections',

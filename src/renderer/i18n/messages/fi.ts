@@ -165,6 +165,14 @@ export const fi: Messages = {
     incomplete_other:
       '{{count}}/{{total}} lähteestä ei saatu tietoja. Yhteenveto voi olla puutteellinen.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2 -tiedostot' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} tietuetta',
+      entries: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} tietuetta yhdessä haussa',
+      bytes: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} MiB',
+      segments: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} segmenttiä',
+      continuations: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} jatkokyselyä',
+    },
   },
   sections: {
     navLabel: 'Osiot',

@@ -165,6 +165,14 @@ export const nb: Messages = {
     incomplete_other:
       '{{count}} av {{total}} kilder leverte ingen opplysninger. Oversikten kan være ufullstendig.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2-filer' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} oppføringer',
+      entries: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} oppføringer i ett søk',
+      bytes: 'Svaret fra systemet var større enn grensen og ble ikke lest: mer enn {{max}} MiB',
+      segments: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} segmenter',
+      continuations: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} fortsettelsesspørringer',
+    },
   },
   sections: {
     navLabel: 'Avsnitt',

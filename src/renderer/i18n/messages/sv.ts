@@ -170,6 +170,14 @@ export const sv = {
     incomplete_other:
       '{{count}} av {{total}} källor lämnade inga uppgifter. Översikten kan vara ofullständig.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2-filer' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} poster',
+      entries: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} poster i en sökning',
+      bytes: 'Svaret från systemet var större än gränsen och lästes inte: mer än {{max}} MiB',
+      segments: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} segment',
+      continuations: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} fortsättningsfrågor',
+    },
   },
   sections: {
     navLabel: 'Avsnitt',
