@@ -498,7 +498,7 @@ export const fi: Messages = {
     HL7_MALFORMED: 'Viesti on virheellisesti muotoiltu',
     HL7_CHARSET_UNSUPPORTED: 'Viestin merkistöä ei tueta',
     HL7_FILE_INCOMPLETE: 'Tuontikansion tiedoston kirjoitus ei koskaan valmistunut (loppusegmentti puuttuu), ja se on siirretty karanteeniin',
-    HL7_FILE_TOO_LARGE: 'Tuontikansion tiedosto ylittää kokorajan, ja se on siirretty karanteeniin lukematta',
+    HL7_FILE_TOO_LARGE: 'Tuontikansion tiedosto ylittää rajan (koko, viestit tai segmentit), ja se on siirretty karanteeniin tuomatta sitä',
     HL7_FILE_LINK: 'Tuontikansion linkkiä ei seurata, ja se on ohitettu',
     HL7_FILE_NOT_REGULAR: 'Tuontikansiossa on jotain, mikä ei ole tavallinen tiedosto, ja se on ohitettu',
     HL7_IMPORT_INTERRUPTED: 'Tiedoston tuonti keskeytyi edellisellä kerralla, ja tiedosto on siirretty karanteeniin uuden yrityksen sijaan',
