@@ -29,4 +29,5 @@ while (!done && performance.now() - t0 < Number(process.env.LIMIT_MS ?? 150000) 
   await sleep(1000);
 }
 console.log(`alive=${p.child.exitCode === null} app.info max ${maxInfo} ms, peak RSS ${peakHwm.toFixed(0)} MB, ${Math.round(performance.now() - t0)} ms`);
+console.log('log (codes only):', p.stderr().split('\n').filter((l) => /"level":(4|5)0/.test(l)).slice(-6).join('\n'));
 await p.close(); ev.close(); process.exit(0);
