@@ -50,7 +50,7 @@ export function events(p) {
   const finals = new Map(); const waiters = new Map(); let all = 0;
   const ctl = new AbortController();
   (async () => {
-    const res = await fetch(`${p.origin}/api/events`, { headers: p.auth, signal: ctl.signal });
+    const res = await fetch(`${p.origin}/api/events${process.env.PARTS ? "?parts=1" : ""}`, { headers: p.auth, signal: ctl.signal });
     const dec = new TextDecoder(); let buf = '';
     for await (const chunk of res.body) {
       buf += dec.decode(chunk, { stream: true });
