@@ -153,6 +153,10 @@ export type Sections = { [K in SectionKey]: MergedItemOf<K>[] };
 /** 'pending': asked, no answer yet (no cached copy to show meanwhile); its answer, failure or deadline follows as an update. */
 export const sourceStateSchema = z.enum(['ok', 'cached', 'failed', 'timeout', 'rejected', 'disabled', 'pending']);
 
+/** The limits a source's answer can pass (SOURCE_RESPONSE_TOO_LARGE), named in its status. */
+export const RESPONSE_LIMITS = ['items', 'entries', 'bytes', 'segments', 'continuations'] as const;
+export type ResponseLimit = (typeof RESPONSE_LIMITS)[number];
+
 export const sourceStatusSchema = z.object({
   sourceId: z.string(),
   name: z.string(),
@@ -183,6 +187,13 @@ export const sourceStatusSchema = z.object({
    * shown, and said in the source's status, never silently dropped.
    */
   skipped: z.object({ code: z.enum(ERROR_CODES), count: z.number() }).optional(),
+  /**
+   * With SOURCE_RESPONSE_TOO_LARGE: the limit the answer passed and its value
+   * (items: records per source; entries: per FHIR search; bytes: a response
+   * body or MLLP reply; segments: per MLLP reply; continuations: MLLP
+   * continuation queries), so the status names it in words, not only the code.
+   */
+  limit: z.object({ name: z.enum(RESPONSE_LIMITS), max: z.number() }).optional(),
 });
 
 /**

@@ -22,7 +22,7 @@ import { BUILTIN_SOURCES } from '../sources/registry';
 import type { PatientQuery, SourceAdapter } from '../sources/types';
 import { askSource } from '../summary/askSource';
 import type { CliIo } from './cliIo';
-import { errorLine, errorWords, toCliError, type CliError } from './errorWords';
+import { errorLine, errorWords, toCliError, type CliCode, type CliError } from './errorWords';
 import { EXIT } from './exitCodes';
 
 export interface SourceCheckRow {
@@ -36,6 +36,13 @@ export interface SourceCheckRow {
   error?: CliError;
   /** With --patient: whether the source knows the patient, and the sections it has items in. */
   patient?: { found: boolean; sections: string[]; items: number };
+  /**
+   * With --patient, what the source said about itself on that ask (a drop
+   * folder: files quarantined or skipped, by code and count; files waiting to
+   * be complete) — shown here as in the source status, never only in a log.
+   */
+  notes?: { code: CliCode; count: number }[];
+  waiting?: number;
 }
 
 function endpointOf(settings: SourceConfig | undefined): string {
@@ -73,6 +80,8 @@ async function checkOne(adapter: SourceAdapter, settings: SourceConfig | undefin
   row.ms = Math.round(performance.now() - started);
   if (row.ok && query) {
     const outcome = await askSource(adapter, query, createLogger('check-sources'));
+    if (outcome.status.notes?.length) row.notes = outcome.status.notes;
+    if (outcome.status.waiting) row.waiting = outcome.status.waiting;
     if (!outcome.result) {
       row.ok = false;
       row.error = { code: outcome.status.error ?? 'INTERNAL' };
@@ -101,6 +110,8 @@ function table(rows: SourceCheckRow[]): string {
       r.endpoint,
       ...facts,
       ...patient,
+      ...(r.waiting ? [`${r.waiting} file(s) waiting to be complete`] : []),
+      ...(r.notes ?? []).map((n) => `${n.code} x${n.count}: ${errorWords({ code: n.code })}`),
       ...(r.error ? [`${r.error.code}: ${errorWords(r.error)}`] : []),
     ].join('  ');
   });

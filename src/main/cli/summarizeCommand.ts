@@ -151,5 +151,29 @@ export async function runSummarize(args: string[], io: CliIo, usage: string): Pr
   const summary: Summary = await service.open(query.value);
   if (format === 'ips') io.out(JSON.stringify(toIpsBundle(summary), null, 2) + '\n');
   else io.out(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatSummaryText(summary));
-  return summary.sources.every((s) => s.state === 'ok') ? EXIT.ok : EXIT.rejected;
+  return exitForSources(summary, io);
+}
+
+/**
+ * The exit code for the files' statuses, each failure also said on stderr by
+ * the file's position: a file about another patient is exit 3; a file that
+ * failed otherwise (its records over a limit, `summary.maxItemsPerSource`) is
+ * a file that cannot be read, exit 2, with its code and the limit in words —
+ * never the silent exit 3 ("another patient") it was before (issue 14 probe).
+ */
+export function exitForSources(summary: Pick<Summary, 'sources'>, io: Pick<CliIo, 'err'>): number {
+  let exit: number = EXIT.ok;
+  for (const status of summary.sources) {
+    if (status.state === 'ok') continue;
+    const position = /^file-(\d+)$/.exec(status.sourceId)?.[1];
+    const where = position ? `file ${position}` : 'a file';
+    if (status.state === 'rejected') {
+      if (exit === EXIT.ok) exit = EXIT.rejected;
+      continue;
+    }
+    const params = status.limit ? { limit: status.limit.name, expected: status.limit.max } : undefined;
+    io.err(errorLine({ code: status.error ?? 'INTERNAL', ...(params ? { params } : {}) }, where));
+    exit = EXIT.badFile;
+  }
+  return exit;
 }

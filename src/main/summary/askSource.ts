@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CodedError, type ErrorCode } from '../../shared/errors';
-import type { SourceState, SourceStatus } from '../../shared/summary';
+import { RESPONSE_LIMITS, type ResponseLimit, type SourceState, type SourceStatus } from '../../shared/summary';
 import type { Logger } from '../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceResult } from '../sources/types';
 import { guardIdentity } from './identityGuard';
@@ -36,6 +36,15 @@ function healthOf(source: SourceAdapter): Pick<SourceStatus, 'notes' | 'waiting'
     ...(health.notes.length > 0 ? { notes: health.notes } : {}),
     ...(health.waiting ? { waiting: health.waiting } : {}),
   };
+}
+
+/** The limit a SOURCE_RESPONSE_TOO_LARGE names (from its params), for the status to say in words. */
+function limitOf(err: unknown): Pick<SourceStatus, 'limit'> {
+  if (!(err instanceof CodedError) || err.code !== 'SOURCE_RESPONSE_TOO_LARGE') return {};
+  const name = err.params?.limit;
+  const max = err.params?.expected;
+  if (typeof max !== 'number' || !RESPONSE_LIMITS.some((l) => l === name)) return {};
+  return { limit: { name: name as ResponseLimit, max } };
 }
 
 /** Runs one source under its deadline; resolves even when the adapter ignores the signal. */
@@ -109,6 +118,6 @@ export async function askSource(
       logger.warn({ source: source.id, code, ms }, 'source failed');
     }
     const deadline = code === 'SOURCE_TIMEOUT' ? { deadlineMs: source.timeoutMs } : {};
-    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms, ...deadline, ...healthOf(source) } };
+    return { status: { ...base, state: stateFor(code), error: code, itemCount: 0, ms, ...deadline, ...limitOf(err), ...healthOf(source) } };
   }
 }

@@ -36,11 +36,15 @@ export function SourceChip({ status, openedAt }: { status: SourceStatusView; ope
   const failing = isFailing(status.state);
   const cached = status.state === 'cached';
   const working = status.state === 'pending' || status.refreshing === true;
-  // A deadline that passed is said with its length; any other failure by its reason.
+  // A deadline that passed is said with its length, a limit passed with its value; any other failure by its reason.
   const reason =
     status.error === 'SOURCE_TIMEOUT' && status.deadlineMs !== undefined
       ? t('sources.deadlinePassed', { seconds: number(Math.round(status.deadlineMs / 1_000)) })
-      : status.error && error(status.error);
+      : status.error === 'SOURCE_RESPONSE_TOO_LARGE' && status.limit !== undefined
+        ? t(`sources.tooLarge.${status.limit.name}`, {
+            max: number(status.limit.name === 'bytes' ? Math.round((status.limit.max / 1_048_576) * 10) / 10 : status.limit.max),
+          })
+        : status.error && error(status.error);
   return (
     <li
       className={`source-chip source-chip--${status.state}${failing ? ' source-chip--failing' : ''}`}

@@ -3,7 +3,7 @@
  * over HTTPS with its CA, an MLLP peer, a drop folder, and sources that fail
  * (a closed port, a CA that does not match, a missing folder).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +91,36 @@ describe('samsyn check-sources', () => {
   it('an unreadable configuration is exit 2; a bad --patient exit 1', async () => {
     expect((await cli('check-sources', join(dir, 'nope.json'))).code).toBe(EXIT.badFile);
     expect((await cli('check-sources', file, '--patient', '19121212-1213')).code).toBe(EXIT.invalid);
+  });
+});
+
+describe('samsyn check-sources on a drop folder with files it cannot take (issue 14 probe)', () => {
+  it('says, with the test patient, which files wait and which were skipped and why, by code and count', async () => {
+    const folder = join(dir, 'drop-notes');
+    mkdirSync(folder);
+    // A batch still being written (no BTS/FTS yet), a link to a file outside the folder, a folder named like a file.
+    const head = 'FHS|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916060000+0100\rBHS|^~\\&|LAB|LAB|SAMSYN|SAMSYN|20260916060000+0100\r';
+    writeFileSync(join(folder, 'half.hl7'), head);
+    writeFileSync(join(dir, 'outside.hl7'), head);
+    symlinkSync(join(dir, 'outside.hl7'), join(folder, 'link.hl7'));
+    mkdirSync(join(folder, 'entry.hl7'));
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(folder, 'half.hl7'), past, past);
+    const config = join(dir, 'config-notes.json');
+    writeFileSync(config, JSON.stringify({ sources: [{ id: 'drop-notes', name: 'Mapp', kind: 'hl7v2-batch', folder }] }));
+    const json = await cli('check-sources', config, '--patient', '19121212-1212', '--json');
+    const [row] = (JSON.parse(json.out) as { sources: SourceCheckRow[] }).sources;
+    expect(row).toMatchObject({ id: 'drop-notes', ok: true, waiting: 1 });
+    expect(row?.notes).toEqual(
+      expect.arrayContaining([
+        { code: 'HL7_FILE_LINK', count: 1 },
+        { code: 'HL7_FILE_NOT_REGULAR', count: 1 },
+      ]),
+    );
+    const text = await cli('check-sources', config, '--patient', '19121212-1212');
+    expect(text.out).toContain('1 file(s) waiting to be complete');
+    expect(text.out).toContain('HL7_FILE_LINK x1: a dropped file is a link, which is not followed');
+    expect(text.out).toContain('HL7_FILE_NOT_REGULAR x1');
+    expect(text.out).not.toContain('link.hl7');
   });
 });

@@ -65,6 +65,9 @@ describe('a source answer with more records than the limit', () => {
     const [tooMany, within] = summary.sources;
     expect(tooMany).toMatchObject({ sourceId: 'region-over', state: 'failed', error: 'SOURCE_RESPONSE_TOO_LARGE', itemCount: 0 });
     expect(within).toMatchObject({ sourceId: 'region-at', state: 'ok', itemCount: LIMIT });
+    // The limit it passed travels in the status, for the screen and the CLI to name it (issue 14 probe).
+    expect(tooMany?.limit).toEqual({ name: 'items', max: LIMIT });
+    expect(within?.limit).toBeUndefined();
     const shown = summary.sections.results.flatMap((i) => i.sources.map((s) => s.sourceId));
     expect(shown.filter((id) => id === 'region-over')).toEqual([]);
     expect(shown.filter((id) => id === 'region-at')).toHaveLength(LIMIT);

@@ -165,6 +165,14 @@ export const en: Messages = {
     incomplete_other:
       '{{count}} of {{total}} sources provided no information. The summary may be incomplete.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2 files' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'The system’s response was over the limit and was not read: more than {{max}} records',
+      entries: 'The system’s response was over the limit and was not read: more than {{max}} entries in one search',
+      bytes: 'The system’s response was over the limit and was not read: more than {{max}} MiB',
+      segments: 'The system’s response was over the limit and was not read: more than {{max}} segments',
+      continuations: 'The system’s response was over the limit and was not read: more than {{max}} continuation queries',
+    },
   },
   sections: {
     navLabel: 'Sections',
@@ -490,7 +498,7 @@ export const en: Messages = {
     HL7_MALFORMED: 'The message is malformed',
     HL7_CHARSET_UNSUPPORTED: 'The message’s character set is not supported',
     HL7_FILE_INCOMPLETE: 'A file in the import folder was never finished (its closing segment is missing) and has been quarantined',
-    HL7_FILE_TOO_LARGE: 'A file in the import folder is over the size limit and has been quarantined without being read',
+    HL7_FILE_TOO_LARGE: 'A file in the import folder is over a limit (its size, messages or segments) and has been quarantined without being imported',
     HL7_FILE_LINK: 'A link in the import folder is not followed and has been skipped',
     HL7_FILE_NOT_REGULAR: 'Something in the import folder is not a regular file and has been skipped',
     HL7_IMPORT_INTERRUPTED: 'Importing a file was interrupted last time; the file has been quarantined instead of being tried again',

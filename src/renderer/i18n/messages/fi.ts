@@ -165,6 +165,14 @@ export const fi: Messages = {
     incomplete_other:
       '{{count}}/{{total}} lähteestä ei saatu tietoja. Yhteenveto voi olla puutteellinen.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2 -tiedostot' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} tietuetta',
+      entries: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} tietuetta yhdessä haussa',
+      bytes: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} MiB',
+      segments: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} segmenttiä',
+      continuations: 'Järjestelmän vastaus ylitti rajan, eikä sitä luettu: yli {{max}} jatkokyselyä',
+    },
   },
   sections: {
     navLabel: 'Osiot',
@@ -490,7 +498,7 @@ export const fi: Messages = {
     HL7_MALFORMED: 'Viesti on virheellisesti muotoiltu',
     HL7_CHARSET_UNSUPPORTED: 'Viestin merkistöä ei tueta',
     HL7_FILE_INCOMPLETE: 'Tuontikansion tiedoston kirjoitus ei koskaan valmistunut (loppusegmentti puuttuu), ja se on siirretty karanteeniin',
-    HL7_FILE_TOO_LARGE: 'Tuontikansion tiedosto ylittää kokorajan, ja se on siirretty karanteeniin lukematta',
+    HL7_FILE_TOO_LARGE: 'Tuontikansion tiedosto ylittää rajan (koko, viestit tai segmentit), ja se on siirretty karanteeniin tuomatta sitä',
     HL7_FILE_LINK: 'Tuontikansion linkkiä ei seurata, ja se on ohitettu',
     HL7_FILE_NOT_REGULAR: 'Tuontikansiossa on jotain, mikä ei ole tavallinen tiedosto, ja se on ohitettu',
     HL7_IMPORT_INTERRUPTED: 'Tiedoston tuonti keskeytyi edellisellä kerralla, ja tiedosto on siirretty karanteeniin uuden yrityksen sijaan',

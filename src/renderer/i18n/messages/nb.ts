@@ -165,6 +165,14 @@ export const nb: Messages = {
     incomplete_other:
       '{{count}} av {{total}} kilder leverte ingen opplysninger. Oversikten kan være ufullstendig.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2-filer' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} oppføringer',
+      entries: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} oppføringer i ett søk',
+      bytes: 'Svaret fra systemet var større enn grensen og ble ikke lest: mer enn {{max}} MiB',
+      segments: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} segmenter',
+      continuations: 'Svaret fra systemet var større enn grensen og ble ikke lest: flere enn {{max}} fortsettelsesspørringer',
+    },
   },
   sections: {
     navLabel: 'Avsnitt',
@@ -490,7 +498,7 @@ export const nb: Messages = {
     HL7_MALFORMED: 'Meldingen er feilformatert',
     HL7_CHARSET_UNSUPPORTED: 'Meldingens tegnsett støttes ikke',
     HL7_FILE_INCOMPLETE: 'Filen i importmappen ble aldri ferdig skrevet (sluttsegment mangler) og er satt i karantene',
-    HL7_FILE_TOO_LARGE: 'Filen i importmappen er større enn grensen og er satt i karantene uten å bli lest',
+    HL7_FILE_TOO_LARGE: 'Filen i importmappen er over en grense (størrelse, meldinger eller segmenter) og er satt i karantene uten å bli importert',
     HL7_FILE_LINK: 'En lenke i importmappen følges ikke og er hoppet over',
     HL7_FILE_NOT_REGULAR: 'Noe i importmappen er ikke en vanlig fil og er hoppet over',
     HL7_IMPORT_INTERRUPTED: 'Importen av en fil ble avbrutt forrige gang, og filen er satt i karantene i stedet for å bli forsøkt igjen',

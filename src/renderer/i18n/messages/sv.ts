@@ -170,6 +170,14 @@ export const sv = {
     incomplete_other:
       '{{count}} av {{total}} källor lämnade inga uppgifter. Översikten kan vara ofullständig.',
     kinds: { 'fhir-r4': 'FHIR R4', 'hl7v2-mllp': 'HL7 v2', 'hl7v2-batch': 'HL7 v2-filer' },
+    /** SOURCE_RESPONSE_TOO_LARGE with the limit it passed (SourceStatus.limit). */
+    tooLarge: {
+      items: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} poster',
+      entries: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} poster i en sökning',
+      bytes: 'Svaret från systemet var större än gränsen och lästes inte: mer än {{max}} MiB',
+      segments: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} segment',
+      continuations: 'Svaret från systemet var större än gränsen och lästes inte: fler än {{max}} fortsättningsfrågor',
+    },
   },
   sections: {
     navLabel: 'Avsnitt',
@@ -495,7 +503,7 @@ export const sv = {
     HL7_MALFORMED: 'Meddelandet är felformaterat',
     HL7_CHARSET_UNSUPPORTED: 'Meddelandets teckenuppsättning stöds inte',
     HL7_FILE_INCOMPLETE: 'Filen i importmappen blev aldrig färdigskriven (slutsegment saknas) och har lagts i karantän',
-    HL7_FILE_TOO_LARGE: 'Filen i importmappen är större än gränsen och har lagts i karantän utan att läsas',
+    HL7_FILE_TOO_LARGE: 'Filen i importmappen är över en gräns (storlek, meddelanden eller segment) och har lagts i karantän utan att importeras',
     HL7_FILE_LINK: 'En länk i importmappen följs inte och har hoppats över',
     HL7_FILE_NOT_REGULAR: 'Något i importmappen är ingen vanlig fil och har hoppats över',
     HL7_IMPORT_INTERRUPTED: 'Importen av en fil avbröts förra gången och filen har lagts i karantän i stället för att försökas igen',
