@@ -10,6 +10,12 @@ export interface PatientQuery {
   /** The identifier sent to the source (for a national id: its OID system and canonical value). */
   identifier: Identifier;
   nationalId?: NationalId;
+  /**
+   * The most records the summary takes from one source (summary.maxItemsPerSource):
+   * an answer with more is refused whole (askSource). A source may stop reading
+   * as soon as it has more, with SOURCE_RESPONSE_TOO_LARGE (limit 'items').
+   */
+  maxItems?: number;
 }
 
 /** A patient as one source describes it. */

@@ -88,7 +88,8 @@ export async function askSource(
   const started = performance.now();
   const base = { sourceId: source.id, name: source.name };
   try {
-    const result = guardIdentity(await withDeadline(source, query), query);
+    // The limit travels with the query, so that a source reading a large store can stop once over it.
+    const result = guardIdentity(await withDeadline(source, { ...query, maxItems }), query);
     if (result.items.length > maxItems) {
       // Only the counts: never a record.
       throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: maxItems, found: result.items.length });

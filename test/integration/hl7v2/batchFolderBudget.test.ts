@@ -11,6 +11,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CodedError } from '../../../src/shared/errors';
 import { createBatchFolderSource } from '../../../src/main/sources/hl7v2/batchFolderSource';
 import type { PatientQuery } from '../../../src/main/sources/types';
 import { largeBatch, TOLVAN_ID } from '../sources/hl7/largeBatch';
@@ -76,6 +77,26 @@ describe('batch folder past its memory budget', () => {
     const tolvan = await source.fetchPatient(TOLVAN, signal());
     expect(tolvan.items).toHaveLength(100 * 8);
     expect(new Set(tolvan.items.map((i) => i.provenance.recordId)).size).toBe(800);
+  });
+
+  it("stops reading again once the patient's messages hold more than the summary takes (maxItems): refused, coded, not all mapped", async () => {
+    writeFileSync(join(located, 'big.hl7'), largeBatch(300));
+    const source = open(located, 80);
+    await source.importNew();
+    // 800 items for Tolvan; over 100 the answer would be refused whole (askSource), so reading stops there.
+    const refused = await source.fetchPatient({ ...TOLVAN, maxItems: 100 }, signal()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(CodedError);
+    expect((refused as CodedError).code).toBe('SOURCE_RESPONSE_TOO_LARGE');
+    const params = (refused as CodedError).params as { limit: string; expected: number; found: number };
+    expect(params).toMatchObject({ limit: 'items', expected: 100 });
+    // Stopped at the message that passed the limit (8 items a message), not after all 800.
+    expect(params.found).toBeGreaterThan(100);
+    expect(params.found).toBeLessThanOrEqual(108);
+    // At the limit exactly, the whole answer.
+    expect((await source.fetchPatient({ ...TOLVAN, maxItems: 800 }, signal())).items).toHaveLength(800);
   });
 
   it('a processed/ file changed after the import: its messages past the budget are left out and the change is said', async () => {

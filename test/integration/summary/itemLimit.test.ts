@@ -37,6 +37,31 @@ async function fhirServer(count: number): Promise<{ server: Server; base: string
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir` };
 }
 
+/** `count` results served `perPage` a page with next links; `requests` counts the Observation pages asked for. */
+async function pagedServer(count: number, perPage: number): Promise<{ server: Server; base: string; requests: () => number }> {
+  let requests = 0;
+  const all = observations(count);
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://fixture');
+    const type = url.pathname.replace(/^\/fhir\//, '');
+    const page = Number(url.searchParams.get('page') ?? 0);
+    if (type === 'Observation') requests++;
+    const matches = type === 'Patient' ? [loadFhirFixture('patient-tolvan.json')] : type === 'Observation' ? all.slice(page * perPage, (page + 1) * perPage) : [];
+    const more = type === 'Observation' && (page + 1) * perPage < count;
+    const self = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      ...(more ? { link: [{ relation: 'next', url: `${self}/fhir/Observation?patient=p&page=${page + 1}` }] } : {}),
+      entry: matches.map((resource) => ({ resource, search: { mode: 'match' } })),
+    };
+    res.writeHead(200, { 'content-type': 'application/fhir+json' });
+    res.end(JSON.stringify(bundle));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`, requests: () => requests };
+}
+
 let over: { server: Server; base: string };
 let at: { server: Server; base: string };
 
@@ -71,6 +96,20 @@ describe('a source answer with more records than the limit', () => {
     const shown = summary.sections.results.flatMap((i) => i.sources.map((s) => s.sourceId));
     expect(shown.filter((id) => id === 'region-over')).toEqual([]);
     expect(shown.filter((id) => id === 'region-at')).toHaveLength(LIMIT);
+  });
+
+  it('stops fetching pages once more records than the limit are mapped (the answer is refused whole anyway)', async () => {
+    const paged = await pagedServer(40, 2);
+    try {
+      const service = createSummaryService({ sources: [source('region-paged', paged.base)], clock, logger: createLogger('test'), maxItemsPerSource: LIMIT });
+      const summary = await service.open({ identifier: { ...TOLVAN } });
+      expect(summary.sources[0]).toMatchObject({ state: 'failed', error: 'SOURCE_RESPONSE_TOO_LARGE', itemCount: 0, limit: { name: 'items', max: LIMIT } });
+      // 6 records (past 5) are in after the third page of two: the other 17 pages are never asked for.
+      expect(paged.requests()).toBe(3);
+    } finally {
+      paged.server.closeAllConnections();
+      await new Promise<void>((resolve) => paged.server.close(() => resolve()));
+    }
   });
 
   it('is read from the configuration (summary.maxItemsPerSource)', async () => {

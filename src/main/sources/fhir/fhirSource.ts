@@ -195,6 +195,8 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
         searchedResourceTypes(config.role).map((type) => ({ patientId: p.id as string, type })),
       );
       const slots: (ClinicalItem | { later: Resource })[][] = jobs.map(() => []);
+      /** Items mapped so far, in every search (those kept for later not counted: they may still be dropped). */
+      let kept = 0;
       const spoken: SubjectIdentity[][] = jobs.map(() => []);
       await mapWithLimit(jobs.map((job, j) => ({ ...job, j })), CONCURRENT_REQUESTS, (job) =>
         search(job.type, `patient=${encodeURIComponent(job.patientId)}&_count=${pageSize}`, (matches, includes) => {
@@ -214,7 +216,15 @@ export function createFhirSource(config: FhirSourceConfig): SourceAdapter {
             const mapped = mapReadable(resource, ctx);
             if (missed) out.push({ later: resource });
             else if (mapped === UNREADABLE) skipped += 1;
-            else if (mapped && !pastRetention(mapped, config.documentRetention, now())) out.push(share(mapped));
+            else if (mapped && !pastRetention(mapped, config.documentRetention, now())) {
+              out.push(share(mapped));
+              kept += 1;
+            }
+          }
+          // Items already mapped are each in the answer: past the summary's limit it is refused whole
+          // (askSource), so the pages still to come are not fetched.
+          if (query.maxItems !== undefined && kept > query.maxItems) {
+            throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: query.maxItems, found: kept });
           }
         }),
       );

@@ -64,7 +64,7 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
       }
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
       // Held messages, and those kept by where they lie read again (a very large import, ADR 0038).
-      const mine = await importer.messagesFor(query.identifier);
+      const mine = await importer.messagesFor(query.identifier, { signal, maxItems: query.maxItems });
       if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
       return {
         subjects: mine.flatMap((m) => m.subjects),

@@ -215,8 +215,13 @@ export interface BatchImporter {
    * the memory budget read again from processed/ (each checked against the
    * digest taken when it was imported; one that changed is left out and
    * reported as HL7_IMPORTED_FILE_CHANGED) and mapped, in time slices.
+   * Reading stops when `signal` is aborted (the source's deadline: nothing
+   * more is mapped for an answer nobody waits for), and with
+   * SOURCE_RESPONSE_TOO_LARGE (limit 'items') as soon as the messages found
+   * hold more than `maxItems` items: the summary would refuse the answer
+   * whole anyway, and mapping the rest would only cost memory.
    */
-  messagesFor(identifier: Identifier): Promise<ImportedMessage[]>;
+  messagesFor(identifier: Identifier, options?: { signal?: AbortSignal; maxItems?: number }): Promise<ImportedMessage[]>;
   /** Counts and coded reasons, no names: for the source status, `samsyn` and the logs. */
   folderStatus(): FolderStatus;
 }
@@ -255,6 +260,29 @@ interface LocatedMessage {
   end: number;
   /** SHA-256 (base64url) of its bytes when imported: a file changed since is never mapped as if it were the same. */
   digest: string;
+}
+
+/**
+ * When a query's reading of located messages stops: its source's deadline
+ * (the signal, aborted with the coded reason) or more items than the summary
+ * takes from one source (askSource refuses such an answer whole).
+ */
+class ReadStop {
+  private items = 0;
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    private readonly maxItems: number | undefined,
+  ) {}
+  count(items: number): void {
+    this.items += items;
+  }
+  check(): void {
+    if (this.signal?.aborted) throw this.signal.reason instanceof CodedError ? this.signal.reason : new CodedError('SOURCE_TIMEOUT');
+    if (this.maxItems !== undefined && this.items > this.maxItems) {
+      // Counts only; how many more there are is not known without reading them.
+      throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: this.maxItems, found: this.items });
+    }
+  }
 }
 
 /** What one file gave: messages held, messages located, bad ones. */
@@ -612,7 +640,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** The located messages naming the patient, read again from processed/ and mapped (file by file, in slices). */
-  async function readLocated(current: State, wanted: LocatedMessage[]): Promise<ImportedMessage[]> {
+  async function readLocated(current: State, wanted: LocatedMessage[], stop: ReadStop): Promise<ImportedMessage[]> {
     const out: ImportedMessage[] = [];
     const slices = new TimeSlices();
     const byFile = new Map<KeptFile, LocatedMessage[]>();
@@ -633,9 +661,12 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
             digestOf(own) === m.digest ? (await mapMessageBytes(own, file.head, m.index, readContext(file.name, file.at), slices)).mapped : undefined;
           if (!mapped) throw new Error('changed');
           out.push({ subjects: mapped.subjects, items: mapped.items });
+          stop.count(mapped.items.length);
           await slices.pass();
+          stop.check();
         }
-      } catch {
+      } catch (err) {
+        if (err instanceof CodedError) throw err;
         // Changed, missing or unreadable since it was imported: not used, and said so (once per file).
         if (!current.changed.has(file.stored)) {
           current.changed.add(file.stored);
@@ -1099,19 +1130,25 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     };
   }
 
-  async function messagesFor(identifier: Identifier): Promise<ImportedMessage[]> {
+  async function messagesFor(identifier: Identifier, options: { signal?: AbortSignal; maxItems?: number } = {}): Promise<ImportedMessage[]> {
     const current = state;
     if (!current) return [];
     const held = current.messages.filter((m) => mentionsPatient(m, identifier));
     if (current.located.length === 0) return held;
+    const stop = new ReadStop(options.signal, options.maxItems);
+    for (const m of held) stop.count(m.items.length);
+    stop.check();
     // Looked through in steps: a 100 MB import is a million located messages.
     const slices = new TimeSlices();
     const located: LocatedMessage[] = [];
     for (const [i, m] of current.located.entries()) {
       if (mentionsPatient(m, identifier)) located.push(m);
-      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) await slices.pass();
+      if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) {
+        await slices.pass();
+        stop.check();
+      }
     }
-    return located.length === 0 ? held : [...held, ...(await readLocated(current, located))];
+    return located.length === 0 ? held : [...held, ...(await readLocated(current, located, stop))];
   }
 
   return { importNew, messages: () => state?.messages ?? [], messagesFor, folderStatus };
