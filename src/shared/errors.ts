@@ -83,6 +83,9 @@ export const ERROR_CODES = [
   'AUDIT_CHAIN_BROKEN',
   'AUDIT_FIELD_TOO_LONG',
   'AUDIT_ENTRY_INVALID',
+  // the access log's disk is full or read-only: the access is refused (fail closed), said as the cause
+  'AUDIT_DISK_FULL',
+  'AUDIT_READ_ONLY',
   // sign-in and the shared workstation (issue 10)
   'AUTH_REQUIRED',
   'SESSION_LOCKED',

@@ -46,6 +46,14 @@ export interface PatientAccess {
 
 const NEUTRAL: AccessContext = { purpose: 'care', consent: false, revealed: new Map() };
 
+/** The code an access log write failure is said with: its cause when that is a full disk or a read-only folder. */
+function writeFailureCode(err: CodedError): ErrorCode {
+  if (err.code !== 'AUDIT_WRITE_FAILED') return err.code;
+  if (err.params?.reason === 'diskFull') return 'AUDIT_DISK_FULL';
+  if (err.params?.reason === 'readOnly') return 'AUDIT_READ_ONLY';
+  return err.code;
+}
+
 export function createPatientAccess(deps: {
   config: SamsynConfig;
   clock: Clock;
@@ -96,7 +104,8 @@ export function createPatientAccess(deps: {
       deps.accessLog.log.append(entry);
       return undefined;
     } catch (err) {
-      const code: ErrorCode = err instanceof CodedError ? err.code : 'AUDIT_WRITE_FAILED';
+      // A full disk and a read-only folder are said as such (issue 14 item 4); the access is refused either way.
+      const code: ErrorCode = err instanceof CodedError ? writeFailureCode(err) : 'AUDIT_WRITE_FAILED';
       log.error({ code, action }, 'access log write failed');
       return code;
     }

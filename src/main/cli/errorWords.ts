@@ -153,6 +153,8 @@ const WORDS: Record<CliCode, Words> = {
   INTERNAL: () => 'an internal error (run again with --verbose to see the log)',
   AUDIT_UNAVAILABLE: (p) => `the access log cannot be opened${AUDIT_REASONS[String(p.reason)] ? ` (${AUDIT_REASONS[String(p.reason)]})` : ''}`,
   AUDIT_WRITE_FAILED: (p) => `the access log cannot be written${AUDIT_REASONS[String(p.reason)] ? ` (${AUDIT_REASONS[String(p.reason)]})` : ''}`,
+  AUDIT_DISK_FULL: () => 'the access log cannot be written: the disk is full',
+  AUDIT_READ_ONLY: () => 'the access log cannot be written: its folder or file is read-only',
   AUDIT_CHAIN_BROKEN: (p) =>
     `the access log's chain is broken at record ${num(p.seq) ?? '?'}${AUDIT_KINDS[String(p.kind)] ? `: ${AUDIT_KINDS[String(p.kind)]}` : ''}`,
   AUDIT_FIELD_TOO_LONG: (p) => `the access record's ${word(p.field) ?? 'detail'} is longer than ${num(p.max) ?? 'allowed'} characters`,

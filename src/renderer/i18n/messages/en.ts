@@ -535,6 +535,8 @@ export const en: Messages = {
     INTERNAL: 'An unexpected error occurred',
     AUDIT_UNAVAILABLE: 'The access log cannot be opened',
     AUDIT_WRITE_FAILED: 'The access could not be logged and is therefore not granted',
+    AUDIT_DISK_FULL: 'The disk is full – the access could not be logged and is therefore not granted. Free disk space or contact IT.',
+    AUDIT_READ_ONLY: 'The folder of the access log is read-only – the access could not be logged and is therefore not granted. Contact IT.',
     AUDIT_CHAIN_BROKEN: 'The access log has been altered: its chain is broken',
     AUDIT_FIELD_TOO_LONG: 'A detail for the access log is too long',
     AUDIT_ENTRY_INVALID: 'An access log record is incomplete',

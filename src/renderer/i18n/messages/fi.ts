@@ -535,6 +535,8 @@ export const fi: Messages = {
     INTERNAL: 'Tapahtui odottamaton virhe',
     AUDIT_UNAVAILABLE: 'Käyttölokia ei voi avata',
     AUDIT_WRITE_FAILED: 'Käyttöä ei voitu kirjata lokiin, joten sitä ei sallita',
+    AUDIT_DISK_FULL: 'Levy on täynnä – käyttöä ei voitu kirjata lokiin, joten sitä ei sallita. Vapauta levytilaa tai ota yhteyttä IT-tukeen.',
+    AUDIT_READ_ONLY: 'Käyttölokin kansio on kirjoitussuojattu – käyttöä ei voitu kirjata lokiin, joten sitä ei sallita. Ota yhteyttä IT-tukeen.',
     AUDIT_CHAIN_BROKEN: 'Käyttölokia on muutettu: ketju on katkennut',
     AUDIT_FIELD_TOO_LONG: 'Käyttölokiin annettu tieto on liian pitkä',
     AUDIT_ENTRY_INVALID: 'Käyttölokin merkintä on puutteellinen',

@@ -535,6 +535,8 @@ export const nb: Messages = {
     INTERNAL: 'Det oppstod en uventet feil',
     AUDIT_UNAVAILABLE: 'Tilgangsloggen kan ikke åpnes',
     AUDIT_WRITE_FAILED: 'Tilgangen kunne ikke logges og gis derfor ikke',
+    AUDIT_DISK_FULL: 'Disken er full – tilgangen kunne ikke logges og gis derfor ikke. Frigjør diskplass eller kontakt IT.',
+    AUDIT_READ_ONLY: 'Tilgangsloggens mappe er skrivebeskyttet – tilgangen kunne ikke logges og gis derfor ikke. Kontakt IT.',
     AUDIT_CHAIN_BROKEN: 'Tilgangsloggen er endret: kjeden er brutt',
     AUDIT_FIELD_TOO_LONG: 'En opplysning til tilgangsloggen er for lang',
     AUDIT_ENTRY_INVALID: 'En post til tilgangsloggen er ufullstendig',

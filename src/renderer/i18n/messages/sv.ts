@@ -540,6 +540,8 @@ export const sv = {
     INTERNAL: 'Ett oväntat fel inträffade',
     AUDIT_UNAVAILABLE: 'Åtkomstloggen kan inte öppnas',
     AUDIT_WRITE_FAILED: 'Åtkomsten kunde inte loggas och medges därför inte',
+    AUDIT_DISK_FULL: 'Disken är full – åtkomsten kunde inte loggas och medges därför inte. Frigör diskutrymme eller kontakta IT.',
+    AUDIT_READ_ONLY: 'Åtkomstloggens mapp är skrivskyddad – åtkomsten kunde inte loggas och medges därför inte. Kontakta IT.',
     AUDIT_CHAIN_BROKEN: 'Åtkomstloggen har ändrats: kedjan är bruten',
     AUDIT_FIELD_TOO_LONG: 'En uppgift till åtkomstloggen är för lång',
     AUDIT_ENTRY_INVALID: 'En post till åtkomstloggen är ofullständig',
