@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { EventPayload } from '../../shared/api';
 import type { Sections, Summary } from '../../shared/summary';
 import { isPreserialized, type SummaryAnswer } from '../summary/summaryAnswer';
+import { scanSections } from './summaryParts';
 
 export interface Viewer {
   generation: number;
@@ -33,6 +34,8 @@ interface Reference {
   sections?: Sections | Buffer;
   counts?: string;
   fingerprint?: string;
+  /** The stored sections' item ranges (scanSections), null when they are not stored bytes or cannot be scanned. */
+  ranges?: ReturnType<typeof scanSections> | null;
   /** The seq from which the renderer's sections have been these. */
   since: number;
 }
@@ -52,11 +55,30 @@ function isProvenance(holder: unknown): holder is { sourceId: string; recordId: 
  * The sections' fingerprint (SHA-256 of their JSON with every provenance's
  * fetchedAt and cached left out) and, per source, the fetch time and cached
  * mark its records carry (undefined when they differ within a source).
+ *
+ * The JSON is hashed an item at a time (`JSON.stringify(sections, replacer)`'s
+ * text in pieces, so the same digest): its whole text, 4.4 MB for the heavy
+ * patient, never exists, nor two of them when an update is compared with what
+ * was sent before (ADR 0040). `items` gives a section's items as JSON text
+ * (the stored bytes of a cached answer), each parsed only while it is hashed.
  */
 export function sectionsFingerprint(sections: Sections): { fingerprint: string; freshness: Freshness | undefined } {
+  const keys = Object.keys(sections);
+  return fingerprintOf(
+    keys,
+    (key) => (sections as Record<string, unknown>)[key],
+    (value) => value,
+  );
+}
+
+function fingerprintOf<T>(
+  keys: readonly string[],
+  valueOf: (key: string) => T | undefined,
+  itemOf: (item: unknown) => unknown,
+): { fingerprint: string; freshness: Freshness | undefined } {
   const freshness: Freshness = {};
   let uniform = true;
-  const json = JSON.stringify(sections, function (this: unknown, key: string, value: unknown) {
+  const replacer = function (this: unknown, key: string, value: unknown): unknown {
     if ((key === 'fetchedAt' || key === 'cached') && isProvenance(this)) {
       if (key === 'fetchedAt') {
         const cached = this.cached === true;
@@ -67,8 +89,46 @@ export function sectionsFingerprint(sections: Sections): { fingerprint: string; 
       return undefined;
     }
     return value;
-  });
-  return { fingerprint: createHash('sha256').update(json).digest('base64'), freshness: uniform ? freshness : undefined };
+  };
+  const hash = createHash('sha256');
+  hash.update('{');
+  let first = true;
+  for (const key of keys) {
+    const value = valueOf(key);
+    // As JSON.stringify: a member whose value has no JSON is left out.
+    if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
+    hash.update(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (!Array.isArray(value)) {
+      hash.update(JSON.stringify(value, replacer) ?? 'null');
+      continue;
+    }
+    hash.update('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) hash.update(',');
+      // An element with no JSON is null, as in JSON.stringify.
+      hash.update((JSON.stringify(itemOf(value[i]), replacer) as string | undefined) ?? 'null');
+    }
+    hash.update(']');
+  }
+  hash.update('}');
+  return { fingerprint: hash.digest('base64'), freshness: uniform ? freshness : undefined };
+}
+
+/**
+ * The fingerprint of sections kept as their stored JSON bytes (a cached
+ * answer's), read an item at a time through their scanned ranges
+ * (scanSections): the same digest as of the parsed sections.
+ */
+function storedFingerprint(bytes: Buffer, ranges: Map<string, { items: Array<[number, number]> }>): string {
+  return fingerprintOf(
+    [...ranges.keys()],
+    (key) => ranges.get(key)?.items,
+    (range) => {
+      const [start, end] = range as [number, number];
+      return JSON.parse(bytes.toString('latin1', start, end)) as unknown;
+    },
+  ).fingerprint;
 }
 
 const MAX_OPENS = 64;
@@ -95,9 +155,18 @@ export function createUnchangedTracker(): UnchangedTracker {
     if (Buffer.isBuffer(ref.sections)) ref.sections = JSON.parse(ref.sections.toString('latin1')) as Sections;
     return ref.sections as Sections;
   };
-  const countsOfRef = (ref: Reference): string => (ref.counts ??= countsOf(sectionsOf(ref)));
-  const fingerprintOf = (ref: Reference): string => {
-    ref.fingerprint ??= sectionsFingerprint(sectionsOf(ref)).fingerprint;
+  /** A cached answer's stored sections, scanned for their items' byte ranges (once); undefined when not stored bytes or not scannable. */
+  const rangesOf = (ref: Reference) => (Buffer.isBuffer(ref.sections) ? (ref.ranges ??= scanSections(ref.sections) ?? null) : null);
+  const countsOfRef = (ref: Reference): string => {
+    const ranges = rangesOf(ref);
+    ref.counts ??= ranges
+      ? [...ranges].map(([key, range]) => `${key}:${range.items.length}`).join(',')
+      : countsOf(sectionsOf(ref));
+    return ref.counts;
+  };
+  const fingerprintOfRef = (ref: Reference): string => {
+    const ranges = rangesOf(ref);
+    ref.fingerprint ??= ranges && Buffer.isBuffer(ref.sections) ? storedFingerprint(ref.sections, ranges) : sectionsFingerprint(sectionsOf(ref)).fingerprint;
     return ref.fingerprint;
   };
   return {
@@ -115,7 +184,7 @@ export function createUnchangedTracker(): UnchangedTracker {
       let same: { since: number; freshness: Freshness; fingerprint: string } | undefined;
       if (ref && countsOfRef(ref) === counts) {
         const { fingerprint, freshness } = sectionsFingerprint(view.sections);
-        if (freshness && fingerprintOf(ref) === fingerprint) same = { since: ref.since, freshness, fingerprint };
+        if (freshness && fingerprintOfRef(ref) === fingerprint) same = { since: ref.since, freshness, fingerprint };
       }
       if (view.progress.final) refs.delete(key);
       else if (same) remember(key, { counts, fingerprint: same.fingerprint, since: same.since });

@@ -2,6 +2,7 @@
  * The unchanged marker (issue 13): an update whose sections equal those the
  * renderer holds travels as its head, per viewer; anything else whole.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createUnchangedTracker, sectionsFingerprint, type Viewer } from '../../../../src/main/bridge/unchangedSections';
 import { preserialized } from '../../../../src/main/summary/summaryAnswer';
@@ -101,5 +102,67 @@ describe('unchanged sections', () => {
   it('the fingerprint leaves out only the provenance’s fetch time and cached mark', () => {
     expect(sectionsFingerprint(sections(T0, true)).fingerprint).toBe(sectionsFingerprint(sections(T1, false)).fingerprint);
     expect(sectionsFingerprint(sections(T0, true)).fingerprint).not.toBe(sectionsFingerprint(sections(T0, true, 'Latex')).fingerprint);
+  });
+});
+
+describe('unchanged sections: the fingerprint in pieces (ADR 0040)', () => {
+  /** The fingerprint as it was defined: SHA-256 of the whole JSON text, provenance fetch times and cached marks left out. */
+  function wholeText(secs: unknown): string {
+    const json = JSON.stringify(secs, function (this: unknown, key: string, value: unknown) {
+      const holder = this as Record<string, unknown> | null;
+      const provenance = typeof holder === 'object' && holder !== null && 'sourceId' in holder && 'recordId' in holder && 'fetchedAt' in holder;
+      return (key === 'fetchedAt' || key === 'cached') && provenance ? undefined : value;
+    });
+    return createHash('sha256').update(json).digest('base64');
+  }
+
+  /** Heavy-like sections: many items, text past Latin-1, provenance nested in each item's sources. */
+  function large(n: number, fetchedAt: string, cached: boolean): Sections {
+    const s = sections(fetchedAt, cached);
+    s.allergies = Array.from({ length: n }, (_, i) => item(`a${i}`, fetchedAt, cached, `Jordnötter – ${i} ✓ ${'x'.repeat(200)}`)) as Sections['allergies'];
+    return s;
+  }
+
+  /** The longest string JSON.stringify returns, and the longest text JSON.parse reads, while `fn` runs. */
+  function longestJson(fn: () => void): number {
+    const { stringify, parse } = JSON;
+    let longest = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      const out = stringify(...args);
+      if (typeof out === 'string') longest = Math.max(longest, out.length);
+      return out;
+    }) as typeof stringify;
+    JSON.parse = ((text: string, reviver?: Parameters<typeof parse>[1]) => {
+      longest = Math.max(longest, text.length);
+      return parse(text, reviver);
+    }) as typeof parse;
+    try {
+      fn();
+    } finally {
+      JSON.stringify = stringify;
+      JSON.parse = parse;
+    }
+    return longest;
+  }
+
+  it('is the digest of the whole JSON text, members without JSON left out and elements without JSON as null', () => {
+    const secs = large(50, T0, true) as unknown as Record<string, unknown>;
+    expect(sectionsFingerprint(secs as unknown as Sections).fingerprint).toBe(wholeText(secs));
+    const odd = { ...secs, extra: undefined, medications: [undefined, { id: 'm1', note: 'Åsa' }, () => 1] };
+    expect(sectionsFingerprint(odd as unknown as Sections).fingerprint).toBe(wholeText(odd));
+  });
+
+  it('never makes the whole JSON text of the sections, nor parses a cached answer whole, to compare an update', () => {
+    const secs = large(3000, T0, true);
+    const whole = JSON.stringify(secs).length;
+    expect(longestJson(() => sectionsFingerprint(large(3000, T1, false)))).toBeLessThan(whole / 100);
+    // A cached answer (stored bytes) followed by the fresh update: the same, and compared item by item.
+    const tracker = createUnchangedTracker();
+    const { sections: cachedSections, ...head } = summary(0, false, secs);
+    tracker.answered(nurse, preserialized(head, Buffer.from(toAsciiJson(cachedSections), 'latin1')));
+    const fresh = summary(1, false, large(3000, T1, false));
+    let payload: ReturnType<typeof tracker.payload> | undefined;
+    expect(longestJson(() => (payload = tracker.payload(nurse, fresh)))).toBeLessThan(whole / 100);
+    expect(payload && 'unchanged' in payload).toBe(true);
   });
 });
