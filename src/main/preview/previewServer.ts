@@ -39,12 +39,26 @@ export interface PreviewOptions {
   /**
    * Most bytes queued for one event client that is not reading; past it the
    * client is dropped and nothing is kept for it (default 8 MiB: a few heavy summaries).
+   * When one event is more than half of it, four such events (capFor).
    */
   maxEventBufferBytes?: number;
 }
 
 const HEARTBEAT_MS = 15_000;
 const DEFAULT_EVENT_BUFFER = 8 * 1024 * 1024;
+
+/**
+ * What a client may be owed before it is dropped: the configured cap, or,
+ * when one event is more than half of it (a summary of ~100,000 records is a
+ * 16 MB event), four such events — else a client reading a large summary
+ * would be dropped while its first event is still on its way, and its open
+ * would never get its final (issue 14 probe R4). A client that stops reading
+ * still costs a bounded amount: the cap, or four of the largest event it is
+ * owed, within the issue's 4× the summary's size.
+ */
+export function capFor(limit: number, largestEvent: number): number {
+  return 2 * largestEvent > limit ? 4 * largestEvent : limit;
+}
 const CONNECTED = [Buffer.from(': connected\n\n', 'latin1')];
 const PING = [Buffer.from(': ping\n\n', 'latin1')];
 
@@ -243,6 +257,8 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     let outboxBytes = 0;
     /** Bytes of updates superseded in the outbox since the socket last drained: still counted against the cap. */
     let superseded = 0;
+    /** The largest delivery owed since the socket last drained (the cap grows with it: capFor). */
+    let largest = 0;
     const sizeOf = (chunks: readonly Buffer[]): number => {
       let size = 0;
       for (const chunk of chunks) size += chunk.length;
@@ -256,8 +272,10 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     const fits = (size: number): boolean => {
       if (res.destroyed) return false;
       const owed = res.writableLength + outboxBytes + superseded;
-      if (owed > 0 && owed + size > limit) {
-        log.warn({ buffered: owed, limit }, 'event client not reading; dropped');
+      largest = Math.max(largest, size);
+      const cap = capFor(limit, largest);
+      if (owed > 0 && owed + size > cap) {
+        log.warn({ buffered: owed, limit: cap }, 'event client not reading; dropped');
         // Its queue and outbox (references to the shared event bytes) go with the socket: nothing is kept for it.
         res.destroy();
         outbox.length = 0;
@@ -286,11 +304,13 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     };
     res.on('drain', () => {
       superseded = 0;
+      largest = 0;
       // Waiting deliveries until the socket is full again; the rest wait for the next 'drain' (a newer
       // update may yet replace the last).
       while (outbox.length > 0 && !res.writableNeedDrain && !res.destroyed) {
         const next = outbox.shift()!;
         outboxBytes -= next.size;
+        largest = Math.max(largest, next.size);
         for (const chunk of next.chunks) res.write(chunk);
       }
     });

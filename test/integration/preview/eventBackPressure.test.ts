@@ -13,7 +13,7 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerHandlers } from '../../../src/main/bridge/dispatch';
 import { createEventHub } from '../../../src/main/bridge/eventHub';
-import { eventBytes, startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
+import { capFor, eventBytes, startPreviewServer, type PreviewServer } from '../../../src/main/preview/previewServer';
 import { emptySections, type Summary } from '../../../src/shared/summary';
 
 v8.setFlagsFromString('--expose-gc');
@@ -116,6 +116,31 @@ describe('event stream back-pressure', () => {
     expect((await buffers()) - base).toBeLessThan(CAP / 4);
     stalled.resume();
     await stalled.closed;
+  });
+
+  it('keeps a reading client whose events are each larger than the cap, and still drops one that stops reading (capFor)', async () => {
+    // Events of 1.5 MB against a 1 MB cap (a summary of ~100,000 records is a 16 MB event against 8 MiB).
+    const huge = (n: number): Summary => ({ ...big(n), patient: { identifier: { system: 'urn:test', value: String(n) }, name: 'y'.repeat(1536 * 1024) } });
+    const event = Buffer.concat(eventBytes('summary.updated', { summary: huge(-1) })).length;
+    expect(capFor(CAP, event)).toBe(4 * event);
+    expect(capFor(CAP, CAP / 4)).toBe(CAP);
+    const reading = await openStream(true);
+    const stalled = await openStream(false);
+    // Three at once: the first still on its way when the others come (dropped at the second before capFor).
+    for (let i = 0; i < 3; i++) hub.emit('summary.updated', { summary: huge(i) });
+    for (let i = 0; i < 500 && reading.received() < 3 * event; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(reading.received()).toBeGreaterThanOrEqual(3 * event);
+    expect(reading.socket.destroyed).toBe(false);
+    // The client that reads nothing is dropped once it is owed more than four such events.
+    for (let i = 3; i < 12; i++) {
+      hub.emit('summary.updated', { summary: huge(i) });
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    stalled.resume();
+    await stalled.closed;
+    expect(stalled.received()).toBeLessThan(6 * event);
+    reading.socket.destroy();
+    await reading.closed;
   });
 
   it('makes the bytes of one event once for every client', () => {
