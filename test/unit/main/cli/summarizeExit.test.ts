@@ -1,6 +1,6 @@
 /**
  * `samsyn summarize`'s exit code for its files' statuses (issue 14 probe,
- * PROBES.md): a file whose records passed a limit used to end as a silent exit
+ * docs/issue-14-probes.md): a file whose records passed a limit used to end as a silent exit
  * 3, the code for "a file about another patient". It is a file that cannot be
  * read: exit 2 with one coded line naming the file by position and the limit.
  * (The real run — a Bundle file of 100,001 records — takes half a minute, so

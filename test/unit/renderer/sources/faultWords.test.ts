@@ -1,6 +1,6 @@
 /**
  * Every fault issue 14's probes name is shown in words in each language, not
- * as a bare code (PROBES.md): a full disk, a read-only cache, an empty or
+ * as a bare code (docs/issue-14-probes.md): a full disk, a read-only cache, an empty or
  * foreign cache moved aside, and the drop folder's per-file reasons (too
  * large, a link, not a regular file, never finished, read-only folder), plus
  * the set-aside caches' existence. A file quarantined for too many segments

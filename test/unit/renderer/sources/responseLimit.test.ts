@@ -2,7 +2,7 @@
  * A source whose answer passed a limit (SOURCE_RESPONSE_TOO_LARGE) says which
  * limit and its value in words, in all four languages — e.g. "more than
  * 100,000 records" — not only that the answer was too large (issue 14 probe,
- * PROBES.md). Without the limit in the status the generic words remain.
+ * docs/issue-14-probes.md). Without the limit in the status the generic words remain.
  */
 import { createElement as h } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
