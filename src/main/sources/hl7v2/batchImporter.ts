@@ -343,18 +343,24 @@ function byteReader(source: ByteSource): { at(i: number): number | undefined; la
   return { at, latin1 };
 }
 
+/** Where a file's content starts (after a UTF-8 BOM and whitespace) and its first three characters. */
+function contentHead(bytes: Buffer | ByteSource): ReturnType<typeof byteReader> & { size: number; start: number; head: string } {
+  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
+  const reader = byteReader(source);
+  const { at, latin1 } = reader;
+  const size = source.size;
+  let start = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
+  while (start < size && WHITESPACE.has(at(start) as number)) start++;
+  return { ...reader, size, start, head: latin1(start, start + 3) };
+}
+
 /**
  * The end marker a batch declares by its first segment and lacks: BTS for a
  * BHS batch, FTS for an FHS file; undefined when present or not needed (a
  * message or headers without an envelope have none).
  */
 export function missingEndMarker(bytes: Buffer | ByteSource): 'BTS' | 'FTS' | undefined {
-  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
-  const { at, latin1 } = byteReader(source);
-  const size = source.size;
-  let start = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
-  while (start < size && WHITESPACE.has(at(start) as number)) start++;
-  const head = latin1(start, start + 3);
+  const { at, latin1, size, start, head } = contentHead(bytes);
   const want = head === 'FHS' ? 'FTS' : head === 'BHS' ? 'BTS' : undefined;
   if (!want) return undefined;
   let end = size;
@@ -370,12 +376,7 @@ export function missingEndMarker(bytes: Buffer | ByteSource): 'BTS' | 'FTS' | un
  * be done. Undefined when it does, or for a batch (its BTS/FTS is its end).
  */
 export function missingTerminator(bytes: Buffer | ByteSource): 'CR' | undefined {
-  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes;
-  const { at, latin1 } = byteReader(source);
-  const size = source.size;
-  let start = at(0) === 0xef && at(1) === 0xbb && at(2) === 0xbf ? 3 : 0;
-  while (start < size && WHITESPACE.has(at(start) as number)) start++;
-  const head = latin1(start, start + 3);
+  const { at, size, start, head } = contentHead(bytes);
   if (head === 'FHS' || head === 'BHS') return undefined;
   let end = size;
   // A Ctrl-Z or NUL padding after the last segment is not content.
