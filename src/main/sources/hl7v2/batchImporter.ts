@@ -216,10 +216,10 @@ export interface BatchImporter {
    * digest taken when it was imported; one that changed is left out and
    * reported as HL7_IMPORTED_FILE_CHANGED) and mapped, in time slices.
    * Reading stops when `signal` is aborted (the source's deadline: nothing
-   * more is mapped for an answer nobody waits for), and with
-   * SOURCE_RESPONSE_TOO_LARGE (limit 'items') as soon as the messages found
-   * hold more than `maxItems` items: the summary would refuse the answer
-   * whole anyway, and mapping the rest would only cost memory.
+   * more is mapped for an answer nobody waits for). With more than
+   * `maxItems` items in the messages found (counted when they were
+   * imported), nothing is read again: SOURCE_RESPONSE_TOO_LARGE (limit
+   * 'items'), as the summary would refuse the answer whole anyway.
    */
   messagesFor(identifier: Identifier, options?: { signal?: AbortSignal; maxItems?: number }): Promise<ImportedMessage[]>;
   /** Counts and coded reasons, no names: for the source status, `samsyn` and the logs. */
@@ -260,28 +260,15 @@ interface LocatedMessage {
   end: number;
   /** SHA-256 (base64url) of its bytes when imported: a file changed since is never mapped as if it were the same. */
   digest: string;
+  /** How many items it mapped to when imported (the same bytes map the same again): a query over the limit is refused unread. */
+  items: number;
 }
 
-/**
- * When a query's reading of located messages stops: its source's deadline
- * (the signal, aborted with the coded reason) or more items than the summary
- * takes from one source (askSource refuses such an answer whole).
- */
+/** A query's reading of located messages stops at its source's deadline (the signal, aborted with the coded reason). */
 class ReadStop {
-  private items = 0;
-  constructor(
-    private readonly signal: AbortSignal | undefined,
-    private readonly maxItems: number | undefined,
-  ) {}
-  count(items: number): void {
-    this.items += items;
-  }
+  constructor(private readonly signal: AbortSignal | undefined) {}
   check(): void {
     if (this.signal?.aborted) throw this.signal.reason instanceof CodedError ? this.signal.reason : new CodedError('SOURCE_TIMEOUT');
-    if (this.maxItems !== undefined && this.items > this.maxItems) {
-      // Counts only; how many more there are is not known without reading them.
-      throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: this.maxItems, found: this.items });
-    }
   }
 }
 
@@ -620,6 +607,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           start: range.start,
           end: range.end,
           digest: digestOf(range.bytes),
+          items,
         });
       },
       { sha256 },
@@ -662,7 +650,6 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
             digestOf(own) === m.digest ? (await mapMessageBytes(own, file.head, m.index, readContext(file.name, file.at), slices)).mapped : undefined;
           if (!mapped) throw new Error('changed');
           out.push({ subjects: mapped.subjects, items: mapped.items });
-          stop.count(mapped.items.length);
           await slices.pass();
           stop.check();
         }
@@ -1136,8 +1123,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     if (!current) return [];
     const held = current.messages.filter((m) => mentionsPatient(m, identifier));
     if (current.located.length === 0) return held;
-    const stop = new ReadStop(options.signal, options.maxItems);
-    for (const m of held) stop.count(m.items.length);
+    const stop = new ReadStop(options.signal);
     stop.check();
     // Looked through in steps: a 100 MB import is a million located messages.
     const slices = new TimeSlices();
@@ -1149,7 +1135,16 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
         stop.check();
       }
     }
-    return located.length === 0 ? held : [...held, ...(await readLocated(current, located, stop))];
+    if (located.length === 0) return held;
+    // Over the summary's limit: refused by the counts taken at import, before a message is read again
+    // (the summary would refuse the answer whole anyway).
+    if (options.maxItems !== undefined) {
+      let items = 0;
+      for (const m of held) items += m.items.length;
+      for (const m of located) items += m.items;
+      if (items > options.maxItems) throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: options.maxItems, found: items });
+    }
+    return [...held, ...(await readLocated(current, located, stop))];
   }
 
   return { importNew, messages: () => state?.messages ?? [], messagesFor, folderStatus };
