@@ -13,7 +13,7 @@
  * be made on the raw bytes whatever the body's encoding.
  */
 
-import { type ByteSource, lineChunks } from './byteSource';
+import { type ByteSource, bufferSource, lineChunks } from './byteSource';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -40,51 +40,23 @@ function boundaryAt(bytes: Buffer, at: number): string | undefined {
  * `contentStart` is where the document's text begins (after a byte-order mark).
  */
 export function batchMessageRanges(bytes: Buffer, contentStart = 0): ByteRange[] {
-  const steps = batchMessageRangesSteps(bytes, contentStart);
+  // The bytes in memory read as a source: one reading of message boundaries for both (ADR 0041).
+  const steps = batchMessageRangesSourceSteps(bufferSource(bytes), contentStart);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
   }
 }
 
-/** Lines looked at between two pauses of batchMessageRangesSteps. */
+/** Lines looked at between two pauses of batchMessageRangesSourceSteps. */
 const RANGE_STEP_LINES = 4096;
-
-/** batchMessageRanges in steps: pauses (yields) every RANGE_STEP_LINES lines, so a 100 MB batch is located without holding the event loop (ADR 0038). */
-export function* batchMessageRangesSteps(bytes: Buffer, contentStart = 0): Generator<void, ByteRange[], void> {
-  let lines = 0;
-  let first = contentStart;
-  while (first < bytes.length && isLeadingSpace(bytes[first] as number)) first++;
-  const starts: Array<{ name: string; at: number }> = [];
-  let at = first;
-  // The next CR and LF at or after `at`, searched again only once passed: a
-  // file without LF (or CR) is not searched to its end once per line.
-  let cr = -2;
-  let lf = -2;
-  while (at < bytes.length) {
-    const name = boundaryAt(bytes, at);
-    if (name) starts.push({ name, at });
-    if (cr !== -1 && cr < at) cr = bytes.indexOf(CR, at);
-    if (lf !== -1 && lf < at) lf = bytes.indexOf(LF, at);
-    const lineEnd = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
-    if (lineEnd === -1) break;
-    at = lineEnd + 1;
-    while (at < bytes.length && (bytes[at] === CR || bytes[at] === LF)) at++;
-    if (++lines % RANGE_STEP_LINES === 0) yield;
-  }
-  const ranges: ByteRange[] = [];
-  starts.forEach((start, i) => {
-    if (start.name === 'MSH') ranges.push({ start: start.at, end: starts[i + 1]?.at ?? bytes.length });
-  });
-  return ranges;
-}
 
 /** Bytes read per piece by batchMessageRangesSourceSteps (lines are never cut: a piece ends after a line's breaks). */
 const RANGE_PIECE_BYTES = 1 << 20;
 
 /**
- * batchMessageRangesSteps over a source read a piece at a time (ADR 0041):
- * the same ranges, without the file's bytes held. Pieces start at line
+ * The byte range of every message, over a source read a piece at a time
+ * (ADR 0041): without the file's bytes held. Pieces start at line
  * starts (byteSource.ts lineChunks), so each line is looked at within one
  * piece; only the boundaries' positions are kept. Pauses (yields) after each
  * piece and every RANGE_STEP_LINES lines.
