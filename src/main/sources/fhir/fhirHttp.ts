@@ -5,6 +5,7 @@
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import { CodedError } from '../../../shared/errors';
 import { isTlsFailure } from '../common/tls';
+import { abortError } from '../common/abort';
 
 export interface FhirHttp {
   /** Base URL without a trailing slash. */
@@ -35,7 +36,7 @@ export interface SearchPages {
 export function toSourceError(err: unknown, signal: AbortSignal): CodedError {
   if (signal.aborted) {
     // The aggregator aborts with its own CodedError on deadline; keep its code.
-    return signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
+    return abortError(signal);
   }
   if (err instanceof CodedError) return err;
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {

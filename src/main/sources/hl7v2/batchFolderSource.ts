@@ -11,6 +11,7 @@ import { systemClock } from '../../platform/clock';
 import { createLogger } from '../../platform/logger';
 import type { PatientQuery, SourceAdapter, SourceHealth, SourceResult } from '../types';
 import { createBatchImporter, type BatchImporterConfig, type FolderStatus, type ImportReport } from './batchImporter';
+import { throwIfAborted } from '../common/abort';
 
 export type { BatchFolderWarning, FileReason, FolderFs, FolderStatus, ImportReport } from './batchImporter';
 
@@ -62,10 +63,10 @@ export function createBatchFolderSource(config: BatchFolderConfig): BatchFolderS
         log.warn({ cause: (err as NodeJS.ErrnoException)?.code ?? 'error' }, 'batch import failed');
         throw err instanceof CodedError ? err : new CodedError('SOURCE_UNREACHABLE', { reason: 'folder' });
       }
-      if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
+      throwIfAborted(signal);
       // Held messages, and those kept by where they lie read again (a very large import, ADR 0038).
       const mine = await importer.messagesFor(query.identifier, { signal, maxItems: query.maxItems });
-      if (signal.aborted) throw signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
+      throwIfAborted(signal);
       return {
         subjects: mine.flatMap((m) => m.subjects),
         // Each item keeps the time its file was imported: that is how old it is.

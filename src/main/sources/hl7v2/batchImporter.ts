@@ -91,6 +91,7 @@ import { countSegmentsSourceSteps, eachHl7MessageSliced, type Hl7Input, mapMessa
 import type { Hl7MapContext } from './hl7Map';
 import { type QuarantineReason, quarantineReason, reasonFileText } from './quarantineReason';
 import { TimeSlices } from '../../platform/timeSlices';
+import { throwIfAborted } from '../common/abort';
 
 export type { FolderFs } from './batchLedger';
 export { countSegments } from './hl7File';
@@ -262,14 +263,6 @@ interface LocatedMessage {
   digest: string;
   /** How many items it mapped to when imported (the same bytes map the same again): a query over the limit is refused unread. */
   items: number;
-}
-
-/** A query's reading of located messages stops at its source's deadline (the signal, aborted with the coded reason). */
-class ReadStop {
-  constructor(private readonly signal: AbortSignal | undefined) {}
-  check(): void {
-    if (this.signal?.aborted) throw this.signal.reason instanceof CodedError ? this.signal.reason : new CodedError('SOURCE_TIMEOUT');
-  }
 }
 
 /** What one file gave: messages held, messages located, bad ones. */
@@ -629,7 +622,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
   }
 
   /** The located messages naming the patient, read again from processed/ and mapped (file by file, in slices). */
-  async function readLocated(current: State, wanted: LocatedMessage[], stop: ReadStop): Promise<ImportedMessage[]> {
+  async function readLocated(current: State, wanted: LocatedMessage[], signal: AbortSignal | undefined): Promise<ImportedMessage[]> {
     const out: ImportedMessage[] = [];
     const slices = new TimeSlices();
     const byFile = new Map<KeptFile, LocatedMessage[]>();
@@ -651,7 +644,8 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
           if (!mapped) throw new Error('changed');
           out.push({ subjects: mapped.subjects, items: mapped.items });
           await slices.pass();
-          stop.check();
+          // Nothing more is mapped for an answer nobody waits for (the source's deadline).
+          throwIfAborted(signal);
         }
       } catch (err) {
         if (err instanceof CodedError) throw err;
@@ -1123,8 +1117,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
     if (!current) return [];
     const held = current.messages.filter((m) => mentionsPatient(m, identifier));
     if (current.located.length === 0) return held;
-    const stop = new ReadStop(options.signal);
-    stop.check();
+    throwIfAborted(options.signal);
     // Looked through in steps: a 100 MB import is a million located messages.
     const slices = new TimeSlices();
     const located: LocatedMessage[] = [];
@@ -1132,7 +1125,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       if (mentionsPatient(m, identifier)) located.push(m);
       if (i % GATHER_STEP_MESSAGES === GATHER_STEP_MESSAGES - 1) {
         await slices.pass();
-        stop.check();
+        throwIfAborted(options.signal);
       }
     }
     if (located.length === 0) return held;
@@ -1144,7 +1137,7 @@ export function createBatchImporter(config: BatchImporterConfig): BatchImporter 
       for (const m of located) items += m.items;
       if (items > options.maxItems) throw new CodedError('SOURCE_RESPONSE_TOO_LARGE', { limit: 'items', expected: options.maxItems, found: items });
     }
-    return [...held, ...(await readLocated(current, located, stop))];
+    return [...held, ...(await readLocated(current, located, options.signal))];
   }
 
   return { importNew, messages: () => state?.messages ?? [], messagesFor, folderStatus };

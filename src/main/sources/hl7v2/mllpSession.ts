@@ -22,6 +22,7 @@ import { isTlsFailure, type TlsMaterial } from '../common/tls';
 import { Batch, Client, MLLPCodec, type Connection, type Message } from 'node-hl7-client';
 import { CodedError, type ErrorCode } from '../../../shared/errors';
 import { createLogger } from '../../platform/logger';
+import { abortError } from '../common/abort';
 
 const log = createLogger('sources.hl7v2.mllp');
 
@@ -52,9 +53,6 @@ interface Pending {
   reject: (err: CodedError) => void;
 }
 
-function abortError(signal: AbortSignal): CodedError {
-  return signal.reason instanceof CodedError ? signal.reason : new CodedError('SOURCE_TIMEOUT');
-}
 
 function networkCode(err: unknown): ErrorCode {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
