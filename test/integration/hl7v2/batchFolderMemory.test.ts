@@ -22,10 +22,11 @@ import { oruMessage } from '../sources/hl7/largeBatch';
 
 const MiB = 1024 * 1024;
 /**
- * The most 60 MB more of file may add to the peak (the padded test): measured +39, +13, +7 MiB (load 8–11); with
- * the file held whole (before ADR 0041) +75 and +111 MiB — this bound fails that code.
+ * The most 60 MB more of file may add to the peak (the padded test): measured +39, +13, +7 MiB (load 8–11), and
+ * +52 and +60 MiB beside the whole suite's other tests; with the file held whole (before ADR 0041) +75 and
+ * +111 MiB — this bound fails that code.
  */
-const PADDED_MAX_GROWTH_MIB = 50;
+const PADDED_MAX_GROWTH_MIB = 66;
 let dir: string;
 
 /**
